@@ -1,0 +1,5 @@
+"""`python -m rmjournal`: the same entry point as the `rmjournal` console script."""
+
+from rmjournal.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""The journal's records as plain dataclasses: the one vocabulary shared by store, CLI and app.
+
+Field names follow the JSON interchange format (`design/interchange.md`) so that export and import
+are a direct mapping. Timestamps stay as ISO-8601 text exactly as written (export must give back
+the same document); dates are `datetime.date`. An item the reader may not read (the partner's
+private item) arrives with `hidden=True` and its text fields empty: it exists, nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, get_args
+
+Role = Literal["mentor", "mentee"]
+Owner = Literal["mentor", "mentee", "both"]
+Visibility = Literal["private", "pair", "shareable"]
+SessionStatus = Literal["planned", "held", "cancelled"]
+Outcome = Literal["open", "discussed", "carried_over", "dropped"]
+EntryKind = Literal["note", "reflection", "learning"]
+ActionKind = Literal["action", "commitment"]
+ActionStatus = Literal["open", "in_progress", "done", "dropped"]
+Phase = Literal["before", "after", "review"]
+PromptFor = Literal["mentor", "mentee", "both"]
+
+ROLES: tuple[Role, ...] = get_args(Role)
+OWNERS: tuple[Owner, ...] = get_args(Owner)
+VISIBILITIES: tuple[Visibility, ...] = get_args(Visibility)
+SESSION_STATUSES: tuple[SessionStatus, ...] = get_args(SessionStatus)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+ENTRY_KINDS: tuple[EntryKind, ...] = get_args(EntryKind)
+ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
+PHASES: tuple[Phase, ...] = get_args(Phase)
+PROMPT_FOR: tuple[PromptFor, ...] = get_args(PromptFor)
+
+OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
+"""Action statuses that still need follow-through (carried into the next agenda)."""
+
+
+def other_role(role: Role) -> Role:
+    """The partner of `role`."""
+    return "mentee" if role == "mentor" else "mentor"
+
+
+@dataclass
+class Person:
+    """One partner as the pair describes them: name, job title, staff network."""
+
+    name: str
+    role: str = ""
+    network: str | None = None
+
+
+@dataclass
+class Pair:
+    """The pair and its plan: who, since when, how often, how many sessions, when to review."""
+
+    id: str
+    title: str
+    mentor: Person
+    mentee: Person
+    started_on: date
+    cadence_days: int
+    planned_sessions: int
+    review_on: date
+    agreement: str = ""
+
+    def person(self, role: Role) -> Person:
+        """The partner holding `role`."""
+        return self.mentor if role == "mentor" else self.mentee
+
+
+@dataclass
+class Goal:
+    """What one side wants from the pairing."""
+
+    id: str
+    owner: Role
+    text: str
+    visibility: Visibility
+    created_at: str
+    updated_at: str
+    hidden: bool = False
+
+
+@dataclass
+class Session:
+    """One meeting of the pair, planned, held or cancelled."""
+
+    id: str
+    number: int
+    date: date
+    status: SessionStatus
+    created_at: str
+    updated_at: str
+    duration_minutes: int | None = None
+    place: str | None = None
+
+
+@dataclass
+class AgendaItem:
+    """A topic on a session's agenda, with its notes and outcome.
+
+    `carried_from` names the unfinished item of an earlier session it continues; `action_id`
+    names the open action it follows up (an addition to interchange v1: optional fields).
+    """
+
+    id: str
+    session_id: str
+    position: int
+    topic: str
+    raised_by: Role
+    notes: str
+    outcome: Outcome
+    visibility: Visibility
+    created_at: str
+    updated_at: str
+    minutes: int | None = None
+    carried_from: str | None = None
+    action_id: str | None = None
+    prompt: str | None = None
+    hidden: bool = False
+
+
+@dataclass
+class Entry:
+    """A note, reflection or learning written in a session, maybe against a reflection prompt."""
+
+    id: str
+    session_id: str
+    kind: EntryKind
+    author: Role
+    text: str
+    visibility: Visibility
+    created_at: str
+    updated_at: str
+    prompt: str | None = None
+    tags: list[str] = field(default_factory=list)
+    hidden: bool = False
+
+
+@dataclass
+class FollowUp:
+    """One dated step in an action's follow-up log, with the status it left the action in."""
+
+    id: str
+    action_id: str
+    on: date
+    author: Role
+    status: ActionStatus
+    note: str
+    session: str | None = None
+    hidden: bool = False
+
+
+@dataclass
+class Action:
+    """Something agreed: an action, or a commitment the mentee makes personally."""
+
+    id: str
+    title: str
+    detail: str
+    kind: ActionKind
+    owner: Owner
+    status: ActionStatus
+    visibility: Visibility
+    created_at: str
+    updated_at: str
+    agreed_in: str | None = None
+    due_on: date | None = None
+    closed_on: date | None = None
+    tags: list[str] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    author: Role = "mentor"
+    hidden: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        """Still needs follow-through (open or in progress)."""
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: date) -> bool:
+        """Open with a due date that has passed."""
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+
+@dataclass
+class Prompt:
+    """A reflection prompt for a phase (before / after / review) and a person (or both)."""
+
+    id: str
+    phase: Phase
+    for_: PromptFor
+    text: str
+    pack: str
+    builtin: bool = False
+
+
+@dataclass
+class SearchHit:
+    """One search result: what it is, where it lives, and a plain-text snippet around the match."""
+
+    kind: str
+    id: str
+    title: str
+    snippet: str
+    when: date | None
+    session_id: str | None = None
+    action_id: str | None = None
