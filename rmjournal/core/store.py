@@ -1,0 +1,297 @@
+"""The journal's SQLite schema, its versioned migrations, and (de)serialising the in-memory database.
+
+The database lives only in memory (`PRAGMA temp_store=MEMORY`, no file, no temp files) and travels
+as the serialized bytes the vault encrypts; `PRAGMA user_version` records the schema version so a
+journal saved by any earlier version is migrated forward on open.
+
+Every record table has `id` (UUID text), `created_at`, `updated_at` (ISO-8601 text), `author`
+(mentor | mentee) and `deleted_at` (a tombstone: rows are never removed, so two copies of a journal
+can be merged field by field). Private text fields hold `PrivateCipher` tokens, never plaintext.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from rmjournal.core.errors import FileDamaged
+
+SCHEMA_VERSION = 2
+"""The schema this code writes; `migrate()` brings older databases up to it."""
+
+RECORD_TABLES = (
+    "pair",
+    "goals",
+    "sessions",
+    "agenda_items",
+    "entries",
+    "actions",
+    "follow_ups",
+    "prompts",
+)
+"""Tables holding merge-able records (id, created_at, updated_at, author, deleted_at)."""
+
+PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "goals": ("text",),
+    "agenda_items": ("topic", "notes", "prompt"),
+    "entries": ("text", "prompt", "tags"),
+    "actions": ("title", "detail", "tags"),
+    "follow_ups": ("note",),
+}
+"""The text columns sealed with the author's personal key when a row is private."""
+
+
+def _common() -> dict[str, type]:
+    return {"created_at": str, "updated_at": str, "author": str, "deleted_at": str}
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    """Version 1: the record tables."""
+    c = _common()
+    db.table("pair").create(
+        {
+            "id": str,
+            "title": str,
+            "mentor_name": str,
+            "mentor_role": str,
+            "mentor_network": str,
+            "mentee_name": str,
+            "mentee_role": str,
+            "mentee_network": str,
+            "started_on": str,
+            "cadence_days": int,
+            "planned_sessions": int,
+            "review_on": str,
+            "agreement": str,
+            **c,
+        },
+        pk="id",
+        not_null={"title", "mentor_name", "mentee_name", "started_on"},
+    )
+    db.table("goals").create(
+        {"id": str, "owner": str, "text": str, "visibility": str, **c},
+        pk="id",
+        not_null={"owner", "text", "visibility"},
+    )
+    db.table("sessions").create(
+        {
+            "id": str,
+            "number": int,
+            "date": str,
+            "status": str,
+            "duration_minutes": int,
+            "place": str,
+            **c,
+        },
+        pk="id",
+        not_null={"number", "date", "status"},
+    )
+    db.table("agenda_items").create(
+        {
+            "id": str,
+            "session_id": str,
+            "position": int,
+            "topic": str,
+            "raised_by": str,
+            "minutes": int,
+            "notes": str,
+            "outcome": str,
+            "carried_from": str,
+            "action_id": str,
+            "prompt": str,
+            "visibility": str,
+            **c,
+        },
+        pk="id",
+        not_null={"session_id", "position", "topic", "raised_by", "notes", "outcome", "visibility"},
+    )
+    db.table("entries").create(
+        {
+            "id": str,
+            "session_id": str,
+            "kind": str,
+            "prompt": str,
+            "text": str,
+            "visibility": str,
+            "tags": str,
+            **c,
+        },
+        pk="id",
+        not_null={"session_id", "kind", "text", "visibility", "tags"},
+    )
+    db.table("actions").create(
+        {
+            "id": str,
+            "title": str,
+            "detail": str,
+            "kind": str,
+            "owner": str,
+            "agreed_in": str,
+            "due_on": str,
+            "status": str,
+            "closed_on": str,
+            "visibility": str,
+            "tags": str,
+            **c,
+        },
+        pk="id",
+        not_null={"title", "detail", "kind", "owner", "status", "visibility", "tags"},
+    )
+    db.table("follow_ups").create(
+        {
+            "id": str,
+            "action_id": str,
+            "on_date": str,
+            "session_id": str,
+            "status": str,
+            "note": str,
+            "visibility": str,
+            **c,
+        },
+        pk="id",
+        not_null={"action_id", "on_date", "status", "note", "visibility"},
+    )
+    db.table("prompts").create(
+        {"id": str, "phase": str, "for_": str, "text": str, "pack": str, **c},
+        pk="id",
+        not_null={"phase", "for_", "text", "pack"},
+    )
+    for table, column in [
+        ("agenda_items", "session_id"),
+        ("agenda_items", "carried_from"),
+        ("agenda_items", "action_id"),
+        ("entries", "session_id"),
+        ("follow_ups", "action_id"),
+        ("actions", "status"),
+    ]:
+        db.table(table).create_index([column])
+
+
+# What the shared search index holds for each table: kind, title, body, date, session, action.
+# Private and deleted rows are never indexed here (the main database is readable by both partners).
+_INDEX_SQL: dict[str, str] = {
+    "entries": """SELECT id, 'entry', coalesce(prompt, ''), text || ' ' ||
+        (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(entries.tags)),
+        substr(created_at, 1, 10), session_id, NULL FROM entries""",
+    "agenda_items": """SELECT id, 'agenda', topic, notes || ' ' || coalesce(prompt, ''),
+        substr(created_at, 1, 10), session_id, action_id FROM agenda_items""",
+    "actions": """SELECT id, 'action', title, detail || ' ' ||
+        (SELECT coalesce(group_concat(value, ' '), '') FROM json_each(actions.tags)),
+        substr(created_at, 1, 10), agreed_in, id FROM actions""",
+    "follow_ups": """SELECT id, 'follow_up', '', note, on_date, session_id, action_id
+        FROM follow_ups""",
+    "goals": """SELECT id, 'goal', '', text, substr(created_at, 1, 10), NULL, NULL FROM goals""",
+}
+INDEXED_TABLES = tuple(_INDEX_SQL)
+
+
+def _visible_where(table: str) -> str:
+    return "deleted_at IS NULL" + ("" if table == "pair" else " AND visibility != 'private'")
+
+
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Version 2: a persisted full-text index of every non-private, non-deleted item."""
+    conn = db.conn
+    conn.executescript(
+        """
+        CREATE TABLE search_docs (
+            rowid INTEGER PRIMARY KEY, item_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+            title TEXT NOT NULL, body TEXT NOT NULL, when_on TEXT,
+            session_id TEXT, action_id TEXT);
+        CREATE VIRTUAL TABLE search_fts USING fts5(
+            title, body, content='search_docs', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+            INSERT INTO search_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+        END;
+        CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
+            INSERT INTO search_fts(search_fts, rowid, title, body)
+            VALUES ('delete', old.rowid, old.title, old.body);
+        END;
+        """
+    )
+    for table, select in _INDEX_SQL.items():
+        conn.execute(
+            "INSERT INTO search_docs (item_id, kind, title, body, when_on, session_id, action_id) "
+            f"{select} WHERE {_visible_where(table)}"
+        )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_1, 2: _migrate_2}
+
+
+def reindex(conn: sqlite3.Connection, table: str, item_id: str) -> None:
+    """Bring the shared search index up to date for one row (drop it; re-add it if readable by both)."""
+    select = _INDEX_SQL.get(table)
+    if select is None:
+        return
+    conn.execute("DELETE FROM search_docs WHERE item_id = ?", (item_id,))
+    conn.execute(
+        "INSERT INTO search_docs (item_id, kind, title, body, when_on, session_id, action_id) "
+        f"{select} WHERE id = ? AND {_visible_where(table)}",
+        (item_id,),
+    )
+
+
+def connect() -> sqlite3.Connection:
+    """A fresh in-memory connection that never spills to temp files."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA temp_store=MEMORY")
+    return conn
+
+
+def user_version(db: sqlite_utils.Database) -> int:
+    """The schema version recorded in the database."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> None:
+    """Apply every migration after the database's version up to `target`."""
+    current = user_version(db)
+    if current > SCHEMA_VERSION:
+        raise FileDamaged(
+            f"This journal was written by a newer rmjournal (schema {current}). "
+            "Update rmjournal to open it."
+        )
+    # No surrounding transaction (sqlite-utils commits as it creates tables): a migration that
+    # fails leaves only this in-memory copy half-done, and it is discarded; the file is untouched.
+    for version in range(current + 1, target + 1):
+        MIGRATIONS[version](db)
+        db.conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def new_database(target: int = SCHEMA_VERSION) -> sqlite_utils.Database:
+    """An empty journal database at schema `target` (the latest unless a test asks otherwise)."""
+    db = sqlite_utils.Database(connect())
+    migrate(db, target)
+    return db
+
+
+def deserialize(data: bytes) -> sqlite_utils.Database:
+    """The database held in `data` (as `serialize()` wrote it), migrated to the latest schema."""
+    conn = connect()
+    try:
+        conn.deserialize(data)
+        conn.execute("PRAGMA temp_store=MEMORY")
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise FileDamaged(
+            "The journal's contents are damaged: its database cannot be read."
+        ) from exc
+    if check != "ok":
+        conn.close()
+        raise FileDamaged("The journal's contents are damaged: its database failed its check.")
+    db = sqlite_utils.Database(conn)
+    if user_version(db) == 0 or not db["pair"].exists():
+        conn.close()
+        raise FileDamaged("The file's contents are not a journal database.")
+    migrate(db)
+    return db
+
+
+def serialize(db: sqlite_utils.Database) -> bytes:
+    """The whole main database as bytes (TEMP tables, such as the private search index, excluded)."""
+    return bytes(db.conn.serialize())
