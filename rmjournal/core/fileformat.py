@@ -1,0 +1,322 @@
+"""The journal file's bytes (format version 1): header, key slots, sealed body, checksum.
+
+Kept apart from `vault.py` so the format can be read as one piece next to `docs/format.md`,
+which describes the same layout in words; every rule a reader enforces lives here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from rmjournal.core import crypto, recovery
+from rmjournal.core.crypto import KEY_BYTES, NONCE_BYTES, TAG_BYTES, Argon2Params
+from rmjournal.core.errors import FileDamaged, Tampered, TestKdfRefused, WrongSecret
+from rmjournal.core.model import Role
+from rmjournal.core.secret import Secret
+
+SlotKind = Literal["passphrase", "recovery"]
+
+MAGIC = b"RMJOURNL"
+VERSION = 1
+FLAG_TEST_KDF = 0x0001
+KNOWN_FLAGS = FLAG_TEST_KDF
+MAX_SLOTS = 8
+FILE_ID_BYTES = 16
+SALT_BYTES = 32
+TRAILER_BYTES = 32
+
+PREFIX = struct.Struct(">8sHH16sQB")  # magic, version, flags, file id, generation, slot count
+SLOT = struct.Struct(">BBBBIII32s12s80s")  # role, kind, kdf, 0, memory, passes, lanes, salt, ...
+SLOT_FIELDS_BYTES = 4 + 12 + SALT_BYTES  # the part of a slot bound as associated data
+BODY_INFO = struct.Struct(">32s12sQ")  # body salt, body nonce, body ciphertext length
+WRAPPED_BYTES = 2 * KEY_BYTES + TAG_BYTES
+
+ROLE_CODES: dict[Role, int] = {"mentor": 1, "mentee": 2}
+KIND_CODES: dict[SlotKind, int] = {"passphrase": 1, "recovery": 2}
+KDF_ARGON2ID = 1
+KDF_HKDF = 2
+
+# Reader bounds on Argon2id, checked before any derivation runs. Real journals: 64 MiB to 1 GiB,
+# 2 to 16 passes, at most 4 GiB·passes of work in all. Test-KDF journals (flag and switch both
+# present) may go down to the tiniest cost Argon2 allows, never above the real maximums.
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_ITERATIONS = 16
+MAX_LANES = 16
+MAX_WORK_KIB = 4 * 1024 * 1024
+NORMAL_MIN = Argon2Params(crypto.MIN_MEMORY_KIB, crypto.MIN_ITERATIONS, 1)
+TEST_MIN = Argon2Params(8, 1, 1)
+
+_SLOT_AAD = b"rmjournal v1 slot\x00"
+_BODY_INFO_LABEL = b"rmjournal v1 body key\x00"
+_RECOVERY_INFO = b"rmjournal v1 recovery slot key\x00"
+
+
+@dataclass(frozen=True, eq=False)
+class Slot:
+    """One key slot: who it is for, how its key-encryption key is made, and `K ‖ P_role` sealed."""
+
+    role: Role
+    kind: SlotKind
+    params: Argon2Params | None  # None for a recovery slot (its key needs no stretching)
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+
+    def fields(self) -> bytes:
+        """Role, kind, KDF and its parameters and salt: the slot bytes its seal is bound to."""
+        return self.pack()[:SLOT_FIELDS_BYTES]
+
+    def pack(self) -> bytes:
+        """The slot's bytes in the header."""
+        p = self.params or Argon2Params(0, 0, 0)
+        kdf = KDF_ARGON2ID if self.kind == "passphrase" else KDF_HKDF
+        return SLOT.pack(
+            ROLE_CODES[self.role], KIND_CODES[self.kind], kdf, 0,
+            p.memory_kib, p.iterations, p.lanes, self.salt, self.nonce, self.wrapped,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Header:
+    """Everything before the sealed body; `raw` is its exact bytes (the body's associated data)."""
+
+    flags: int
+    file_id: bytes
+    generation: int
+    slots: tuple[Slot, ...]
+    body_salt: bytes
+    body_nonce: bytes
+    body_length: int
+    raw: bytes
+
+    @property
+    def test_kdf(self) -> bool:
+        """Whether the file was made with the insecure test KDF."""
+        return bool(self.flags & FLAG_TEST_KDF)
+
+
+@dataclass(frozen=True, eq=False)
+class Unlocked:
+    """What a secret opened: the slot it opened, its key-encryption key, K, P and the body."""
+
+    slot: Slot
+    kek: bytes
+    pair_key: bytes
+    personal_key: bytes
+    body: bytes
+
+
+def slot_aad(file_id: bytes, slot: Slot) -> bytes:
+    """Associated data of a slot's seal: format version, file id and the slot's own fields.
+
+    The slot's position is deliberately not bound (removing a slot moves the ones after it, and
+    their seals cannot be redone without their secrets); the body's associated data, the whole
+    header, binds the order instead.
+    """
+    return _SLOT_AAD + MAGIC + VERSION.to_bytes(2, "big") + file_id + slot.fields()
+
+
+def passphrase_kek(secret: Secret, salt: bytes, params: Argon2Params) -> bytes:
+    """The key-encryption key of a passphrase slot: Argon2id of the NFC passphrase."""
+    text = unicodedata.normalize("NFC", secret.value)
+    return crypto.argon2id(text.encode("utf-8"), salt, params)
+
+
+def recovery_kek(recovery_key: bytes, salt: bytes) -> bytes:
+    """The key-encryption key of a recovery slot: HKDF of the 256-bit recovery key."""
+    return crypto.hkdf_sha256(recovery_key, salt=salt, info=_RECOVERY_INFO)
+
+
+def make_slot(
+    file_id: bytes,
+    *,
+    role: Role,
+    kind: SlotKind,
+    params: Argon2Params | None,
+    salt: bytes,
+    kek: bytes,
+    pair_key: bytes,
+    personal_key: bytes,
+) -> Slot:
+    """A slot sealing `K ‖ P_role` under `kek` with a fresh nonce."""
+    draft = Slot(role, kind, params, salt, b"\x00" * NONCE_BYTES, b"\x00" * WRAPPED_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
+    wrapped = crypto.seal(kek, nonce, pair_key + personal_key, slot_aad(file_id, draft))
+    return Slot(role, kind, params, salt, nonce, wrapped)
+
+
+def body_key(pair_key: bytes, file_id: bytes, body_salt: bytes) -> bytes:
+    """This save's body key: HKDF of the pair key with the save's fresh salt."""
+    return crypto.hkdf_sha256(pair_key, salt=body_salt, info=_BODY_INFO_LABEL + file_id)
+
+
+def encode(
+    *,
+    flags: int,
+    file_id: bytes,
+    generation: int,
+    slots: tuple[Slot, ...],
+    pair_key: bytes,
+    body: bytes,
+) -> tuple[bytes, Header]:
+    """The whole file for one save (fresh body salt and nonce) and its parsed header."""
+    if not 1 <= len(slots) <= MAX_SLOTS:
+        raise ValueError("a journal has 1 to 8 slots")
+    body_salt = os.urandom(SALT_BYTES)
+    body_nonce = os.urandom(NONCE_BYTES)
+    length = len(body) + TAG_BYTES
+    raw = b"".join(
+        [
+            PREFIX.pack(MAGIC, VERSION, flags, file_id, generation, len(slots)),
+            *(slot.pack() for slot in slots),
+            BODY_INFO.pack(body_salt, body_nonce, length),
+        ]
+    )
+    sealed = crypto.seal(body_key(pair_key, file_id, body_salt), body_nonce, body, raw)
+    hasher = hashlib.sha256(raw)
+    hasher.update(sealed)
+    data = b"".join([raw, sealed, hasher.digest()])
+    header = Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
+    return data, header
+
+
+def _altered(name: str, what: str) -> Tampered:
+    return Tampered(
+        f"{name} was altered after it was written ({what}). Do not trust this copy; "
+        "open a backup or your partner's copy instead."
+    )
+
+
+def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
+    """The header of a whole file, after every check that needs no secret.
+
+    Order: magic, version, checksum (damage), test-KDF switch, then exact structure and KDF
+    bounds, so that no key derivation ever starts on parameters out of range.
+    """
+    if not data.startswith(MAGIC):
+        raise FileDamaged(f"{name} is not an rmjournal journal (or its first bytes are damaged).")
+    if len(data) < PREFIX.size + SLOT.size + BODY_INFO.size + TAG_BYTES + TRAILER_BYTES:
+        raise FileDamaged(f"{name} is damaged: it is cut short. Restore it from a backup.")
+    _, version, flags, file_id, generation, count = PREFIX.unpack_from(data)
+    if version > VERSION:
+        raise FileDamaged(
+            f"{name} was written by a newer rmjournal (format {version}); "
+            "update rmjournal to open it."
+        )
+    if version != VERSION:
+        raise FileDamaged(f"{name} has an unknown format version ({version}); it cannot be opened.")
+    if hashlib.sha256(memoryview(data)[:-TRAILER_BYTES]).digest() != data[-TRAILER_BYTES:]:
+        raise FileDamaged(
+            f"{name} is damaged: its checksum does not match (cut short, extended or corrupted). "
+            "Restore it from a backup or your partner's copy."
+        )
+    if flags & ~KNOWN_FLAGS:
+        raise _altered(name, "unknown flags")
+    test_kdf = bool(flags & FLAG_TEST_KDF)
+    if test_kdf and not allow_test_kdf:
+        raise TestKdfRefused(
+            f"{name} was made with the insecure test key derivation, for automated tests only, "
+            "and is refused. Real journals are never made that way."
+        )
+    if not 1 <= count <= MAX_SLOTS:
+        raise _altered(name, "impossible number of key slots")
+    header_length = PREFIX.size + count * SLOT.size + BODY_INFO.size
+    if len(data) < header_length + TAG_BYTES + TRAILER_BYTES:
+        raise _altered(name, "lengths do not add up")
+    slots = tuple(
+        _parse_slot(data, PREFIX.size + i * SLOT.size, name, test_kdf) for i in range(count)
+    )
+    body_salt, body_nonce, length = BODY_INFO.unpack_from(data, header_length - BODY_INFO.size)
+    if length < TAG_BYTES or header_length + length + TRAILER_BYTES != len(data):
+        raise _altered(name, "lengths do not add up")
+    raw = bytes(data[:header_length])
+    return Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
+
+
+def _parse_slot(data: bytes, offset: int, name: str, test_kdf: bool) -> Slot:
+    fields = SLOT.unpack_from(data, offset)
+    role_code, kind_code, kdf, zero, memory, passes, lanes, salt, nonce, wrapped = fields
+    roles = {v: k for k, v in ROLE_CODES.items()}
+    kinds = {v: k for k, v in KIND_CODES.items()}
+    if role_code not in roles or kind_code not in kinds or zero != 0:
+        raise _altered(name, "a key slot is malformed")
+    kind = kinds[kind_code]
+    params: Argon2Params | None = None
+    if kind == "recovery":
+        if kdf != KDF_HKDF or (memory, passes, lanes) != (0, 0, 0):
+            raise _altered(name, "a recovery slot names a key derivation it never uses")
+    else:
+        params = Argon2Params(memory, passes, lanes)
+        if kdf != KDF_ARGON2ID or not kdf_in_bounds(params, test_kdf=test_kdf):
+            raise _altered(name, "a key slot's key-derivation cost is out of bounds")
+    return Slot(roles[role_code], kind, params, salt, nonce, wrapped)
+
+
+def kdf_in_bounds(params: Argon2Params, *, test_kdf: bool) -> bool:
+    """Whether a reader may run Argon2id at `params` (the test floor only with the test flag)."""
+    low = TEST_MIN if test_kdf else NORMAL_MIN
+    return (
+        low.memory_kib <= params.memory_kib <= MAX_MEMORY_KIB
+        and low.iterations <= params.iterations <= MAX_ITERATIONS
+        and 1 <= params.lanes <= MAX_LANES
+        and params.memory_kib >= 8 * params.lanes
+        and params.memory_kib * params.iterations <= MAX_WORK_KIB
+    )
+
+
+def open_slot(header: Header, slot: Slot, kek: bytes) -> tuple[bytes, bytes] | None:
+    """`(K, P_role)` from a slot if `kek` opens it (tag verified), else None."""
+    plain = crypto.unseal(kek, slot.nonce, slot.wrapped, slot_aad(header.file_id, slot))
+    if plain is None or len(plain) != 2 * KEY_BYTES:
+        return None
+    return plain[:KEY_BYTES], plain[KEY_BYTES:]
+
+
+def open_body(header: Header, data: bytes, pair_key: bytes, name: str) -> bytes:
+    """The body's plaintext, its tag verified against the whole header; `Tampered` otherwise."""
+    start = len(header.raw)
+    sealed = memoryview(data)[start : start + header.body_length]
+    key = body_key(pair_key, header.file_id, header.body_salt)
+    plain = crypto.unseal(key, header.body_nonce, bytes(sealed), header.raw)
+    if plain is None:
+        raise _altered(name, "its contents fail authentication")
+    return plain
+
+
+def candidate_slots(header: Header, kind: SlotKind, role_hint: Role | None) -> list[Slot]:
+    """The slots a secret of `kind` may open: those of `role_hint` first, then the others."""
+    slots = [s for s in header.slots if s.kind == kind]
+    return sorted(slots, key=lambda s: s.role != role_hint)
+
+
+def unlock(
+    data: bytes, secret: Secret, name: str, *, role_hint: Role | None, allow_test_kdf: bool
+) -> tuple[Header, Unlocked]:
+    """Parse and open a file with a passphrase or recovery key; nothing is trusted before both
+    the slot's tag and the body's tag (over the whole header) verify."""
+    recovery_key = recovery.decode(secret.value) if secret.kind == "recovery" else None
+    header = parse(data, name, allow_test_kdf=allow_test_kdf)
+    for slot in candidate_slots(header, secret.kind, role_hint):
+        if recovery_key is not None:
+            kek = recovery_kek(recovery_key, slot.salt)
+        else:
+            assert slot.params is not None
+            kek = passphrase_kek(secret, slot.salt, slot.params)
+        keys = open_slot(header, slot, kek)
+        if keys is not None:
+            body = open_body(header, data, keys[0], name)
+            return header, Unlocked(slot, kek, keys[0], keys[1], body)
+    if recovery_key is not None:
+        raise WrongSecret(
+            f"That recovery key does not open {name}: it belongs to another journal or was "
+            "replaced by a newer one."
+        )
+    raise WrongSecret(
+        f"The passphrase does not open {name}. Check it and try again, "
+        "or unlock with your recovery key."
+    )
