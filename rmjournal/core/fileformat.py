@@ -221,7 +221,8 @@ def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
     if test_kdf and not allow_test_kdf:
         raise TestKdfRefused(
             f"{name} was made with the insecure test key derivation, for automated tests only, "
-            "and is refused. Real journals are never made that way."
+            "and is refused. Real journals are never made that way (test runs pass "
+            "--insecure-test-kdf)."
         )
     if not 1 <= count <= MAX_SLOTS:
         raise _altered(name, "impossible number of key slots")

@@ -1,0 +1,228 @@
+"""Sub-commands for the journal file and its keys: info, verify, passwd, slot, recovery-key, rekey,
+backup.
+
+They only call `core.vault`; every refusal is a `JournalError` whose message the dispatcher
+prints with its exit code. The only secret ever printed is a new recovery key, once, on a line
+starting `Recovery key: ` so scripts can pick it up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+from pathlib import Path
+
+from rmjournal.cli.common import (
+    add_path_argument,
+    add_secret_options,
+    add_test_kdf_option,
+    allow_test_kdf,
+    read_new_passphrase,
+    read_secret,
+)
+from rmjournal.core.clock import default_clock
+from rmjournal.core.errors import FileDamaged
+from rmjournal.core.model import ROLES, Role, other_role
+from rmjournal.core.safefile import JournalLock
+from rmjournal.core.secret import Secret
+from rmjournal.core.vault import Vault, inspect
+
+LOCK_WAIT = 1.0
+"""Seconds a command waits for a journal another command is just finishing with."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the key-management commands to the `rmjournal` parser."""
+    info = subparsers.add_parser("info", help="format, key derivation and slots (no passphrase)")
+    add_path_argument(info)
+    add_test_kdf_option(info)
+    info.set_defaults(handler=cmd_info)
+
+    verify = subparsers.add_parser("verify", help="unlock and check the whole journal")
+    add_path_argument(verify)
+    add_secret_options(verify)
+    verify.set_defaults(handler=cmd_verify)
+
+    passwd = subparsers.add_parser("passwd", help="change your passphrase")
+    add_path_argument(passwd)
+    add_secret_options(passwd)
+    _add_new_passphrase_option(passwd)
+    passwd.set_defaults(handler=cmd_passwd)
+
+    slot = subparsers.add_parser("slot", help="add or remove a key slot")
+    slot_sub = slot.add_subparsers(dest="slot_command", metavar="ACTION", parser_class=type(slot))
+    add = slot_sub.add_parser("add", help="add a passphrase slot (the partner's, typed by them)")
+    add_path_argument(add)
+    add.add_argument("--role", choices=ROLES, required=True, help="whose slot this is")
+    add_secret_options(add, role=False)
+    _add_new_passphrase_option(add)
+    add.set_defaults(handler=cmd_slot_add)
+    remove = slot_sub.add_parser("remove", help="remove a slot (numbers as `info` lists them)")
+    add_path_argument(remove)
+    remove.add_argument("index", type=int, metavar="INDEX", help="the slot number")
+    add_secret_options(remove)
+    remove.set_defaults(handler=cmd_slot_remove)
+
+    rkey = subparsers.add_parser("recovery-key", help="a new recovery key (the old one stops)")
+    add_path_argument(rkey)
+    add_secret_options(rkey)
+    rkey.set_defaults(handler=cmd_recovery_key)
+
+    rekey = subparsers.add_parser("rekey", help="new pair key and recovery keys")
+    add_path_argument(rekey)
+    add_secret_options(rekey)
+    rekey.add_argument(
+        "--partner-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the partner's passphrase (else they type it at a prompt)",
+    )
+    rekey.set_defaults(handler=cmd_rekey)
+
+    backup = subparsers.add_parser("backup", help="an encrypted copy, verified after writing")
+    add_path_argument(backup)
+    backup.add_argument("--out", type=Path, metavar="FILE", help="where (default: beside it)")
+    add_secret_options(backup)
+    backup.set_defaults(handler=cmd_backup)
+
+
+def _add_new_passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--new-passphrase-file", type=Path, metavar="FILE", help="the new passphrase (first line)"
+    )
+
+
+def _open(args: argparse.Namespace) -> Vault:
+    """The journal named on the command line, unlocked with the secret the options give."""
+    secret = read_secret(args)
+    return Vault.open(
+        args.path,
+        secret,
+        role_hint=getattr(args, "role", None) if "slot_command" not in args else None,
+        allow_test_kdf=allow_test_kdf(args),
+        lock_wait=LOCK_WAIT,
+    )
+
+
+def _print_recovery_key(text: str, whose: str) -> None:
+    print(f"New recovery key for {whose} (shown once; write it down and keep it offline):")
+    print(f"Recovery key: {text}")
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """Print the header facts; the lock is checked so an open journal reports exit 5."""
+    lock = JournalLock(args.path, LOCK_WAIT) if args.path.exists() else None
+    try:
+        facts = inspect(args.path)
+    finally:
+        if lock is not None:
+            lock.release()
+    print(f"Journal:        {facts.path}")
+    print(f"Format:         version {facts.version}")
+    print(f"File id:        {facts.file_id}")
+    print(f"Size:           {facts.size} bytes")
+    print(f"Last save:      {facts.modified.astimezone():%Y-%m-%d %H:%M:%S %Z}")
+    print(f"Saves:          {facts.generation}")
+    if facts.test_kdf:
+        print("Warning:        made with the INSECURE test key derivation (for tests only)")
+    print("Slots:")
+    for slot in facts.slots:
+        print(f"  {slot.index}  {slot.role:<6}  {slot.kind:<10}  {slot.kdf}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Unlock (both tags verified), then check the database inside with SQLite's own check."""
+    with _open(args) as vault:
+        body = vault.read_body()
+        conn = sqlite3.connect(":memory:")
+        try:
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.deserialize(body)
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+        except sqlite3.DatabaseError:
+            rows = [("not a database",)]
+        finally:
+            conn.close()
+        if rows != [("ok",)]:
+            raise FileDamaged(
+                f"{args.path.name} opens, but the database inside is damaged. "
+                "Restore it from a backup or your partner's copy."
+            )
+        print(
+            f"{args.path.name} is sound: keys, checksum and authentication verified, "
+            f"database intact ({len(body)} bytes, {vault.generation} saves)."
+        )
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    """Change the unlocking person's passphrase."""
+    with _open(args) as vault:
+        new = read_new_passphrase(args)
+        vault.change_passphrase(new)
+        print(f"The {vault.role}'s passphrase of {args.path.name} was changed.")
+    return 0
+
+
+def cmd_slot_add(args: argparse.Namespace) -> int:
+    """Add a passphrase slot for `--role` (the partner types their own new passphrase)."""
+    with _open(args) as vault:
+        role: Role = args.role
+        who = "your" if role == vault.role else f"the {role}'s"
+        new = read_new_passphrase(args, who=who if role == vault.role else role)
+        text = vault.add_slot(role, new)
+        print(f"Added a passphrase slot for the {role}.")
+        if text:
+            _print_recovery_key(text, f"the {role}")
+    return 0
+
+
+def cmd_slot_remove(args: argparse.Namespace) -> int:
+    """Remove one slot by its number."""
+    with _open(args) as vault:
+        gone = vault.slots()[args.index] if 0 <= args.index < len(vault.slots()) else None
+        vault.remove_slot(args.index)
+        if gone is not None:
+            print(f"Removed slot {gone.index} ({gone.role} {gone.kind}).")
+    return 0
+
+
+def cmd_recovery_key(args: argparse.Namespace) -> int:
+    """Replace the unlocking person's recovery key."""
+    with _open(args) as vault:
+        text = vault.new_recovery_key()
+        print("Your old recovery key no longer opens the journal.")
+        _print_recovery_key(text, f"the {vault.role}")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    """New pair key and recovery keys; the partner types their passphrase if they have slots."""
+    with _open(args) as vault:
+        them = other_role(vault.role)
+        partner: Secret | None = None
+        if any(slot.role == them for slot in vault.slots()):
+            asked = argparse.Namespace(
+                passphrase_file=args.partner_passphrase_file,
+                passphrase_stdin=False,
+                recovery_key_file=None,
+            )
+            partner = read_secret(asked, label=f"The {them}'s passphrase (typed by them): ")
+        texts = vault.rekey(partner)
+        print(f"{args.path.name} has a new pair key; old recovery keys no longer open it.")
+        for role, text in texts.items():
+            _print_recovery_key(text, f"the {role}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the saved journal (still encrypted) and verify the copy opens."""
+    with _open(args) as vault:
+        out = args.out
+        if out is None:
+            stamp = default_clock().now().astimezone().strftime("%Y%m%d-%H%M%S")
+            out = args.path.with_name(f"{args.path.stem}-backup-{stamp}{args.path.suffix}")
+        vault.backup(out)
+        print(f"Backed up to {out} (encrypted, verified).")
+    return 0
