@@ -310,6 +310,34 @@ class Journal:
                 "A private item must be your own (raised by you, or owned by you or both of you)."
             )
 
+    # ------------------------------------------------------------------ records (interchange, merge)
+
+    def raw_record(self, table: str, item_id: str) -> Row | None:
+        """The stored row (private fields sealed, tombstones included) for merging; None if absent."""
+        if table not in store.RECORD_TABLES:
+            raise ValueError(f"not a record table: {table}")
+        return self._raw(table, item_id)
+
+    def record_ids(self) -> dict[str, tuple[str, str | None, str | None]]:
+        """Every record id (tombstones included) with its table, visibility and author."""
+        known: dict[str, tuple[str, str | None, str | None]] = {}
+        for table in store.RECORD_TABLES:
+            vis = "visibility" if table in _VISIBLE_TABLES else "NULL"
+            for item_id, visibility, author in self.conn.execute(
+                f"SELECT id, {vis}, author FROM {table}"  # noqa: S608 - fixed names
+            ):
+                known[item_id] = (table, visibility, author)
+        return known
+
+    def put_record(self, table: str, plain: Row) -> None:
+        """Write a whole record as given (plaintext fields, own timestamps), by id: for import/merge.
+
+        Private text is sealed with this reader's key; a private record must be the reader's own.
+        """
+        if table not in store.RECORD_TABLES:
+            raise ValueError(f"not a record table: {table}")
+        self._put(table, plain)
+
     # ------------------------------------------------------------------ the pair
 
     def pair(self) -> Pair | None:
@@ -477,12 +505,15 @@ class Journal:
             place=r["place"],
         )
 
-    def sessions(self, status: SessionStatus | None = None) -> list[Session]:
-        """Every session (or those with `status`), by number."""
+    def sessions(
+        self, status: SessionStatus | None = None, *, order: str = "number"
+    ) -> list[Session]:
+        """Every session (or those with `status`), by number (`order="stored"`: as written)."""
+        sql_order = "rowid" if order == "stored" else "number, rowid"
         if status is None:
-            rows = self._select("sessions", order="number, rowid")
+            rows = self._select("sessions", order=sql_order)
         else:
-            rows = self._select("sessions", "status = ?", (status,), order="number, rowid")
+            rows = self._select("sessions", "status = ?", (status,), order=sql_order)
         return [self._session(r) for r in rows]
 
     def session(self, session_id: str) -> Session:
@@ -673,6 +704,11 @@ class Journal:
         rows = self._select(
             "agenda_items", "session_id = ?", (session_id,), order="position, rowid"
         )
+        return [self._agenda_item(r) for r in rows]
+
+    def all_agenda_items(self) -> list[AgendaItem]:
+        """Every agenda item of every session, each session's in order (for export and review)."""
+        rows = self._select("agenda_items", order="session_id, position, rowid")
         return [self._agenda_item(r) for r in rows]
 
     def agenda_item(self, item_id: str) -> AgendaItem:
@@ -990,7 +1026,7 @@ class Journal:
         rows = self._select("actions", " AND ".join(where), params, order=sql_order)
         logs: dict[str, list[FollowUp]] = {r["id"]: [] for r in rows}
         if rows:
-            for f in self._select("follow_ups", order="on_date, rowid"):
+            for f in self._select("follow_ups"):
                 if f["action_id"] in logs:
                     logs[f["action_id"]].append(self._follow_up(f))
         return [self._action(r, logs[r["id"]]) for r in rows]

@@ -1,0 +1,298 @@
+"""Sub-commands for what is in a journal: new, import, export, search, actions.
+
+Each command unlocks the file (waiting a moment if another command is finishing), calls the core,
+and saves atomically through `JournalFile.save()` when it changed something. Output is plain text:
+user text is printed as data, with control characters (terminal escapes) made visible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from rmjournal.cli.common import (
+    add_path_argument,
+    add_secret_options,
+    add_test_kdf_option,
+    allow_test_kdf,
+    read_new_passphrase,
+    read_secret,
+)
+from rmjournal.core.errors import JournalError, NotFound, UsageError
+
+LOCK_WAIT = 2.0
+"""Seconds a short command waits for a journal another command is just finishing with."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """`text` safe for a terminal: control characters (ANSI escapes included) shown, not obeyed."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """`text` on one line (whitespace collapsed), safe for a terminal, cut to `width`."""
+    flat = plain(" ".join(text.split()))
+    if width is not None and len(flat) > width:
+        flat = flat[: width - 1] + "…"
+    return flat
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date like 2026-03-02, not {value!r}"
+        ) from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add new, import, export, search and actions to the `rmjournal` parser."""
+    new = subparsers.add_parser("new", help="create an empty pair journal")
+    add_path_argument(new)
+    new.add_argument("--mentor", required=True, metavar="NAME", help="the mentor's name")
+    new.add_argument("--mentee", required=True, metavar="NAME", help="the mentee's name")
+    new.add_argument("--title", help="the journal's title (default: both names)")
+    new.add_argument(
+        "--role",
+        choices=("mentor", "mentee"),
+        default="mentor",
+        help="who you are (default mentor)",
+    )
+    new.add_argument("--mentor-job", default="", metavar="TEXT", help="the mentor's job title")
+    new.add_argument("--mentee-job", default="", metavar="TEXT", help="the mentee's job title")
+    new.add_argument("--start", type=_date_arg, metavar="DATE", help="start date (default today)")
+    new.add_argument(
+        "--cadence-days", type=_positive, default=28, metavar="N", help="days between sessions"
+    )
+    new.add_argument(
+        "--sessions", type=_positive, default=6, metavar="N", help="planned number of sessions"
+    )
+    new.add_argument(
+        "--review", type=_date_arg, metavar="DATE", help="review date (default +6 months)"
+    )
+    group = new.add_argument_group("the passphrase (typed twice at a prompt by default)")
+    group.add_argument("--passphrase-file", type=Path, metavar="FILE", help="first line of FILE")
+    group.add_argument("--passphrase-stdin", action="store_true", help="first line of stdin")
+    add_test_kdf_option(new)
+    new.set_defaults(handler=cmd_new)
+
+    imp = subparsers.add_parser("import", help="validate a JSON export, then merge it in")
+    add_path_argument(imp)
+    imp.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.json")
+    add_secret_options(imp)
+    imp.set_defaults(handler=cmd_import)
+
+    exp = subparsers.add_parser("export", help="JSON export, or the shareable summary")
+    add_path_argument(exp)
+    exp.add_argument("--format", choices=("json", "markdown", "html"), default="json")
+    exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (0600) not stdout")
+    exp.add_argument(
+        "--anonymise", action="store_true", help="roles in place of names (summaries only)"
+    )
+    add_secret_options(exp)
+    exp.set_defaults(handler=cmd_export)
+
+    search = subparsers.add_parser("search", help="full-text search, newest first")
+    add_path_argument(search)
+    search.add_argument("query", metavar="QUERY", help="words to find (every word must match)")
+    search.add_argument("--limit", type=_positive, default=100, metavar="N", help="at most N hits")
+    add_secret_options(search)
+    search.set_defaults(handler=cmd_search)
+
+    actions = subparsers.add_parser("actions", help="the follow-up tracker as a table")
+    add_path_argument(actions)
+    actions.add_argument("--status", choices=("open", "in_progress", "done", "dropped"))
+    actions.add_argument("--overdue", action="store_true", help="only open actions past due")
+    actions.add_argument("--owner", choices=("mentor", "mentee", "both"))
+    actions.add_argument("--kind", choices=("action", "commitment"))
+    add_secret_options(actions)
+    actions.set_defaults(handler=cmd_actions)
+
+
+def open_journal(args: argparse.Namespace) -> Any:
+    """The JournalFile named on the command line, unlocked with the secret the options give."""
+    from rmjournal.core.journalfile import JournalFile
+
+    secret = read_secret(args)
+    return JournalFile.open(
+        args.path,
+        secret,
+        role_hint=getattr(args, "role", None),
+        allow_test_kdf=allow_test_kdf(args),
+        lock_wait=LOCK_WAIT,
+    )
+
+
+def write_private_file(out: Path, text: str) -> None:
+    """Write `text` to `out` atomically as a 0600 file (exports hold sensitive plaintext)."""
+    from rmjournal.core.safefile import NotDurable, atomic_write
+
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name for --out.")
+    if not out.parent.exists():
+        raise NotFound(f"The folder {out.parent} does not exist.")
+    try:
+        atomic_write(out, text.encode("utf-8"))
+    except NotDurable:
+        pass
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create the journal file with the pair set up, and print the recovery key once."""
+    from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.model import Person
+    from rmjournal.core.secret import Secret
+
+    if args.passphrase_file and args.passphrase_stdin:
+        raise UsageError("Give only one of --passphrase-file and --passphrase-stdin.")
+    if not args.mentor.strip() or not args.mentee.strip():
+        raise UsageError("The mentor's and the mentee's names must not be empty.")
+    if args.path.exists():
+        raise JournalError(f"{args.path} already exists. Choose another name.")
+    if args.passphrase_file or args.passphrase_stdin:
+        secret = read_secret(
+            argparse.Namespace(
+                passphrase_file=args.passphrase_file,
+                passphrase_stdin=args.passphrase_stdin,
+                recovery_key_file=None,
+            )
+        )
+    else:
+        secret = read_new_passphrase(args, attr="passphrase_file", who="new")
+    assert isinstance(secret, Secret)
+    if args.insecure_test_kdf:
+        print(
+            "Warning: this journal uses the INSECURE test key derivation. Use it for tests only.",
+            file=sys.stderr,
+        )
+    jf, recovery = JournalFile.create(
+        args.path, passphrase=secret, role=args.role, test_kdf=args.insecure_test_kdf
+    )
+    with jf:
+        jf.journal.start_pair(
+            mentor=Person(args.mentor.strip(), args.mentor_job),
+            mentee=Person(args.mentee.strip(), args.mentee_job),
+            title=args.title,
+            started_on=args.start,
+            cadence_days=args.cadence_days,
+            planned_sessions=args.sessions,
+            review_on=args.review,
+        )
+        jf.save()
+    print(
+        f"Created {args.path} for {one_line(args.mentor)} and {one_line(args.mentee)}; you are the {args.role}."
+    )
+    print("Write the recovery key down and keep it offline: it is shown only this once.")
+    print(f"Recovery key: {recovery}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate the JSON document completely, then merge it and say what changed."""
+    from rmjournal.core.interchange import import_document, parse_document
+
+    try:
+        raw = args.source.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"There is no file {args.source} to import.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{args.source} is a folder; give the JSON file to import.") from None
+    except OSError as exc:
+        raise JournalError(f"{args.source} could not be read ({type(exc).__name__}).") from None
+    doc = parse_document(raw)
+    with open_journal(args) as jf:
+        report = import_document(jf.journal, doc)
+        if report.added or report.updated:
+            jf.save()
+    print(f"Imported {args.source.name}: {report}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the JSON export or the shareable summary to stdout or a private file."""
+    from rmjournal.core.interchange import export_json
+
+    if args.format == "json" and args.anonymise:
+        raise UsageError("--anonymise applies to the markdown and html summaries, not to json.")
+    render = None
+    if args.format != "json":
+        try:
+            summary = importlib.import_module("rmjournal.core.summary")
+        except ModuleNotFoundError as exc:
+            if exc.name != "rmjournal.core.summary":
+                raise
+            summary = None
+        render = getattr(summary, "render_summary", None)
+        if render is None:
+            raise JournalError(
+                f"The {args.format} summary is not available yet in this version. Use --format json."
+            )
+    with open_journal(args) as jf:
+        if render is None:
+            text = export_json(jf.journal)
+        else:
+            text = str(render(jf.journal, args.format, anonymise=args.anonymise))
+    if args.out:
+        write_private_file(args.out, text)
+        print(f"Wrote {args.out} (readable only by you).", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print matching items, one per line, newest first."""
+    with open_journal(args) as jf:
+        hits = jf.journal.search(args.query, limit=args.limit)
+    hits.sort(key=lambda h: h.when or date.min, reverse=True)
+    if not hits:
+        print("Nothing matches.", file=sys.stderr)
+        return 0
+    for hit in hits:
+        when = hit.when.isoformat() if hit.when else "          "
+        print(f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)} — {one_line(hit.snippet)}")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    """Print the follow-up tracker as a table (overdue marked in words, not colour)."""
+    with open_journal(args) as jf:
+        journal = jf.journal
+        today = journal.today()
+        found = journal.actions(status=args.status, owner=args.owner, kind=args.kind)
+        if args.overdue:
+            found = [a for a in found if a.is_overdue(today)]
+    if not found:
+        print("No actions match.", file=sys.stderr)
+        return 0
+    rows = [("DUE", "STATUS", "OWNER", "KIND", "TITLE")]
+    for a in found:
+        due = a.due_on.isoformat() if a.due_on else "-"
+        status = a.status.replace("_", " ")
+        if a.is_overdue(today):
+            status += " OVERDUE"
+        title = f"(private to the {a.author})" if a.hidden else one_line(a.title, 70)
+        rows.append((due, status, a.owner, a.kind, title))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for r in rows:
+        print("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
+    return 0

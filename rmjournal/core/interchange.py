@@ -1,0 +1,709 @@
+"""The JSON interchange format (`rmjournal-export`, version 1): export, validation and import.
+
+The one plaintext form of a journal (design/interchange.md). Import validates the whole document
+first and reports every problem with its JSON path, then merges by id in one transaction (the
+newer `updated_at` wins, nothing is ever deleted), so a document with any problem changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from rmjournal.core.errors import InvalidImport, JournalError, Problem
+from rmjournal.core.journal import Journal, Row
+from rmjournal.core.model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    ENTRY_KINDS,
+    OUTCOMES,
+    OWNERS,
+    PHASES,
+    PROMPT_FOR,
+    ROLES,
+    SESSION_STATUSES,
+    VISIBILITIES,
+    Pair,
+    Person,
+    Role,
+)
+
+FORMAT = "rmjournal-export"
+VERSION = 1
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: records added, updated (the document's copy was newer) and left."""
+
+    added: int = 0
+    updated: int = 0
+    left: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.left} left as they were."
+
+
+# ---------------------------------------------------------------------------- export
+
+
+def _opt(obj: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """`obj` with the optional fields that are not None."""
+    obj.update({k: v for k, v in optional.items() if v is not None})
+    return obj
+
+
+def export_document(journal: Journal) -> dict[str, Any]:
+    """The journal as an interchange document: everything the reader may read, their own private
+    items included and the partner's left out (they could not be kept private elsewhere)."""
+    pair = journal.pair()
+    if pair is None:
+        raise JournalError("This journal has no pair yet, so there is nothing to export.")
+
+    def person(p: Person) -> dict[str, Any]:
+        return _opt({"name": p.name, "role": p.role}, network=p.network)
+
+    goals = [
+        {
+            "id": g.id,
+            "owner": g.owner,
+            "text": g.text,
+            "visibility": g.visibility,
+            "created_at": g.created_at,
+            "updated_at": g.updated_at,
+        }
+        for g in journal.goals()
+        if not g.hidden
+    ]
+    agenda: dict[str, list[dict[str, Any]]] = {}
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for s in journal.sessions():
+        agenda[s.id], entries[s.id] = [], []
+    for item in journal.all_agenda_items():
+        if item.hidden or item.session_id not in agenda:
+            continue
+        agenda[item.session_id].append(
+            _opt(
+                {
+                    "id": item.id,
+                    "topic": item.topic,
+                    "raised_by": item.raised_by,
+                    "notes": item.notes,
+                    "outcome": item.outcome,
+                    "visibility": item.visibility,
+                    "created_at": item.created_at,
+                    "updated_at": item.updated_at,
+                },
+                minutes=item.minutes,
+                carried_from=item.carried_from,
+                action_id=item.action_id,
+                prompt=item.prompt,
+            )
+        )
+    for e in journal.entries():
+        if e.hidden or e.session_id not in entries:
+            continue
+        entries[e.session_id].append(
+            _opt(
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "author": e.author,
+                    "text": e.text,
+                    "visibility": e.visibility,
+                    "tags": list(e.tags),
+                    "created_at": e.created_at,
+                    "updated_at": e.updated_at,
+                },
+                prompt=e.prompt,
+            )
+        )
+    sessions = [
+        _opt(
+            {
+                "id": s.id,
+                "number": s.number,
+                "date": s.date.isoformat(),
+                "status": s.status,
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+                "agenda": agenda[s.id],
+                "entries": entries[s.id],
+            },
+            duration_minutes=s.duration_minutes,
+            place=s.place,
+        )
+        for s in journal.sessions(order="stored")
+    ]
+    actions = []
+    for a in journal.actions(order="agreed"):
+        if a.hidden:
+            continue
+        actions.append(
+            _opt(
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "detail": a.detail,
+                    "kind": a.kind,
+                    "owner": a.owner,
+                    "status": a.status,
+                    "visibility": a.visibility,
+                    "tags": list(a.tags),
+                    "created_at": a.created_at,
+                    "updated_at": a.updated_at,
+                    "follow_ups": [
+                        _opt(
+                            {
+                                "id": f.id,
+                                "on": f.on.isoformat(),
+                                "author": f.author,
+                                "status": f.status,
+                                "note": f.note,
+                            },
+                            session=f.session,
+                        )
+                        for f in a.follow_ups
+                        if not f.hidden
+                    ],
+                },
+                agreed_in=a.agreed_in,
+                due_on=a.due_on.isoformat() if a.due_on else None,
+                closed_on=a.closed_on.isoformat() if a.closed_on else None,
+            )
+        )
+    prompts = [
+        {"id": p.id, "phase": p.phase, "for": p.for_, "text": p.text, "pack": p.pack}
+        for p in journal.custom_prompts()
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": journal.clock.now().isoformat(timespec="seconds"),
+        "exported_by": journal.me,
+        "pair": _opt(
+            {
+                "id": pair.id,
+                "title": pair.title,
+                "mentor": person(pair.mentor),
+                "mentee": person(pair.mentee),
+                "started_on": pair.started_on.isoformat(),
+                "cadence_days": pair.cadence_days,
+                "planned_sessions": pair.planned_sessions,
+                "review_on": pair.review_on.isoformat(),
+                "agreement": pair.agreement,
+                "goals": goals,
+            }
+        ),
+        "sessions": sessions,
+        "actions": actions,
+        "prompts": prompts,
+    }
+
+
+def export_json(journal: Journal) -> str:
+    """The interchange document as JSON text (UTF-8, indented, non-ASCII kept as is)."""
+    return json.dumps(export_document(journal), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def parse_document(text: str | bytes) -> Any:
+    """The JSON value in `text`; `InvalidImport` if it is not JSON at all."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise InvalidImport(
+            [Problem("", "the file is not UTF-8 text, so it is not JSON")]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidImport(
+            [
+                Problem(
+                    "", f"the file is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InvalidImport(
+            [Problem("", "the file is not JSON this tool can read (nested too deeply)")]
+        ) from None
+
+
+class _Checker:
+    """Walks a document collecting every problem with its JSON path."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(self, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.add(path, "expected an object")
+            return None
+        return value
+
+    def field(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        check: Callable[[Any, str], bool],
+        *,
+        optional: bool = False,
+    ) -> Any:
+        """The value at `key` if present and valid (None otherwise; a problem if required)."""
+        where = f"{path}.{key}" if path else key
+        if key not in obj or (optional and obj[key] is None):
+            if not optional:
+                self.add(where, "missing")
+            return None
+        value = obj[key]
+        return value if check(value, where) else None
+
+    def text(self, value: Any, path: str) -> bool:
+        if isinstance(value, str):
+            return True
+        self.add(path, "expected text")
+        return False
+
+    def nonempty(self, value: Any, path: str) -> bool:
+        if not self.text(value, path):
+            return False
+        if not value.strip():
+            self.add(path, "expected some text, not an empty string")
+            return False
+        return True
+
+    def integer(self, minimum: int) -> Callable[[Any, str], bool]:
+        def check(value: Any, path: str) -> bool:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(path, "expected a whole number")
+                return False
+            if value < minimum:
+                self.add(path, f"expected a whole number of at least {minimum}")
+                return False
+            return True
+
+        return check
+
+    def enum(self, allowed: Sequence[str]) -> Callable[[Any, str], bool]:
+        def check(value: Any, path: str) -> bool:
+            if value not in allowed or not isinstance(value, str):
+                self.add(path, f"expected one of {', '.join(allowed)}")
+                return False
+            return True
+
+        return check
+
+    def uuid(self, value: Any, path: str) -> bool:
+        if isinstance(value, str):
+            try:
+                uuid.UUID(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected an id (a UUID like 4bc7344e-257b-5325-aee9-49831131e6b9)")
+        return False
+
+    def date(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and _DATE.match(value):
+            try:
+                date.fromisoformat(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected a date like 2026-03-05")
+        return False
+
+    def stamp(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and _TS.match(value):
+            try:
+                datetime.fromisoformat(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected a timestamp with its offset, like 2026-03-05T18:00:00+00:00")
+        return False
+
+    def tags(self, value: Any, path: str) -> bool:
+        if not isinstance(value, list):
+            self.add(path, "expected a list of text")
+            return False
+        ok = True
+        for i, tag in enumerate(value):
+            if not isinstance(tag, str):
+                self.add(f"{path}[{i}]", "expected text")
+                ok = False
+        return ok
+
+    def items(self, obj: dict[str, Any], key: str, path: str) -> list[tuple[str, dict[str, Any]]]:
+        """The objects of the list at `key`, each with its path."""
+        where = f"{path}.{key}" if path else key
+        if key not in obj:
+            self.add(where, "missing")
+            return []
+        value = obj[key]
+        if not isinstance(value, list):
+            self.add(where, "expected a list")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            checked = self.obj(item, f"{where}[{i}]")
+            if checked is not None:
+                out.append((f"{where}[{i}]", checked))
+        return out
+
+
+@dataclass
+class _Seen:
+    """An id found in the document: where, which table, whose, and how visible."""
+
+    path: str
+    table: str
+    author: str | None
+    visibility: Any
+
+
+def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]:
+    """Every problem in `doc` (with its JSON path); empty if it can be imported into `journal`."""
+    c = _Checker()
+    top = c.obj(doc, "")
+    if top is None:
+        c.problems = [Problem("", "expected a JSON object (an rmjournal export)")]
+        return c.problems
+    if top.get("format") != FORMAT:
+        c.add("format", f"expected {FORMAT!r}: this is not an rmjournal export")
+    version = top.get("version")
+    if version != VERSION or isinstance(version, bool):
+        c.add("version", f"unknown version {version!r}; this rmjournal reads version {VERSION}")
+        return c.problems
+    c.field(top, "exported_at", "", c.stamp)
+    exported_by = c.field(top, "exported_by", "", c.enum(ROLES))
+    me = journal.me if journal is not None else exported_by
+    seen: dict[str, _Seen] = {}
+
+    def record_id(obj: dict[str, Any], path: str, table: str, author: Any, visibility: Any) -> None:
+        item_id = c.field(obj, "id", path, c.uuid)
+        if item_id is None:
+            return
+        if item_id in seen:
+            c.add(f"{path}.id", f"the same id is used at {seen[item_id].path}.id")
+            return
+        seen[item_id] = _Seen(path, table, author, visibility)
+        if visibility == "private" and author in ROLES and me in ROLES and author != me:
+            c.add(
+                path,
+                f"a private item of the {author} cannot be imported by the {me}: "
+                "it could not be kept private to its author",
+            )
+
+    def stamps(obj: dict[str, Any], path: str) -> None:
+        c.field(obj, "created_at", path, c.stamp)
+        c.field(obj, "updated_at", path, c.stamp)
+
+    # pair
+    pair = c.obj(top.get("pair"), "pair") if "pair" in top else None
+    if "pair" not in top:
+        c.add("pair", "missing")
+    if pair is not None:
+        pair_id = c.field(pair, "id", "pair", c.uuid)
+        c.field(pair, "title", "pair", c.text)
+        for side in ROLES:
+            if side not in pair:
+                c.add(f"pair.{side}", "missing")
+                continue
+            person = c.obj(pair[side], f"pair.{side}")
+            if person is not None:
+                c.field(person, "name", f"pair.{side}", c.nonempty)
+                c.field(person, "role", f"pair.{side}", c.text)
+                c.field(person, "network", f"pair.{side}", c.text, optional=True)
+        c.field(pair, "started_on", "pair", c.date)
+        c.field(pair, "cadence_days", "pair", c.integer(1))
+        c.field(pair, "planned_sessions", "pair", c.integer(1))
+        c.field(pair, "review_on", "pair", c.date)
+        c.field(pair, "agreement", "pair", c.text)
+        for path, goal in c.items(pair, "goals", "pair"):
+            owner = c.field(goal, "owner", path, c.enum(ROLES))
+            visibility = c.field(goal, "visibility", path, c.enum(VISIBILITIES))
+            record_id(goal, path, "goals", owner, visibility)
+            c.field(goal, "text", path, c.text)
+            stamps(goal, path)
+        if journal is not None and pair_id is not None and not journal.is_empty():
+            current = journal.pair()
+            if current is not None and current.id != pair_id:
+                c.add(
+                    "pair.id",
+                    "this document belongs to another pair (its pair id differs from this journal's)",
+                )
+
+    # sessions
+    for path, s in c.items(top, "sessions", ""):
+        record_id(s, path, "sessions", None, None)
+        c.field(s, "number", path, c.integer(1))
+        c.field(s, "date", path, c.date)
+        c.field(s, "status", path, c.enum(SESSION_STATUSES))
+        c.field(s, "duration_minutes", path, c.integer(0), optional=True)
+        c.field(s, "place", path, c.text, optional=True)
+        stamps(s, path)
+        for apath, item in c.items(s, "agenda", path):
+            raised = c.field(item, "raised_by", apath, c.enum(ROLES))
+            visibility = c.field(item, "visibility", apath, c.enum(VISIBILITIES))
+            record_id(item, apath, "agenda_items", raised, visibility)
+            c.field(item, "topic", apath, c.text)
+            c.field(item, "minutes", apath, c.integer(0), optional=True)
+            c.field(item, "notes", apath, c.text)
+            c.field(item, "outcome", apath, c.enum(OUTCOMES))
+            c.field(item, "carried_from", apath, c.uuid, optional=True)
+            c.field(item, "action_id", apath, c.uuid, optional=True)
+            c.field(item, "prompt", apath, c.text, optional=True)
+            stamps(item, apath)
+        for epath, entry in c.items(s, "entries", path):
+            author = c.field(entry, "author", epath, c.enum(ROLES))
+            visibility = c.field(entry, "visibility", epath, c.enum(VISIBILITIES))
+            record_id(entry, epath, "entries", author, visibility)
+            c.field(entry, "kind", epath, c.enum(ENTRY_KINDS))
+            c.field(entry, "prompt", epath, c.text, optional=True)
+            c.field(entry, "text", epath, c.text)
+            c.field(entry, "tags", epath, c.tags)
+            stamps(entry, epath)
+
+    # actions
+    for path, a in c.items(top, "actions", ""):
+        owner = c.field(a, "owner", path, c.enum(OWNERS))
+        visibility = c.field(a, "visibility", path, c.enum(VISIBILITIES))
+        author = owner if owner in ROLES else exported_by
+        record_id(a, path, "actions", author, visibility)
+        c.field(a, "title", path, c.text)
+        c.field(a, "detail", path, c.text)
+        c.field(a, "kind", path, c.enum(ACTION_KINDS))
+        c.field(a, "agreed_in", path, c.uuid, optional=True)
+        c.field(a, "due_on", path, c.date, optional=True)
+        c.field(a, "status", path, c.enum(ACTION_STATUSES))
+        c.field(a, "closed_on", path, c.date, optional=True)
+        c.field(a, "tags", path, c.tags)
+        stamps(a, path)
+        for fpath, f in c.items(a, "follow_ups", path):
+            fauthor = c.field(f, "author", fpath, c.enum(ROLES))
+            record_id(f, fpath, "follow_ups", fauthor, visibility)
+            c.field(f, "on", fpath, c.date)
+            c.field(f, "session", fpath, c.uuid, optional=True)
+            c.field(f, "status", fpath, c.enum(ACTION_STATUSES))
+            c.field(f, "note", fpath, c.text)
+
+    # prompts
+    for path, p in c.items(top, "prompts", ""):
+        record_id(p, path, "prompts", None, None)
+        c.field(p, "phase", path, c.enum(PHASES))
+        c.field(p, "for", path, c.enum(PROMPT_FOR))
+        c.field(p, "text", path, c.nonempty)
+        c.field(p, "pack", path, c.text)
+
+    # against the journal: an id may not change table, nor overwrite the partner's private item
+    if journal is not None:
+        known = journal.record_ids()
+        for item_id, where in seen.items():
+            if item_id not in known:
+                continue
+            table, visibility, author = known[item_id]
+            if table != where.table:
+                c.add(
+                    f"{where.path}.id",
+                    "this id already belongs to another kind of item in the journal",
+                )
+            elif visibility == "private" and author != journal.me:
+                c.add(
+                    f"{where.path}.id",
+                    "this id belongs to your partner's private item in the journal",
+                )
+    return c.problems
+
+
+# ---------------------------------------------------------------------------- import
+
+
+def _newer(doc_stamp: str, stored_stamp: str) -> bool:
+    return datetime.fromisoformat(doc_stamp) > datetime.fromisoformat(stored_stamp)
+
+
+def import_document(journal: Journal, doc: Any) -> ImportReport:
+    """Validate `doc` completely, then merge it into `journal` by id in one transaction.
+
+    `InvalidImport` (listing every problem) and no change at all if anything is wrong.
+    """
+    problems = validate_document(doc, journal)
+    if problems:
+        raise InvalidImport(problems)
+    report = ImportReport()
+    exported_by: Role = doc["exported_by"]
+
+    def merge(table: str, row: Row) -> None:
+        stored = journal.raw_record(table, row["id"])
+        if stored is None:
+            row["author"] = row["author"] or exported_by
+            journal.put_record(table, row)
+            report.added += 1
+        elif _newer(row["updated_at"], stored["updated_at"]):
+            row["author"] = row["author"] or stored["author"]
+            journal.put_record(table, row)
+            report.updated += 1
+        else:
+            report.left += 1
+
+    def add_once(table: str, row: Row) -> None:
+        # Follow-ups and prompts carry no updated_at: added when new, otherwise left.
+        if journal.raw_record(table, row["id"]) is None:
+            journal.put_record(table, row)
+            report.added += 1
+        else:
+            report.left += 1
+
+    def base(obj: dict[str, Any], author: str | None) -> Row:
+        return {
+            "id": obj["id"],
+            "created_at": obj["created_at"],
+            "updated_at": obj["updated_at"],
+            "author": author,
+            "deleted_at": None,
+        }
+
+    with journal.transaction():
+        p = doc["pair"]
+        if journal.is_empty() or journal.pair() is None:
+            journal.set_pair(
+                Pair(
+                    id=p["id"],
+                    title=p["title"],
+                    mentor=Person(
+                        p["mentor"]["name"], p["mentor"]["role"], p["mentor"].get("network")
+                    ),
+                    mentee=Person(
+                        p["mentee"]["name"], p["mentee"]["role"], p["mentee"].get("network")
+                    ),
+                    started_on=date.fromisoformat(p["started_on"]),
+                    cadence_days=p["cadence_days"],
+                    planned_sessions=p["planned_sessions"],
+                    review_on=date.fromisoformat(p["review_on"]),
+                    agreement=p["agreement"],
+                )
+            )
+        for g in p["goals"]:
+            merge(
+                "goals",
+                {
+                    **base(g, g["owner"]),
+                    "owner": g["owner"],
+                    "text": g["text"],
+                    "visibility": g["visibility"],
+                },
+            )
+        for s in doc["sessions"]:
+            merge(
+                "sessions",
+                {
+                    **base(s, None),
+                    "number": s["number"],
+                    "date": s["date"],
+                    "status": s["status"],
+                    "duration_minutes": s.get("duration_minutes"),
+                    "place": s.get("place"),
+                },
+            )
+            for position, item in enumerate(s["agenda"]):
+                merge(
+                    "agenda_items",
+                    {
+                        **base(item, item["raised_by"]),
+                        "session_id": s["id"],
+                        "position": position,
+                        "topic": item["topic"],
+                        "raised_by": item["raised_by"],
+                        "minutes": item.get("minutes"),
+                        "notes": item["notes"],
+                        "outcome": item["outcome"],
+                        "carried_from": item.get("carried_from"),
+                        "action_id": item.get("action_id"),
+                        "prompt": item.get("prompt"),
+                        "visibility": item["visibility"],
+                    },
+                )
+            for entry in s["entries"]:
+                merge(
+                    "entries",
+                    {
+                        **base(entry, entry["author"]),
+                        "session_id": s["id"],
+                        "kind": entry["kind"],
+                        "prompt": entry.get("prompt"),
+                        "text": entry["text"],
+                        "visibility": entry["visibility"],
+                        "tags": json.dumps(entry["tags"], ensure_ascii=False),
+                    },
+                )
+        for a in doc["actions"]:
+            author = a["owner"] if a["owner"] in ROLES else exported_by
+            merge(
+                "actions",
+                {
+                    **base(a, author),
+                    "title": a["title"],
+                    "detail": a["detail"],
+                    "kind": a["kind"],
+                    "owner": a["owner"],
+                    "agreed_in": a.get("agreed_in"),
+                    "due_on": a.get("due_on"),
+                    "status": a["status"],
+                    "closed_on": a.get("closed_on"),
+                    "visibility": a["visibility"],
+                    "tags": json.dumps(a["tags"], ensure_ascii=False),
+                },
+            )
+            for f in a["follow_ups"]:
+                row = {
+                    "id": f["id"],
+                    "created_at": a["updated_at"],
+                    "updated_at": a["updated_at"],
+                    "author": f["author"],
+                    "deleted_at": None,
+                    "action_id": a["id"],
+                    "on_date": f["on"],
+                    "session_id": f.get("session"),
+                    "status": f["status"],
+                    "note": f["note"],
+                    "visibility": "private" if a["visibility"] == "private" else "pair",
+                }
+                add_once("follow_ups", row)
+        for pr in doc["prompts"]:
+            add_once(
+                "prompts",
+                {
+                    "id": pr["id"],
+                    "created_at": doc["exported_at"],
+                    "updated_at": doc["exported_at"],
+                    "author": exported_by,
+                    "deleted_at": None,
+                    "phase": pr["phase"],
+                    "for_": pr["for"],
+                    "text": pr["text"],
+                    "pack": pr["pack"],
+                },
+            )
+    return report
+
+
+def import_json(journal: Journal, text: str | bytes) -> ImportReport:
+    """Parse, validate and merge a JSON document (see `import_document`)."""
+    return import_document(journal, parse_document(text))

@@ -1,0 +1,132 @@
+"""JournalFile: an encrypted journal file and its Journal, opened, saved and closed together.
+
+The vault owns the bytes on disk and the lock; the journal owns the database in memory. Keeping
+them side by side in one object means the app and every command open, save and close the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+from rmjournal.core.clock import Clock
+from rmjournal.core.crypto import PrivateCipher, random_key
+from rmjournal.core.journal import Journal
+from rmjournal.core.model import Person, Role
+from rmjournal.core.secret import Secret
+from rmjournal.core.vault import Vault
+
+
+class JournalFile:
+    """A vault (file, lock, keys) and the journal read from its body."""
+
+    def __init__(self, vault: Vault, journal: Journal) -> None:
+        self.vault = vault
+        self.journal = journal
+        self._saved_changes = journal.changes
+
+    def __repr__(self) -> str:
+        return f"<JournalFile {self.vault.path.name} {self.vault.role}>"
+
+    @property
+    def path(self) -> Path:
+        """The journal file."""
+        return self.vault.path
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the journal changed since it was opened or last saved."""
+        return self.journal.changes != self._saved_changes
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        secret: Secret,
+        *,
+        role_hint: Role | None = None,
+        allow_test_kdf: bool = False,
+        lock_wait: float = 0.0,
+        clock: Clock | None = None,
+    ) -> JournalFile:
+        """Unlock the file at `path` (taking its lock) and read its journal, migrating it if old."""
+        vault = Vault.open(
+            path, secret, role_hint=role_hint, allow_test_kdf=allow_test_kdf, lock_wait=lock_wait
+        )
+        try:
+            journal = Journal.from_bytes(
+                vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
+            )
+        except BaseException:
+            vault.close()
+            raise
+        return cls(vault, journal)
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        *,
+        passphrase: Secret,
+        role: Role = "mentor",
+        test_kdf: bool = False,
+        clock: Clock | None = None,
+        mentor: Person | None = None,
+        mentee: Person | None = None,
+        title: str | None = None,
+    ) -> tuple[JournalFile, str]:
+        """A new journal file (lock held) and the creator's recovery key (shown once).
+
+        With `mentor` and `mentee` the pair is set up and saved at once; otherwise the pair is
+        set later with `journal.start_pair()` and saved with `save()`.
+        """
+        # The first body is an empty database: no private item, so a throwaway cipher will do.
+        empty = Journal.new(me=role, cipher=PrivateCipher(role, random_key()), clock=clock)
+        body = empty.to_bytes()
+        empty.close()
+        vault, recovery = Vault.create(
+            path, passphrase=passphrase, role=role, body=body, test_kdf=test_kdf
+        )
+        try:
+            journal = Journal.from_bytes(
+                vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
+            )
+            made = cls(vault, journal)
+            if mentor is not None and mentee is not None:
+                journal.start_pair(mentor=mentor, mentee=mentee, title=title)
+                made.save()
+        except BaseException:
+            vault.close()
+            raise
+        return made, recovery
+
+    def save(self) -> None:
+        """Write the journal to the file atomically (`ChangedOnDisk`/`SaveFailed` leave it intact)."""
+        changes = self.journal.changes
+        self.vault.save(self.journal.to_bytes())
+        self._saved_changes = changes
+
+    def save_if_changed(self) -> bool:
+        """Save only when something changed; say whether it saved."""
+        if not self.dirty:
+            return False
+        self.save()
+        return True
+
+    def close(self) -> None:
+        """Release the lock and drop the journal from memory (unsaved changes are lost)."""
+        try:
+            self.journal.close()
+        finally:
+            self.vault.close()
+
+    def __enter__(self) -> JournalFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
