@@ -271,12 +271,14 @@ def new_database(target: int = SCHEMA_VERSION) -> sqlite_utils.Database:
 
 def deserialize(data: bytes) -> sqlite_utils.Database:
     """The database held in `data` (as `serialize()` wrote it), migrated to the latest schema."""
+    if len(data) < 512:
+        raise FileDamaged("The file's contents are not a journal database.")
     conn = connect()
     try:
         conn.deserialize(data)
         conn.execute("PRAGMA temp_store=MEMORY")
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, MemoryError) as exc:
         conn.close()
         raise FileDamaged(
             "The journal's contents are damaged: its database cannot be read."
