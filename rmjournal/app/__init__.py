@@ -1,0 +1,86 @@
+"""The Textual face of rmjournal: `make_app()` builds it, `run_app()` runs it.
+
+One factory serves the CLI and the tests alike (paths, clock, config and the test-KDF switch
+are all arguments), so what the tests drive is exactly what people run. Textual is imported
+only inside these functions, keeping `import rmjournal.app` cheap for the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmjournal.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from rmjournal.app.app import RMJournalApp
+    from rmjournal.app.config import LoadedConfig
+    from rmjournal.core.clock import Clock
+
+
+class UnsafeEnvironment(UsageError):
+    """Textual logging or devtools are switched on: they would stream journal text out."""
+
+
+def unsafe_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why the app must not start here (TEXTUAL_LOG or devtools/debug set), or None."""
+    env = os.environ if environ is None else environ
+    if env.get("TEXTUAL_LOG"):
+        return (
+            "TEXTUAL_LOG is set: Textual would copy everything on screen, journal text included, "
+            "into that log file. Unset TEXTUAL_LOG and start rmjournal again."
+        )
+    features = {part.strip().lower() for part in env.get("TEXTUAL", "").split(",")}
+    if features & {"devtools", "debug"}:
+        return (
+            "TEXTUAL asks for devtools or debug: they would stream journal text to a console "
+            "or print it on errors. Unset TEXTUAL and start rmjournal again."
+        )
+    return None
+
+
+def make_app(
+    path: Path | None = None,
+    *,
+    clock: Clock | None = None,
+    data_dir: Path | None = None,
+    config_dir: Path | None = None,
+    config: LoadedConfig | None = None,
+    allow_test_kdf: bool = False,
+    autosave_delay: float = 2.0,
+    tick_seconds: float = 0.25,
+    environ: Mapping[str, str] | None = None,
+) -> RMJournalApp:
+    """The app, ready to run; refuses (`UnsafeEnvironment`) where it would leak journal text."""
+    reason = unsafe_environment(environ)
+    if reason:
+        raise UnsafeEnvironment(reason)
+    from rmjournal.app import config as settings
+    from rmjournal.app.app import AppOptions, RMJournalApp
+    from rmjournal.app.themes import load_user_themes
+
+    env = dict(os.environ if environ is None else environ)
+    folder = config_dir if config_dir is not None else settings.config_dir(env)
+    loaded = config if config is not None else settings.load_config(folder / "config.toml")
+    journals = data_dir or loaded.config.data_dir or settings.data_dir(env)
+    options = AppOptions(
+        path=path,
+        data_dir=journals,
+        config_dir=folder,
+        loaded_config=loaded,
+        user_themes=load_user_themes(folder / "themes"),
+        clock=clock,
+        allow_test_kdf=allow_test_kdf,
+        autosave_delay=autosave_delay,
+        tick_seconds=tick_seconds,
+    )
+    return RMJournalApp(options)
+
+
+def run_app(path: Path | None = None, **options: object) -> int:
+    """Run the app in this terminal until it quits; the exit code (1 after a crash)."""
+    app = make_app(path, **options)  # type: ignore[arg-type]
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,465 @@
+"""The Textual app: modes per content screen, fixed keys, themes, autosave and locking.
+
+While locked only the "locked" mode exists (unlock / create screens); unlocking adds one mode per
+content screen (`d`, `s`, `a`, `r`, `e`, `/` switch between them) and locking removes them all,
+so no screen holding journal text survives a lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import WorkerFailed
+
+from rmjournal.app import session
+from rmjournal.app.commands import JournalCommands
+from rmjournal.app.config import Config, LoadedConfig
+from rmjournal.app.screens.actions import ActionsScreen
+from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.screens.create import CreateScreen
+from rmjournal.app.screens.dashboard import DashboardScreen
+from rmjournal.app.screens.export import ExportScreen
+from rmjournal.app.screens.help import HelpScreen, KeyRow
+from rmjournal.app.screens.lock import SaveFailedLockScreen
+from rmjournal.app.screens.recovery import RecoveryKeyScreen
+from rmjournal.app.screens.review import ReviewScreen
+from rmjournal.app.screens.search import SearchScreen
+from rmjournal.app.screens.sessions import SessionsScreen
+from rmjournal.app.screens.unlock import UnlockScreen
+from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
+from rmjournal.core.clock import Clock
+from rmjournal.core.errors import JournalError
+
+if TYPE_CHECKING:
+    from rmjournal.core.journalfile import JournalFile
+
+CONTENT_SCREENS: dict[str, type[JournalScreen]] = {
+    "dashboard": DashboardScreen,
+    "sessions": SessionsScreen,
+    "actions": ActionsScreen,
+    "review": ReviewScreen,
+    "export": ExportScreen,
+    "search": SearchScreen,
+}
+"""Mode name → content screen class; each is built with the open `Journal` on first visit."""
+
+LOCKED_MODE = "locked"
+"""The mode whose base is the unlock screen; the only mode that exists while locked."""
+
+ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+CRASH_MESSAGE = (
+    "rmjournal stopped because of an unexpected problem ({kind}). "
+    "No journal text or secrets were printed. Changes since the last save may be lost; "
+    "your journal file itself is intact. Please report the problem name above."
+)
+
+
+@dataclass
+class AppOptions:
+    """Everything `make_app()` decides before the app starts (paths, clock, settings)."""
+
+    path: Path | None
+    data_dir: Path
+    config_dir: Path
+    loaded_config: LoadedConfig
+    user_themes: UserThemes
+    clock: Clock | None = None
+    allow_test_kdf: bool = False
+    autosave_delay: float = 2.0
+    tick_seconds: float = 0.25
+
+
+class RMJournalApp(App[None]):
+    """The rmjournal terminal app."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "rmjournal"
+    COMMANDS: ClassVar = App.COMMANDS | {JournalCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "go('dashboard')", "Dashboard", id="go.dashboard"),
+        Binding("s", "go('sessions')", "Sessions", id="go.sessions"),
+        Binding("a", "go('actions')", "Actions", id="go.actions"),
+        Binding("r", "go('review')", "Review", id="go.review"),
+        Binding("e", "go('export')", "Export", id="go.export"),
+        Binding("slash", "go('search')", "Search", id="go.search"),
+        Binding("ctrl+s", "save", "Save now", show=False, id="app.save"),
+        Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
+    ]
+
+    save_state: reactive[str] = reactive("saved")
+    """"saved", "unsaved", "saving" or "failed": shown in words on every content screen."""
+
+    who_label: reactive[str] = reactive("")
+    """Who unlocked, for the status line (e.g. "You: mentor")."""
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.config: Config = options.loaded_config.config
+        self.clock = options.clock
+        self.allow_test_kdf = options.allow_test_kdf
+        self.journal_file: JournalFile | None = None
+        self.lock_timeout = max(self.config.lock_timeout_minutes * 60.0, 0.05)
+        self._last_activity = time.monotonic()
+        self._seen_changes = 0
+        self._saved_changes = 0
+        self._failed_changes: int | None = None
+        self._changed_at = 0.0
+        self._save_lock = asyncio.Lock()
+        self._locking = False
+        self._quit_unsaved_armed = False
+        for theme in bundled_themes():
+            self.register_theme(theme)
+        for theme in options.user_themes.themes:
+            self.register_theme(theme)
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+
+    # ----- start -----
+
+    def on_mount(self) -> None:
+        self.use_theme(self.config.theme, quiet=True)
+        problems = list(self.options.loaded_config.problems)
+        if self.config.theme not in self.available_themes:
+            problems.append(f"theme {self.config.theme!r} is not known; using {FALLBACK_THEME!r}")
+        if problems:
+            self.notify(
+                Text("\n".join(f"• {p}" for p in problems)),  # type: ignore[arg-type]
+                title="Settings: using defaults for",
+                severity="warning",
+                timeout=12,
+            )
+        failures = self.options.user_themes.failures
+        if failures:
+            self.notify(
+                Text("\n".join(f"• {f}" for f in failures)),  # type: ignore[arg-type]
+                title=f"{len(failures)} theme file{'s' if len(failures) > 1 else ''} not loaded",
+                severity="warning",
+                timeout=12,
+            )
+        path = self.options.path
+        missing = path is not None and not path.exists()
+        unlock_path = None if missing else path
+        self.add_mode(LOCKED_MODE, lambda: UnlockScreen(unlock_path, self.options.data_dir))
+        self.switch_mode(LOCKED_MODE)
+        if missing:
+            self.push_screen(CreateScreen(path, self.options.data_dir))
+        self.set_interval(self.options.tick_seconds, self._tick)
+
+    def use_theme(self, name: str, *, quiet: bool = False) -> None:
+        """Switch theme by name; an unknown name falls back to the default theme."""
+        chosen = name if name in self.available_themes else FALLBACK_THEME
+        self.theme = chosen
+        if not quiet:
+            self.notify(f"Theme: {chosen}", timeout=2)
+
+    # ----- keys -----
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Journal keys only while a journal is open (they also vanish from the footer)."""
+        if action in {"go", "lock", "save", "screen_action"}:
+            return self.journal_file is not None and not self._locking
+        return True
+
+    async def action_go(self, mode: str) -> None:
+        """Show a content screen (its state is kept between visits)."""
+        if self.journal_file is None or mode not in CONTENT_SCREENS:
+            return
+        await self.switch_mode(mode)
+
+    async def action_screen_action(self, mode: str, action: str) -> None:
+        """Go to a content screen and run one of its actions, if it has it (palette commands)."""
+        await self.action_go(mode)
+        screen = self.screen
+        if hasattr(screen, f"action_{action}"):
+            await screen.run_action(action)
+        else:
+            self.notify(f"{mode.capitalize()}: this is not available yet.", timeout=3)
+
+    def action_help(self) -> None:
+        """Every key that works here, from the live bindings."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(self.key_rows()))
+
+    def key_rows(self) -> list[KeyRow]:
+        """Help lines: the app's keys first, then the current screen's and focused widget's."""
+        rows: list[KeyRow] = []
+        seen: set[tuple[str, str]] = set()  # (key, action)
+
+        def add(binding: Binding, scope: str) -> None:
+            if not binding.description or binding.system:
+                return
+            key = self.get_key_display(binding)
+            description = binding.description
+            if binding.action == "command_palette":
+                description = "Command palette: find any command"
+            if (key, binding.action) not in seen:
+                seen.add((key, binding.action))
+                rows.append(KeyRow(key, description, scope))
+
+        for bindings in self._bindings.key_to_bindings.values():
+            for binding in bindings:
+                add(binding, "everywhere")
+        add(
+            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
+            "everywhere",
+        )
+        for active in self.screen.active_bindings.values():
+            if active.node is not self:
+                add(active.binding, "this screen")
+        return rows
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands minus Screenshot: it would write journal text to disk."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    async def on_event(self, event: events.Event) -> None:
+        """Any key or mouse use counts as activity for the idle lock."""
+        if isinstance(event, ACTIVITY_EVENTS):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    # ----- unlock / create -----
+
+    def on_unlock_screen_unlocked(self, message: UnlockScreen.Unlocked) -> None:
+        if message.with_recovery_key:
+            self.notify(
+                "Unlocked with the recovery key. Set a new passphrase with `rmjournal passwd`.",
+                timeout=8,
+            )
+        self.enter_journal(message.journal_file)
+
+    def on_create_screen_created(self, message: CreateScreen.Created) -> None:
+        jf = message.journal_file
+        try:
+            session.apply_pair_details(jf, message.details)
+        except Exception as error:  # the file exists; the pair can be edited later
+            self.notify(
+                "The journal was created, but its details were not all stored "
+                f"({type(error).__name__}).",
+                severity="warning",
+            )
+
+        def shown(_: bool | None) -> None:
+            self.enter_journal(jf)
+
+        self.push_screen(RecoveryKeyScreen(message.recovery_key), shown)
+
+    def enter_journal(self, jf: JournalFile) -> None:
+        """Open the content modes on `jf` and show the dashboard."""
+        self.journal_file = jf
+        self._seen_changes = self._saved_changes = jf.journal.changes
+        self._failed_changes = None
+        self._quit_unsaved_armed = False
+        self._last_activity = time.monotonic()
+        self.save_state = "saved"
+        self.who_label = f"You: {jf.vault.role}"
+        self.sub_title = session.pair_title(jf)
+        for mode, screen_class in CONTENT_SCREENS.items():
+            self.add_mode(mode, partial(screen_class, jf.journal))
+        self.switch_mode("dashboard")
+        self._unlock_screen_reset("")
+        self.refresh_bindings()
+
+    def _unlock_screen_reset(self, message: str) -> None:
+        for screen in self._screen_stacks.get(LOCKED_MODE, []):
+            if isinstance(screen, UnlockScreen):
+                screen.reset(message)
+
+    # ----- autosave -----
+
+    def _tick(self) -> None:
+        """Every tick: notice new changes, save once they settle, lock when idle."""
+        jf = self.journal_file
+        if jf is None or self._locking:
+            return
+        now = time.monotonic()
+        if now - self._last_activity >= self.lock_timeout:
+            self.run_worker(self.lock(idle=True), group="lock", exclusive=True)
+            return
+        changes = jf.journal.changes
+        if changes != self._seen_changes:
+            self._seen_changes = changes
+            self._changed_at = now
+            if not self._save_lock.locked():
+                self.save_state = "unsaved"
+        elif (
+            changes not in (self._saved_changes, self._failed_changes)
+            and now - self._changed_at >= self.options.autosave_delay
+            and not self._save_lock.locked()
+        ):
+            self.run_worker(self.save(), group="autosave")
+
+    async def save(self) -> str | None:
+        """Save now in a thread worker; the error message if it failed (changes stay in memory)."""
+        async with self._save_lock:
+            jf = self.journal_file
+            if jf is None:
+                return None
+            changes = jf.journal.changes
+            if changes == self._saved_changes:
+                self.save_state = "saved"
+                return None
+            self.save_state = "saving"
+            body = session.snapshot(jf)
+            worker = self.run_worker(
+                partial(session.write, jf, body), thread=True, group="save", exit_on_error=False
+            )
+            try:
+                await worker.wait()
+            except WorkerFailed as failed:
+                error = failed.error
+                if isinstance(error, JournalError):
+                    problem = str(error)
+                else:
+                    problem = (
+                        f"Writing the file failed ({type(error).__name__}); the file is unchanged."
+                    )
+                self._failed_changes = changes
+                self.save_state = "failed"
+                self.notify(
+                    f"{problem} Your changes are kept in memory; press ctrl+s to retry.",
+                    title="Not saved",
+                    severity="error",
+                    timeout=15,
+                )
+                return problem
+            self._saved_changes = changes
+            self._failed_changes = None
+            self.save_state = "saved" if jf.journal.changes == changes else "unsaved"
+            return None
+
+    async def action_save(self) -> None:
+        """Save now (ctrl+s), also retrying after a failed save."""
+        if self.journal_file is not None and await self.save() is None:
+            self.notify("Saved.", timeout=2)
+
+    # ----- lock / quit -----
+
+    async def action_lock(self) -> None:
+        await self.lock()
+
+    async def lock(self, *, idle: bool = False) -> None:
+        """Save, close the journal, remove every content screen, show the unlock screen."""
+        if self.journal_file is None or self._locking:
+            return
+        self._locking = True
+        self.refresh_bindings()
+        try:
+            problem = await self.save()
+            await self._remove_content()
+            if problem is not None:
+                await self._locked_unsaved(problem)
+                return
+            self._close_journal()
+            self._unlock_screen_reset(
+                "Locked after a while without use. Your changes were saved."
+                if idle
+                else "Locked. Your changes were saved."
+            )
+        finally:
+            self._locking = False
+            self.refresh_bindings()
+
+    async def _remove_content(self) -> None:
+        """Leave the content modes and drop them, with every screen and notification in them."""
+        self.clear_notifications()
+        if self.current_mode != LOCKED_MODE:
+            await self.switch_mode(LOCKED_MODE)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
+            await self.pop_screen()
+        for mode in CONTENT_SCREENS:
+            if mode in self._modes:
+                await self.remove_mode(mode)
+        self.sub_title = ""
+        self.who_label = ""
+
+    async def _locked_unsaved(self, problem: str) -> None:
+        """Locking could not save: keep the changes, show nothing of them, ask what to do."""
+        choice = await self.push_screen_wait(SaveFailedLockScreen(problem))
+        if choice == "retry":
+            problem_again = await self.save()
+            if problem_again is not None:
+                await self._locked_unsaved(problem_again)
+                return
+        self._close_journal()
+        self._unlock_screen_reset(
+            "Locked. Your changes were saved."
+            if choice == "retry"
+            else "Locked. Unsaved changes were discarded."
+        )
+
+    def _close_journal(self) -> None:
+        jf, self.journal_file = self.journal_file, None
+        self.save_state = "saved"
+        if jf is not None:
+            with contextlib.suppress(Exception):  # closing releases a lock; nothing to show
+                jf.close()
+
+    async def action_quit(self) -> None:
+        """Save, close and quit; if saving fails, a second `q` quits without saving."""
+        if self.journal_file is not None and not self._quit_unsaved_armed:
+            problem = await self.save()
+            if problem is not None:
+                self._quit_unsaved_armed = True
+                self.notify(
+                    "Press q again to quit without saving, or ctrl+s to retry.",
+                    title="Not quitting: unsaved changes",
+                    severity="error",
+                    timeout=15,
+                )
+                return
+        self._close_journal()
+        self.exit()
+
+    # ----- crashes -----
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash prints one safe sentence, never a traceback with local variables."""
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.clear()
+        self._exit_renderables.append(
+            Text(CRASH_MESSAGE.format(kind=type(error).__name__), style="bold")
+        )
+        self._close_messages_no_wait()
+
+    def _fatal_error(self) -> None:
+        """Never used for rendering a traceback; kept safe in case Textual calls it directly."""
+        self._exit_renderables.append(Text(CRASH_MESSAGE.format(kind="error")))
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Print our safe crash lines (plain text) and nothing else."""
+        for renderable in self._exit_renderables:
+            text = (
+                renderable.plain
+                if isinstance(renderable, Text)
+                else CRASH_MESSAGE.format(kind="error")
+            )
+            print(f"rmjournal: {text}", file=sys.stderr)
+        self._exit_renderables.clear()

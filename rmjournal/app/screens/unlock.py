@@ -1,0 +1,207 @@
+"""The unlock screen: choose a journal, type the passphrase (or recovery key), press Enter.
+
+The KDF takes about half a second, so it runs in a thread worker that touches no widget and
+reports back with a message; the screen shows a busy indicator and stays responsive meanwhile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rmjournal.app import session
+from rmjournal.app.widgets.literal import literal
+from rmjournal.core.errors import JournalError, WrongSecret
+from rmjournal.core.secret import Secret
+
+if TYPE_CHECKING:
+    from rmjournal.core.journalfile import JournalFile
+
+
+class UnlockScreen(Screen[None]):
+    """Pick a journal and unlock it with a passphrase or the recovery key."""
+
+    AUTO_FOCUS = "#secret"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "toggle_recovery", "Use recovery key", id="unlock.recovery"),
+        Binding("ctrl+n", "new_journal", "New pair journal", id="unlock.new"),
+    ]
+
+    @dataclass
+    class Unlocked(Message):
+        """The journal opened; the app takes it from here."""
+
+        journal_file: JournalFile
+        with_recovery_key: bool
+
+    @dataclass
+    class Failed(Message):
+        """Unlocking failed with a message safe to show."""
+
+        message: str
+
+    def __init__(self, path: Path | None, data_dir: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.data_dir = data_dir
+        self.recovery = False
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        journals = [] if self.path else session.list_journals(self.data_dir)
+        with Center(), Vertical(id="unlock-box", classes="dialog"):
+            yield Static("rmjournal", classes="app-name")
+            if self.path:
+                yield Label(literal(self.path.name), id="journal-name", classes="journal-name")
+            elif journals:
+                yield Label("Journal", classes="field-label")
+                yield OptionList(
+                    *(Option(literal(p.name), id=str(p)) for p in journals), id="journals"
+                )
+            else:
+                yield Static(
+                    "No journals yet in the data folder. Press ctrl+n to start a new pair journal.",
+                    id="no-journals",
+                    classes="hint",
+                )
+            yield Label("Passphrase", id="secret-label", classes="field-label")
+            yield Input(password=True, id="secret", placeholder="Type your passphrase")
+            yield Static("", id="unlock-message")
+            with Vertical(id="unlock-busy"):
+                yield LoadingIndicator()
+                yield Static("Unlocking… deriving the key from your passphrase", classes="hint")
+            yield Static(
+                "Enter unlocks · ctrl+r recovery key · ctrl+n new pair journal",
+                classes="hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-busy").display = False
+
+    def chosen_path(self) -> Path | None:
+        """The journal to unlock: the given path or the highlighted one in the list."""
+        if self.path:
+            return self.path
+        picker = self.query(OptionList).first(OptionList) if self.query(OptionList) else None
+        if picker is None or picker.highlighted is None:
+            return None
+        option_id = picker.get_option_at_index(picker.highlighted).id
+        return Path(option_id) if option_id else None
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        """A line under the field: an error (✗) or information (ℹ), always in words."""
+        line = Text("✗ " if error else "ℹ ", style="bold")
+        line.append_text(literal(text))
+        message = self.query_one("#unlock-message", Static)
+        message.update(line)
+        message.set_class(error, "-error")
+
+    def reset(self, message: str = "") -> None:
+        """Back to an empty, focused field (after a lock or a failure)."""
+        self.set_busy(False)
+        field = self.query_one("#secret", Input)
+        field.value = ""
+        field.focus()
+        if message:
+            self.show_message(message, error=False)
+        else:
+            self.query_one("#unlock-message", Static).update("")
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one("#unlock-busy").display = busy
+        self.query_one("#secret", Input).disabled = busy
+
+    def action_toggle_recovery(self) -> None:
+        """Switch between the passphrase and the recovery key."""
+        self.recovery = not self.recovery
+        field = self.query_one("#secret", Input)
+        field.value = ""
+        field.password = not self.recovery
+        field.placeholder = (
+            "Type the recovery key, e.g. ABCD-EFGH-…" if self.recovery else "Type your passphrase"
+        )
+        self.query_one("#secret-label", Label).update(
+            "Recovery key (instead of the passphrase)" if self.recovery else "Passphrase"
+        )
+        field.focus()
+
+    def action_new_journal(self) -> None:
+        from rmjournal.app.screens.create import CreateScreen
+
+        self.app.push_screen(CreateScreen(None, self.data_dir))
+
+    @on(OptionList.OptionSelected, "#journals")
+    def _journal_chosen(self) -> None:
+        self.query_one("#secret", Input).focus()
+
+    @on(Input.Submitted, "#secret")
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.busy:
+            return
+        text = event.value
+        event.input.value = ""
+        path = self.chosen_path()
+        if path is None:
+            self.show_message("Choose a journal first, or press ctrl+n to start one.")
+            return
+        try:
+            secret = Secret.recovery(text) if self.recovery else Secret.passphrase(text)
+        except JournalError as error:
+            self.show_message(str(error))
+            return
+        self.set_busy(True)
+        self.show_message("Unlocking…", error=False)
+        self.run_worker(
+            partial(self._open, path, secret),
+            thread=True,
+            group="unlock",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _open(self, path: Path, secret: Secret) -> None:
+        """Runs in a thread: the KDF and decryption. Reports with a message, never widgets."""
+        app = self.app
+        try:
+            jf = session.open_journal(
+                path,
+                secret,
+                allow_test_kdf=getattr(app, "allow_test_kdf", False),
+                clock=getattr(app, "clock", None),
+            )
+        except WrongSecret as error:
+            what = "recovery key" if secret.kind == "recovery" else "passphrase"
+            detail = str(error) if secret.kind == "recovery" else ""
+            self.post_message(
+                self.Failed(detail or f"Wrong {what}: it does not open this journal. Try again.")
+            )
+        except JournalError as error:
+            self.post_message(self.Failed(str(error)))
+        except FileNotFoundError:
+            self.post_message(self.Failed(f"There is no journal at {path.name}."))
+        except OSError as error:
+            self.post_message(
+                self.Failed(f"The journal could not be read ({type(error).__name__}).")
+            )
+        else:
+            self.post_message(self.Unlocked(jf, secret.kind == "recovery"))
+
+    def on_unlock_screen_failed(self, message: Failed) -> None:
+        self.set_busy(False)
+        self.query_one("#secret", Input).focus()
+        self.show_message(message.message)

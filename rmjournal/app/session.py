@@ -1,0 +1,114 @@
+"""The app's only door to the core: open, create, fill in and save a journal file.
+
+Everything here blocks (the KDF, fsync) and touches no widget, so the screens call it from
+thread workers; keeping it in one module means the screens never depend on core details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rmjournal.core.clock import Clock
+from rmjournal.core.model import Role
+from rmjournal.core.secret import Secret
+
+if TYPE_CHECKING:
+    from rmjournal.core.journalfile import JournalFile
+
+
+@dataclass
+class PairDetails:
+    """What the "new pair journal" form collects, before any file exists."""
+
+    title: str
+    mentor_name: str
+    mentee_name: str
+    mentor_role: str = ""
+    mentee_role: str = ""
+    mentor_network: str = ""
+    mentee_network: str = ""
+    started_on: date | None = None
+    cadence_days: int = 30
+    planned_sessions: int = 6
+    review_on: date | None = None
+    agreement: str = ""
+    mentor_goals: list[str] = field(default_factory=list)
+    mentee_goals: list[str] = field(default_factory=list)
+
+
+def open_journal(
+    path: Path, secret: Secret, *, allow_test_kdf: bool, clock: Clock | None
+) -> JournalFile:
+    """Unlock `path` (runs the KDF; call from a thread). Raises the core's `JournalError`s."""
+    from rmjournal.core.journalfile import JournalFile
+
+    return JournalFile.open(path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
+
+
+def create_journal(
+    path: Path, passphrase: Secret, role: Role, *, test_kdf: bool, clock: Clock | None
+) -> tuple[JournalFile, str]:
+    """Create an empty journal at `path` (runs the KDF; call from a thread) and its recovery key."""
+    from rmjournal.core.journalfile import JournalFile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return JournalFile.create(
+        path, passphrase=passphrase, role=role, test_kdf=test_kdf, clock=clock
+    )
+
+
+def apply_pair_details(jf: JournalFile, details: PairDetails) -> None:
+    """Write the form's pair, plan, agreement and goals into a new journal (main thread)."""
+    from rmjournal.core.model import Person
+
+    journal = jf.journal
+    with journal.transaction():
+        journal.start_pair(
+            mentor=Person(details.mentor_name, details.mentor_role, details.mentor_network or None),
+            mentee=Person(details.mentee_name, details.mentee_role, details.mentee_network or None),
+            title=details.title,
+            started_on=details.started_on,
+            cadence_days=details.cadence_days,
+            planned_sessions=details.planned_sessions,
+            review_on=details.review_on,
+            agreement=details.agreement,
+        )
+        for text in details.mentor_goals:
+            journal.add_goal("mentor", text)
+        for text in details.mentee_goals:
+            journal.add_goal("mentee", text)
+
+
+def snapshot(jf: JournalFile) -> bytes:
+    """The journal serialized as it is now, ready for `write()`.
+
+    Called on the main thread, between event handlers, so it never catches a transaction
+    half-done; only the slow part (encrypt, fsync, verify) runs in the thread.
+    """
+    return jf.journal.to_bytes()
+
+
+def write(jf: JournalFile, body: bytes) -> None:
+    """Atomically write a snapshot (encrypt + fsync; call from a thread)."""
+    jf.vault.save(body)
+
+
+def pair_title(jf: JournalFile) -> str:
+    """The pair's title for the header, or "" when the journal has none yet."""
+    pair = jf.journal.pair()
+    return pair.title if pair else ""
+
+
+def list_journals(folder: Path) -> list[Path]:
+    """Journal files in the data folder, newest first (lock and temp files left out)."""
+    if not folder.is_dir():
+        return []
+    found = [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix not in {".lock", ".tmp"}
+    ]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
