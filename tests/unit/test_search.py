@@ -1,0 +1,93 @@
+"""Search: ranked FTS5 over what the reader may read, safe with any query, plain snippets."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmjournal.core.clock import FixedClock
+from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.journal import Journal, fts_query
+from rmjournal.core.model import Person
+
+
+@pytest.fixture
+def journal(clock: FixedClock) -> Journal:
+    j = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)), clock=clock)
+    j.start_pair(mentor=Person("Ama"), mentee=Person("Richard"))
+    s = j.add_session(date(2026, 3, 5), status="held")
+    j.add_entry(s.id, "Panels had no minority ethnic member. Panels panels panels.", kind="learning")
+    j.add_entry(s.id, "One mention of panels among many other words about induction and buildings")
+    j.add_entry(s.id, "Private thoughts about panels [bold]x[/bold]", visibility="private")
+    j.add_agenda_item(s.id, "Panel composition in recruitment", notes="Ran out of time")
+    a = j.agree_action("Propose a panel rule", detail="to ExCo", tags=["recruitment"])
+    j.follow_up(a.id, "Paper drafted for the café meeting")
+    j.add_goal("mentee", "Change one recruitment practice")
+    return j
+
+
+def test_ranked_hits_of_every_kind(journal: Journal) -> None:
+    hits = journal.search("panels")
+    assert hits[0].snippet.startswith("Panels had no minority")  # most matches ranks first
+    assert {h.kind for h in journal.search("recruitment")} == {"agenda", "action", "goal"}
+    follow = journal.search("drafted")
+    assert follow[0].kind == "follow_up" and follow[0].title == "Follow-up: Propose a panel rule"
+    assert journal.search("cafe")[0].kind == "follow_up"  # diacritics folded
+    assert journal.search("recruit*")
+    hit = journal.search("induction")[0]
+    assert hit.when == date(2026, 3, 5) and hit.session_id
+
+
+def test_snippets_are_plain_text(journal: Journal) -> None:
+    hit = next(h for h in journal.search("thoughts"))
+    assert "[bold]x[/bold]" in hit.snippet
+    assert "<" not in hit.snippet and "\n" not in hit.snippet
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "AND", "panels OR", "NOT panels", "(panels", "panels)", "pan*els", "*", "col:panels",
+     "NEAR(panels induction)", "^panels", "'", "--", "", "   ", "panels\x00", "🙂", "a\"b"],
+)  # fmt: skip
+def test_fts_syntax_never_errors(journal: Journal, query: str) -> None:
+    assert isinstance(journal.search(query), list)
+
+
+_shared: list[Journal] = []
+
+
+def _small_journal() -> Journal:
+    if not _shared:
+        j = Journal.new(me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)))
+        j.start_pair(mentor=Person("A"), mentee=Person("B"))
+        s = j.add_session(date(2026, 1, 1))
+        j.add_entry(s.id, "some words here")
+        j.add_entry(s.id, "private words", visibility="private")
+        _shared.append(j)
+    return _shared[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_any_query_is_safe(query: str) -> None:
+    assert isinstance(_small_journal().search(query), list)
+    assert '"' not in fts_query(query).replace('" "', "").strip('"*')
+
+
+def test_private_only_for_its_author(journal: Journal) -> None:
+    assert [h.kind for h in journal.search("thoughts")] == ["entry"]
+    partner = Journal.from_bytes(journal.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)))
+    assert partner.search("thoughts") == []
+    assert len(partner.search("panels")) == len(journal.search("panels")) - 1
+
+
+def test_limit_and_edits_reindex(journal: Journal) -> None:
+    assert len(journal.search("panels", limit=1)) == 1
+    entry = journal.search("induction")[0]
+    journal.edit_entry(entry.id, text="Now about onboarding")
+    assert journal.search("induction") == []
+    assert journal.search("onboarding")[0].id == entry.id
