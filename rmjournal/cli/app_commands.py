@@ -1,0 +1,85 @@
+"""Sub-commands that lead into the app: `demo` (a lived-in demo journal, then the unlock screen).
+
+The app itself is imported lazily, only when it is about to run, so scripted commands never pay
+for importing textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from rmjournal.cli.common import add_test_kdf_option, allow_test_kdf
+
+
+def data_folder() -> Path:
+    """Where journals live by default: `$XDG_DATA_HOME/rmjournal` or `~/.local/share/rmjournal`."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "rmjournal"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `demo` to the `rmjournal` parser."""
+    demo = subparsers.add_parser("demo", help="create a demo journal and open it in the app")
+    demo.add_argument(
+        "--path", type=Path, metavar="P", help="where (default: data folder/demo.rmj)"
+    )
+    demo.add_argument("--no-open", action="store_true", help="create it, but do not open the app")
+    add_test_kdf_option(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+
+def make_demo(path: Path, *, test_kdf: bool = False) -> None:
+    """Create the demo journal at `path`: the mentor's part, the mentee's slot, the mentee's part."""
+    from rmjournal.core import demo
+    from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.secret import Secret
+
+    jf, _recovery = JournalFile.create(
+        path, passphrase=Secret.passphrase(demo.DEMO_PASSPHRASE), role="mentor", test_kdf=test_kdf
+    )
+    with jf:
+        demo.populate_mentor(jf.journal)
+        jf.save()
+        jf.vault.add_slot("mentee", Secret.passphrase(demo.DEMO_MENTEE_PASSPHRASE))
+    with JournalFile.open(
+        path,
+        Secret.passphrase(demo.DEMO_MENTEE_PASSPHRASE),
+        role_hint="mentee",
+        allow_test_kdf=test_kdf,
+    ) as mentee:
+        demo.populate_mentee(mentee.journal)
+        mentee.save()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create the demo journal if missing, print its passphrases, then open the app on it."""
+    from rmjournal.core import demo
+    from rmjournal.core.safefile import make_private_dirs
+
+    path: Path = args.path or data_folder() / "demo.rmj"
+    make_private_dirs(path.parent)
+    if path.exists():
+        print(f"The demo journal is at {path}.")
+    else:
+        print("Creating the demo journal (this takes a few seconds)…", file=sys.stderr)
+        make_demo(path, test_kdf=allow_test_kdf(args))
+        print(f"Created the demo journal at {path}.")
+    print(f"Passphrase (Priya, the mentor): {demo.DEMO_PASSPHRASE}")
+    print(f"Passphrase (Martin, the mentee): {demo.DEMO_MENTEE_PASSPHRASE}")
+    if args.no_open:
+        return 0
+    try:
+        app = importlib.import_module("rmjournal.app")
+    except ModuleNotFoundError as exc:
+        if exc.name != "rmjournal.app":
+            raise
+        app = None
+    run_app = getattr(app, "run_app", None)
+    if run_app is None:
+        print("The app is not built yet; use the journal from the command line meanwhile.")
+        return 0
+    return int(run_app(path) or 0)

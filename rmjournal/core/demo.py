@@ -1,0 +1,177 @@
+"""A realistic demo pair journal: five months of sessions, actions, learnings and reflections.
+
+People trying the app need something lived-in to look at; an empty journal shows nothing of
+follow-through. Dates are relative to the journal's clock, so some actions are always overdue.
+The people are invented (not the pair of the interchange example).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rmjournal.core.journal import Journal
+from rmjournal.core.model import Person
+
+DEMO_PASSPHRASE = "demo mentor lantern"
+"""The mentor's passphrase of every demo journal (documented; a demo holds nothing real)."""
+
+DEMO_MENTEE_PASSPHRASE = "demo mentee compass"
+"""The mentee's passphrase of every demo journal."""
+
+_SESSIONS = [
+    (
+        "How we will work together",
+        "Agreed ground rules; Martin asked what 'reasonable adjustments' look like day to day.",
+    ),
+    ("Access to the building, really", "Walked the route from the station together."),
+    ("Who gets the stretch projects", "Allocation runs through a few informal chats."),
+    ("Recruitment adverts and the word 'dynamic'", "Martin had never read our adverts."),
+    ("Shadowing the digital board", "Priya joined the board as an observer."),
+]
+
+
+def populate_mentor(journal: Journal, today: date | None = None) -> None:
+    """Write the pair, the sessions and everything the mentor wrote (run as the mentor)."""
+    today = today or journal.today()
+    start = today - timedelta(days=150)
+    journal.start_pair(
+        mentor=Person(
+            "Priya Raman", "Content Designer, HEO", "Disability and Neurodiversity Network"
+        ),
+        mentee=Person("Martin Cole", "Director of Digital Services"),
+        title="Priya & Martin — reverse mentoring",
+        started_on=start,
+        cadence_days=28,
+        planned_sessions=6,
+        agreement=(
+            "We meet every four weeks for an hour.\n\n"
+            "- What is said here stays here unless we both agree to share it.\n"
+            "- Priya sets the agenda; Martin brings one question from his week.\n"
+            "- Either of us can pause a topic."
+        ),
+    )
+    journal.add_goal(
+        "mentee", "Understand what gets in the way for disabled colleagues in Digital."
+    )
+    journal.add_goal("mentor", "See how senior decisions are made, and be heard in the room.")
+    journal.add_goal(
+        "mentee", "Change at least one hiring practice before the review.", visibility="shareable"
+    )
+    journal.add_prompt(
+        "What would you tell the next pair before their first session?", phase="review"
+    )
+    sessions = []
+    for n, (topic, notes) in enumerate(_SESSIONS):
+        s = journal.add_session(start + timedelta(days=3 + 28 * n), place="Video call")
+        item = journal.add_agenda_item(s.id, topic, minutes=30)
+        journal.record_outcome(item.id, "discussed", notes)
+        sessions.append(s)
+    extra = journal.add_agenda_item(sessions[3].id, "Screen readers and our intranet", minutes=15)
+    journal.record_outcome(extra.id, "carried_over", "Ran out of time.")
+    tail = journal.add_agenda_item(sessions[4].id, "Neurodiversity in interviews", minutes=20)
+    journal.record_outcome(tail.id, "open")
+    journal.add_entry(
+        sessions[0].id,
+        "Nervous for ten minutes, then fine. He listened more than he talked.",
+        kind="reflection",
+        prompt="How did it feel to speak candidly to someone this senior?",
+        visibility="private",
+        tags=["confidence"],
+    )
+    journal.add_entry(
+        sessions[2].id,
+        "Decisions about who gets stretch work happen in corridors. I need to be in them.",
+        kind="learning",
+        prompt="What did you learn about how senior decisions are made?",
+        visibility="shareable",
+        tags=["influence"],
+    )
+    journal.add_entry(
+        sessions[4].id,
+        "I said the board papers are unreadable with a screen reader. Nobody had said so before.",
+        kind="reflection",
+        visibility="private",
+    )
+    blog = journal.agree_action(
+        "Write a short post about shadowing the board",
+        detail="Check the draft with Martin first.",
+        owner="mentor",
+        due_on=today - timedelta(days=12),
+        agreed_in=sessions[4].id,
+    )
+    journal.follow_up(
+        blog.id, "First draft started.", status="in_progress", on=today - timedelta(days=20)
+    )
+    access = journal.agree_action(
+        "Audit the route from the station with Estates",
+        owner="both",
+        due_on=start + timedelta(days=60),
+        agreed_in=sessions[1].id,
+    )
+    journal.close_action(
+        access.id, "Estates fixed the ramp and the signage.", on=start + timedelta(days=55)
+    )
+    journal.agree_action(
+        "Share the accessibility checklist with the content team",
+        owner="mentor",
+        due_on=today + timedelta(days=5),
+        agreed_in=sessions[4].id,
+    )
+    for s in sessions:
+        journal.mark_held(s.id, duration_minutes=60)
+    journal.plan_next_session()
+
+
+def populate_mentee(journal: Journal, today: date | None = None) -> None:
+    """Add what the mentee wrote, their private reflections included (run as the mentee)."""
+    today = today or journal.today()
+    held = journal.sessions(status="held")
+    journal.add_entry(
+        held[0].id,
+        "I assumed our building was accessible because it has a lift. It is not that simple.",
+        kind="learning",
+        prompt="What did you hear today that you had not heard before?",
+        visibility="shareable",
+        tags=["access"],
+    )
+    journal.add_entry(
+        held[3].id,
+        "I felt defensive about the adverts. I wrote half of them.",
+        kind="reflection",
+        prompt="Where were you defensive, and what was underneath it?",
+        visibility="private",
+        tags=["self-awareness"],
+    )
+    journal.add_entry(
+        held[3].id,
+        "Our adverts screen out the people we say we want.",
+        kind="learning",
+        visibility="shareable",
+        tags=["recruitment"],
+    )
+    adverts = journal.commit_to(
+        "Rewrite the Digital job advert template with the network",
+        detail="Plain English; adjustments offered up front.",
+        due_on=today - timedelta(days=30),
+        agreed_in=held[3].id,
+        visibility="shareable",
+    )
+    journal.follow_up(
+        adverts.id,
+        "Draft with HR; network reviewing.",
+        status="in_progress",
+        on=today - timedelta(days=25),
+    )
+    journal.commit_to(
+        "Make every board paper screen-reader friendly",
+        due_on=today - timedelta(days=3),
+        agreed_in=held[4].id,
+    )
+    panel = journal.agree_action(
+        "Pilot a neurodiversity-friendly interview format",
+        owner="mentee",
+        due_on=today + timedelta(days=40),
+        agreed_in=held[4].id,
+    )
+    journal.drop_action(panel.id, "The department-wide pilot started first; joining that instead.")
+    journal.plan_next_session()
