@@ -18,7 +18,7 @@ import sqlite_utils
 
 from rmjournal.core.errors import FileDamaged
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema this code writes; `migrate()` brings older databases up to it."""
 
 RECORD_TABLES = (
@@ -219,7 +219,39 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_1, 2: _migrate_2}
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    """Version 3: summary approvals and merge conflicts.
+
+    An approval binds one partner to a hash of the summary's content; a conflict keeps the
+    losing side of a field both copies changed, so a merge never silently drops anyone's words.
+    Both carry the common record columns so that copies of a journal can merge them too.
+    """
+    c = _common()
+    db.table("approvals").create(
+        {"id": str, "role": str, "content_hash": str, "approved_at": str, **c}, pk="id"
+    )
+    db.table("conflicts").create(
+        {
+            "id": str,
+            "table_name": str,  # the record table, e.g. "entries"
+            "item_id": str,  # the record both copies changed
+            "field": str,  # the column both changed ("*" for the whole record)
+            "kept": str,  # JSON of the value the merge kept
+            "other": str,  # JSON of the other copy's value (sealed if the field was private)
+            "other_updated_at": str,
+            "resolved_at": str,
+            **c,
+        },
+        pk="id",
+    )
+    db.conn.execute("CREATE INDEX conflicts_item ON conflicts(item_id)")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_1,
+    2: _migrate_2,
+    3: _migrate_3,
+}
 
 
 def reindex(conn: sqlite3.Connection, table: str, item_id: str) -> None:
