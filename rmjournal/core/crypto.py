@@ -137,7 +137,14 @@ def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
     return AESGCM(key).encrypt(nonce, plaintext, aad)
 
 
-def unseal(key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes | None:
+def seal_into(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes, out: memoryview) -> None:
+    """`seal()` written straight into `out` (len(plaintext) + 16 bytes): no copy of a big body."""
+    AESGCM(key).encrypt_into(nonce, plaintext, aad, out)
+
+
+def unseal(
+    key: bytes, nonce: bytes, sealed: bytes | bytearray | memoryview, aad: bytes
+) -> bytes | None:
     """The plaintext of `seal()`, or None when its tag does not verify."""
     try:
         return AESGCM(key).decrypt(nonce, sealed, aad)

@@ -163,8 +163,11 @@ def encode(
     slots: tuple[Slot, ...],
     pair_key: bytes,
     body: bytes,
-) -> tuple[bytes, Header]:
-    """The whole file for one save (fresh body salt and nonce) and its parsed header."""
+) -> tuple[bytearray, Header]:
+    """The whole file for one save (fresh body salt and nonce) and its parsed header.
+
+    The body is sealed straight into the file's buffer, so a large journal is copied once.
+    """
     if not 1 <= len(slots) <= MAX_SLOTS:
         raise ValueError("a journal has 1 to 8 slots")
     body_salt = os.urandom(SALT_BYTES)
@@ -177,10 +180,13 @@ def encode(
             BODY_INFO.pack(body_salt, body_nonce, length),
         ]
     )
-    sealed = crypto.seal(body_key(pair_key, file_id, body_salt), body_nonce, body, raw)
-    hasher = hashlib.sha256(raw)
-    hasher.update(sealed)
-    data = b"".join([raw, sealed, hasher.digest()])
+    data = bytearray(len(raw) + length + TRAILER_BYTES)
+    view = memoryview(data)
+    view[: len(raw)] = raw
+    key = body_key(pair_key, file_id, body_salt)
+    crypto.seal_into(key, body_nonce, body, raw, view[len(raw) : len(raw) + length])
+    view[-TRAILER_BYTES:] = hashlib.sha256(view[:-TRAILER_BYTES]).digest()
+    view.release()
     header = Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
     return data, header
 
@@ -283,7 +289,7 @@ def open_body(header: Header, data: bytes, pair_key: bytes, name: str) -> bytes:
     start = len(header.raw)
     sealed = memoryview(data)[start : start + header.body_length]
     key = body_key(pair_key, header.file_id, header.body_salt)
-    plain = crypto.unseal(key, header.body_nonce, bytes(sealed), header.raw)
+    plain = crypto.unseal(key, header.body_nonce, sealed, header.raw)
     if plain is None:
         raise _altered(name, "its contents fail authentication")
     return plain

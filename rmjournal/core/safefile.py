@@ -32,7 +32,7 @@ class FileSystem:
         os.fchmod(fd, FILE_MODE)
         return fd
 
-    def write(self, fd: int, data: bytes) -> None:
+    def write(self, fd: int, data: bytes | bytearray) -> None:
         """All of `data`, however many `write` calls it takes."""
         view = memoryview(data)
         while view:
@@ -49,6 +49,19 @@ class FileSystem:
         """The file's bytes as they are on disk now."""
         with path.open("rb") as handle:
             return handle.read()
+
+    def read_back(self, path: Path, expected: bytes | bytearray) -> bool:
+        """Whether the file on disk holds exactly `expected` (compared in 1 MiB chunks)."""
+        want = memoryview(expected)
+        chunk = bytearray(1 << 20)
+        offset = 0
+        with path.open("rb", buffering=0) as handle:
+            while count := handle.readinto(chunk):
+                got = chunk if count == len(chunk) else chunk[:count]  # bytearray == view: memcmp
+                if got != want[offset : offset + count]:
+                    return False
+                offset += count
+        return offset == len(want)
 
     def replace(self, source: Path, target: Path) -> None:
         """Move `source` over `target` in one step."""
@@ -115,7 +128,7 @@ def _why(exc: OSError, folder: Path) -> str:
     return f"the system reported {errno.errorcode.get(exc.errno or 0, type(exc).__name__)}"
 
 
-def atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes | bytearray) -> None:
     """Replace (or create) `target` with `data` so a crash leaves the old or the new file.
 
     On failure before the replace, the temp file is removed, `target` is byte-identical and
@@ -129,7 +142,7 @@ def atomic_write(target: Path, data: bytes) -> None:
             _io.fsync(fd)
         finally:
             _io.close(fd)
-        if _io.read(temp) != data:
+        if not _io.read_back(temp, data):
             raise OSError(errno.EIO, "read-back mismatch")
         _io.replace(temp, target)
     except OSError as exc:

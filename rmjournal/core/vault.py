@@ -132,7 +132,7 @@ class Vault:
         lock: safefile.JournalLock,
         header: Header,
         unlocked: fileformat.Unlocked,
-        data: bytes,
+        data: bytes | bytearray,
     ) -> None:
         self.path = path
         self.role = unlocked.slot.role
@@ -144,7 +144,7 @@ class Vault:
         self._pair_key = unlocked.pair_key
         self._personal_key = unlocked.personal_key
         self._body = unlocked.body
-        self._snapshot = _Snapshot.of(path, data[-fileformat.TRAILER_BYTES :])
+        self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
 
     def __repr__(self) -> str:
         return f"<Vault {self.path.name} {self.role}>"
@@ -550,7 +550,7 @@ class Vault:
             self._slot, self._kek = unlocked
         elif self._slot not in slots:
             self._slot = None
-        self._snapshot = _Snapshot.of(self.path, data[-fileformat.TRAILER_BYTES :])
+        self._snapshot = _Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
         if not_durable:
             raise SaveFailed(
                 f"{self.path.name} was written, but the system did not confirm it reached the "

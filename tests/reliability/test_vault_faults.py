@@ -34,7 +34,7 @@ class FailingDisk(safefile.FileSystem):
         self._fail("create_exclusive")
         return super().create_exclusive(path)
 
-    def write(self, fd: int, data: bytes) -> None:
+    def write(self, fd: int, data: bytes | bytearray) -> None:
         if self.step == "write":
             super().write(fd, data[: len(data) // 2])  # the disk fills up half way
         self._fail("write")
@@ -44,10 +44,15 @@ class FailingDisk(safefile.FileSystem):
         self._fail("fsync")
         super().fsync(fd)
 
-    def read(self, path: Path) -> bytes:
-        self._fail("read")
-        data = super().read(path)
-        return data[:-1] + bytes([data[-1] ^ 1]) if self.step == "corrupt" else data
+    def read_back(self, path: Path, expected: bytes | bytearray) -> bool:
+        self._fail("read_back")
+        if self.step == "corrupt":  # the disk returns something else than was written
+            with path.open("r+b") as handle:
+                handle.seek(-1, os.SEEK_END)
+                last = handle.read(1)
+                handle.seek(-1, os.SEEK_END)
+                handle.write(bytes([last[0] ^ 1]))
+        return super().read_back(path, expected)
 
     def replace(self, source: Path, target: Path) -> None:
         self._fail("replace")
@@ -58,7 +63,7 @@ class FailingDisk(safefile.FileSystem):
         super().fsync_dir(folder)
 
 
-STEPS = ["create_exclusive", "write", "fsync", "read", "corrupt", "replace"]
+STEPS = ["create_exclusive", "write", "fsync", "read_back", "corrupt", "replace"]
 
 
 def _leftovers(folder: Path) -> list[str]:

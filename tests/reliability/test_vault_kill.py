@@ -53,6 +53,15 @@ def _read_all(fd: int) -> str:
     return b"".join(chunks).decode()
 
 
+def _wait_for_saves(fd: int, count: int) -> str:
+    """What the child reported once it has confirmed `count` saves (at most 10 s)."""
+    seen = b""
+    deadline = time.monotonic() + 10
+    while seen.count(b"\n") < count and time.monotonic() < deadline:
+        seen += os.read(fd, 4096)
+    return seen.decode()
+
+
 def _kill_loop(folder: Path, iterations: int, seed: int) -> int:
     path = folder / "pair.rmj"
     vault, _ = make_journal(path)
@@ -67,11 +76,12 @@ def _kill_loop(folder: Path, iterations: int, seed: int) -> int:
             os.close(read_end)
             _saving_child(path, write_end)
         os.close(write_end)
-        time.sleep(rng.uniform(0.002, 0.04))
+        seen = _wait_for_saves(read_end, rng.randint(0, 2))  # then a random moment later
+        time.sleep(rng.uniform(0.0, 0.02))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         assert os.WIFSIGNALED(status), "the saving child stopped on its own (it failed)"
-        reported = [int(n) for n in _read_all(read_end).split()]
+        reported = [int(n) for n in (seen + _read_all(read_end)).split()]
         os.close(read_end)
         confirmed = max(reported, default=on_disk)
         with open_journal(path) as reopened:
@@ -84,9 +94,9 @@ def _kill_loop(folder: Path, iterations: int, seed: int) -> int:
 
 def test_kill_9_while_saving_never_loses_a_confirmed_save(journal_dir: Path) -> None:
     saves = _kill_loop(journal_dir, 30, seed=20260720)
-    assert saves >= 30, "the children should have saved many times"
+    assert saves >= 20, "the children confirmed saves before most kills"
 
 
 @pytest.mark.slow
 def test_kill_9_while_saving_300_times(journal_dir: Path) -> None:
-    assert _kill_loop(journal_dir, 300, seed=7) >= 300
+    assert _kill_loop(journal_dir, 300, seed=7) >= 200
