@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def make_demo(path: Path, *, test_kdf: bool = False) -> None:
-    """Create the demo journal at `path`: the mentor's part, the mentee's slot, the mentee's part."""
+    """Create the demo at `path`: the mentor's part, the mentee's slot, the mentee's part."""
     from rmjournal.core import demo
     from rmjournal.core.journalfile import JournalFile
     from rmjournal.core.secret import Secret

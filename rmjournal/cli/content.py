@@ -8,6 +8,7 @@ user text is printed as data, with control characters (terminal escapes) made vi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import re
 import sys
@@ -149,10 +150,8 @@ def write_private_file(out: Path, text: str) -> None:
         raise UsageError(f"{out} is a folder; give a file name for --out.")
     if not out.parent.exists():
         raise NotFound(f"The folder {out.parent} does not exist.")
-    try:
+    with contextlib.suppress(NotDurable):  # written and complete; only the folder fsync failed
         atomic_write(out, text.encode("utf-8"))
-    except NotDurable:
-        pass
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -198,7 +197,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
         jf.save()
     print(
-        f"Created {args.path} for {one_line(args.mentor)} and {one_line(args.mentee)}; you are the {args.role}."
+        f"Created {args.path} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
+        f"you are the {args.role}."
     )
     print("Write the recovery key down and keep it offline: it is shown only this once.")
     print(f"Recovery key: {recovery}")
@@ -243,7 +243,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         render = getattr(summary, "render_summary", None)
         if render is None:
             raise JournalError(
-                f"The {args.format} summary is not available yet in this version. Use --format json."
+                f"The {args.format} summary is not available yet in this version. "
+                "Use --format json."
             )
     with open_journal(args) as jf:
         if render is None:

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person
 
-DEMO_PASSPHRASE = "demo mentor lantern"
+DEMO_PASSPHRASE = "demo mentor lantern"  # noqa: S105 - public by design
 """The mentor's passphrase of every demo journal (documented; a demo holds nothing real)."""
 
-DEMO_MENTEE_PASSPHRASE = "demo mentee compass"
+DEMO_MENTEE_PASSPHRASE = "demo mentee compass"  # noqa: S105 - public by design
 """The mentee's passphrase of every demo journal."""
 
 _SESSIONS = [

@@ -101,7 +101,7 @@ class JournalFile:
         return made, recovery
 
     def save(self) -> None:
-        """Write the journal to the file atomically (`ChangedOnDisk`/`SaveFailed` leave it intact)."""
+        """Write the journal to its file atomically (`ChangedOnDisk`, `SaveFailed`: file intact)."""
         changes = self.journal.changes
         self.vault.save(self.journal.to_bytes())
         self._saved_changes = changes

@@ -1,4 +1,4 @@
-"""The journal's SQLite schema, its versioned migrations, and (de)serialising the in-memory database.
+"""The journal's SQLite schema, versioned migrations, and (de)serialising the in-memory database.
 
 The database lives only in memory (`PRAGMA temp_store=MEMORY`, no file, no temp files) and travels
 as the serialized bytes the vault encrypts; `PRAGMA user_version` records the schema version so a
@@ -255,7 +255,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 
 
 def reindex(conn: sqlite3.Connection, table: str, item_id: str) -> None:
-    """Bring the shared search index up to date for one row (drop it; re-add it if readable by both)."""
+    """Update the shared search index for one row (drop it; re-add it if both may read it)."""
     select = _INDEX_SQL.get(table)
     if select is None:
         return
@@ -327,5 +327,5 @@ def deserialize(data: bytes) -> sqlite_utils.Database:
 
 
 def serialize(db: sqlite_utils.Database) -> bytes:
-    """The whole main database as bytes (TEMP tables, such as the private search index, excluded)."""
+    """The whole main database as bytes (TEMP tables, the private search index, left out)."""
     return bytes(db.conn.serialize())

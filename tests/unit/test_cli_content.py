@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-laid test data reads better on long lines)
 """The content commands end to end in subprocesses: new, import, export, search, actions, demo."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ NOW = "2026-07-20T09:00:00+00:00"
 MENTOR_PRIVATE = "Nervous for the first ten minutes"
 
 
-def run(*args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "RMJOURNAL_NOW": NOW, **(env or {})}
     full_env.pop("RMJOURNAL_ALLOW_TEST_KDF", None)
     return subprocess.run(
@@ -39,7 +42,17 @@ def example_journal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
     pw = folder / "pw"
     pw.write_text("correct horse battery staple\n")
     path = folder / "pair.rmj"
-    made = run("new", path, "--mentor", "Kwame", "--mentee", "Helen", "--passphrase-file", pw, "--insecure-test-kdf")
+    made = run(
+        "new",
+        path,
+        "--mentor",
+        "Kwame",
+        "--mentee",
+        "Helen",
+        "--passphrase-file",
+        pw,
+        "--insecure-test-kdf",
+    )
     assert made.returncode == 0, made.stderr
     assert made.stdout.count("Recovery key: ") == 1
     assert "INSECURE" in made.stderr
@@ -55,7 +68,9 @@ def copy_of(example_journal: tuple[Path, Path], tmp_path: Path) -> Path:
     return target
 
 
-def test_export_json_gives_back_the_example(example_journal: tuple[Path, Path], tmp_path: Path) -> None:
+def test_export_json_gives_back_the_example(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
     path, pw = example_journal
     out = run("export", path, "--format", "json", *secret_args(pw))
     assert out.returncode == 0, out.stderr
@@ -87,7 +102,13 @@ def test_actions_overdue_on_the_example(example_journal: tuple[Path, Path]) -> N
     done = run("actions", path, "--status", "done", "--owner", "mentor", *secret_args(pw)).stdout
     assert "Join the May senior leadership" in done and "survey" not in done
     # with an earlier date, fewer are overdue
-    early = run("actions", path, "--overdue", *secret_args(pw), env={"RMJOURNAL_NOW": "2026-06-20T09:00:00+00:00"})
+    early = run(
+        "actions",
+        path,
+        "--overdue",
+        *secret_args(pw),
+        env={"RMJOURNAL_NOW": "2026-06-20T09:00:00+00:00"},
+    )
     assert len(early.stdout.strip().splitlines()) == 2
 
 
@@ -100,7 +121,9 @@ def test_search_newest_first(example_journal: tuple[Path, Path]) -> None:
     assert run("search", path, 'AND "(', *secret_args(pw)).returncode == 0
 
 
-def test_invalid_import_exit_6_names_paths_and_changes_nothing(example_journal: tuple[Path, Path], tmp_path: Path) -> None:
+def test_invalid_import_exit_6_names_paths_and_changes_nothing(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
     path = copy_of(example_journal, tmp_path)
     pw = example_journal[1]
     before = path.read_bytes()
@@ -113,7 +136,10 @@ def test_invalid_import_exit_6_names_paths_and_changes_nothing(example_journal: 
     bad.write_text(json.dumps(doc))
     out = run("import", path, "--from", bad, *secret_args(pw))
     assert out.returncode == 6
-    assert "sessions[2].agenda[0].outcome: expected one of open, discussed, carried_over, dropped" in out.stderr
+    assert (
+        "sessions[2].agenda[0].outcome: expected one of open, discussed, carried_over, dropped"
+        in out.stderr
+    )
     assert "actions[0].due_on: expected a date" in out.stderr
     assert "Traceback" not in out.stderr
     assert path.read_bytes() == before
@@ -123,10 +149,14 @@ def test_invalid_import_exit_6_names_paths_and_changes_nothing(example_journal: 
         assert out.returncode == 6, text
         assert "Traceback" not in out.stderr
     assert path.read_bytes() == before
-    assert run("import", path, "--from", tmp_path / "missing.json", *secret_args(pw)).returncode == 1
+    assert (
+        run("import", path, "--from", tmp_path / "missing.json", *secret_args(pw)).returncode == 1
+    )
 
 
-def test_merge_prints_added_updated_left(example_journal: tuple[Path, Path], tmp_path: Path) -> None:
+def test_merge_prints_added_updated_left(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
     path = copy_of(example_journal, tmp_path)
     pw = example_journal[1]
     doc = json.loads(EXAMPLE_JSON.read_text())
@@ -144,17 +174,23 @@ def test_merge_prints_added_updated_left(example_journal: tuple[Path, Path], tmp
     assert "blog post" not in listed and "older title" not in listed
 
 
-def test_wrong_passphrase_and_missing_journal(example_journal: tuple[Path, Path], tmp_path: Path) -> None:
+def test_wrong_passphrase_and_missing_journal(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
     path, _ = example_journal
     wrong = tmp_path / "wrong"
     wrong.write_text("not it\n")
     assert run("actions", path, *secret_args(wrong)).returncode == 3
     assert run("search", tmp_path / "none.rmj", "x", *secret_args(wrong)).returncode == 1
     pw = example_journal[1]
-    assert run("actions", path, "--passphrase-file", pw).returncode == 4  # test KDF without the switch
+    assert (
+        run("actions", path, "--passphrase-file", pw).returncode == 4
+    )  # test KDF without the switch
 
 
-def test_new_refuses_existing_and_reads_stdin(tmp_path: Path, example_journal: tuple[Path, Path]) -> None:
+def test_new_refuses_existing_and_reads_stdin(
+    tmp_path: Path, example_journal: tuple[Path, Path]
+) -> None:
     path, pw = example_journal
     assert run("new", path, "--mentor", "A", "--mentee", "B", *secret_args(pw)[:2]).returncode == 1
     fresh = tmp_path / "fresh.rmj"
@@ -162,16 +198,35 @@ def test_new_refuses_existing_and_reads_stdin(tmp_path: Path, example_journal: t
               "--cadence-days", "21", "--sessions", "8", "--passphrase-stdin", "--insecure-test-kdf",
               stdin="a stdin passphrase\n")  # fmt: skip
     assert out.returncode == 0, out.stderr
-    doc = json.loads(run("export", fresh, "--passphrase-stdin", "--insecure-test-kdf", stdin="a stdin passphrase\n").stdout)
+    doc = json.loads(
+        run(
+            "export",
+            fresh,
+            "--passphrase-stdin",
+            "--insecure-test-kdf",
+            stdin="a stdin passphrase\n",
+        ).stdout
+    )
     assert doc["exported_by"] == "mentee"
-    assert (doc["pair"]["started_on"], doc["pair"]["cadence_days"], doc["pair"]["planned_sessions"]) == ("2026-01-05", 21, 8)
+    assert (
+        doc["pair"]["started_on"],
+        doc["pair"]["cadence_days"],
+        doc["pair"]["planned_sessions"],
+    ) == ("2026-01-05", 21, 8)
     assert doc["pair"]["review_on"] == "2026-07-05"
-    assert run("new", tmp_path / "x.rmj", "--mentor", "A", "--mentee", "B", "--cadence-days", "0").returncode == 2
+    assert (
+        run(
+            "new", tmp_path / "x.rmj", "--mentor", "A", "--mentee", "B", "--cadence-days", "0"
+        ).returncode
+        == 2
+    )
     no_tty = run("new", tmp_path / "y.rmj", "--mentor", "A", "--mentee", "B", stdin="")
     assert no_tty.returncode == 2 and not (tmp_path / "y.rmj").exists()
 
 
-def test_partner_never_sees_the_others_private_text(example_journal: tuple[Path, Path], tmp_path: Path) -> None:
+def test_partner_never_sees_the_others_private_text(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
     from rmjournal.core.journalfile import JournalFile
     from rmjournal.core.secret import Secret
     from rmjournal.core.vault import Vault
@@ -182,9 +237,13 @@ def test_partner_never_sees_the_others_private_text(example_journal: tuple[Path,
     mentee_pw.write_text("the mentee's own words\n")
     with Vault.open(path, Secret.passphrase(pw.read_text()), allow_test_kdf=True) as vault:
         vault.add_slot("mentee", Secret.passphrase(mentee_pw.read_text()))
-    with JournalFile.open(path, Secret.passphrase(mentee_pw.read_text()), role_hint="mentee", allow_test_kdf=True) as jf:
+    with JournalFile.open(
+        path, Secret.passphrase(mentee_pw.read_text()), role_hint="mentee", allow_test_kdf=True
+    ) as jf:
         s = jf.journal.sessions()[0]
-        jf.journal.add_entry(s.id, MARKER + " mentee reflection", visibility="private", kind="reflection")
+        jf.journal.add_entry(
+            s.id, MARKER + " mentee reflection", visibility="private", kind="reflection"
+        )
         jf.journal.agree_action(MARKER + " mentee action", owner="mentee", visibility="private")
         jf.save()
 

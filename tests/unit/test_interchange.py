@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-laid test data reads better on long lines)
 """JSON interchange: lossless round trips, validation naming every problem, merge by id."""
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from hypothesis import strategies as st
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import InvalidImport
-from rmjournal.core.interchange import export_document, export_json, import_document, import_json, validate_document
+from rmjournal.core.interchange import (
+    export_document,
+    export_json,
+    import_document,
+    import_json,
+    validate_document,
+)
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person, Role
 
@@ -27,7 +34,11 @@ def new_journal(clock: FixedClock, me: Role = "mentor", key: bytes | None = None
 def normal(doc: Any) -> Any:
     """The document without null optional fields, exported_at and exported_by."""
     if isinstance(doc, dict):
-        return {k: normal(v) for k, v in doc.items() if v is not None and k not in ("exported_at", "exported_by")}
+        return {
+            k: normal(v)
+            for k, v in doc.items()
+            if v is not None and k not in ("exported_at", "exported_by")
+        }
     if isinstance(doc, list):
         return [normal(v) for v in doc]
     return doc
@@ -154,7 +165,11 @@ def documents(draw: st.DrawFn) -> dict:
     return doc
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(doc=documents())
 def test_any_valid_document_round_trips(doc: dict, clock: FixedClock) -> None:
     assert validate_document(doc) == []
@@ -177,8 +192,12 @@ def test_bad_enum_names_its_path_and_changes_nothing(example_doc: dict, clock: F
     doc = copy.deepcopy(example_doc)
     doc["sessions"][2]["agenda"][0]["outcome"] = "finished"
     doc["sessions"][2]["agenda"][0]["updated_at"] = "2030-01-01T00:00:00+00:00"
-    doc["actions"].append({**doc["actions"][0], "id": str(uuid.uuid4()), "follow_ups": []})  # valid part
-    assert problems_of(j, doc) == ["sessions[2].agenda[0].outcome: expected one of open, discussed, carried_over, dropped"]
+    doc["actions"].append(
+        {**doc["actions"][0], "id": str(uuid.uuid4()), "follow_ups": []}
+    )  # valid part
+    assert problems_of(j, doc) == [
+        "sessions[2].agenda[0].outcome: expected one of open, discussed, carried_over, dropped"
+    ]
     assert j.to_bytes() == before
 
 
@@ -226,11 +245,20 @@ def test_every_problem_is_reported(example_doc: dict, clock: FixedClock) -> None
 @pytest.mark.parametrize(
     ("doc", "expected"),
     [
-        ({**{"format": "rmjournal-export"}, "version": 2}, "version: unknown version 2; this rmjournal reads version 1"),
-        ({"format": "rmjournal-export"}, "version: unknown version None; this rmjournal reads version 1"),
+        (
+            {**{"format": "rmjournal-export"}, "version": 2},
+            "version: unknown version 2; this rmjournal reads version 1",
+        ),
+        (
+            {"format": "rmjournal-export"},
+            "version: unknown version None; this rmjournal reads version 1",
+        ),
         ([1, 2], "expected a JSON object (an rmjournal export)"),
         ("text", "expected a JSON object (an rmjournal export)"),
-        ({"format": "other", "version": 1}, "format: expected 'rmjournal-export': this is not an rmjournal export"),
+        (
+            {"format": "other", "version": 1},
+            "format: expected 'rmjournal-export': this is not an rmjournal export",
+        ),
     ],
 )
 def test_wrong_kind_of_document(doc: Any, expected: str, clock: FixedClock) -> None:
@@ -262,7 +290,9 @@ def test_newer_updates_older_leaves(example_doc: dict, clock: FixedClock) -> Non
     newer["actions"][3]["closed_on"] = "2026-07-01"
     newer["actions"][3]["updated_at"] = "2026-07-01T10:00:00+01:00"
     newer["sessions"][0]["entries"][1]["text"] = "newer text"
-    newer["sessions"][0]["entries"][1]["updated_at"] = "2026-03-05T19:30:00+01:00"  # = 18:30Z: not newer
+    newer["sessions"][0]["entries"][1]["updated_at"] = (
+        "2026-03-05T19:30:00+01:00"  # = 18:30Z: not newer
+    )
     newer["sessions"][1]["entries"][0]["text"] = "older text"
     newer["sessions"][1]["entries"][0]["updated_at"] = "2026-01-01T00:00:00+00:00"
     report = import_document(j, newer)
@@ -301,7 +331,11 @@ def test_pair_adopted_then_other_pair_refused(example_doc: dict, clock: FixedClo
     j.start_pair(mentor=Person("Someone"), mentee=Person("Else"))
     import_document(j, example_doc)
     pair = j.pair()
-    assert pair is not None and pair.id == example_doc["pair"]["id"] and pair.mentor.name == "Kwame Mensah"
+    assert (
+        pair is not None
+        and pair.id == example_doc["pair"]["id"]
+        and pair.mentor.name == "Kwame Mensah"
+    )
     other = copy.deepcopy(example_doc)
     other["pair"]["id"] = str(uuid.uuid4())
     problems = problems_of(j, other)
@@ -323,13 +357,17 @@ def test_partners_private_item_is_refused(example_doc: dict, clock: FixedClock) 
     ]
 
 
-def test_exports_hold_own_private_items_never_the_partners(example_doc: dict, clock: FixedClock) -> None:
+def test_exports_hold_own_private_items_never_the_partners(
+    example_doc: dict, clock: FixedClock
+) -> None:
     key = os.urandom(32)
     mentor = new_journal(clock, "mentor", key)
     import_document(mentor, example_doc)
     private_id = example_doc["sessions"][0]["entries"][0]["id"]
     assert private_id in json.dumps(export_document(mentor))
-    mentee = Journal.from_bytes(mentor.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock)
+    mentee = Journal.from_bytes(
+        mentor.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock
+    )
     out = export_document(mentee)
     assert private_id not in json.dumps(out)
     assert "Nervous for the first ten minutes" not in json.dumps(out)
@@ -338,10 +376,14 @@ def test_exports_hold_own_private_items_never_the_partners(example_doc: dict, cl
     assert import_document(mentor, out).added == 0
 
 
-def test_partners_private_item_in_the_journal_cannot_be_overwritten(example_doc: dict, clock: FixedClock) -> None:
+def test_partners_private_item_in_the_journal_cannot_be_overwritten(
+    example_doc: dict, clock: FixedClock
+) -> None:
     mentor = new_journal(clock, "mentor")
     import_document(mentor, example_doc)
-    mentee = Journal.from_bytes(mentor.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock)
+    mentee = Journal.from_bytes(
+        mentor.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock
+    )
     doc = copy.deepcopy(example_doc)
     entry = doc["sessions"][0]["entries"][0]
     entry.update(visibility="pair", author="mentee", updated_at="2030-01-01T00:00:00+00:00")

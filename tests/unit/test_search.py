@@ -20,7 +20,9 @@ def journal(clock: FixedClock) -> Journal:
     j = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)), clock=clock)
     j.start_pair(mentor=Person("Ama"), mentee=Person("Richard"))
     s = j.add_session(date(2026, 3, 5), status="held")
-    j.add_entry(s.id, "Panels had no minority ethnic member. Panels panels panels.", kind="learning")
+    j.add_entry(
+        s.id, "Panels had no minority ethnic member. Panels panels panels.", kind="learning"
+    )
     j.add_entry(s.id, "One mention of panels among many other words about induction and buildings")
     j.add_entry(s.id, "Private thoughts about panels [bold]x[/bold]", visibility="private")
     j.add_agenda_item(s.id, "Panel composition in recruitment", notes="Ran out of time")
@@ -80,7 +82,9 @@ def test_any_query_is_safe(query: str) -> None:
 
 def test_private_only_for_its_author(journal: Journal) -> None:
     assert [h.kind for h in journal.search("thoughts")] == ["entry"]
-    partner = Journal.from_bytes(journal.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)))
+    partner = Journal.from_bytes(
+        journal.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32))
+    )
     assert partner.search("thoughts") == []
     assert len(partner.search("panels")) == len(journal.search("panels")) - 1
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-laid test data reads better on long lines)
 """The schema: versioned migrations, a frozen schema-1 journal that must always open, (de)serialising."""
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def test_frozen_schema_1_journal_opens_and_migrates() -> None:
     assert journal.overdue()[0].title == "Audit the building's lifts"
     # the partner sees the private reflection as hidden, and cannot find it
     partner = Journal.from_bytes(data, me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)))
-    hidden = [e for e in partner.entries() if e.id == PRIVATE_ID][0]
+    hidden = next(e for e in partner.entries() if e.id == PRIVATE_ID)
     assert hidden.hidden and hidden.text == "" and hidden.prompt is None
     assert partner.search("furious") == []
 
@@ -107,7 +108,9 @@ def test_temp_store_is_memory() -> None:
     assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2
 
 
-@pytest.mark.parametrize("data", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\x00" * 50])
+@pytest.mark.parametrize(
+    "data", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\x00" * 50]
+)
 def test_garbage_is_file_damaged(data: bytes) -> None:
     with pytest.raises(FileDamaged):
         store.deserialize(data)
