@@ -103,6 +103,8 @@ def _commands(
         return "" if got == size else f"{tool} export held {got} entries, expected {size}"
 
     last_session = entries[-1].session if entries else 1
+    # jrnl prints every match; ask rmjournal for every match too (its default is the best 100).
+    every_hit = ["--limit", str(size + 10)] if "--limit" in cmds.get("search", set()) else []
     add_rm: Run | None = None
     if has("add") and rm is not None:
         argv, stdin = rm.add_command(NEW_ENTRY, last_session)
@@ -111,7 +113,9 @@ def _commands(
         Command(
             "search",
             lambda: jr.run(jrnl_side.search_args(SEARCH_WORD)),
-            (lambda: rm.run(rm.unlocked("search", SEARCH_WORD))) if has("search") and rm else None,
+            (lambda: rm.run(rm.unlocked("search", SEARCH_WORD, *every_hit)))
+            if has("search") and rm
+            else None,
             need("search"),
             check_search,
         ),
