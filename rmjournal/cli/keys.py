@@ -98,7 +98,8 @@ def _open(args: argparse.Namespace) -> Vault:
     return Vault.open(
         args.path,
         secret,
-        role_hint=getattr(args, "role", None) if "slot_command" not in args else None,
+        # `slot add --role` names the new slot's role; everywhere else `--role` is the hint.
+        role_hint=None if args.handler is cmd_slot_add else getattr(args, "role", None),
         allow_test_kdf=allow_test_kdf(args),
         lock_wait=LOCK_WAIT,
     )

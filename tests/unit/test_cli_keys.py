@@ -225,7 +225,9 @@ def test_slot_add_remove_and_recovery_key(
             == code
         )
 
-    removed = _rmjournal("slot", "remove", path, "3", *_unlock_args(secrets["mentor"]))
+    removed = _rmjournal(
+        "slot", "remove", path, "3", *_unlock_args(secrets["mentor"], "--role", "mentor")
+    )
     assert removed.code == 0 and "Removed slot 3" in removed.out, removed.err
     refused = _rmjournal("slot", "remove", path, "0", *_unlock_args(secrets["mentor"]))
     assert refused.code == 2 and "only passphrase" in refused.err
