@@ -21,7 +21,9 @@ from vault_helpers import (
     make_journal,
     notes_of,
     open_journal,
+    slot_range,
     sqlite_body,
+    with_trailer,
 )
 
 from rmjournal.core.secret import Secret
@@ -141,6 +143,15 @@ def test_damaged_files_exit_4(journal: tuple[Path, str], secrets: dict[str, Path
         "truncated": data[: header_length(data) + 10],
         "appended": data + b"\x00",
         "not a journal": b"SQLite format 3\x00" + bytes(200),
+        "version 0": with_trailer(data[:8] + b"\x00\x00" + data[10:]),
+        "newer version": with_trailer(data[:8] + b"\x00\x02" + data[10:]),
+        "test flag cleared (KDF downgrade)": with_trailer(data[:10] + b"\x00\x00" + data[12:]),
+        "slots swapped": with_trailer(
+            data[: slot_range(0).start]
+            + data[slot_range(1)]
+            + data[slot_range(0)]
+            + data[slot_range(1).stop :]
+        ),
     }
     for name, content in cases.items():
         path.write_bytes(content)
