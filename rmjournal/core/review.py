@@ -1,0 +1,327 @@
+"""The six-month review figures: one structure behind the Review screen and every summary.
+
+What changed, in numbers: sessions held against the plan and the cadence actually kept, actions
+and commitments by status and owner, commitments kept, overdue now, days to close, learnings
+over time, each goal with what was tagged to it, and the days to (or since) the review.
+
+Visibility: every count covers every item in the journal (the partner's private items too, since
+their kind, status, owner and dates are stored in the clear and the reader already sees that they
+exist); no text of an item the reader may not read is ever used. The lists of items with text
+(goals, their linked actions and learnings, the learnings) hold what the reader may read, or only
+shareable items when `shareable_only=True` (the summary). Counts therefore come out the same for
+both partners, which the summary's approval hash relies on.
+
+How an action or learning is *tagged to a goal*: one of its tags, compared without regard to case,
+is the goal's id, the first 8 characters of its id, or a word (or hyphenated phrase) of the goal's
+text. So the goal "Change one recruitment practice" gathers every item tagged `recruitment`, and a
+`#panels` written in a goal's text gathers items tagged `panels`.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import pairwise
+from typing import Any
+
+from rmjournal.core.journal import Journal
+from rmjournal.core.model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    OWNERS,
+    Action,
+    ActionKind,
+    ActionStatus,
+    Entry,
+    Goal,
+    Owner,
+    Pair,
+    Session,
+)
+
+CADENCE_SLACK = 1.25
+"""The cadence counts as kept while the mean gap between held sessions is within 25% of it."""
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """A count for one calendar month, e.g. ("2026-04", 2)."""
+
+    month: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SessionLearnings:
+    """How many learnings one session produced."""
+
+    number: int
+    on: date
+    status: str
+    learnings: int
+
+
+@dataclass
+class GoalProgress:
+    """A goal with the actions and learnings tagged to it."""
+
+    goal: Goal
+    actions: list[Action] = field(default_factory=list)
+    learnings: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class ReviewFigures:
+    """The review of one pair as of `today`: what the screen shows and every export summarises."""
+
+    today: date
+    pair: Pair
+    sessions_held: int
+    sessions_planned: int
+    """The number of sessions the pair planned (the pair's plan, e.g. 6)."""
+    sessions_scheduled: int
+    """Sessions on the calendar not yet held or cancelled."""
+    sessions_cancelled: int
+    held_dates: list[date]
+    cadence_days: int
+    mean_days_between: float | None
+    """Mean days between consecutive held sessions (None with fewer than two held)."""
+    sessions_by_month: list[MonthCount]
+    """Held sessions per month, from the start month to the review month (or last activity)."""
+    by_kind_status: dict[ActionKind, dict[ActionStatus, int]]
+    by_owner_status: dict[Owner, dict[ActionStatus, int]]
+    commitments_made: int
+    commitments_kept: int
+    overdue: int
+    median_days_to_close: float | None
+    """Median days from agreeing an action to closing it (done or dropped)."""
+    opened_by_month: list[MonthCount]
+    closed_by_month: list[MonthCount]
+    learnings_by_month: list[MonthCount]
+    learnings_by_session: list[SessionLearnings]
+    learnings_total: int
+    learnings: list[Entry]
+    goals: list[GoalProgress]
+    days_to_review: int
+    """Days until the review date; negative once it has passed."""
+    shareable_only: bool = False
+
+    # ---------------------------------------------------------------- derived wording
+
+    @property
+    def by_status(self) -> dict[ActionStatus, int]:
+        """Actions and commitments together, by status."""
+        return {s: sum(self.by_kind_status[k][s] for k in ACTION_KINDS) for s in ACTION_STATUSES}
+
+    @property
+    def actions_total(self) -> int:
+        """Every action and commitment agreed."""
+        return sum(self.by_status.values())
+
+    @property
+    def cadence_kept(self) -> bool | None:
+        """Whether held sessions came about as often as planned (None: too few to tell)."""
+        if self.mean_days_between is None:
+            return None
+        return self.mean_days_between <= self.cadence_days * CADENCE_SLACK
+
+    def sessions_sentence(self) -> str:
+        """E.g. "4 of 6 planned sessions held (1 cancelled, 1 still scheduled)"."""
+        extra = []
+        if self.sessions_cancelled:
+            extra.append(f"{self.sessions_cancelled} cancelled")
+        if self.sessions_scheduled:
+            extra.append(f"{self.sessions_scheduled} still scheduled")
+        tail = f" ({', '.join(extra)})" if extra else ""
+        return f"{self.sessions_held} of {self.sessions_planned} planned sessions held{tail}"
+
+    def cadence_sentence(self) -> str:
+        """The cadence kept in words, e.g. "every 28.0 days on average (planned: every 28)"."""
+        if self.mean_days_between is None:
+            return f"not enough held sessions to tell (planned: every {self.cadence_days} days)"
+        verdict = "kept" if self.cadence_kept else "not kept"
+        return (
+            f"every {self.mean_days_between:.1f} days on average "
+            f"(planned: every {self.cadence_days} days; cadence {verdict})"
+        )
+
+    def review_sentence(self) -> str:
+        """Days to or since the review date."""
+        when = self.pair.review_on.isoformat()
+        if self.days_to_review > 0:
+            n = self.days_to_review
+            return f"{n} day{'s' if n != 1 else ''} to the review ({when})"
+        if self.days_to_review == 0:
+            return f"the review is today ({when})"
+        n = -self.days_to_review
+        return f"the review was {n} day{'s' if n != 1 else ''} ago ({when})"
+
+    def stable(self) -> dict[str, Any]:
+        """The figures that change only when the journal changes (not with the date).
+
+        The summary's approval hash covers these; `today`, `overdue` and `days_to_review` are
+        left out so approvals do not expire merely because a day passed.
+        """
+        return {
+            "sessions_held": self.sessions_held,
+            "sessions_planned": self.sessions_planned,
+            "sessions_scheduled": self.sessions_scheduled,
+            "sessions_cancelled": self.sessions_cancelled,
+            "held_dates": [d.isoformat() for d in self.held_dates],
+            "cadence_days": self.cadence_days,
+            "sessions_by_month": [[m.month, m.count] for m in self.sessions_by_month],
+            "by_kind_status": self.by_kind_status,
+            "by_owner_status": self.by_owner_status,
+            "commitments": [self.commitments_kept, self.commitments_made],
+            "median_days_to_close": self.median_days_to_close,
+            "opened_by_month": [[m.month, m.count] for m in self.opened_by_month],
+            "closed_by_month": [[m.month, m.count] for m in self.closed_by_month],
+            "learnings_by_month": [[m.month, m.count] for m in self.learnings_by_month],
+            "learnings_by_session": [
+                [s.number, s.on.isoformat(), s.status, s.learnings]
+                for s in self.learnings_by_session
+            ],
+        }
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def month_of(day: date) -> str:
+    """`day`'s calendar month as "YYYY-MM"."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """Every "YYYY-MM" from `first`'s month to `last`'s, inclusive (empty if `last` is earlier)."""
+    months: list[str] = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _per_month(months: list[str], days: list[date]) -> list[MonthCount]:
+    counts = Counter(month_of(d) for d in days)
+    return [MonthCount(m, counts.get(m, 0)) for m in months]
+
+
+def _agreed_on(action: Action) -> date:
+    return date.fromisoformat(action.created_at[:10])
+
+
+def goal_keys(goal: Goal) -> set[str]:
+    """The tags that link an item to `goal` (see the module's note), lower-cased."""
+    words = set(re.findall(r"\w+(?:[-']\w+)*", goal.text.lower()))
+    for word in list(words):
+        words.update(word.split("-"))
+    return words | {goal.id.lower(), goal.id.lower()[:8]}
+
+
+def tagged_to(tags: list[str], keys: set[str]) -> bool:
+    """Whether any of `tags` links to a goal with `keys`."""
+    return any(t.strip().lstrip("#").lower() in keys for t in tags)
+
+
+def _in_scope(item: Goal | Action | Entry, shareable_only: bool) -> bool:
+    if item.hidden:
+        return False
+    return item.visibility == "shareable" if shareable_only else True
+
+
+# -------------------------------------------------------------------- the figures
+
+
+def review_figures(
+    journal: Journal, today: date | None = None, *, shareable_only: bool = False
+) -> ReviewFigures:
+    """The review of `journal` as of `today` (the journal's clock by default).
+
+    `shareable_only` keeps the item lists to shareable items (for the summary); counts are the
+    same either way.
+    """
+    pair = journal.pair()
+    if pair is None:
+        from rmjournal.core.errors import NotFound
+
+        raise NotFound("This journal has no pair yet, so there is nothing to review.")
+    day = today or journal.today()
+    sessions = journal.sessions()
+    actions = journal.actions(order="agreed")
+    entries = journal.entries(kind="learning")
+    goals = journal.goals()
+
+    held = [s for s in sessions if s.status == "held"]
+    held_dates = sorted(s.date for s in held)
+    gaps = [(b - a).days for a, b in pairwise(held_dates)]
+    by_session: dict[str, Session] = {s.id: s for s in sessions}
+
+    def learned_on(entry: Entry) -> date:
+        session = by_session.get(entry.session_id)
+        return session.date if session else date.fromisoformat(entry.created_at[:10])
+
+    closed = [a for a in actions if a.status in ("done", "dropped") and a.closed_on is not None]
+    closed_days = [max((a.closed_on - _agreed_on(a)).days, 0) for a in closed if a.closed_on]
+    activity = [pair.review_on, *held_dates, *(s.date for s in sessions)]
+    activity += [_agreed_on(a) for a in actions] + [a.closed_on for a in closed if a.closed_on]
+    months = months_between(pair.started_on, max(activity))
+
+    by_kind = {k: dict.fromkeys(ACTION_STATUSES, 0) for k in ACTION_KINDS}
+    by_owner = {o: dict.fromkeys(ACTION_STATUSES, 0) for o in OWNERS}
+    for a in actions:
+        by_kind[a.kind][a.status] += 1
+        by_owner[a.owner][a.status] += 1
+    commitments = [a for a in actions if a.kind == "commitment"]
+    learned_count = Counter(e.session_id for e in entries)
+
+    visible_learnings = [e for e in entries if _in_scope(e, shareable_only)]
+    visible_learnings.sort(key=lambda e: (learned_on(e), e.created_at, e.id))
+    visible_actions = [a for a in actions if _in_scope(a, shareable_only)]
+    visible_actions.sort(key=lambda a: (a.created_at, a.id))
+    progress = []
+    for goal in sorted(goals, key=lambda g: (g.created_at, g.id)):
+        if not _in_scope(goal, shareable_only):
+            continue
+        keys = goal_keys(goal)
+        progress.append(
+            GoalProgress(
+                goal,
+                [a for a in visible_actions if tagged_to(a.tags, keys)],
+                [e for e in visible_learnings if tagged_to(e.tags, keys)],
+            )
+        )
+
+    return ReviewFigures(
+        today=day,
+        pair=pair,
+        sessions_held=len(held),
+        sessions_planned=pair.planned_sessions,
+        sessions_scheduled=sum(s.status == "planned" for s in sessions),
+        sessions_cancelled=sum(s.status == "cancelled" for s in sessions),
+        held_dates=held_dates,
+        cadence_days=pair.cadence_days,
+        mean_days_between=statistics.fmean(gaps) if gaps else None,
+        sessions_by_month=_per_month(months, held_dates),
+        by_kind_status=by_kind,  # type: ignore[arg-type]
+        by_owner_status=by_owner,  # type: ignore[arg-type]
+        commitments_made=len(commitments),
+        commitments_kept=sum(a.status == "done" for a in commitments),
+        overdue=sum(a.is_overdue(day) for a in actions),
+        median_days_to_close=statistics.median(closed_days) if closed_days else None,
+        opened_by_month=_per_month(months, [_agreed_on(a) for a in actions]),
+        closed_by_month=_per_month(months, [a.closed_on for a in closed if a.closed_on]),
+        learnings_by_month=_per_month(months, [learned_on(e) for e in entries]),
+        learnings_by_session=[
+            SessionLearnings(s.number, s.date, s.status, learned_count.get(s.id, 0))
+            for s in sessions
+        ],
+        learnings_total=len(entries),
+        learnings=visible_learnings,
+        goals=progress,
+        days_to_review=(pair.review_on - day).days,
+        shareable_only=shareable_only,
+    )
