@@ -1,23 +1,205 @@
-"""The Dashboard screen: Next session, overdue actions, cadence and days to the review.
+"""The Dashboard: the pair, the next session, what is overdue or due soon, cadence and review.
 
-A placeholder frame until the content screens land; the app reaches it with its fixed key.
+Everything a pair needs to see on opening the journal, re-read from the journal each time the
+screen is shown. `n` plans (or opens) the next session's agenda; Enter opens it.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
 from textual.widgets import Static
 
 from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.screens.navigate import show_session
+from rmjournal.app.screens.session_page import attempt
+from rmjournal.app.widgets.labels import (
+    DUE_SOON_DAYS,
+    due_text,
+    long_date,
+    one_line,
+    user_text,
+)
+from rmjournal.app.widgets.literal import literal
+from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.core.model import Action, Session
+
+TOP_ACTIONS = 4
+LATEST_LEARNINGS = 3
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _relative(days: int) -> str:
+    if days == 0:
+        return "today"
+    return f"in {_days(days)}" if days > 0 else f"{_days(-days)} ago"
 
 
 class DashboardScreen(JournalScreen):
     """Next session, overdue actions, cadence and days to the review."""
 
     MODE = "dashboard"
+    PALETTE_LABEL = "Dashboard"
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_session", "Plan / open next session", id="dashboard.next"),
+        Binding("enter", "open_next", "Open next session", show=False, id="dashboard.open"),
+    ]
+    DEFAULT_CSS = """
+    DashboardScreen #dash {
+        grid-size: 2; grid-columns: 1fr 1fr; grid-gutter: 0 1; padding: 0 1; height: 1fr;
+    }
+    DashboardScreen .panel {
+        border: round $border; padding: 0 1; height: 100%; overflow: hidden hidden;
+    }
+    DashboardScreen #panel-learnings { column-span: 2; }
+    """
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Dashboard", classes="screen-title")
-        yield Static(
-            "Next session, overdue actions, cadence and days to the review.", classes="placeholder"
+        with Grid(id="dash"):
+            for panel_id, title in (
+                ("pair", "The pair"),
+                ("next", "Next session"),
+                ("follow", "Follow-through"),
+                ("cadence", "Cadence and review"),
+                ("learnings", "Latest learnings"),
+            ):
+                panel = Static("", id=f"panel-{panel_id}", classes="panel")
+                panel.border_title = title
+                yield panel
+
+    def on_screen_resume(self) -> None:
+        self.refresh_dashboard()
+
+    def refresh_dashboard(self) -> None:
+        """Re-read every figure from the journal."""
+        today = self.journal.today()
+        overdue = self.journal.overdue(today)
+        soon = self.journal.due_soon(DUE_SOON_DAYS, today)
+        self._panel("pair", self._pair())
+        self._panel("next", self._next(self.journal.next_session()))
+        self._panel("follow", self._follow(overdue, soon))
+        self._panel("cadence", self._cadence())
+        self._panel("learnings", self._learnings())
+
+    def _panel(self, name: str, content: object) -> None:
+        self.query_one(f"#panel-{name}", Static).update(content)  # type: ignore[arg-type]
+
+    def _pair(self) -> Text:
+        pair = self.journal.pair()
+        if pair is None:
+            return Text("No pair details yet.", style="dim")
+        text = Text()
+        for role, person in (("mentor", pair.mentor), ("mentee", pair.mentee)):
+            text.append_text(literal(person.name, "bold"))
+            text.append(f"  {role}" + ("  (you)" if role == self.journal.me else ""), style="dim")
+            text.append("\n")
+            details = ", ".join(p for p in (person.role, person.network or "") if p)
+            if details:
+                text.append_text(literal(details))
+                text.append("\n")
+        text.append(
+            f"Since {long_date(pair.started_on)} · every {_days(pair.cadence_days)}", style="dim"
         )
+        return text
+
+    def _next(self, session: Session | None) -> Text:
+        if session is None:
+            text = Text("No session planned.\n\n", style="bold")
+            text.append("Press n to plan the next one: its agenda starts with what is unfinished.")
+            return text
+        today = self.journal.today()
+        agenda = self.journal.agenda(session.id)
+        days = (session.date - today).days
+        when = _relative(days)
+        text = Text(f"Session {session.number} · {long_date(session.date)} ({when})\n", "bold")
+        carried = sum(1 for i in agenda if i.carried_from)
+        follow = sum(1 for i in agenda if i.action_id and not i.carried_from)
+        minutes = sum(i.minutes or 0 for i in agenda if not i.hidden)
+        text.append(f"{len(agenda)} topics · {carried} carried over · {follow} follow-ups")
+        if minutes:
+            text.append(f" · {minutes} min")
+        text.append("\n")
+        for item in agenda[:3]:
+            text.append("• ")
+            text.append_text(user_text(one_line(item.topic, 44), hidden=item.hidden))
+            text.append("\n")
+        if len(agenda) > 3:
+            text.append(f"… and {len(agenda) - 3} more\n", style="dim")
+        text.append("n or Enter: open the agenda", style="dim")
+        return text
+
+    def _follow(self, overdue: list[Action], soon: list[Action]) -> Text:
+        today = self.journal.today()
+        open_count = len(self.journal.actions(status=("open", "in_progress")))
+        text = Text()
+        text.append(f"! {len(overdue)} overdue", style="bold")
+        text.append(f"  ·  » {len(soon)} due within {DUE_SOON_DAYS} days  ·  {open_count} open\n")
+        for label, actions in (("! OVERDUE", overdue), ("» due", soon)):
+            for a in actions[:TOP_ACTIONS]:
+                text.append(f"{label} ", style="bold" if label.startswith("!") else "")
+                text.append_text(user_text(one_line(a.title, 34), hidden=a.hidden))
+                text.append(f"  {due_text(a.due_on, today)}\n", style="dim")
+        if not overdue and not soon:
+            text.append("Nothing overdue or due soon.\n", style="dim")
+        text.append("a: the follow-up tracker", style="dim")
+        return text
+
+    def _cadence(self) -> Text | Table:
+        pair = self.journal.pair()
+        if pair is None:
+            return Text("")
+        sessions = self.journal.sessions()
+        held = sum(1 for s in sessions if s.status == "held")
+        cancelled = sum(1 for s in sessions if s.status == "cancelled")
+        planned = pair.planned_sessions
+        bar = "■" * min(held, planned) + "□" * max(planned - held, 0)
+        text = Text()
+        text.append(f"Sessions held: {held} of {planned} planned  ", style="bold")
+        text.append(bar + "\n")
+        if cancelled:
+            text.append(f"{cancelled} cancelled\n")
+        days = (pair.review_on - self.journal.today()).days
+        if days > 0:
+            text.append(f"Review in {_days(days)}", style="bold")
+        elif days == 0:
+            text.append("Review is due today", style="bold")
+        else:
+            text.append(f"Review was due {_days(-days)} ago", style="bold")
+        text.append(f" ({long_date(pair.review_on)})\n")
+        text.append("r: the six-month review", style="dim")
+        return text
+
+    def _learnings(self) -> Text:
+        learnings = self.journal.learnings()[-LATEST_LEARNINGS:]
+        if not learnings:
+            return Text("No learnings written yet.", style="dim")
+        text = Text()
+        for entry in reversed(learnings):
+            text.append(f"{entry.created_at[:10]}  {entry.author}: ", style="dim")
+            text.append_text(user_text(one_line(entry.text, 150), hidden=entry.hidden))
+            text.append("\n")
+        text.rstrip()
+        return text
+
+    async def action_next_session(self) -> None:
+        """Plan the next session (or open the one planned) at its agenda."""
+        made: list[Session] = []
+        if attempt(self, lambda: made.append(self.journal.plan_next_session())):
+            await show_session(self.app, made[0].id, "agenda")
+
+    async def action_open_next(self) -> None:
+        """Open the planned session's agenda, if there is one."""
+        session = self.journal.next_session()
+        if session is None:
+            self.notify("No session planned: press n to plan one.", timeout=3)
+            return
+        await show_session(self.app, session.id, "agenda")

@@ -1,0 +1,244 @@
+"""Preparing a candid agenda: the next session's topics, pre-filled with what is unfinished.
+
+`plan_next_session` has already carried over last session's open items and the open actions due
+for follow-up; here the mentor adds topics, says who raised each, time-boxes them, attaches a
+prompt and puts them in order, all by key.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from rmjournal.app.screens.dialogs import AskDialog, ConfirmDialog, FormProblem, parse_minutes
+from rmjournal.app.screens.prompt_picker import PromptPicker
+from rmjournal.app.screens.session_forms import TopicDialog, TopicForm
+from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
+from rmjournal.app.widgets.labels import one_line, user_text, visibility_label
+from rmjournal.core.model import AgendaItem, Prompt, other_role
+
+
+class AgendaScreen(SessionPage):
+    """Add, edit, order and time-box the topics of one session's agenda."""
+
+    PALETTE_LABEL = "Agenda"
+    HINT = (
+        "Carried-over items (↻) and follow-ups of open actions (⚑) are already in. "
+        "Escape: back to the sessions."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "add_topic", "Add topic", id="agenda.add"),
+        Binding("enter", "edit_topic", "Edit", priority=True, id="agenda.edit"),
+        Binding("shift+up", "move(-1)", "Move up", id="agenda.up"),
+        Binding("shift+down", "move(1)", "Move down", id="agenda.down"),
+        Binding("w", "who", "Raised by", id="agenda.who"),
+        Binding("t", "time_box", "Time box", id="agenda.time"),
+        Binding("p", "prompt", "Prompt", id="agenda.prompt"),
+        Binding("c", "carry_forward", "Carry over", show=False, id="agenda.carry"),
+        Binding("delete", "remove", "Remove", show=False, id="agenda.remove"),
+        Binding("o", "record", "Record", id="agenda.record"),
+    ]
+    AGENDA_COLUMNS: ClassVar[list[tuple[str, int | None]]] = [
+        ("#", 3),
+        ("Topic", 36),
+        ("From", 6),
+        ("Raised by", 9),
+        ("Time", 6),
+        ("Prompt", 14),
+        ("Visibility", 11),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_heading()
+        yield self.make_agenda_table()
+
+    def on_mount(self) -> None:
+        self.agenda_table().focus()
+        self.refresh_page()
+
+    def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        if item.hidden:
+            return [
+                Text(str(number)),
+                user_text("", hidden=True),
+                Text(""),
+                Text(item.raised_by),
+                Text(""),
+                Text(""),
+                visibility_label(item.visibility),
+            ]
+        source = "↻ item" if item.carried_from else ("⚑ act" if item.action_id else "")
+        return [
+            Text(str(number)),
+            user_text(one_line(item.topic, 60)),
+            Text(source),
+            Text(item.raised_by),
+            Text(f"{item.minutes} min" if item.minutes is not None else "—"),
+            user_text(one_line(item.prompt or "", 40), empty="—"),
+            visibility_label(item.visibility),
+        ]
+
+    def fill_agenda(self) -> None:
+        super().fill_agenda()
+        items = [i for i in self.agenda_items() if not i.hidden]
+        total = sum(i.minutes or 0 for i in items)
+        self.agenda_table().border_subtitle = (
+            f"{len(items)} topics · {total} min time-boxed" if items else ""
+        )
+
+    # ----- keys -----
+
+    def _editable(self) -> AgendaItem | None:
+        item = self.current_item()
+        if item is not None and item.hidden:
+            self.notify("That topic is private to your partner.", timeout=3)
+            return None
+        return item
+
+    def action_add_topic(self) -> None:
+        """Add a topic at the end of the agenda."""
+
+        def added(form: TopicForm | None) -> None:
+            if form is None:
+                return
+            made: list[AgendaItem] = []
+            if attempt(
+                self,
+                lambda: made.append(
+                    self.journal.add_agenda_item(
+                        self.session_id, form.topic, raised_by=form.raised_by, minutes=form.minutes
+                    )
+                ),
+            ):
+                self.refresh_page()
+                keep_cursor(self.agenda_table(), made[0].id)
+
+        self.app.push_screen(TopicDialog(self.journal.me), added)
+
+    def action_edit_topic(self) -> None:
+        """Edit the highlighted topic, who raised it and its time box."""
+        item = self._editable()
+        if item is None:
+            return
+
+        def edited(form: TopicForm | None) -> None:
+            if form is not None and attempt(
+                self,
+                lambda: self.journal.edit_agenda_item(
+                    item.id, topic=form.topic, raised_by=form.raised_by, minutes=form.minutes
+                ),
+            ):
+                self.refresh_page()
+
+        self.app.push_screen(TopicDialog(self.journal.me, item), edited)
+
+    @on(DataTable.RowSelected, "#agenda")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value == "__empty__":
+            self.action_add_topic()
+        else:
+            self.action_edit_topic()
+
+    def action_move(self, by: int) -> None:
+        """Move the highlighted topic up (-1) or down (+1) the agenda."""
+        item = self.current_item()
+        if item is None:
+            return
+        table = self.agenda_table()
+        position = table.cursor_row + by
+        if not 0 <= position < table.row_count:
+            return
+        if attempt(self, lambda: self.journal.move_agenda_item(item.id, position)):
+            self.refresh_page()
+
+    def action_who(self) -> None:
+        """Switch who raised the highlighted topic (mentor ↔ mentee)."""
+        item = self._editable()
+        if item is not None and attempt(
+            self,
+            lambda: self.journal.edit_agenda_item(item.id, raised_by=other_role(item.raised_by)),
+        ):
+            self.refresh_page()
+
+    def action_time_box(self) -> None:
+        """Give the highlighted topic a number of minutes."""
+        item = self._editable()
+        if item is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                minutes = parse_minutes(text)
+            except FormProblem as problem:
+                self.notify(str(problem), severity="error", markup=False)
+                return
+            if attempt(self, lambda: self.journal.time_box(item.id, minutes)):
+                self.refresh_page()
+
+        current = "" if item.minutes is None else str(item.minutes)
+        self.app.push_screen(
+            AskDialog("Time box", "Minutes for this topic (empty: no time box)", current), answered
+        )
+
+    def action_prompt(self) -> None:
+        """Attach a reflection prompt to the highlighted topic (picked by phase and person)."""
+        item = self._editable()
+        if item is None:
+            return
+
+        def picked(prompt: Prompt | None) -> None:
+            if prompt is not None and attempt(
+                self, lambda: self.journal.attach_prompt(item.id, prompt.text)
+            ):
+                self.refresh_page()
+
+        self.app.push_screen(PromptPicker(self.journal, "before", self.journal.me), picked)
+
+    def action_carry_forward(self) -> None:
+        """Bring in anything unfinished that is not on the agenda yet."""
+        added: list[int] = []
+        if attempt(self, lambda: added.append(len(self.journal.carry_forward(self.session_id)))):
+            count = added[0]
+            self.notify(
+                f"{count} item{'s' if count != 1 else ''} carried over."
+                if count
+                else "Nothing new to carry over.",
+                timeout=3,
+            )
+            self.refresh_page()
+
+    def action_remove(self) -> None:
+        """Remove the highlighted topic from the agenda (after asking)."""
+        item = self._editable()
+        if item is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and attempt(self, lambda: self.journal.delete(item.id)):
+                self.refresh_page()
+
+        self.app.push_screen(
+            ConfirmDialog(f"Remove “{one_line(item.topic, 50)}” from the agenda?"), answered
+        )
+
+    def action_record(self) -> None:
+        """Switch to recording this session (notes and outcomes)."""
+        from rmjournal.app.screens.record import RecordScreen
+
+        self.app.switch_screen(
+            RecordScreen(self.journal, self.session_id, cursor_key_or_none(self))
+        )
+
+
+def cursor_key_or_none(page: SessionPage) -> str | None:
+    """The highlighted agenda item's id, to keep it highlighted on the other page."""
+    item = page.current_item()
+    return item.id if item else None

@@ -1,0 +1,108 @@
+"""The reflection-prompt picker: prompts filtered by phase (before / after / review) and person.
+
+Agenda items and reflections are written against prompts; the picker opens on the phase that
+fits the moment and on the prompts for the person unlocked, and either filter moves with one key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rmjournal.app.screens.dialogs import DIALOG_CSS
+from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from rmjournal.core.journal import Journal
+    from rmjournal.core.model import Phase, Prompt, PromptFor
+
+PHASE_CHOICES = [
+    ("before", "before a session"),
+    ("after", "after a session"),
+    ("review", "at review"),
+]
+FOR_CHOICES = [("mentor", "for the mentor"), ("mentee", "for the mentee"), ("both", "for anyone")]
+
+
+class PromptPicker(ModalScreen["Prompt | None"]):
+    """Pick a reflection prompt; dismissed with the prompt, or None on Escape."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    PromptPicker #prompt-filters { height: 1; margin: 1 0; }
+    PromptPicker #prompt-filters Cycle { margin-right: 2; }
+    PromptPicker #prompt-list { height: 16; }
+    """
+    )
+    AUTO_FOCUS = "#prompt-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompts.cancel"),
+        Binding("f", "cycle('phase')", "Phase", id="prompts.phase"),
+        Binding("w", "cycle('for')", "For whom", id="prompts.for"),
+    ]
+
+    def __init__(self, journal: Journal, phase: Phase, for_: PromptFor) -> None:
+        super().__init__(classes="rm-dialog")
+        self.journal = journal
+        self.phase = phase
+        self.for_ = for_
+        self.shown: list[Prompt] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Choose a reflection prompt", classes="screen-title")
+            with Horizontal(id="prompt-filters"):
+                yield Label("Show prompts ")
+                yield Cycle(PHASE_CHOICES, self.phase, id="phase")
+                yield Cycle(FOR_CHOICES, self.for_, id="for")
+            yield OptionList(id="prompt-list")
+            yield Static(
+                "↑/↓ choose · Enter picks · f phase · w for whom · Escape cancels",
+                classes="dialog-keys",
+            )
+
+    def on_mount(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        phase = self.query_one("#phase", Cycle).value
+        for_ = self.query_one("#for", Cycle).value
+        self.shown = self.journal.prompts(phase=phase, for_=for_)  # type: ignore[arg-type]
+        options = self.query_one("#prompt-list", OptionList)
+        options.clear_options()
+        for prompt in self.shown:
+            line = literal(prompt.text)
+            line.append(f"  ({prompt.for_}, {prompt.pack})", style="dim")
+            options.add_option(Option(line))
+        if not self.shown:
+            none = Text("No prompts for this phase and person.", "dim")
+            options.add_option(Option(none, disabled=True))
+        options.highlighted = 0 if self.shown else None
+
+    @on(Cycle.Changed)
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    def action_cycle(self, which: str) -> None:
+        """Move the phase or the person filter on by one."""
+        self.query_one(f"#{which}", Cycle).action_step(1)
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.shown):
+            self.dismiss(self.shown[event.option_index])
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,308 @@
+"""Recording a session: notes and an outcome per agenda item, entries, actions agreed, held.
+
+Left, the agenda with each item's outcome; right, the highlighted item's notes (Enter to write,
+Escape to leave, saved as you leave); below, the session's notes, reflections and learnings.
+Outcomes take one key each: 1 discussed, 2 carried over, 3 dropped, 0 back to open.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static, TextArea
+
+from rmjournal.app.screens.action_forms import ActionDialog, ActionForm
+from rmjournal.app.screens.prompt_picker import PromptPicker
+from rmjournal.app.screens.session_forms import EntryDialog, EntryForm
+from rmjournal.app.screens.session_page import SessionPage, attempt, cursor_key, keep_cursor
+from rmjournal.app.widgets.labels import (
+    PRIVATE_PLACEHOLDER,
+    one_line,
+    outcome_label,
+    user_text,
+    visibility_label,
+)
+from rmjournal.app.widgets.literal import plain
+from rmjournal.core.model import AgendaItem, EntryKind, Outcome, Prompt
+
+ENTRIES_SHOWN = 200
+"""At most this many entries are put in the table (the newest); the rest are counted."""
+
+
+class RecordScreen(SessionPage):
+    """Notes, outcomes and entries of one session."""
+
+    PALETTE_LABEL = "Record"
+    HINT = (
+        "Enter writes notes on the highlighted topic (Escape leaves them, saved). "
+        "Outcome: 1 discussed · 2 carried over · 3 dropped · 0 open."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "outcome('discussed')", "Discussed", id="record.discussed"),
+        Binding("2", "outcome('carried_over')", "Carry over", id="record.carried"),
+        Binding("3", "outcome('dropped')", "Dropped", id="record.dropped"),
+        Binding("0", "outcome('open')", "Open", show=False, id="record.open"),
+        Binding("n", "write('note')", "Note", id="record.note"),
+        Binding("p", "reflect", "Reflect", id="record.reflect"),
+        Binding("l", "write('learning')", "Learning", id="record.learning"),
+        Binding("g", "agree", "Agree action", id="record.agree"),
+        Binding("h", "held", "Mark held", id="record.held"),
+        Binding("o", "agenda", "Agenda", show=False, id="record.agenda"),
+    ]
+    AGENDA_COLUMNS: ClassVar[list[tuple[str, int | None]]] = [
+        ("#", 3),
+        ("Topic", 26),
+        ("Outcome", 14),
+        ("Visibility", 11),
+    ]
+    DEFAULT_CSS = """
+    RecordScreen #record-top { height: 1fr; }
+    RecordScreen #agenda { width: 62; }
+    RecordScreen #notes-box { width: 1fr; border: round $border-blurred; }
+    RecordScreen #notes-box:focus-within { border: round $border; }
+    RecordScreen #notes { height: 1fr; border: none; padding: 0; }
+    RecordScreen #notes-prompt { height: auto; max-height: 3; color: $text-muted; }
+    RecordScreen #entries { height: 1fr; border: round $border-blurred; }
+    RecordScreen #entries:focus-within { border: round $border; }
+    """
+
+    def __init__(self, journal, session_id: str, item_id: str | None = None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(journal, session_id, item_id)
+        self.notes_item: str | None = None
+        self.notes_loaded = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_heading()
+        with Horizontal(id="record-top"):
+            yield self.make_agenda_table()
+            with Vertical(id="notes-box") as box:
+                box.border_title = "Notes"
+                yield Static("", id="notes-prompt")
+                yield TextArea("", id="notes", soft_wrap=True)
+        entries: DataTable[object] = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
+        entries.border_title = "Notes, reflections and learnings"
+        yield entries
+
+    def on_mount(self) -> None:
+        entries = self.query_one("#entries", DataTable)
+        entries.add_column("Kind", width=10, key="kind")
+        entries.add_column("By", width=6, key="by")
+        entries.add_column("Text", width=46, key="text")
+        entries.add_column("Prompt", width=14, key="prompt")
+        entries.add_column("Visibility", width=11, key="visibility")
+        self.agenda_table().focus()
+        self.refresh_page()
+
+    def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        topic = user_text(one_line(item.topic, 40), hidden=item.hidden)
+        if not item.hidden and item.notes.strip():
+            topic.append(" ✎", style="dim")
+        return [
+            Text(str(number)),
+            topic,
+            outcome_label(item.outcome),
+            visibility_label(item.visibility),
+        ]
+
+    def refresh_page(self) -> None:
+        self.fill_agenda()
+        self._fill_entries()
+        self._load_notes()
+
+    def _fill_entries(self) -> None:
+        table = self.query_one("#entries", DataTable)
+        key = cursor_key(table)
+        table.clear()
+        entries = self.journal.entries(self.session_id)
+        shown = entries[-ENTRIES_SHOWN:]
+        for e in shown:
+            table.add_row(
+                Text(e.kind),
+                Text(e.author),
+                user_text(one_line(e.text, 80), hidden=e.hidden),
+                user_text(one_line(e.prompt or "", 40), hidden=e.hidden, empty="—"),
+                visibility_label(e.visibility),
+                key=e.id,
+            )
+        if not entries:
+            table.add_row(
+                Text(""),
+                Text(""),
+                Text("Nothing written yet: n note · p reflect on a prompt · l learning", "dim"),
+                Text(""),
+                Text(""),
+                key="__empty__",
+            )
+        more = len(entries) - len(shown)
+        table.border_subtitle = f"newest {len(shown)} of {len(entries)}" if more > 0 else ""
+        keep_cursor(table, key)
+
+    # ----- notes on the highlighted item -----
+
+    def _notes(self) -> TextArea:
+        return self.query_one("#notes", TextArea)
+
+    def _load_notes(self) -> None:
+        """Show the highlighted item's notes (saving the ones being left first)."""
+        self._save_notes()
+        item = self.current_item()
+        notes = self._notes()
+        prompt = self.query_one("#notes-prompt", Static)
+        box = self.query_one("#notes-box")
+        if item is None:
+            self.notes_item, self.notes_loaded = None, ""
+            notes.load_text("")
+            notes.read_only = True
+            prompt.update("")
+            box.border_title = "Notes"
+            return
+        self.notes_item = None if item.hidden else item.id
+        text = PRIVATE_PLACEHOLDER if item.hidden else plain(item.notes)
+        self.notes_loaded = text
+        notes.load_text(text)
+        notes.read_only = item.hidden
+        if item.prompt and not item.hidden:
+            line = Text("Prompt: ", style="bold")
+            line.append_text(user_text(item.prompt))
+            prompt.update(line)
+        else:
+            prompt.update("")
+        box.border_title = f"Notes on topic {self.agenda_table().cursor_row + 1}"
+
+    def _save_notes(self) -> None:
+        """Write the notes area back to its item if it changed."""
+        item_id = self.notes_item
+        if item_id is None:
+            return
+        text = self._notes().text
+        if text != self.notes_loaded and attempt(
+            self, lambda: self.journal.record_notes(item_id, text)
+        ):
+            self.notes_loaded = text
+            self.fill_agenda()
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def _item_highlighted(self) -> None:
+        if self.notes_item != cursor_key(self.agenda_table()):
+            self._load_notes()
+
+    @on(DataTable.RowSelected, "#agenda")
+    def _write_notes(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.notes_item is not None:
+            self._notes().focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget is self.query_one("#notes"):
+            self._save_notes()
+
+    def on_screen_suspend(self) -> None:
+        self._save_notes()
+
+    def action_back(self) -> None:
+        """Leave the notes (saved) for the agenda; from the agenda, back to the sessions."""
+        if self.focused is self._notes():
+            self._save_notes()
+            self.agenda_table().focus()
+            return
+        if self.focused is self.query_one("#entries"):
+            self.agenda_table().focus()
+            return
+        self._save_notes()
+        super().action_back()
+
+    # ----- outcome, held, entries, actions -----
+
+    def action_outcome(self, outcome: Outcome) -> None:
+        """Record the highlighted item's outcome."""
+        item = self.current_item()
+        if item is None:
+            return
+        self._save_notes()
+        if attempt(self, lambda: self.journal.record_outcome(item.id, outcome)):
+            table = self.agenda_table()
+            self.fill_agenda()
+            if table.cursor_row < table.row_count - 1:
+                table.move_cursor(row=table.cursor_row + 1)
+
+    def action_held(self) -> None:
+        """Record that this session took place."""
+        if attempt(self, lambda: self.journal.mark_held(self.session_id)):
+            self.notify("Session marked as held.", timeout=2)
+            self.fill_agenda()
+
+    def _write(self, kind: EntryKind, prompt: str | None = None) -> None:
+        def written(form: EntryForm | None) -> None:
+            if form is not None and attempt(
+                self,
+                lambda: self.journal.add_entry(
+                    self.session_id,
+                    form.text,
+                    kind=form.kind,
+                    prompt=form.prompt,
+                    visibility=form.visibility,
+                ),
+            ):
+                self._fill_entries()
+                table = self.query_one("#entries", DataTable)
+                table.move_cursor(row=table.row_count - 1)
+
+        self.app.push_screen(EntryDialog(kind=kind, prompt=prompt), written)
+
+    def action_write(self, kind: EntryKind) -> None:
+        """Write a note or learning in this session."""
+        self._write(kind)
+
+    def action_reflect(self) -> None:
+        """Pick a reflection prompt (after a session, for you) and write against it."""
+
+        def picked(prompt: Prompt | None) -> None:
+            if prompt is not None:
+                self._write("reflection", prompt.text)
+
+        self.app.push_screen(PromptPicker(self.journal, "after", self.journal.me), picked)
+
+    def action_agree(self) -> None:
+        """Agree an action or commitment in this session."""
+
+        def agreed(form: ActionForm | None) -> None:
+            if form is not None and attempt(
+                self,
+                lambda: self.journal.agree_action(
+                    form.title,
+                    detail=form.detail,
+                    owner=form.owner,
+                    kind=form.kind,
+                    due_on=form.due_on,
+                    visibility=form.visibility,
+                    agreed_in=self.session_id,
+                ),
+            ):
+                self.notify("Action agreed; it is in the tracker (a).", timeout=3)
+
+        self.app.push_screen(ActionDialog(self.journal.today()), agreed)
+
+    def action_agenda(self) -> None:
+        """Switch to preparing this session's agenda."""
+        from rmjournal.app.screens.agenda import AgendaScreen
+
+        self._save_notes()
+        item = self.current_item()
+        self.app.switch_screen(
+            AgendaScreen(self.journal, self.session_id, item.id if item else None)
+        )
+
+    def visibility_target(self) -> tuple[str, str] | None:
+        entries = self.query_one("#entries", DataTable)
+        if self.focused is entries:
+            key = cursor_key(entries)
+            if key is None or key == "__empty__":
+                return None
+            entry = self.journal.entry(key)
+            return None if entry.hidden else (entry.id, entry.visibility)
+        return super().visibility_target()

@@ -1,0 +1,123 @@
+"""Dialogs for sessions: an agenda topic (add / edit) and an entry (note, reflection, learning).
+
+They return plain dataclasses; the calling screen writes through the Journal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Input, Label, Static, TextArea
+
+from rmjournal.app.screens.action_forms import VISIBILITY_CHOICES
+from rmjournal.app.screens.dialogs import FormDialog, FormProblem, parse_minutes
+from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.literal import literal
+from rmjournal.core.model import AgendaItem, EntryKind, Role, Visibility
+
+ROLE_CHOICES = [("mentor", "the mentor"), ("mentee", "the mentee")]
+ENTRY_KIND_CHOICES = [("note", "note"), ("reflection", "reflection"), ("learning", "learning")]
+
+
+@dataclass
+class TopicForm:
+    """An agenda topic as the dialog collected it."""
+
+    topic: str
+    raised_by: Role
+    minutes: int | None
+
+
+@dataclass
+class EntryForm:
+    """A note, reflection or learning as the dialog collected it."""
+
+    kind: EntryKind
+    text: str
+    visibility: Visibility
+    prompt: str | None
+
+
+class TopicDialog(FormDialog[TopicForm | None]):
+    """Add or edit an agenda topic: what, raised by whom, how many minutes."""
+
+    AUTO_FOCUS = "#topic"
+    KEYS_HINT = "Enter saves · Tab moves · ←/→ change who raised it · Escape cancels"
+
+    def __init__(self, me: Role, item: AgendaItem | None = None) -> None:
+        super().__init__("Edit topic" if item else "Add a topic")
+        self.me = me
+        self.item = item
+
+    def fields(self) -> ComposeResult:
+        item = self.item
+        yield from self.field("Topic", "topic", item.topic if item else "")
+        yield Label("Raised by", classes="field-label")
+        yield Cycle(ROLE_CHOICES, item.raised_by if item else self.me, id="raised-by")
+        minutes = "" if item is None or item.minutes is None else str(item.minutes)
+        yield from self.field("Minutes (time box; empty for none)", "minutes", minutes)
+
+    def result(self) -> TopicForm | None:
+        topic = self.value_of("topic").strip()
+        if not topic:
+            self.query_one("#topic", Input).focus()
+            raise FormProblem("Type the topic.")
+        try:
+            minutes = parse_minutes(self.value_of("minutes"))
+        except FormProblem:
+            self.query_one("#minutes", Input).focus()
+            raise
+        return TopicForm(topic, self.query_one("#raised-by", Cycle).value, minutes)  # type: ignore[arg-type]
+
+
+class EntryDialog(FormDialog[EntryForm | None]):
+    """Write a note, reflection or learning, maybe against a prompt (shown above the text)."""
+
+    AUTO_FOCUS = "#entry-text"
+    KEYS_HINT = "ctrl+s saves · Tab moves · ←/→ change a choice · Escape cancels"
+
+    def __init__(
+        self,
+        *,
+        kind: EntryKind = "note",
+        prompt: str | None = None,
+        visibility: Visibility | None = None,
+    ) -> None:
+        super().__init__("Write in this session")
+        self.kind: EntryKind = kind
+        self.prompt = prompt
+        self.visibility: Visibility = visibility or ("private" if kind == "reflection" else "pair")
+
+    def fields(self) -> ComposeResult:
+        if self.prompt:
+            yield Label("Prompt", classes="field-label")
+            yield Static(literal(self.prompt), classes="hint")
+        yield Label("Kind", classes="field-label")
+        yield Cycle(ENTRY_KIND_CHOICES, self.kind, id="entry-kind")
+        yield Label("Text", classes="field-label")
+        yield TextArea("", id="entry-text", soft_wrap=True)
+        yield Label("Who may read it", classes="field-label")
+        yield Cycle(VISIBILITY_CHOICES, self.visibility, id="entry-visibility")
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-text", TextArea).styles.height = 6
+
+    @on(Cycle.Changed, "#entry-kind")
+    def _kind_changed(self, event: Cycle.Changed) -> None:
+        # Reflections default to private (they are candid); a person may still share them.
+        vis = self.query_one("#entry-visibility", Cycle)
+        vis.value = "private" if event.value == "reflection" else "pair"
+
+    def result(self) -> EntryForm | None:
+        text = self.query_one("#entry-text", TextArea).text
+        if not text.strip():
+            self.query_one("#entry-text", TextArea).focus()
+            raise FormProblem("Write something first (or press Escape to cancel).")
+        return EntryForm(
+            kind=self.query_one("#entry-kind", Cycle).value,  # type: ignore[arg-type]
+            text=text,
+            visibility=self.query_one("#entry-visibility", Cycle).value,  # type: ignore[arg-type]
+            prompt=self.prompt,
+        )

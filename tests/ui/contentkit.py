@@ -1,0 +1,70 @@
+"""Helpers for the content screens' tests: a lived-in two-partner journal and unlocked apps.
+
+The journal is the demo pair (five held sessions, actions in every state, the mentee's private
+reflection) written with the test KDF and the test's FixedClock, so every screen is the same on
+every run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from uikit import PASSPHRASE
+
+from rmjournal.core import demo
+from rmjournal.core.clock import FixedClock
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.secret import Secret
+
+MENTEE_PASSPHRASE = "mentee passphrase for tests"
+MARKUP = "[bold red]not bold[/] [link=https://x.test]x[/link] \x1b[31mred\x1b[0m"
+"""Text that would turn into styles, links or terminal escapes if it were not shown literally."""
+
+
+def make_demo_journal(path: Path, clock: FixedClock) -> Path:
+    """The demo pair journal at `path`, opened by the mentor with `PASSPHRASE`."""
+    jf, _ = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), role="mentor", test_kdf=True, clock=clock
+    )
+    with jf:
+        demo.populate_mentor(jf.journal)
+        jf.save()
+        jf.vault.add_slot("mentee", Secret.passphrase(MENTEE_PASSPHRASE))
+    with JournalFile.open(
+        path,
+        Secret.passphrase(MENTEE_PASSPHRASE),
+        role_hint="mentee",
+        allow_test_kdf=True,
+        clock=clock,
+    ) as mentee:
+        demo.populate_mentee(mentee.journal)
+        mentee.save()
+    return path
+
+
+def make_markup_journal(path: Path, clock: FixedClock) -> Path:
+    """A journal whose every kind of user text holds markup and an ANSI escape."""
+    jf, _ = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), role="mentor", test_kdf=True, clock=clock
+    )
+    from rmjournal.core.model import Person
+
+    with jf:
+        j = jf.journal
+        j.start_pair(mentor=Person(f"M {MARKUP}", MARKUP), mentee=Person(f"E {MARKUP}", ""))
+        s1 = j.add_session(clock.today(), status="held")
+        item = j.add_agenda_item(s1.id, f"topic {MARKUP}", prompt=f"prompt {MARKUP}")
+        j.record_notes(item.id, f"notes {MARKUP}")
+        j.add_entry(s1.id, f"learning {MARKUP}", kind="learning", prompt=f"asked {MARKUP}")
+        action = j.agree_action(f"action {MARKUP}", detail=f"detail {MARKUP}", agreed_in=s1.id)
+        j.follow_up(action.id, f"follow {MARKUP}")
+        j.plan_next_session()
+        jf.save()
+    return path
+
+
+async def open_app(app, pilot) -> None:
+    """Unlock the app's journal with the test passphrase and wait for the dashboard."""
+    from uikit import unlock
+
+    await unlock(app, pilot, PASSPHRASE)
