@@ -20,6 +20,7 @@ from rmjournal.core.errors import (
     ChangedOnDisk,
     FileDamaged,
     JournalError,
+    NotACopy,
     NotFound,
     SaveFailed,
     UsageError,
@@ -271,6 +272,39 @@ class Vault:
         self._require_open()
         return self._body
 
+    def read_copy(self, path: Path, *, adopt: bool = False) -> bytes:
+        """The body of another copy of this journal at `path`, opened with this vault's pair key.
+
+        No passphrase is needed: copies of one pair journal share the pair key. `NotACopy` (exit
+        1) if `path` is another journal (its file id differs) or its body does not open with
+        this pair key (it was rekeyed since the copies parted, or altered); `FileDamaged` (4) if
+        it is not a journal at all. Its key slots are ignored (slots are never merged).
+
+        `adopt=True` is for this vault's own file after it `ChangedOnDisk`: what was read
+        becomes what the next `save()` may replace (it still refuses if the file changes again).
+        """
+        self._require_open()
+        path = Path(path)
+        if adopt and path.resolve() != self.path.resolve():
+            raise UsageError("Only the journal's own file can be adopted.")
+        data = _read(path)
+        header = fileformat.parse(data, path.name, allow_test_kdf=self.test_kdf)
+        if header.file_id != self._header.file_id:
+            raise NotACopy(
+                f"{path.name} is not a copy of this journal: it is another journal (another "
+                "pair's, or one created separately). Nothing was changed."
+            )
+        try:
+            body = fileformat.open_body(header, data, self._pair_key, path.name)
+        except FileDamaged:
+            raise NotACopy(
+                f"{path.name} is a copy of this journal but does not open with its pair key: "
+                "it was rekeyed since the copies parted, or it was altered. Nothing was changed."
+            ) from None
+        if adopt:
+            self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
+        return bytes(body)
+
     def save(self, body: bytes) -> None:
         """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote."""
         self._require_open()
@@ -279,6 +313,17 @@ class Vault:
     def slots(self) -> list[SlotInfo]:
         """The key slots in file order, marking the one this person unlocked with."""
         return _slot_infos(self._header, self._slot)
+
+    def authenticate(self, secret: Secret, role: Role) -> None:
+        """Check that `secret` is a passphrase opening one of `role`'s slots (`WrongSecret` if not).
+
+        The open keys stay as they are: this is how the partner confirms, at the same keyboard,
+        an act only they may do (approving the summary). Runs the KDF; call it from a thread.
+        """
+        self._require_open()
+        if secret.kind != "passphrase":
+            raise UsageError(f"Confirm with the {role}'s passphrase, not a recovery key.")
+        self._open_partner(secret, role)
 
     def backup(self, out: Path) -> None:
         """An encrypted copy of the saved file at `out`, verified by reading it back and opening
