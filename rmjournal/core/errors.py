@@ -66,6 +66,11 @@ class SaveFailed(JournalError):
     """Writing the file failed; the original is intact and the changes are still in memory."""
 
 
+class NotACopy(JournalError):
+    """A file given to `merge` is not a copy of this pair journal (exit 1: it is a sound journal,
+    just another pair's, so "damaged" (4) would mislead)."""
+
+
 class NotFound(JournalError):
     """A journal, session, action or other item that was asked for does not exist."""
 

@@ -18,7 +18,7 @@ import sqlite_utils
 
 from rmjournal.core.errors import FileDamaged
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema this code writes; `migrate()` brings older databases up to it."""
 
 RECORD_TABLES = (
@@ -247,10 +247,72 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX conflicts_item ON conflicts(item_id)")
 
 
+VERSIONED_TABLES = (*RECORD_TABLES, "approvals", "conflicts")
+"""Every table that copies of a journal merge by id (`core/merge.py`): the record tables, the
+approvals and the merge conflicts themselves. Each has the common record columns."""
+
+VERSION_HISTORY_LIMIT = 100
+"""How many earlier versions of one row `row_versions` remembers (the oldest is always kept)."""
+
+
+def install_version_triggers(db: sqlite_utils.Database) -> None:
+    """(Re)create the triggers that record, on every change to a row, which fields changed.
+
+    Each UPDATE that changes a row gives it a new version id (`<updated_at>~<random>`), pushes the
+    old one onto its history and notes the new id against every field that changed. A merge
+    compares these to tell "only one copy changed this field" from "both did" without a stored
+    base version (see `core/merge.py`). A later migration that adds a column to one of
+    `VERSIONED_TABLES` must call this again so the new column is tracked too.
+    """
+    conn = db.conn
+    for table in VERSIONED_TABLES:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
+        fields = ", ".join(
+            f"'{c}', CASE WHEN OLD.{c} IS NOT NEW.{c} THEN v ELSE json_extract(f, '$.{c}') END"
+            for c in cols
+            if c != "updated_at"
+        )
+        conn.execute(f"DROP TRIGGER IF EXISTS {table}_version")
+        conn.execute(
+            f"""CREATE TRIGGER {table}_version AFTER UPDATE ON {table} FOR EACH ROW
+            WHEN {changed}
+            BEGIN
+                INSERT OR IGNORE INTO row_versions (table_name, item_id, v, h, f)
+                VALUES ('{table}', OLD.id, OLD.updated_at || '~0', '[]', '{{}}');
+                UPDATE row_versions SET
+                    h = CASE WHEN json_array_length(h) >= {VERSION_HISTORY_LIMIT}
+                        THEN json_insert(json_remove(h, '$[1]'), '$[#]', v)
+                        ELSE json_insert(h, '$[#]', v) END,
+                    v = NEW.updated_at || '~' || lower(hex(randomblob(8)))
+                WHERE table_name = '{table}' AND item_id = OLD.id;
+                UPDATE row_versions SET f = json_patch(f, json_object({fields}))
+                WHERE table_name = '{table}' AND item_id = OLD.id;
+            END"""  # noqa: S608 - fixed table and column names from the schema
+        )
+
+
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Version 4: per-row version history, so that two copies can be merged field by field.
+
+    `row_versions` holds, for each row changed since this version, its current version id (`v`),
+    the ids of its earlier versions (`h`, a JSON list) and the version in which each field last
+    changed (`f`, a JSON object; a field missing there has not changed since the oldest version
+    in `h`). A row with no entry is in its first known version, `<updated_at>~0`. Triggers keep
+    it up to date, so no code that writes a record has to know about it.
+    """
+    db.conn.execute(
+        "CREATE TABLE row_versions (table_name TEXT NOT NULL, item_id TEXT NOT NULL,"
+        " v TEXT NOT NULL, h TEXT NOT NULL, f TEXT NOT NULL, PRIMARY KEY (table_name, item_id))"
+    )
+    install_version_triggers(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_1,
     2: _migrate_2,
     3: _migrate_3,
+    4: _migrate_4,
 }
 
 

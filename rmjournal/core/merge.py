@@ -1,0 +1,730 @@
+"""Merging two copies of one pair journal, so that nothing either person wrote is lost.
+
+A pair keeps two copies of one journal (e-mailed, on a shared drive that makes "conflicted
+copy" files, or synced by a tool). `merge_into` folds another copy's database into an open
+journal; `merge_file` reads the other copy's file with this journal's pair key first (no
+passphrase: copies share the pair key). Key slots are never merged: the journal keeps its own.
+
+The rules (docs/merge.md says the same in words for users):
+
+* Records merge by id across `store.VERSIONED_TABLES` (the record tables, approvals and the
+  conflicts themselves). A record only one copy has is copied over as it is.
+* A record both copies have is compared through its version history (`row_versions`, kept by
+  triggers since schema 4). If one copy's version descends from the other's, only that copy
+  changed it since they parted: its version wins whole.
+* Otherwise both changed it. Field by field, a field only one copy changed takes that copy's
+  value. Where both changed a field to different values, the later change wins (the time of the
+  version that changed it; equal times are broken by comparing the values, never by which copy
+  is which) and the losing value is kept in `conflicts` for the pair to review. Some fields move
+  together: an action's status and closed date, and an item's visibility with its sealed text
+  when one copy made it private and the other did not.
+* A deletion (tombstone) against an edit in the other copy: the later of the two wins, and a
+  conflict on `deleted_at` makes it visible. The deleted record keeps the other copy's edits in
+  its fields, so a restore loses nothing. A session or action brought back to life brings back
+  the contents its deletion took with it; contents added to a record the merge leaves deleted
+  are deleted with it unless they are newer than the deletion, in which case they bring it back.
+* Private fields are copied as sealed tokens and never opened; a conflict copy of a private
+  field is the sealed token, still readable only by its author.
+* The result depends only on the two copies, never on which is which nor on the clock: merging
+  is commutative (A+B and B+A hold the same records) and idempotent (merging the same copy again
+  changes nothing). Conflict ids are uuid5 of table, item, field and the losing value.
+
+The merge runs in one transaction on the in-memory database: it happens whole or not at all,
+and the file changes only when the caller saves (atomically, `JournalFile.save`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from rmjournal.core import store
+from rmjournal.core.errors import JournalError, NotACopy
+from rmjournal.core.interchange import _newer
+from rmjournal.core.journal import Journal, Row
+
+if TYPE_CHECKING:
+    from rmjournal.core.journalfile import JournalFile
+
+__all__ = [
+    "MERGE_TABLES",
+    "Conflict",
+    "MergeReport",
+    "TableCounts",
+    "conflicts",
+    "merge_changed_on_disk",
+    "merge_file",
+    "merge_into",
+    "resolve_conflict",
+]
+
+MERGE_TABLES = store.VERSIONED_TABLES
+"""The tables merged by id."""
+
+CONFLICT_NAMESPACE = uuid.UUID("6f0c8e2a-5d1b-5b7e-9a43-2f6d1c0e8b71")
+"""uuid5 namespace of conflict ids (fixed forever: ids must match across copies and versions)."""
+
+_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "actions": (("status", "closed_on"),),
+}
+"""Fields that only make sense together: merged as one unit, from one copy."""
+
+_CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
+    "sessions": (("agenda_items", "session_id"), ("entries", "session_id")),
+    "actions": (("follow_ups", "action_id"),),
+}
+"""What deleting a record deletes with it (as `Journal.delete` does): table and link column."""
+
+_NAMES = {
+    "pair": "pair details",
+    "goals": "goals",
+    "sessions": "sessions",
+    "agenda_items": "agenda items",
+    "entries": "entries",
+    "actions": "actions",
+    "follow_ups": "follow-ups",
+    "prompts": "prompts",
+    "approvals": "approvals",
+    "conflicts": "conflicts",
+}
+
+
+# ---------------------------------------------------------------------------- report
+
+
+@dataclass
+class TableCounts:
+    """What a merge did to one table."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    tombstones: int = 0  # records the other copy made and deleted: stored, never shown
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.updated or self.deleted or self.conflicts)
+
+    def describe(self) -> str:
+        """`2 added, 1 updated, 1 in conflict` (only the non-zero counts)."""
+        parts = [
+            f"{n} {word}"
+            for n, word in (
+                (self.added, "added"),
+                (self.updated, "updated"),
+                (self.deleted, "deleted"),
+                (self.conflicts, "in conflict"),
+            )
+            if n
+        ]
+        return ", ".join(parts) or "nothing"
+
+
+@dataclass
+class MergeReport:
+    """What a merge added, updated, deleted and found in conflict, per table and in all."""
+
+    tables: dict[str, TableCounts] = field(
+        default_factory=lambda: {t: TableCounts() for t in MERGE_TABLES}
+    )
+    writes: int = 0
+
+    def _total(self, name: str) -> int:
+        return sum(getattr(c, name) for c in self.tables.values())
+
+    @property
+    def added(self) -> int:
+        """Records the journal did not have."""
+        return self._total("added")
+
+    @property
+    def updated(self) -> int:
+        """Records changed (fields taken from the other copy, or merged from both)."""
+        return self._total("updated")
+
+    @property
+    def deleted(self) -> int:
+        """Records deleted in the other copy (or with a deleted session or action)."""
+        return self._total("deleted")
+
+    @property
+    def conflicts(self) -> int:
+        """Fields both copies changed: new entries in the conflicts table."""
+        return self._total("conflicts")
+
+    @property
+    def changed(self) -> bool:
+        """Whether the journal changed at all (and so needs saving)."""
+        return self.writes > 0
+
+    def lines(self) -> list[str]:
+        """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`."""
+        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c]
+
+    def summary(self) -> str:
+        """`3 added, 2 updated, 1 deleted, 1 in conflict.`"""
+        return (
+            f"{self.added} added, {self.updated} updated, {self.deleted} deleted, "
+            f"{self.conflicts} in conflict."
+        )
+
+    def __str__(self) -> str:
+        return "\n".join([self.summary(), *(f"  {line}" for line in self.lines())])
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field both copies changed: the value the merge kept and the other copy's value.
+
+    `kept` and `other` are the field's values (text, a number or None). For a private item they
+    are opened for its author; the partner gets `hidden=True` and both empty. `field` is
+    `deleted_at` when one copy deleted the record and the other edited it: `kept` is then the
+    deletion time (the record stayed deleted) or None (it was brought back).
+    """
+
+    id: str
+    table_name: str
+    item_id: str
+    field: str
+    kept: Any
+    other: Any
+    other_updated_at: str | None
+    created_at: str
+    resolved_at: str | None
+    author: str | None
+    private: bool
+    hidden: bool
+
+
+# ---------------------------------------------------------------------------- versions
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """A row's version id, the ids of its earlier versions, and where each field last changed."""
+
+    v: str
+    h: tuple[str, ...] = ()
+    f: tuple[tuple[str, str], ...] = ()
+    raw: tuple[str, str] | None = field(default=None, compare=False)  # h and f as stored
+
+    def stored(self) -> tuple[str, str]:
+        """h and f as JSON text: as read if read (so a copied row is copied byte for byte)."""
+        if self.raw is not None:
+            return self.raw
+        return (
+            json.dumps(list(self.h), separators=(",", ":")),
+            json.dumps(dict(self.f), separators=(",", ":"), sort_keys=True),
+        )
+
+    def known(self) -> set[str]:
+        return {self.v, *self.h}
+
+    def origin(self) -> str:
+        return self.h[0] if self.h else self.v
+
+    def field(self, column: str) -> str:
+        return dict(self.f).get(column) or self.origin()
+
+    @classmethod
+    def default(cls, row: Row) -> _Meta:
+        return cls(f"{row['updated_at']}~0")
+
+
+def _when(version: str) -> str:
+    """The timestamp a version id starts with."""
+    return version.rsplit("~", 1)[0]
+
+
+def _later(a: str, b: str) -> bool:
+    """Whether stamp `a` is strictly later than `b` (as times; as text if unparseable)."""
+    try:
+        return _newer(a, b)
+    except (TypeError, ValueError):
+        return a > b
+
+
+def _latest(stamps: Iterable[str]) -> str:
+    best = ""
+    for s in stamps:
+        if not best or _later(s, best) or (not _later(best, s) and s > best):
+            best = s
+    return best
+
+
+def _history(versions: Iterable[str], exclude: str) -> tuple[str, ...]:
+    """Sorted, bounded history: the oldest plus the most recent (as the triggers keep it)."""
+    h = sorted(set(versions) - {exclude})
+    limit = store.VERSION_HISTORY_LIMIT
+    if len(h) > limit:
+        h = [h[0], *h[len(h) - limit + 1 :]]
+    return tuple(h)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _metas(conn: Any, table: str) -> dict[str, _Meta]:
+    return {
+        item_id: _Meta(v, tuple(json.loads(h)), tuple(sorted(json.loads(f).items())), (h, f))
+        for item_id, v, h, f in conn.execute(
+            "SELECT item_id, v, h, f FROM row_versions WHERE table_name = ?", (table,)
+        )
+    }
+
+
+def _meta_of(conn: Any, table: str, item_id: str) -> _Meta | None:
+    found = conn.execute(
+        "SELECT v, h, f FROM row_versions WHERE table_name = ? AND item_id = ?", (table, item_id)
+    ).fetchone()
+    if found is None:
+        return None
+    v, h, f = found
+    return _Meta(v, tuple(json.loads(h)), tuple(sorted(json.loads(f).items())), (h, f))
+
+
+def _row(conn: Any, table: str, item_id: str) -> Row:
+    cur = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (item_id,))  # noqa: S608
+    names = [c[0] for c in cur.description]
+    return dict(zip(names, cur.fetchone(), strict=True))
+
+
+def _rows(conn: Any, table: str) -> dict[str, Row]:
+    cur = conn.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+    names = [c[0] for c in cur.description]
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+
+
+# ---------------------------------------------------------------------------- merging rows
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """A value that lost to the other copy's: becomes a row of the conflicts table."""
+
+    field: str
+    kept: Any
+    other: Any
+    other_updated_at: str
+
+
+def _value_key(values: Sequence[Any]) -> str:
+    return json.dumps(list(values), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _groups(table: str, a: Row, b: Row) -> list[tuple[str, ...]]:
+    """The fields of `table` as units of merging (see `_GROUPS` and private sealing)."""
+    skip = {"id", "created_at", "updated_at", "deleted_at"}
+    groups: list[tuple[str, ...]] = list(_GROUPS.get(table, ()))
+    sealed = store.PRIVATE_FIELDS.get(table, ())
+    if sealed and (a.get("visibility") == "private") != (b.get("visibility") == "private"):
+        groups.append(("visibility", *sealed))
+    grouped = {c for g in groups for c in g}
+    groups += [(c,) for c in a if c not in skip and c not in grouped]
+    return groups
+
+
+def merge_rows(
+    table: str, a: Row, ma: _Meta, b: Row, mb: _Meta
+) -> tuple[Row, _Meta, list[_Lost], str | None]:
+    """Two copies of one record merged: the row, its version, the losing values, and the
+    deletion stamp a tombstone had if it lost to a newer edit (None otherwise).
+
+    Symmetric in (a, ma) and (b, mb): the copies' order never changes the result.
+    """
+    if a == b and ma == mb:
+        return a, ma, [], None
+    ka, kb = ma.known(), mb.known()
+    if ma.v != mb.v:
+        if mb.v in ka and ma.v not in kb:
+            return a, ma, [], None  # a descends from b: only a's copy changed it
+        if ma.v in kb and mb.v not in ka:
+            return b, mb, [], None
+    # Both changed it since they parted (or their histories disagree): field by field.
+    merged: Row = {"id": a["id"]}
+    fv: dict[str, str] = {}
+    lost: list[_Lost] = []
+    for group in _groups(table, a, b):
+        if all(a[c] == b[c] for c in group):
+            for c in group:
+                merged[c] = a[c]
+                fv[c] = max(ma.field(c), mb.field(c))
+            continue
+        a_changed = any(ma.field(c) not in kb for c in group)
+        b_changed = any(mb.field(c) not in ka for c in group)
+        if a_changed != b_changed:
+            a_wins = a_changed
+        else:
+            diff = [c for c in group if a[c] != b[c]]
+            ta = _latest(_when(ma.field(c)) for c in diff)
+            tb = _latest(_when(mb.field(c)) for c in diff)
+            if _later(ta, tb) or _later(tb, ta):
+                a_wins = _later(ta, tb)
+            else:  # the same moment: the values decide, never the side
+                a_wins = _value_key([a[c] for c in group]) > _value_key([b[c] for c in group])
+        win, wm, lose = (a, ma, b) if a_wins else (b, mb, a)
+        for c in group:
+            merged[c] = win[c]
+            fv[c] = wm.field(c)
+        if a_changed == b_changed:  # both changed it: the loser is kept as a conflict
+            lost += [_Lost(c, win[c], lose[c], lose["updated_at"]) for c in group if a[c] != b[c]]
+    merged["created_at"] = min(a["created_at"], b["created_at"])
+    updated = _latest([a["updated_at"], b["updated_at"]])
+    merged["updated_at"] = updated
+    # A tombstone against an edit: the later wins; the loser is shown as a conflict.
+    revived_from: str | None = None
+    da, db_ = a["deleted_at"], b["deleted_at"]
+    if da and db_:
+        merged["deleted_at"] = _latest([da, db_])
+        fv["deleted_at"] = (
+            ma.field("deleted_at") if merged["deleted_at"] == da else mb.field("deleted_at")
+        )
+    elif da or db_:
+        gone, gm, alive = (a, ma, b) if da else (b, mb, a)
+        stamp = gone["deleted_at"]
+        if _later(alive["updated_at"], stamp):
+            merged["deleted_at"] = None
+            fv["deleted_at"] = max(ma.field("deleted_at"), mb.field("deleted_at"))
+            lost.append(_Lost("deleted_at", None, stamp, gone["updated_at"]))
+            revived_from = stamp
+        else:
+            merged["deleted_at"] = stamp
+            fv["deleted_at"] = gm.field("deleted_at")
+            lost.append(_Lost("deleted_at", stamp, None, alive["updated_at"]))
+    else:
+        merged["deleted_at"] = None
+    merged = {c: merged[c] for c in a}  # the table's column order
+    v = f"{updated}~m{_digest(*sorted([ma.v, mb.v]))}"
+    meta = _Meta(v, _history(ka | kb, v), tuple(sorted(fv.items())))
+    if table == "conflicts":
+        lost = []  # a conflict about a conflict would help nobody; the later one is kept
+    return merged, meta, lost, revived_from
+
+
+# ---------------------------------------------------------------------------- the merge
+
+
+class _Merger:
+    """One merge of `other` into `journal`, inside the journal's transaction."""
+
+    def __init__(self, journal: Journal, other: sqlite_utils.Database) -> None:
+        self.journal = journal
+        self.conn = journal.conn
+        self.other = other.conn
+        self.report = MergeReport()
+        self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
+        self.pending: list[tuple[str, Row, _Lost]] = []
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _write(self, table: str, row: Row, meta: _Meta, *, exists: bool) -> None:
+        cols = list(row)
+        if exists:
+            sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
+            self.conn.execute(
+                f"UPDATE {table} SET {sets} WHERE id = ?",  # noqa: S608 - fixed names
+                [row[c] for c in cols if c != "id"] + [row["id"]],
+            )
+        else:
+            self.conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)})"  # noqa: S608 - fixed names
+                f" VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols],
+            )
+        # The trigger gave an UPDATE a random version; the merge's own version replaces it.
+        if meta == _Meta.default(row):
+            self.conn.execute(
+                "DELETE FROM row_versions WHERE table_name = ? AND item_id = ?", (table, row["id"])
+            )
+        else:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO row_versions (table_name, item_id, v, h, f)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (table, row["id"], meta.v, *meta.stored()),
+            )
+        store.reindex(self.conn, table, row["id"])
+        self.report.writes += 1
+
+    def _rewrite(self, table: str, item_id: str, changes: Row, tag: str) -> Row:
+        """Change some fields of a merged row with a new, deterministic version."""
+        row = _row(self.conn, table, item_id)
+        meta = _meta_of(self.conn, table, item_id) or _Meta.default(row)
+        new = {**row, **changes}
+        v = f"{new['updated_at']}~{tag}{_digest(meta.v, tag)}"
+        fv = dict(meta.f)
+        fv.update({c: v for c in changes if c != "updated_at" and row[c] != new[c]})
+        self._write(
+            table, new, _Meta(v, _history(meta.known(), v), tuple(sorted(fv.items()))), exists=True
+        )
+        return new
+
+    # --- steps --------------------------------------------------------------------------
+
+    def check_same_pair(self) -> None:
+        mine = {r[0] for r in self.conn.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
+        theirs = {r[0] for r in self.other.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
+        if mine and theirs and not mine & theirs:
+            raise NotACopy(
+                "The other copy belongs to another pair (its pair id is not this journal's). "
+                "Nothing was changed."
+            )
+
+    def merge_table(self, table: str) -> None:
+        counts = self.report.tables[table]
+        mine, theirs = _rows(self.conn, table), _rows(self.other, table)
+        my_meta, their_meta = _metas(self.conn, table), _metas(self.other, table)
+        for item_id in sorted(theirs):
+            b = theirs[item_id]
+            mb = their_meta.get(item_id) or _Meta.default(b)
+            a = mine.get(item_id)
+            if a is None:
+                self._write(table, b, mb, exists=False)
+                if b["deleted_at"]:
+                    counts.tombstones += 1
+                else:
+                    counts.added += 1
+                continue
+            ma = my_meta.get(item_id) or _Meta.default(a)
+            row, meta, lost, revived_from = merge_rows(table, a, ma, b, mb)
+            if row == a and meta == ma:
+                continue
+            self._write(table, row, meta, exists=True)
+            if row["deleted_at"] and not a["deleted_at"]:
+                counts.deleted += 1
+            elif row != a:
+                counts.updated += 1
+            if revived_from is not None and table in _CHILDREN:
+                self.revived.append((table, item_id, revived_from))
+            self.pending += [(table, row, x) for x in lost]
+
+    def cascade(self) -> None:
+        """Keep deletions whole: a session or action and its contents live or go together."""
+        for table, item_id, stamp in self.revived:
+            self._revive_contents(table, item_id, stamp)
+        for parent, children in _CHILDREN.items():
+            for child, link in children:
+                orphans = self.conn.execute(
+                    f"SELECT c.id, c.updated_at, p.id, p.deleted_at FROM {child} c"  # noqa: S608
+                    f" JOIN {parent} p ON p.id = c.{link}"
+                    " WHERE c.deleted_at IS NULL AND p.deleted_at IS NOT NULL ORDER BY c.id"
+                ).fetchall()
+                for _child, child_updated, parent_id, gone in orphans:
+                    if not _later(child_updated, gone):
+                        continue
+                    # Newer work in a deleted session or action brings it back.
+                    row = _row(self.conn, parent, parent_id)
+                    if not row["deleted_at"]:
+                        continue
+                    revived = self._rewrite(
+                        parent,
+                        parent_id,
+                        {
+                            "deleted_at": None,
+                            "updated_at": _latest([row["updated_at"], child_updated]),
+                        },
+                        "r",
+                    )
+                    self.report.tables[parent].updated += 1
+                    self.pending.append(
+                        (parent, revived, _Lost("deleted_at", None, gone, row["updated_at"]))
+                    )
+                    self._revive_contents(parent, parent_id, gone)
+        for parent, children in _CHILDREN.items():
+            for child, link in children:
+                orphans = self.conn.execute(
+                    f"SELECT c.id, c.updated_at, p.deleted_at FROM {child} c"  # noqa: S608
+                    f" JOIN {parent} p ON p.id = c.{link}"
+                    " WHERE c.deleted_at IS NULL AND p.deleted_at IS NOT NULL ORDER BY c.id"
+                ).fetchall()
+                for child_id, child_updated, gone in orphans:
+                    self._rewrite(
+                        child,
+                        child_id,
+                        {"deleted_at": gone, "updated_at": _latest([child_updated, gone])},
+                        "d",
+                    )
+                    self.report.tables[child].deleted += 1
+
+    def _revive_contents(self, parent: str, parent_id: str, stamp: str) -> None:
+        """Bring back what the deletion at `stamp` took with the record (same tombstone)."""
+        revived = _row(self.conn, parent, parent_id)
+        for child, link in _CHILDREN[parent]:
+            rows = self.conn.execute(
+                f"SELECT id, updated_at FROM {child}"  # noqa: S608 - fixed names
+                f" WHERE {link} = ? AND deleted_at = ? ORDER BY id",
+                (parent_id, stamp),
+            ).fetchall()
+            for child_id, child_updated in rows:
+                self._rewrite(
+                    child,
+                    child_id,
+                    {
+                        "deleted_at": None,
+                        "updated_at": _latest([child_updated, revived["updated_at"]]),
+                    },
+                    "r",
+                )
+                self.report.tables[child].updated += 1
+
+    def record_conflicts(self) -> None:
+        for table, row, lost in self.pending:
+            other = json.dumps(lost.other, ensure_ascii=False)
+            conflict_id = str(
+                uuid.uuid5(
+                    CONFLICT_NAMESPACE,
+                    "\n".join([table, row["id"], lost.field, _digest(other)]),
+                )
+            )
+            if self.conn.execute("SELECT 1 FROM conflicts WHERE id = ?", (conflict_id,)).fetchone():
+                continue  # already recorded (and maybe resolved) by an earlier merge
+            when = row["updated_at"]
+            self.conn.execute(
+                "INSERT INTO conflicts (id, table_name, item_id, field, kept, other,"
+                " other_updated_at, resolved_at, created_at, updated_at, author, deleted_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)",
+                (
+                    conflict_id,
+                    table,
+                    row["id"],
+                    lost.field,
+                    json.dumps(lost.kept, ensure_ascii=False),
+                    other,
+                    lost.other_updated_at,
+                    when,
+                    when,
+                    row.get("author"),
+                ),
+            )
+            self.report.tables[table].conflicts += 1
+            self.report.writes += 1
+
+    def run(self) -> MergeReport:
+        self.check_same_pair()
+        for table in MERGE_TABLES:
+            self.merge_table(table)
+        self.cascade()
+        self.record_conflicts()
+        return self.report
+
+
+def merge_into(journal: Journal, other: bytes | sqlite_utils.Database) -> MergeReport:
+    """Merge another copy of this pair journal into `journal` (in memory; the caller saves).
+
+    `other` is the other copy's decrypted body (`Vault.read_copy`) or its database. All or
+    nothing: on any error the journal is as it was. `NotACopy` if it holds another pair.
+    """
+    other_db = store.deserialize(other) if isinstance(other, bytes | bytearray) else other
+    try:
+        with journal.transaction():
+            report = _Merger(journal, other_db).run()
+    finally:
+        if other_db is not other:
+            other_db.conn.close()
+    if report.changed:
+        journal.changes += report.writes
+        # The reader's own private search index (a TEMP table) is rebuilt on the next search.
+        journal._private_index = False
+    return report
+
+
+def merge_file(jf: JournalFile, other: Path) -> MergeReport:
+    """Merge the copy at `other` (opened with this journal's pair key) into `jf.journal`.
+
+    The caller saves (`jf.save()`, atomic) if `report.changed`. Raises `NotACopy` (exit 1) for
+    another pair's journal, `FileDamaged` (4) if `other` is not a readable journal.
+    """
+    other = Path(other)
+    if other.exists() and other.resolve() == jf.path.resolve():
+        raise JournalError("That is the journal itself; give the path of the other copy.")
+    return merge_into(jf.journal, jf.vault.read_copy(other))
+
+
+def merge_changed_on_disk(jf: JournalFile) -> MergeReport:
+    """For the app, after `ChangedOnDisk`: merge what is now on disk into the open journal.
+
+    What was read becomes what the next `jf.save()` replaces, so saving then keeps both the
+    changes in memory and those someone else wrote (and still refuses if it changes again).
+    """
+    return merge_into(jf.journal, jf.vault.read_copy(jf.path, adopt=True))
+
+
+# ---------------------------------------------------------------------------- conflicts
+
+
+def _conflict_rows(journal: Journal, include_resolved: bool) -> Iterator[Row]:
+    where = "deleted_at IS NULL" + ("" if include_resolved else " AND resolved_at IS NULL")
+    cur = journal.conn.execute(
+        f"SELECT * FROM conflicts WHERE {where} ORDER BY created_at, id"  # noqa: S608
+    )
+    names = [c[0] for c in cur.description]
+    for r in cur.fetchall():
+        yield dict(zip(names, r, strict=True))
+
+
+def conflicts(journal: Journal, *, include_resolved: bool = False) -> list[Conflict]:
+    """The fields both copies changed, oldest first (unresolved only unless asked).
+
+    For the reader's own private items the sealed values are opened; for the partner's they
+    are left out (`hidden=True`).
+    """
+    found: list[Conflict] = []
+    for r in _conflict_rows(journal, include_resolved):
+        kept, other = json.loads(r["kept"]), json.loads(r["other"])
+        private = hidden = False
+        if r["table_name"] in store.RECORD_TABLES:
+            record = journal.raw_record(r["table_name"], r["item_id"])
+            private = record is not None and record.get("visibility") == "private"
+        sealed_field = r["field"] in store.PRIVATE_FIELDS.get(r["table_name"], ())
+        if sealed_field:
+            values = []
+            for value in (kept, other):
+                opened = value
+                if isinstance(value, str) and journal.cipher.is_sealed(value):
+                    if r["author"] != journal.me:
+                        hidden = True
+                    else:
+                        opened = journal.cipher.open(r["item_id"], r["field"], value)
+                values.append(opened)
+            kept, other = values
+            if hidden:
+                kept = other = ""
+        found.append(
+            Conflict(
+                id=r["id"],
+                table_name=r["table_name"],
+                item_id=r["item_id"],
+                field=r["field"],
+                kept=kept,
+                other=other,
+                other_updated_at=r["other_updated_at"],
+                created_at=r["created_at"],
+                resolved_at=r["resolved_at"],
+                author=r["author"],
+                private=private,
+                hidden=hidden,
+            )
+        )
+    return found
+
+
+def resolve_conflict(journal: Journal, conflict_id: str) -> None:
+    """Mark a conflict as resolved (the pair looked at it; the kept value stays)."""
+    row = journal.conn.execute(
+        "SELECT updated_at FROM conflicts WHERE id = ? AND deleted_at IS NULL", (conflict_id,)
+    ).fetchone()
+    if row is None:
+        raise JournalError(f"No conflict with id {conflict_id} in this journal.")
+    now = journal.clock.stamp()
+    journal.conn.execute(
+        "UPDATE conflicts SET resolved_at = ?, updated_at = ? WHERE id = ?",
+        (now, now, conflict_id),
+    )
+    journal.changes += 1
