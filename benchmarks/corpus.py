@@ -8,6 +8,7 @@ and `uuid5` names, so a size and seed always give byte-identical output.
 from __future__ import annotations
 
 import json
+import os
 import random
 import uuid
 from dataclasses import dataclass
@@ -268,15 +269,19 @@ def interchange_document(entries: list[CorpusEntry], seed: int = 8) -> dict[str,
     }
 
 
+def _write_private(path: Path, text: str) -> Path:
+    """Write `text` to a new 0600 file: plaintext journal content is readable by its owner only."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
+
+
 def write_jrnl_text(entries: list[CorpusEntry], path: Path) -> Path:
     """Write the jrnl plain-text journal (plaintext: callers keep it under benchmarks/.work)."""
-    path.write_text(jrnl_text(entries), encoding="utf-8")
-    return path
+    return _write_private(path, jrnl_text(entries))
 
 
 def write_interchange(entries: list[CorpusEntry], path: Path, seed: int = 8) -> Path:
     """Write the interchange JSON (plaintext: callers keep it under benchmarks/.work)."""
-    path.write_text(
-        json.dumps(interchange_document(entries, seed), ensure_ascii=False), encoding="utf-8"
-    )
-    return path
+    return _write_private(path, json.dumps(interchange_document(entries, seed), ensure_ascii=False))

@@ -93,8 +93,9 @@ class JrnlJournal:
         """Write the entries in jrnl's plain-text format, then encrypt with `jrnl --encrypt`."""
         if self.folder.exists():
             shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True, mode=0o700)
         for sub in ("home", "config", "data", "cache"):
-            (self.folder / sub).mkdir(parents=True, mode=0o700)
+            (self.folder / sub).mkdir(mode=0o700)
         self.config.write_text(_config_yaml(self.journal, encrypt=False), encoding="utf-8")
         try:
             write_jrnl_text(entries, self.journal)

@@ -94,3 +94,16 @@ def test_interchange_document_has_the_documented_shape(
     assert found == len(entries)
     assert len(ids) == len(entries) + len(doc["sessions"])  # every id unique
     assert doc["actions"] == [] and doc["prompts"] == []
+
+
+def test_plaintext_files_are_private_and_complete(
+    entries: list[corpus.CorpusEntry], tmp_path: Path
+) -> None:
+    document = corpus.write_interchange(entries[:50], tmp_path / "corpus.json")
+    journal = corpus.write_jrnl_text(entries[:50], tmp_path / "journal.txt")
+    for path in (document, journal):
+        assert path.stat().st_mode & 0o077 == 0
+    assert json.loads(document.read_text(encoding="utf-8")) == corpus.interchange_document(
+        entries[:50]
+    )
+    assert journal.read_text(encoding="utf-8") == corpus.jrnl_text(entries[:50])
