@@ -8,7 +8,7 @@ only inside these functions, keeping `import rmjournal.app` cheap for the CLI.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,7 @@ def make_app(
     allow_test_kdf: bool = False,
     autosave_delay: float = 2.0,
     tick_seconds: float = 0.25,
+    monotonic: Callable[[], float] | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> RMJournalApp:
     """The app, ready to run; refuses (`UnsafeEnvironment`) where it would leak journal text."""
@@ -76,6 +77,8 @@ def make_app(
         autosave_delay=autosave_delay,
         tick_seconds=tick_seconds,
     )
+    if monotonic is not None:
+        options.monotonic = monotonic
     return RMJournalApp(options)
 
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -41,6 +41,7 @@ from rmjournal.app.screens.search import SearchScreen
 from rmjournal.app.screens.sessions import SessionsScreen
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
+from rmjournal.app.widgets.literal import plain
 from rmjournal.core.clock import Clock
 from rmjournal.core.errors import JournalError
 
@@ -82,6 +83,8 @@ class AppOptions:
     allow_test_kdf: bool = False
     autosave_delay: float = 2.0
     tick_seconds: float = 0.25
+    monotonic: Callable[[], float] = time.monotonic
+    """Seconds for the idle lock and autosave debounce; tests pass one they can move on."""
 
 
 class RMJournalApp(App[None]):
@@ -118,7 +121,7 @@ class RMJournalApp(App[None]):
         self.allow_test_kdf = options.allow_test_kdf
         self.journal_file: JournalFile | None = None
         self.lock_timeout = max(self.config.lock_timeout_minutes * 60.0, 0.05)
-        self._last_activity = time.monotonic()
+        self._last_activity = self.options.monotonic()
         self._seen_changes = 0
         self._saved_changes = 0
         self._failed_changes: int | None = None
@@ -238,7 +241,7 @@ class RMJournalApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Any key or mouse use counts as activity for the idle lock."""
         if isinstance(event, ACTIVITY_EVENTS):
-            self._last_activity = time.monotonic()
+            self._last_activity = self.options.monotonic()
         await super().on_event(event)
 
     # ----- unlock / create -----
@@ -263,20 +266,23 @@ class RMJournalApp(App[None]):
             )
 
         def shown(_: bool | None) -> None:
-            self.enter_journal(jf)
+            self.enter_journal(jf, unsaved=True)
 
         self.push_screen(RecoveryKeyScreen(message.recovery_key), shown)
 
-    def enter_journal(self, jf: JournalFile) -> None:
-        """Open the content modes on `jf` and show the dashboard."""
+    def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
+        """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
         self._seen_changes = self._saved_changes = jf.journal.changes
+        self._changed_at = 0.0
+        if unsaved:
+            self._saved_changes = -1
         self._failed_changes = None
         self._quit_unsaved_armed = False
-        self._last_activity = time.monotonic()
-        self.save_state = "saved"
+        self._last_activity = self.options.monotonic()
+        self.save_state = "unsaved" if unsaved else "saved"
         self.who_label = f"You: {jf.vault.role}"
-        self.sub_title = session.pair_title(jf)
+        self.sub_title = plain(session.pair_title(jf))
         for mode, screen_class in CONTENT_SCREENS.items():
             self.add_mode(mode, partial(screen_class, jf.journal))
         self.switch_mode("dashboard")
@@ -295,7 +301,7 @@ class RMJournalApp(App[None]):
         jf = self.journal_file
         if jf is None or self._locking:
             return
-        now = time.monotonic()
+        now = self.options.monotonic()
         if now - self._last_activity >= self.lock_timeout:
             self.run_worker(self.lock(idle=True), group="lock", exclusive=True)
             return
@@ -358,8 +364,9 @@ class RMJournalApp(App[None]):
 
     # ----- lock / quit -----
 
-    async def action_lock(self) -> None:
-        await self.lock()
+    def action_lock(self) -> None:
+        """Lock now (ctrl+l); runs as a worker so it can wait for a choice if saving fails."""
+        self.run_worker(self.lock(), group="lock")
 
     async def lock(self, *, idle: bool = False) -> None:
         """Save, close the journal, remove every content screen, show the unlock screen."""

@@ -68,3 +68,35 @@ async def open_app(app, pilot) -> None:
     from uikit import unlock
 
     await unlock(app, pilot, PASSPHRASE)
+
+
+def table_text(app, selector: str = "DataTable") -> str:
+    """Every cell of every table on the current screen matching `selector`, as plain text."""
+    from textual.widgets import DataTable
+
+    lines = []
+    for table in app.screen.query(selector).results(DataTable):
+        for row in range(table.row_count):
+            cells = table.get_row_at(row)
+            lines.append(" | ".join(getattr(c, "plain", str(c)) for c in cells))
+    return "\n".join(lines)
+
+
+def shown_text(app) -> str:
+    """What a person reads on the current screen: static text, tables, option lists, titles."""
+    from textual.widgets import OptionList
+    from uikit import screen_text
+
+    parts = [screen_text(app), table_text(app)]
+    for options in app.screen.query(OptionList):
+        parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    for widget in app.screen.query("*"):
+        for title in (widget.border_title, widget.border_subtitle):
+            if title:
+                parts.append(str(title))
+    return "\n".join(parts)
+
+
+def keys_for(text: str) -> list[str]:
+    """The key presses that type `text` (spaces are the "space" key)."""
+    return ["space" if c == " " else c for c in text]

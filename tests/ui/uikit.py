@@ -28,3 +28,28 @@ def make_journal(
         )
         jf.journal.agree_action(ACTION_TITLE, owner="mentee")
         jf.save()
+
+
+def screen_text(app) -> str:
+    """Every Static/Label's text on the current screen, joined (what a person reads)."""
+    from textual.widgets import Label, Static
+
+    parts = [str(w.render()) for w in app.screen.query(Static)]
+    parts += [str(w.render()) for w in app.screen.query(Label)]
+    return "\n".join(parts)
+
+
+async def unlock(app, pilot, secret: str) -> None:
+    """Put `secret` in the focused field (typing each key is slow) and press Enter."""
+    app.focused.value = secret
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def settle(app, pilot, rounds: int = 2) -> None:
+    """Let workers finish and the messages they post be handled."""
+    await app.workers.wait_for_complete()
+    for _ in range(rounds):
+        await pilot.pause()

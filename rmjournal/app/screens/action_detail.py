@@ -25,11 +25,15 @@ from rmjournal.app.widgets.labels import (
     visibility_label,
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.app.widgets.tables import Column, fit_columns
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Action
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
+
+
+LOG_COLUMNS: list[Column] = [("Date", 10), ("By", 6), ("Status after", 13), ("Note", None)]
 
 
 class ActionDetailScreen(ActionPage):
@@ -58,12 +62,10 @@ class ActionDetailScreen(ActionPage):
         yield log
 
     def on_mount(self) -> None:
-        log = self.query_one("#follow-log", DataTable)
-        log.add_column("Date", width=12, key="date")
-        log.add_column("By", width=7, key="by")
-        log.add_column("Status after", width=14, key="status")
-        log.add_column("Note", width=56, key="note")
-        log.focus()
+        self.query_one("#follow-log", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.refresh_page()
 
     def on_screen_resume(self) -> None:
         self.refresh_page()
@@ -82,6 +84,7 @@ class ActionDetailScreen(ActionPage):
         action = self.current_action()
         card = self.query_one("#action-card", Static)
         log = self.query_one("#follow-log", DataTable)
+        fit_columns(log, LOG_COLUMNS, self.app.size.width)
         log.clear()
         if action is None:
             card.update("This action no longer exists.")

@@ -22,12 +22,13 @@ from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import (
     action_state,
     action_status_label,
-    due_text,
+    due_short,
     one_line,
     user_text,
     visibility_label,
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import Action
 
 PAGE = 100
@@ -74,6 +75,16 @@ def matches_status(action: Action, wanted: str, today: date) -> bool:
     return action.status == wanted
 
 
+COLUMNS: list[Column] = [
+    ("State", 11),
+    ("Due", 16),
+    ("Title", None),
+    ("Owner", 6),
+    ("Kind", 6),
+    ("Visibility", 11),
+]
+
+
 class ActionsScreen(ActionPage):
     """Every action and commitment, with filters, one-key status changes and a preview."""
 
@@ -105,6 +116,7 @@ class ActionsScreen(ActionPage):
         self.page = 0
         self.rows: list[Action] = []
         self.by_id: dict[str, Action] = {}
+        self.flex = 30
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="actions-counts")
@@ -117,19 +129,12 @@ class ActionsScreen(ActionPage):
         yield preview
 
     def on_mount(self) -> None:
-        table = self.query_one("#tracker", DataTable)
-        for label, width in (
-            ("State", 11),
-            ("Due", 25),
-            ("Title", 30),
-            ("Owner", 6),
-            ("Kind", 10),
-            ("Visibility", 11),
-        ):
-            table.add_column(label, width=width, key=label)
-        table.focus()
+        self.query_one("#tracker", DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        self.refresh_tracker()
+
+    def on_resize(self) -> None:
         self.refresh_tracker()
 
     # ----- the table -----
@@ -154,6 +159,8 @@ class ActionsScreen(ActionPage):
         pages = max(1, (len(self.rows) + PAGE - 1) // PAGE)
         self.page = max(0, min(self.page, pages - 1))
         shown = self.rows[self.page * PAGE : (self.page + 1) * PAGE]
+        fit_columns(table, COLUMNS, self.app.size.width)
+        self.flex = flex_width(COLUMNS, self.app.size.width)
         table.clear()
         for a in shown:
             table.add_row(*self._cells(a, today), key=a.id)
@@ -180,16 +187,16 @@ class ActionsScreen(ActionPage):
         if a.hidden:
             title = user_text("", hidden=True)
         else:
-            title = user_text(one_line(a.title, 60))
-            if a.follow_ups:
-                title.append(f" ({len(a.follow_ups)})", style="dim")
-        due = Text(due_text(a.due_on, today) if a.is_open else _closed(a))
+            count = f" ({len(a.follow_ups)})" if a.follow_ups else ""
+            title = user_text(one_line(a.title, self.flex - len(count)))
+            title.append(count, style="dim")
+        due = Text(due_short(a.due_on, today) if a.is_open else _closed(a))
         return [
             action_status_label(a, today),
             due,
             title,
             Text(a.owner),
-            Text(a.kind),
+            Text("commit" if a.kind == "commitment" else a.kind),
             visibility_label(a.visibility),
         ]
 
@@ -197,11 +204,13 @@ class ActionsScreen(ActionPage):
         counts = {state: 0 for state in STATE_ORDER}
         for a in actions:
             counts[action_state(a, today)] += 1
+        still_open = sum(1 for a in actions if a.is_open)
+        in_progress = sum(1 for a in actions if a.status == "in_progress")
         line = Text()
         line.append(f"! {counts['overdue']} overdue", style="bold")
         line.append(f"  ·  » {counts['due soon']} due soon")
-        line.append(f"  ·  ○ {counts['open']} open  ·  ◐ {counts['in_progress']} in progress")
-        line.append(f"  ·  ✓ {counts['done']} done  ·  ✗ {counts['dropped']} dropped", style="dim")
+        line.append(f"  ·  ○ {still_open} still open ({in_progress} in progress)")
+        line.append(f"  ·  ✓ {counts['done']} done  ·  ✗ {counts['dropped']} dropped")
         self.query_one("#actions-counts", Static).update(line)
 
     def _show_filters(self) -> None:
@@ -312,4 +321,4 @@ class ActionsScreen(ActionPage):
 
 
 def _closed(a: Action) -> str:
-    return f"closed {a.closed_on.isoformat()}" if a.closed_on else "closed"
+    return f"closed {a.closed_on.day} {a.closed_on:%b}" if a.closed_on else "closed"

@@ -20,6 +20,7 @@ from rmjournal.app.screens.prompt_picker import PromptPicker
 from rmjournal.app.screens.session_forms import TopicDialog, TopicForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
 from rmjournal.app.widgets.labels import one_line, user_text, visibility_label
+from rmjournal.app.widgets.tables import Column
 from rmjournal.core.model import AgendaItem, Prompt, other_role
 
 
@@ -43,13 +44,13 @@ class AgendaScreen(SessionPage):
         Binding("delete", "remove", "Remove", show=False, id="agenda.remove"),
         Binding("o", "record", "Record", id="agenda.record"),
     ]
-    AGENDA_COLUMNS: ClassVar[list[tuple[str, int | None]]] = [
-        ("#", 3),
-        ("Topic", 36),
-        ("From", 6),
+    AGENDA_COLUMNS: ClassVar[list[Column]] = [
+        ("#", 2),
+        ("Topic", None),
+        ("From", 10),
         ("Raised by", 9),
         ("Time", 6),
-        ("Prompt", 14),
+        ("Prompt", 18),
         ("Visibility", 11),
     ]
 
@@ -72,14 +73,14 @@ class AgendaScreen(SessionPage):
                 Text(""),
                 visibility_label(item.visibility),
             ]
-        source = "↻ item" if item.carried_from else ("⚑ act" if item.action_id else "")
+        source = "↻ carried" if item.carried_from else ("⚑ action" if item.action_id else "")
         return [
             Text(str(number)),
-            user_text(one_line(item.topic, 60)),
+            user_text(one_line(item.topic, self.flex)),
             Text(source),
             Text(item.raised_by),
             Text(f"{item.minutes} min" if item.minutes is not None else "—"),
-            user_text(one_line(item.prompt or "", 40), empty="—"),
+            user_text(one_line(item.prompt or "", 18), empty="—"),
             visibility_label(item.visibility),
         ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,9 +21,7 @@ from rmjournal.app.screens.navigate import show_session
 from rmjournal.app.screens.session_page import attempt
 from rmjournal.app.widgets.labels import (
     DUE_SOON_DAYS,
-    due_text,
     long_date,
-    one_line,
     user_text,
 )
 from rmjournal.app.widgets.literal import literal
@@ -50,12 +49,13 @@ class DashboardScreen(JournalScreen):
     PALETTE_LABEL = "Dashboard"
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_session", "Plan / open next session", id="dashboard.next"),
+        Binding("n", "next_session", "Next session", id="dashboard.next"),
         Binding("enter", "open_next", "Open next session", show=False, id="dashboard.open"),
     ]
     DEFAULT_CSS = """
     DashboardScreen #dash {
-        grid-size: 2; grid-columns: 1fr 1fr; grid-gutter: 0 1; padding: 0 1; height: 1fr;
+        grid-size: 2; grid-columns: 1fr 1fr; grid-rows: 1fr 1fr 7; grid-gutter: 0 1;
+        padding: 0 1; height: 1fr;
     }
     DashboardScreen .panel {
         border: round $border; padding: 0 1; height: 100%; overflow: hidden hidden;
@@ -111,7 +111,7 @@ class DashboardScreen(JournalScreen):
         )
         return text
 
-    def _next(self, session: Session | None) -> Text:
+    def _next(self, session: Session | None) -> Text | Group:
         if session is None:
             text = Text("No session planned.\n\n", style="bold")
             text.append("Press n to plan the next one: its agenda starts with what is unfinished.")
@@ -127,31 +127,43 @@ class DashboardScreen(JournalScreen):
         text.append(f"{len(agenda)} topics · {carried} carried over · {follow} follow-ups")
         if minutes:
             text.append(f" · {minutes} min")
-        text.append("\n")
-        for item in agenda[:3]:
-            text.append("• ")
-            text.append_text(user_text(one_line(item.topic, 44), hidden=item.hidden))
-            text.append("\n")
-        if len(agenda) > 3:
-            text.append(f"… and {len(agenda) - 3} more\n", style="dim")
-        text.append("n or Enter: open the agenda", style="dim")
-        return text
+        topics = Table.grid(padding=(0, 1), expand=True)
+        topics.add_column(no_wrap=True, width=1)
+        topics.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for item in agenda[:4]:
+            topics.add_row("•", user_text(item.topic, hidden=item.hidden))
+        foot = Text()
+        if len(agenda) > 4:
+            foot.append(f"… and {len(agenda) - 4} more\n", style="dim")
+        foot.append("n or Enter: open the agenda", style="dim")
+        return Group(text, topics, foot)
 
-    def _follow(self, overdue: list[Action], soon: list[Action]) -> Text:
+    def _follow(self, overdue: list[Action], soon: list[Action]) -> Group:
         today = self.journal.today()
         open_count = len(self.journal.actions(status=("open", "in_progress")))
         text = Text()
         text.append(f"! {len(overdue)} overdue", style="bold")
-        text.append(f"  ·  » {len(soon)} due within {DUE_SOON_DAYS} days  ·  {open_count} open\n")
-        for label, actions in (("! OVERDUE", overdue), ("» due", soon)):
-            for a in actions[:TOP_ACTIONS]:
-                text.append(f"{label} ", style="bold" if label.startswith("!") else "")
-                text.append_text(user_text(one_line(a.title, 34), hidden=a.hidden))
-                text.append(f"  {due_text(a.due_on, today)}\n", style="dim")
-        if not overdue and not soon:
-            text.append("Nothing overdue or due soon.\n", style="dim")
-        text.append("a: the follow-up tracker", style="dim")
-        return text
+        text.append(f" · » {len(soon)} due in {DUE_SOON_DAYS} days · {open_count} open")
+        rows = Table.grid(padding=(0, 1), expand=True)
+        rows.add_column(no_wrap=True)
+        rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        rows.add_column(no_wrap=True, justify="right")
+        shown = [("! OVERDUE", a) for a in overdue] + [("» due", a) for a in soon]
+        for label, a in shown[:TOP_ACTIONS]:
+            days = (a.due_on - today).days if a.due_on else 0
+            when = f"{-days}d late" if days < 0 else ("today" if days == 0 else f"in {days}d")
+            rows.add_row(
+                Text(label, style="bold" if label.startswith("!") else ""),
+                user_text(a.title, hidden=a.hidden),
+                Text(when, style="dim"),
+            )
+        foot = Text()
+        if len(shown) > TOP_ACTIONS:
+            foot.append(f"… and {len(shown) - TOP_ACTIONS} more\n", style="dim")
+        if not shown:
+            foot.append("Nothing overdue or due soon.\n", style="dim")
+        foot.append("a: the follow-up tracker", style="dim")
+        return Group(text, rows, foot)
 
     def _cadence(self) -> Text | Table:
         pair = self.journal.pair()
@@ -167,6 +179,11 @@ class DashboardScreen(JournalScreen):
         text.append(bar + "\n")
         if cancelled:
             text.append(f"{cancelled} cancelled\n")
+        last = self.journal.last_held_session()
+        if last is not None:
+            ago = (self.journal.today() - last.date).days
+            text.append(f"Last held: session {last.number}, {long_date(last.date)}")
+            text.append(f" ({_relative(-ago)}; every {_days(pair.cadence_days)} planned)\n")
         days = (pair.review_on - self.journal.today()).days
         if days > 0:
             text.append(f"Review in {_days(days)}", style="bold")
@@ -178,17 +195,19 @@ class DashboardScreen(JournalScreen):
         text.append("r: the six-month review", style="dim")
         return text
 
-    def _learnings(self) -> Text:
+    def _learnings(self) -> Text | Table:
         learnings = self.journal.learnings()[-LATEST_LEARNINGS:]
         if not learnings:
             return Text("No learnings written yet.", style="dim")
-        text = Text()
+        rows = Table.grid(padding=(0, 1), expand=True)
+        rows.add_column(no_wrap=True, style="dim")
+        rows.add_column(overflow="ellipsis", ratio=1, no_wrap=True)
+        numbers = {s.id: s.number for s in self.journal.sessions()}
         for entry in reversed(learnings):
-            text.append(f"{entry.created_at[:10]}  {entry.author}: ", style="dim")
-            text.append_text(user_text(one_line(entry.text, 150), hidden=entry.hidden))
-            text.append("\n")
-        text.rstrip()
-        return text
+            number = numbers.get(entry.session_id)
+            where = f"session {number}" if number else entry.created_at[:10]
+            rows.add_row(f"{where} · {entry.author}", user_text(entry.text, hidden=entry.hidden))
+        return rows
 
     async def action_next_session(self) -> None:
         """Plan the next session (or open the one planned) at its agenda."""

@@ -66,6 +66,7 @@ class FormDialog(ModalScreen[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "accept", "Save", id="dialog.accept", priority=True),
+        Binding("enter", "accept", "Save", show=False, id="dialog.enter"),
     ]
     TITLE_TEXT = ""
     KEYS_HINT = "Enter or ctrl+s saves · Tab moves · Escape cancels"

@@ -1,21 +1,337 @@
-"""The Export screen: The shareable summary: preview and approvals.
+"""The Export screen: preview the shareable summary, see what is left out, approve, write a file.
 
-A placeholder frame until the content screens land; the app reaches it with its fixed key.
+The preview is the Markdown summary shown as literal text. Approvals: the person who unlocked
+approves with one key; the partner approves at the same keyboard by typing their own passphrase,
+checked against their slot in a thread (the KDF is slow) without touching the open keys. Writing
+is atomic and private (0600), with a plain warning that an exported file is plaintext.
 """
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.widgets.literal import literal
+from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.core.errors import JournalError
+from rmjournal.core.model import other_role
+from rmjournal.core.secret import Secret
+from rmjournal.core.summary import (
+    LeftOut,
+    Summary,
+    approve,
+    build_summary,
+    render_markdown,
+)
+
+if TYPE_CHECKING:
+    from rmjournal.core.journal import Journal
+    from rmjournal.core.vault import Vault
+
+PLAINTEXT_WARNING = (
+    "An exported file is plaintext by nature: anyone who can read the file can read the summary. "
+    "It is written readable only by you (0600); keep it somewhere private and delete it once "
+    "it has been shared."
+)
+
+
+def left_out_text(left: LeftOut) -> Text:
+    """What the summary leaves out and why, in counts."""
+
+    def kinds(counts: dict[str, int]) -> str:
+        plural = {"entry": "entries"}
+        return ", ".join(
+            f"{n} {k if n == 1 else plural.get(k, k + 's')}" for k, n in sorted(counts.items())
+        )
+
+    text = Text()
+    text.append(f"{left.private} private", style="bold")
+    text.append(" — private items never leave the journal")
+    if left.private_mine:
+        text.append(f"\n  yours: {kinds(left.private_mine)}")
+    if left.private_partner:
+        text.append(f"\n  your partner's: {kinds(left.private_partner)}")
+    text.append(f"\n{left.pair_only} pair-only", style="bold")
+    text.append(" — only items marked shareable go into the summary")
+    if left.pair:
+        text.append(f"\n  {kinds(left.pair)}")
+    return text
+
+
+def write_summary_file(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically as a 0600 file (call from a thread)."""
+    from rmjournal.core.safefile import NotDurable, atomic_write
+
+    if path.is_dir():
+        raise JournalError(f"{path} is a folder; give a file name.")
+    if not path.parent.exists():
+        raise JournalError(f"The folder {path.parent} does not exist.")
+    with contextlib.suppress(NotDurable):  # complete on disk; only the folder fsync failed
+        atomic_write(path, text.encode("utf-8"))
 
 
 class ExportScreen(JournalScreen):
     """The shareable summary: preview and approvals."""
 
     MODE = "export"
+    PALETTE_LABEL = "Export"
+    COMMANDS: ClassVar = {ScreenCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "approve_mine", "Approve", id="export.approve"),
+        Binding("o", "partner_field", "Partner approves", id="export.partner"),
+        Binding("w", "write_file", "Write file", id="export.write"),
+        Binding("n", "toggle_anonymise", "Anonymise", id="export.anonymise"),
+        Binding("f5", "refresh_summary", "Refresh", show=False, id="export.refresh"),
+    ]
+    DEFAULT_CSS = """
+    ExportScreen #export { height: 1fr; padding: 0 1; }
+    ExportScreen #preview-box { width: 3fr; border: round $border; padding: 0 1; }
+    ExportScreen #export-side { width: 2fr; padding: 0 0 0 1; }
+    ExportScreen .side-panel { border: round $border; padding: 0 1; height: auto; }
+    ExportScreen #export-side Input { margin: 0; }
+    ExportScreen #export-side Label { width: 100%; }
+    ExportScreen #export-side Button { margin: 1 1 0 0; }
+    ExportScreen #format { height: auto; border: none; padding: 0; }
+    ExportScreen #write-warning { color: $text-warning; margin-top: 1; }
+    """
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(journal)
+        self.summary: Summary | None = None
+
+    # ------------------------------------------------------------------ layout
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Export", classes="screen-title")
-        yield Static("The shareable summary: preview and approvals.", classes="placeholder")
+        me, partner = self.journal.me, other_role(self.journal.me)
+        with Horizontal(id="export"):
+            with VerticalScroll(id="preview-box", can_focus=True) as preview:
+                preview.border_title = "Preview (Markdown)"
+                yield Static("", id="preview")
+            with VerticalScroll(id="export-side"):
+                yield Static("", id="approval-status", classes="side-panel")
+                yield Button(f"Approve as the {me} (p)", id="approve-mine", variant="primary")
+                yield Label(f"The {partner} approves by typing their own passphrase:")
+                yield Input(
+                    password=True,
+                    id="partner-secret",
+                    placeholder=f"the {partner}'s passphrase",
+                )
+                yield Button(f"The {partner} approves", id="approve-partner")
+                yield Static("", id="partner-message")
+                left = Static("", id="left-out", classes="side-panel")
+                left.border_title = "Left out"
+                yield left
+                yield Label("Write the summary to a file", classes="section")
+                with RadioSet(id="format"):
+                    yield RadioButton("Markdown", value=True, id="format-markdown")
+                    yield RadioButton("HTML (self-contained, printable)", id="format-html")
+                yield Checkbox("Anonymise: roles in place of names (n)", id="anonymise")
+                yield Input(id="out-path", placeholder="file to write")
+                yield Button("Write file (w)", id="write")
+                yield Static(PLAINTEXT_WARNING, id="write-warning")
+                yield Static("", id="write-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#approval-status", Static).border_title = "Approval"
+        self.query_one("#out-path", Input).value = str(self._default_path("markdown"))
+
+    def on_screen_resume(self) -> None:
+        self.refresh_summary()
+
+    # ------------------------------------------------------------------ showing
+
+    @property
+    def anonymise(self) -> bool:
+        """Whether the preview and the file put roles in place of names."""
+        return self.query_one("#anonymise", Checkbox).value
+
+    @property
+    def fmt(self) -> str:
+        """The chosen file format: "markdown" or "html"."""
+        return "html" if self.query_one("#format-html", RadioButton).value else "markdown"
+
+    def _default_path(self, fmt: str) -> Path:
+        pair = self.journal.pair()
+        stem = "".join(c if c.isalnum() else "-" for c in (pair.title if pair else "summary"))
+        stem = "-".join(p for p in stem.lower().split("-") if p)[:40] or "summary"
+        return Path("~") / f"{stem}-summary.{'html' if fmt == 'html' else 'md'}"
+
+    def refresh_summary(self) -> None:
+        """Rebuild the summary from the journal; show it, its approvals and what it leaves out."""
+        try:
+            self.summary = build_summary(self.journal)
+        except JournalError as error:
+            self.query_one("#preview", Static).update(Text(str(error)))
+            return
+        summary = self.summary
+        self.query_one("#preview", Static).update(literal(render_markdown(summary, self.anonymise)))
+        self.query_one("#approval-status", Static).update(self._approval_text(summary))
+        self.query_one("#left-out", Static).update(left_out_text(summary.left_out))
+        mine = summary.approvals[self.journal.me].approved
+        partner = summary.approvals[other_role(self.journal.me)].approved
+        self.query_one("#approve-mine", Button).disabled = mine
+        self.query_one("#approve-partner", Button).disabled = partner
+        self.query_one("#partner-secret", Input).disabled = partner
+
+    def _approval_text(self, summary: Summary) -> Text:
+        text = Text()
+        if summary.approved:
+            text.append("✓ FINAL", style="bold")
+            text.append(" — both partners approved this version\n")
+        else:
+            text.append("DRAFT", style="bold reverse")
+            text.append(" — needs both partners' approval\n")
+        for role, state in summary.approvals.items():
+            you = " (you)" if role == self.journal.me else ""
+            if state.current is not None:
+                mark, words = "✓", f"approved on {state.current.on.isoformat()}"
+            elif state.withdrawn is not None:
+                mark, words = "✗", "approval withdrawn: the summary changed since"
+            else:
+                mark, words = "✗", "not approved yet"
+            text.append(f"\n{mark} the {role}{you}: ", style="bold")
+            text.append(words)
+        return text
+
+    # ------------------------------------------------------------------ approving
+
+    def action_approve_mine(self) -> None:
+        """The person who unlocked approves the summary as it stands."""
+        self._approve(self.journal.me)
+
+    def _approve(self, role: str) -> None:
+        try:
+            approve(self.journal, role)  # type: ignore[arg-type]
+        except JournalError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.refresh_summary()
+        final = self.summary is not None and self.summary.approved
+        self.notify(
+            f"The {role} approved the summary."
+            + (" Both have: it is final." if final else " It stays a draft until both approve."),
+            timeout=4,
+        )
+
+    def action_partner_field(self) -> None:
+        """Put the cursor in the partner's passphrase field."""
+        field = self.query_one("#partner-secret", Input)
+        if not field.disabled:
+            field.focus()
+
+    @on(Button.Pressed, "#approve-mine")
+    def _approve_mine_pressed(self) -> None:
+        self.action_approve_mine()
+
+    @on(Button.Pressed, "#approve-partner")
+    @on(Input.Submitted, "#partner-secret")
+    def _partner_submitted(self) -> None:
+        field = self.query_one("#partner-secret", Input)
+        secret, field.value = field.value, ""
+        if not secret:
+            self._partner_message("Type the partner's passphrase first.")
+            return
+        jf = getattr(self.app, "journal_file", None)
+        if jf is None:
+            return
+        self._partner_message("Checking the passphrase…")
+        self.query_one("#approve-partner", Button).disabled = True
+        self._check_partner(jf.vault, Secret.passphrase(secret), other_role(self.journal.me))
+
+    @work(thread=True, exclusive=True, group="partner-approval", exit_on_error=False)
+    def _check_partner(self, vault: Vault, secret: Secret, role: str) -> None:
+        """Run the KDF for the partner's slot off the main thread; report back on it."""
+        try:
+            vault.authenticate(secret, role)  # type: ignore[arg-type]
+        except JournalError as error:
+            self.app.call_from_thread(self._partner_failed, str(error))
+            return
+        except Exception as error:
+            self.app.call_from_thread(
+                self._partner_failed, f"The check failed ({type(error).__name__})."
+            )
+            return
+        self.app.call_from_thread(self._partner_checked, role)
+
+    def _partner_failed(self, message: str) -> None:
+        self.query_one("#approve-partner", Button).disabled = False
+        self._partner_message(f"✗ {message} Nothing was approved.")
+
+    def _partner_checked(self, role: str) -> None:
+        self._partner_message(f"✓ Passphrase checked: the {role} approved.")
+        self._approve(role)
+
+    def _partner_message(self, message: str) -> None:
+        self.query_one("#partner-message", Static).update(Text(message))
+
+    # ------------------------------------------------------------------ writing
+
+    def action_toggle_anonymise(self) -> None:
+        """Switch anonymising on or off (the preview follows)."""
+        box = self.query_one("#anonymise", Checkbox)
+        box.value = not box.value
+
+    @on(Checkbox.Changed, "#anonymise")
+    def _anonymise_changed(self) -> None:
+        self.refresh_summary()
+
+    @on(RadioSet.Changed, "#format")
+    def _format_changed(self) -> None:
+        field = self.query_one("#out-path", Input)
+        path = Path(field.value) if field.value.strip() else self._default_path(self.fmt)
+        wanted = ".html" if self.fmt == "html" else ".md"
+        if path.suffix.lower() in (".md", ".html", ".htm", ""):
+            field.value = str(path.with_suffix(wanted))
+
+    @on(Button.Pressed, "#write")
+    @on(Input.Submitted, "#out-path")
+    def action_write_file(self) -> None:
+        """Render the summary in the chosen format and write it to the chosen path."""
+        raw = self.query_one("#out-path", Input).value.strip()
+        if not raw:
+            self._write_message("Give a file name to write to.")
+            return
+        path = Path(raw).expanduser()
+        from rmjournal.core.summary import render_summary
+
+        try:
+            text = render_summary(self.journal, self.fmt, anonymise=self.anonymise)
+        except JournalError as error:
+            self._write_message(f"✗ {error}")
+            return
+        self._write_message("Writing…")
+        self._write(path, text)
+
+    @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
+    def _write(self, path: Path, text: str) -> None:
+        """Write the file off the main thread (fsync); report back on it."""
+        try:
+            write_summary_file(path, text)
+        except JournalError as error:
+            self.app.call_from_thread(self._write_message, f"✗ {error}")
+            return
+        except OSError as error:
+            self.app.call_from_thread(
+                self._write_message, f"✗ Could not write {path} ({type(error).__name__})."
+            )
+            return
+        self.app.call_from_thread(self._written, path)
+
+    def _written(self, path: Path) -> None:
+        draft = self.summary is not None and not self.summary.approved
+        self._write_message(
+            f"✓ Wrote {path} (readable only by you)."
+            + (" It is marked DRAFT until both partners approve." if draft else "")
+        )
+
+    def _write_message(self, message: str) -> None:
+        self.query_one("#write-message", Static).update(Text(message))

@@ -28,6 +28,7 @@ from rmjournal.app.widgets.labels import (
     visibility_label,
 )
 from rmjournal.app.widgets.literal import plain
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import AgendaItem, EntryKind, Outcome, Prompt
 
 ENTRIES_SHOWN = 200
@@ -39,8 +40,8 @@ class RecordScreen(SessionPage):
 
     PALETTE_LABEL = "Record"
     HINT = (
-        "Enter writes notes on the highlighted topic (Escape leaves them, saved). "
-        "Outcome: 1 discussed · 2 carried over · 3 dropped · 0 open."
+        "Enter: notes on the topic (Esc leaves) · "
+        "1 discussed · 2 carried over · 3 dropped · 0 open"
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "outcome('discussed')", "Discussed", id="record.discussed"),
@@ -54,18 +55,25 @@ class RecordScreen(SessionPage):
         Binding("h", "held", "Mark held", id="record.held"),
         Binding("o", "agenda", "Agenda", show=False, id="record.agenda"),
     ]
-    AGENDA_COLUMNS: ClassVar[list[tuple[str, int | None]]] = [
-        ("#", 3),
-        ("Topic", 26),
+    AGENDA_COLUMNS: ClassVar[list[Column]] = [
+        ("#", 2),
+        ("Topic", None),
         ("Outcome", 14),
+        ("Visibility", 11),
+    ]
+    ENTRY_COLUMNS: ClassVar[list[Column]] = [
+        ("Kind", 10),
+        ("By", 6),
+        ("Text", None),
+        ("Prompt", 22),
         ("Visibility", 11),
     ]
     DEFAULT_CSS = """
     RecordScreen #record-top { height: 1fr; }
-    RecordScreen #agenda { width: 62; }
+    RecordScreen #agenda { width: 64%; }
     RecordScreen #notes-box { width: 1fr; border: round $border-blurred; }
     RecordScreen #notes-box:focus-within { border: round $border; }
-    RecordScreen #notes { height: 1fr; border: none; padding: 0; }
+    RecordScreen #notes { height: 1fr; border: none; padding: 0 1; }
     RecordScreen #notes-prompt { height: auto; max-height: 3; color: $text-muted; }
     RecordScreen #entries { height: 1fr; border: round $border-blurred; }
     RecordScreen #entries:focus-within { border: round $border; }
@@ -89,17 +97,14 @@ class RecordScreen(SessionPage):
         yield entries
 
     def on_mount(self) -> None:
-        entries = self.query_one("#entries", DataTable)
-        entries.add_column("Kind", width=10, key="kind")
-        entries.add_column("By", width=6, key="by")
-        entries.add_column("Text", width=46, key="text")
-        entries.add_column("Prompt", width=14, key="prompt")
-        entries.add_column("Visibility", width=11, key="visibility")
         self.agenda_table().focus()
         self.refresh_page()
 
+    def agenda_width(self) -> int:
+        return self.app.size.width * 64 // 100
+
     def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
-        topic = user_text(one_line(item.topic, 40), hidden=item.hidden)
+        topic = user_text(one_line(item.topic, self.flex - 2), hidden=item.hidden)
         if not item.hidden and item.notes.strip():
             topic.append(" ✎", style="dim")
         return [
@@ -117,6 +122,9 @@ class RecordScreen(SessionPage):
     def _fill_entries(self) -> None:
         table = self.query_one("#entries", DataTable)
         key = cursor_key(table)
+        width = self.app.size.width
+        fit_columns(table, self.ENTRY_COLUMNS, width)
+        flex = flex_width(self.ENTRY_COLUMNS, width)
         table.clear()
         entries = self.journal.entries(self.session_id)
         shown = entries[-ENTRIES_SHOWN:]
@@ -124,22 +132,18 @@ class RecordScreen(SessionPage):
             table.add_row(
                 Text(e.kind),
                 Text(e.author),
-                user_text(one_line(e.text, 80), hidden=e.hidden),
-                user_text(one_line(e.prompt or "", 40), hidden=e.hidden, empty="—"),
+                user_text(one_line(e.text, flex), hidden=e.hidden),
+                user_text(one_line(e.prompt or "", 22), hidden=e.hidden, empty="—"),
                 visibility_label(e.visibility),
                 key=e.id,
             )
-        if not entries:
-            table.add_row(
-                Text(""),
-                Text(""),
-                Text("Nothing written yet: n note · p reflect on a prompt · l learning", "dim"),
-                Text(""),
-                Text(""),
-                key="__empty__",
-            )
         more = len(entries) - len(shown)
-        table.border_subtitle = f"newest {len(shown)} of {len(entries)}" if more > 0 else ""
+        if not entries:
+            table.border_subtitle = "nothing written yet · n note · p reflect · l learning"
+        elif more > 0:
+            table.border_subtitle = f"newest {len(shown)} of {len(entries)}"
+        else:
+            table.border_subtitle = f"{len(entries)} · n note · p reflect · l learning"
         keep_cursor(table, key)
 
     # ----- notes on the highlighted item -----

@@ -25,6 +25,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.errors import JournalError
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class SessionPage(JournalScreen):
         super().__init__(journal)
         self.session_id = session_id
         self.start_item = item_id
+        self.flex = 30
 
     def session(self) -> Session:
         """The session shown (fresh from the journal)."""
@@ -124,16 +126,16 @@ class SessionPage(JournalScreen):
         """The cells of one agenda row (each page shows its own columns)."""
         raise NotImplementedError
 
-    AGENDA_COLUMNS: ClassVar[list[tuple[str, int | None]]] = []
+    AGENDA_COLUMNS: ClassVar[list[Column]] = []
 
     def fill_agenda(self) -> None:
         """Rebuild the agenda rows from the journal, keeping the highlighted topic."""
         table = self.agenda_table()
         key = cursor_key(table) or self.start_item
         self.start_item = None
-        if not table.columns:
-            for label, width in self.AGENDA_COLUMNS:
-                table.add_column(label, width=width, key=label)
+        width = self.agenda_width()
+        self.flex = flex_width(self.AGENDA_COLUMNS, width)
+        fit_columns(table, self.AGENDA_COLUMNS, width)
         table.clear()
         items = self.agenda_items()
         for number, item in enumerate(items, 1):
@@ -142,6 +144,13 @@ class SessionPage(JournalScreen):
             table.add_row(*self.empty_row(), key="__empty__")
         keep_cursor(table, key)
         self.query_one(".session-heading", Static).update(self.heading())
+
+    def agenda_width(self) -> int:
+        """How wide the agenda table is (it fits its columns to this)."""
+        return self.app.size.width
+
+    def on_resize(self) -> None:
+        self.refresh_page()
 
     def empty_row(self) -> list[object]:
         """The one row shown when the agenda is empty."""

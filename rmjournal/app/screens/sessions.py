@@ -18,9 +18,20 @@ from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.record import RecordScreen
 from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
-from rmjournal.app.widgets.labels import long_date, session_status_label
+from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.app.widgets.tables import Column, fit_columns
 from rmjournal.core.model import Session
+
+COLUMNS: list[Column] = [
+    ("No.", 3),
+    ("Date", 16),
+    ("Status", 12),
+    ("Topics", 6),
+    ("Open", 4),
+    ("Carried", 7),
+    ("Place", None),
+]
 
 
 class SessionsScreen(JournalScreen):
@@ -48,26 +59,19 @@ class SessionsScreen(JournalScreen):
         yield table
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        for label, width in (
-            ("No.", 4),
-            ("Date", 16),
-            ("Status", 12),
-            ("Topics", 7),
-            ("Open", 5),
-            ("Carried", 8),
-            ("Place", 24),
-        ):
-            table.add_column(label, width=width, key=label)
-        table.focus()
+        self.query_one("#sessions", DataTable).focus()
 
     def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    def on_resize(self) -> None:
         self.refresh_list()
 
     def refresh_list(self) -> None:
         """Re-read the sessions and their agendas."""
         table = self.query_one("#sessions", DataTable)
         key = cursor_key(table)
+        fit_columns(table, COLUMNS, self.app.size.width)
         table.clear()
         sessions = self.journal.sessions()
         next_session = self.journal.next_session()
@@ -84,7 +88,7 @@ class SessionsScreen(JournalScreen):
                 Text(str(len(agenda))),
                 Text(str(open_items)),
                 Text(str(carried)),
-                Text(s.place or "—"),
+                user_text(s.place or "", empty="—"),
                 key=s.id,
             )
         if not sessions:

@@ -132,6 +132,17 @@ def due_text(due: date | None, today: date) -> str:
     return f"{due.isoformat()} ({when})"
 
 
+def due_short(due: date | None, today: date) -> str:
+    """A due date for a table cell: "20 Jun, 30d late", "25 Jul, in 5d", "today", "no date"."""
+    if due is None:
+        return "no date"
+    days = (due - today).days
+    day = f"{due.day} {due:%b}" + (f" {due.year}" if due.year != today.year else "")
+    if days == 0:
+        return f"{day}, today"
+    return f"{day}, {-days}d late" if days < 0 else f"{day}, in {days}d"
+
+
 def long_date(day: date) -> str:
     """A date people read easily: "Mon 3 Aug 2026"."""
     return f"{day:%a} {day.day} {day:%b %Y}"

@@ -1,0 +1,179 @@
+"""Safety while unlocked: autosave and its indicator, save errors, ctrl+l and the idle lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+from uikit import ACTION_TITLE, PASSPHRASE, SIZE, screen_text, settle, unlock
+
+from rmjournal.app import session
+from rmjournal.app.config import Config, LoadedConfig
+from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.screens.dashboard import DashboardScreen
+from rmjournal.app.screens.lock import SaveFailedLockScreen
+from rmjournal.app.screens.unlock import UnlockScreen
+from rmjournal.app.widgets.status import StatusLine
+from rmjournal.core.errors import ChangedOnDisk
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.secret import Secret
+
+
+def _status(app) -> str:
+    return str(app.screen.query_one(StatusLine).render())
+
+
+def _content_screens(app) -> list:
+    return [
+        s for stack in app._screen_stacks.values() for s in stack if isinstance(s, JournalScreen)
+    ]
+
+
+def _reopen(path: Path) -> JournalFile:
+    return JournalFile.open(path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True)
+
+
+class FakeTime:
+    """A monotonic clock the test moves on by hand (idle lock and autosave without sleeping)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_autosave_shows_unsaved_then_saved(app_factory, journal_path: Path) -> None:
+    fake = FakeTime()
+    app = app_factory(journal_path, autosave_delay=2.0, monotonic=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        assert "✓ Saved" in _status(app)
+        app.journal_file.journal.agree_action("Book the next meeting", owner="both")
+        await pilot.pause(0.15)
+        assert "● Unsaved changes" in _status(app)
+        fake.now += 1.0  # not yet: the debounce waits 2 s after the last change
+        await pilot.pause(0.15)
+        assert "● Unsaved changes" in _status(app)
+        fake.now += 1.5
+        await pilot.pause(0.15)
+        await settle(app, pilot)
+        assert "✓ Saved" in _status(app)
+        with _reopen_after_close(app, journal_path) as titles:
+            assert "Book the next meeting" in titles
+
+
+class _reopen_after_close:
+    """Lock the app's file, read the action titles on disk, keep the test readable."""
+
+    def __init__(self, app, path: Path) -> None:
+        self.app, self.path = app, path
+
+    def __enter__(self) -> list[str]:
+        self.app.journal_file.close()
+        self.app.journal_file = None
+        with _reopen(self.path) as jf:
+            return [a.title for a in jf.journal.actions()]
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+async def test_save_error_is_shown_and_changes_stay(app_factory, journal_path, monkeypatch) -> None:
+    def refuse(jf, body) -> None:
+        raise ChangedOnDisk("The journal changed on disk since it was opened.")
+
+    app = app_factory(journal_path, autosave_delay=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        monkeypatch.setattr(session, "write", refuse)
+        app.journal_file.journal.agree_action("Kept in memory", owner="both")
+        await pilot.pause(0.4)
+        await settle(app, pilot)
+        assert "✗ Not saved" in _status(app)
+        messages = [n.message for n in app._notifications]
+        assert any("changed on disk" in str(m) for m in messages)
+        assert "Kept in memory" in [a.title for a in app.journal_file.journal.actions()]
+        # Locking cannot save either: content goes, the changes stay, and it asks what to do.
+        await pilot.press("ctrl+l")
+        for _ in range(5):  # not settle(): the lock worker waits for this screen's answer
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, SaveFailedLockScreen)
+        assert _content_screens(app) == []
+        assert app.journal_file is not None
+        monkeypatch.undo()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.journal_file is None
+    with _reopen(journal_path) as jf:
+        assert "Kept in memory" in [a.title for a in jf.journal.actions()]
+
+
+async def test_ctrl_l_saves_clears_content_and_shows_unlock(app_factory, journal_path) -> None:
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        for key in ("s", "a", "r", "e", "d"):
+            await pilot.press(key)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        app.journal_file.journal.agree_action("Saved by locking", owner="both")
+        assert len(_content_screens(app)) == 5
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.current_mode == "locked"
+        assert _content_screens(app) == []
+        assert app.journal_file is None
+        assert app.sub_title == ""
+        assert "Locked" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "secret"
+        # The journal keys do nothing while locked (the field takes the letters).
+        await pilot.press("d")
+        assert isinstance(app.screen, UnlockScreen)
+        app.focused.value = ""
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Saved by locking" in [a.title for a in app.journal_file.journal.actions()]
+
+
+async def test_idle_auto_lock(app_factory, journal_path: Path) -> None:
+    fake = FakeTime()
+    config = LoadedConfig(Config(lock_timeout_minutes=0.5))  # 30 s of fake time
+    app = app_factory(journal_path, config=config, monotonic=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, DashboardScreen)
+        fake.now += 20
+        await pilot.press("s")  # activity resets the timer
+        fake.now += 20
+        await pilot.pause(0.2)
+        assert app.journal_file is not None
+        fake.now += 11
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.journal_file is None
+        assert _content_screens(app) == []
+        assert "without use" in screen_text(app)
+
+
+async def test_quit_saves(app_factory, journal_path: Path) -> None:
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        app.journal_file.journal.agree_action("Saved by quitting", owner="both")
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+    with _reopen(journal_path) as jf:
+        titles = [a.title for a in jf.journal.actions()]
+    assert "Saved by quitting" in titles and ACTION_TITLE in titles
+
+
+def test_status_line_words() -> None:
+    from rmjournal.app.widgets.status import SAVE_LABELS
+
+    assert all(words for _, words in SAVE_LABELS.values())
+    assert Static  # the status line is a Static: plain words, not colour alone

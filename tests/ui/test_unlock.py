@@ -1,0 +1,111 @@
+"""Unlocking: focus and wording, wrong secrets, errors in plain words, a second instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from uikit import PASSPHRASE, SIZE, screen_text, unlock
+
+from rmjournal.app.screens.dashboard import DashboardScreen
+from rmjournal.app.screens.unlock import UnlockScreen
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.secret import Secret
+
+
+async def test_unlock_screen_focuses_the_passphrase_field(app_factory, journal_path: Path) -> None:
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.focused is not None and app.focused.id == "secret"
+        assert "passphrase" in screen_text(app).lower()
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.journal_file is not None
+
+
+async def test_wrong_passphrase_says_so_and_stays(app_factory, journal_path: Path) -> None:
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, "not the passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Wrong passphrase" in screen_text(app)
+        field = app.screen.query_one("#secret")
+        assert field.value == ""
+        assert app.focused is field
+        assert app.journal_file is None
+
+
+async def test_letter_keys_type_into_the_field_not_switch_screens(
+    app_factory, journal_path
+) -> None:
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", "a", "q", "question_mark", "slash")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert app.screen.query_one("#secret").value == "daq?/"
+        assert app.is_running
+
+
+async def test_test_kdf_file_refused_without_the_switch(app_factory, journal_path: Path) -> None:
+    app = app_factory(journal_path, allow_test_kdf=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, UnlockScreen)
+        assert "test" in screen_text(app).lower()
+        assert "Traceback" not in screen_text(app)
+
+
+async def test_damaged_file_message_is_plain(app_factory, journal_dir: Path) -> None:
+    bad = journal_dir / "damaged.rmj"
+    bad.write_bytes(b"not a journal at all" * 10)
+    app = app_factory(bad)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        text = screen_text(app)
+        assert isinstance(app.screen, UnlockScreen)
+        assert "✗" in text and "Traceback" not in text
+
+
+async def test_second_instance_sees_the_lock_message(
+    app_factory, journal_path: Path, clock
+) -> None:
+    holder = JournalFile.open(journal_path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True)
+    try:
+        app = app_factory(journal_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(app, pilot, PASSPHRASE)
+            assert isinstance(app.screen, UnlockScreen)
+            assert "open" in screen_text(app).lower()
+            assert app.journal_file is None
+    finally:
+        holder.close()
+
+
+async def test_recovery_key_unlocks(app_factory, journal_dir: Path, clock) -> None:
+    path = journal_dir / "rk.rmj"
+    jf, recovery = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), test_kdf=True, clock=clock
+    )
+    jf.close()
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        assert "recovery key" in screen_text(app).lower()
+        await unlock(app, pilot, recovery)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_picker_lists_journals_in_the_data_folder(app_factory, tmp_path, clock) -> None:
+    from uikit import make_journal
+
+    data = tmp_path / "data" / "rmjournal"
+    data.mkdir(parents=True)
+    make_journal(data / "first.rmj", clock)
+    app = app_factory(None, data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "first.rmj" in str(app.screen.query_one("#journals").get_option_at_index(0).prompt)
+        assert app.focused is not None and app.focused.id == "secret"
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, DashboardScreen)
