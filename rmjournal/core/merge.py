@@ -384,8 +384,8 @@ def merge_rows(
     da, db_ = a["deleted_at"], b["deleted_at"]
     if da and db_:
         merged["deleted_at"] = _latest([da, db_])
-        fv["deleted_at"] = (
-            ma.field("deleted_at") if merged["deleted_at"] == da else mb.field("deleted_at")
+        fv["deleted_at"] = max(
+            m.field("deleted_at") for m, d in ((ma, da), (mb, db_)) if d == merged["deleted_at"]
         )
     elif da or db_:
         gone, gm, alive = (a, ma, b) if da else (b, mb, a)
