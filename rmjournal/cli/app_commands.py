@@ -1,4 +1,5 @@
-"""Sub-commands that lead into the app: `demo` (a lived-in demo journal, then the unlock screen).
+"""Sub-commands that lead into the app: `open` (`rmjournal [PATH]`) and `demo` (a lived-in demo
+journal, then the unlock screen).
 
 The app itself is imported lazily, only when it is about to run, so scripted commands never pay
 for importing textual.
@@ -22,7 +23,13 @@ def data_folder() -> Path:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `demo` to the `rmjournal` parser."""
+    """Add `open` and `demo` to the `rmjournal` parser."""
+    opener = subparsers.add_parser(
+        "open", help="open the app on PATH, or on a picker of the journals in the data folder"
+    )
+    opener.add_argument("path", nargs="?", type=Path, metavar="PATH", help="the journal file")
+    add_test_kdf_option(opener)
+    opener.set_defaults(handler=cmd_open)
     demo = subparsers.add_parser("demo", help="create a demo journal and open it in the app")
     demo.add_argument(
         "--path", type=Path, metavar="P", help="where (default: data folder/demo.rmj)"
@@ -30,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     demo.add_argument("--no-open", action="store_true", help="create it, but do not open the app")
     add_test_kdf_option(demo)
     demo.set_defaults(handler=cmd_demo)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Run the app on PATH (a missing file starts the "new pair journal" form) or the picker."""
+    from rmjournal.app import run_app  # textual is imported only here, when the app runs
+
+    return run_app(args.path, allow_test_kdf=allow_test_kdf(args))
 
 
 def make_demo(path: Path, *, test_kdf: bool = False) -> None:
@@ -82,4 +96,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if run_app is None:
         print("The app is not built yet; use the journal from the command line meanwhile.")
         return 0
-    return int(run_app(path) or 0)
+    return int(run_app(path, allow_test_kdf=allow_test_kdf(args)) or 0)
