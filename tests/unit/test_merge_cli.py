@@ -1,0 +1,197 @@
+"""`rmjournal merge PATH OTHER` end to end in subprocesses: output, exit codes, refusals."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from rmjournal.core.clock import FixedClock
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.merge import conflicts
+from rmjournal.core.model import Person
+from rmjournal.core.secret import Secret
+
+MENTOR_PW = "mentor passphrase for merge tests"
+MENTEE_PW = "mentee passphrase for merge tests"
+
+
+def rmjournal(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RMJOURNAL_")}
+    return subprocess.run(
+        [sys.executable, "-m", "rmjournal", *map(str, args)],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+
+
+def unlock_args(pw: Path) -> list[str | Path]:
+    return ["--passphrase-file", pw, "--insecure-test-kdf"]
+
+
+def open_file(path: Path, pw: str = MENTOR_PW, hour: int = 10) -> JournalFile:
+    clock = FixedClock(datetime(2026, 3, 1, hour, tzinfo=UTC))
+    return JournalFile.open(path, Secret.passphrase(pw), allow_test_kdf=True, clock=clock)
+
+
+def make_pair_journal(path: Path) -> dict[str, str]:
+    """A test-KDF journal with both partners' slots and a little content."""
+    clock = FixedClock(datetime(2026, 3, 1, 9, tzinfo=UTC))
+    jf, _ = JournalFile.create(
+        path, passphrase=Secret.passphrase(MENTOR_PW), test_kdf=True, clock=clock,
+        mentor=Person("Ama"), mentee=Person("Kofi"),
+    )  # fmt: skip
+    with jf:
+        jf.vault.add_slot("mentee", Secret.passphrase(MENTEE_PW))
+        s = jf.journal.add_session(date(2026, 3, 2), status="held")
+        e = jf.journal.add_entry(s.id, "What we said")
+        jf.save()
+    return {"session": s.id, "entry": e.id}
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> dict[str, object]:
+    """The mentor's PATH and the mentee's OTHER, diverged (one field changed on both)."""
+    path, other = tmp_path / "pair.rmj", tmp_path / "pair (Kofi's conflicted copy).rmj"
+    ids = make_pair_journal(path)
+    shutil.copy(path, other)
+    with open_file(path, hour=10) as jf:
+        jf.journal.add_entry(ids["session"], "Mentor's new note")
+        jf.journal.edit_entry(ids["entry"], text="Mentor's words")
+        jf.save()
+    with open_file(other, MENTEE_PW, hour=11) as jf:
+        jf.journal.add_entry(ids["session"], "Mentee's new reflection", kind="reflection")
+        jf.journal.edit_entry(ids["entry"], text="Mentee's words")
+        jf.save()
+    pw = tmp_path / "pw"
+    pw.write_text(MENTOR_PW + "\n")
+    return {"path": path, "other": other, "pw": pw, "ids": ids}
+
+
+def test_merge_prints_what_changed_and_saves(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    other_bytes = other.read_bytes()
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and run.stderr == ""
+    out = run.stdout
+    assert (
+        f"Merged {other.name} into pair.rmj: 1 added, 1 updated, 0 deleted, 1 in conflict." in out
+    )
+    assert "  entries: 1 added, 1 updated, 1 in conflict" in out
+    assert "1 field was changed in both copies" in out
+    assert "Key slots are not merged" in out
+    assert other.read_bytes() == other_bytes  # OTHER is only read
+    with open_file(path) as jf:
+        texts = {e.text for e in jf.journal.entries()}
+        assert {"Mentor's new note", "Mentee's new reflection", "Mentee's words"} <= texts
+        (conflict,) = conflicts(jf.journal)
+        assert conflict.other == "Mentor's words"
+    # the same copy again: nothing to do, and the file is not rewritten
+    before = path.read_bytes()
+    again = rmjournal("merge", path, other, *unlock_args(pw))
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to merge" in again.stdout and path.read_bytes() == before
+
+
+def test_the_partner_merges_with_their_own_passphrase(copies: dict[str, object]) -> None:
+    path, other = copies["path"], copies["other"]
+    assert isinstance(path, Path) and isinstance(other, Path)
+    pw = path.parent / "mentee-pw"
+    pw.write_text(MENTEE_PW + "\n")
+    run = rmjournal("merge", other, path, *unlock_args(pw))
+    assert run.returncode == 0, run.stderr
+    # the mentee's words were the later ones: their copy keeps them; the mentor's are the conflict
+    assert "1 added, 0 updated, 0 deleted, 1 in conflict." in run.stdout
+
+
+def test_another_pair_is_refused_with_exit_1_and_no_change(
+    copies: dict[str, object], tmp_path: Path
+) -> None:
+    path, pw = copies["path"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(pw, Path)
+    stranger = tmp_path / "someone-else.rmj"
+    make_pair_journal(stranger)
+    before = path.read_bytes()
+    run = rmjournal("merge", path, stranger, *unlock_args(pw))
+    assert run.returncode == 1
+    assert "not a copy of this journal" in run.stderr and "Nothing was changed" in run.stderr
+    assert "Traceback" not in run.stderr and run.stdout == ""
+    assert path.read_bytes() == before
+
+
+def test_a_rekeyed_copy_is_refused_with_exit_1(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    with open_file(other, MENTEE_PW) as jf:
+        jf.vault.rekey(Secret.passphrase(MENTOR_PW))
+    before = path.read_bytes()
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 1 and "does not open with its pair key" in run.stderr
+    assert "Traceback" not in run.stderr and path.read_bytes() == before
+
+
+def test_same_key_but_another_pair_id_is_refused(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    with open_file(other, MENTEE_PW) as jf:
+        pair = jf.journal.pair()
+        assert pair is not None
+        jf.journal.start_pair(mentor=pair.mentor, mentee=pair.mentee)  # a new pair id
+        jf.save()
+    before = path.read_bytes()
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 1 and "belongs to another pair" in run.stderr
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "words"),
+    [
+        ("missing", 1, "There is no file"),
+        ("garbage", 4, "not an rmjournal journal"),
+        ("same", 2, "same file"),
+        ("wrong-passphrase", 3, "passphrase does not open"),
+        ("folder", 2, "is a folder"),
+    ],
+)
+def test_errors_have_their_exit_codes_and_no_traceback(
+    copies: dict[str, object], tmp_path: Path, case: str, code: int, words: str
+) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    if case == "missing":
+        other = tmp_path / "nope.rmj"
+    elif case == "garbage":
+        other = tmp_path / "garbage.rmj"
+        other.write_bytes(b"hello, not a journal" * 100)
+    elif case == "same":
+        other = path
+    elif case == "wrong-passphrase":
+        pw = tmp_path / "wrong"
+        pw.write_text("not the passphrase\n")
+    elif case == "folder":
+        other = tmp_path
+    before = path.read_bytes()
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == code, run.stderr
+    assert words in run.stderr and "Traceback" not in run.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_locked_journal_gives_exit_5(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    with open_file(path):
+        run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 5 and "Traceback" not in run.stderr
+
+
+def test_merge_is_listed_in_help() -> None:
+    run = rmjournal("merge", "--help")
+    assert run.returncode == 0 and "OTHER" in run.stdout and "slots are not merged" in run.stdout
