@@ -36,13 +36,14 @@ def summary_document(entries: int) -> dict[str, Any]:
     for i in range(max(entries // 20, 10)):
         status = STATUSES[i % 4]
         due = start + timedelta(days=i)
+        closed = (due + timedelta(days=3)).isoformat() if status in ("done", "dropped") else None
         doc["actions"].append(
             {
                 "id": str(uuid.UUID(int=10_000 + i, version=4)), "title": f"Action {i}",
                 "detail": "Follow through", "kind": "commitment" if i % 3 == 0 else "action",
                 "owner": ["mentor", "mentee", "both"][i % 3], "due_on": due.isoformat(),
                 "status": status,
-                "closed_on": (due + timedelta(days=3)).isoformat() if status in ("done", "dropped") else None,
+                "closed_on": closed,
                 "visibility": "shareable" if i % 4 == 0 else "pair", "tags": ["recruitment"],
                 "created_at": stamp, "updated_at": stamp, "follow_ups": [],
             }
