@@ -377,3 +377,17 @@ def test_copies_from_before_schema_4_merge_conservatively() -> None:
     merge_into(a, b.to_bytes())
     assert a.goal(g.id).text == "B"
     assert [c.other for c in conflicts(a)] == ["A"]
+
+
+def test_the_readers_private_search_index_follows_a_merge() -> None:
+    base = base_journal()
+    s = base.add_session(date(2026, 3, 2))
+    p = base.add_entry(s.id, "private walrus", visibility="private")
+    data = base.to_bytes()
+    here = copy_of(data, "mentor", BASE.replace(hour=10))
+    there = copy_of(data, "mentor", BASE.replace(hour=11))
+    there.edit_entry(p.id, text="private narwhal")
+    assert [h.id for h in here.search("walrus")] == [p.id]  # builds the private index
+    merge_into(here, there.to_bytes())
+    assert here.search("walrus") == []
+    assert [h.id for h in here.search("narwhal")] == [p.id]

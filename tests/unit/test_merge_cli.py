@@ -195,3 +195,31 @@ def test_a_locked_journal_gives_exit_5(copies: dict[str, object]) -> None:
 def test_merge_is_listed_in_help() -> None:
     run = rmjournal("merge", "--help")
     assert run.returncode == 0 and "OTHER" in run.stdout and "slots are not merged" in run.stdout
+
+
+def test_the_app_can_merge_a_file_that_changed_on_disk(copies: dict[str, object]) -> None:
+    """`merge_changed_on_disk`: after ChangedOnDisk, fold the file's new contents in and save."""
+    from rmjournal.core.errors import ChangedOnDisk
+    from rmjournal.core.merge import merge_changed_on_disk
+
+    path, other = copies["path"], copies["other"]
+    assert isinstance(path, Path) and isinstance(other, Path)
+    ids = copies["ids"]
+    assert isinstance(ids, dict)
+    with open_file(path, hour=12) as jf:
+        jf.journal.add_entry(ids["session"], "Written in the app meanwhile")
+        replacement = path.parent / "synced.rmj"
+        shutil.copy(other, replacement)
+        os.replace(replacement, path)  # a sync tool puts the partner's copy in its place
+        with pytest.raises(ChangedOnDisk):
+            jf.save()
+        report = merge_changed_on_disk(jf)
+        assert report.changed
+        jf.save()
+    with open_file(path) as jf:
+        texts = {e.text for e in jf.journal.entries()}
+        assert {
+            "Written in the app meanwhile",
+            "Mentor's new note",
+            "Mentee's new reflection",
+        } <= texts
