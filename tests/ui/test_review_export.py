@@ -114,6 +114,14 @@ async def test_export_preview_approvals_by_both_and_writing(
         for name in (pair.mentor.name, pair.mentee.name):
             for part in name.split():
                 assert part.lower() not in preview(app).lower()
+        # A folder that does not exist is reported, nothing is made.
+        screen.query_one("#out-path").value = str(tmp_path / "nowhere" / "s.md")
+        screen.query_one("#preview-box").focus()
+        await pilot.press("w")
+        await settle(app, pilot, 4)
+        message = str(screen.query_one("#write-message").render())
+        assert "✗" in message and "does not exist" in message
+        assert not (tmp_path / "nowhere").exists()
         # Write HTML to a chosen path: atomic, 0600.
         out = tmp_path / "exports" / "summary.md"
         out.parent.mkdir()
@@ -131,24 +139,6 @@ async def test_export_preview_approvals_by_both_and_writing(
         assert html.startswith("<!DOCTYPE html>") and "DRAFT" not in html
         assert pair.mentee.name.split()[0] not in html
         assert app.journal_file.journal.changes > 0  # approvals are saved with the journal
-
-
-async def test_writing_to_a_missing_folder_says_so(
-    app_factory, demo_path: Path, tmp_path: Path
-) -> None:
-    app = app_factory(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_app(app, pilot)
-        await pilot.press("e")
-        await settle(app, pilot)
-        screen = app.screen
-        screen.query_one("#out-path").value = str(tmp_path / "nowhere" / "s.md")
-        screen.query_one("#preview-box").focus()
-        await pilot.press("w")
-        await settle(app, pilot, 4)
-        message = str(screen.query_one("#write-message").render())
-        assert "✗" in message and "does not exist" in message
-        assert not (tmp_path / "nowhere").exists()
 
 
 def _snapshot(app_factory, demo_path: Path, key: str, theme: str):
