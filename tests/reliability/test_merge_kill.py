@@ -111,15 +111,18 @@ def _kill_loop(copies: dict[str, Any], iterations: int, seed: int) -> dict[str, 
     assert _state(path) == copies["after"]
     rng = random.Random(seed)
     seen = {"before": 0, "after": 0}
+    span = whole  # adapts so that kills keep landing around the moment the save completes
     for _ in range(iterations):
         path.write_bytes(copies["original"])
-        _run_child(path, other, rng.uniform(0.0, whole * 1.1))
+        _run_child(path, other, rng.uniform(span * 0.3, span * 1.1))
         state = _state(path)  # always opens: never damaged
         if state == copies["before"]:
             seen["before"] += 1
+            span *= 1.15
         else:
             assert state == copies["after"], "a killed merge left the journal half merged"
             seen["after"] += 1
+            span *= 0.85
     return seen
 
 
