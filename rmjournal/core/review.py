@@ -306,8 +306,8 @@ def review_figures(
         cadence_days=pair.cadence_days,
         mean_days_between=statistics.fmean(gaps) if gaps else None,
         sessions_by_month=_per_month(months, held_dates),
-        by_kind_status=by_kind,  # type: ignore[arg-type]
-        by_owner_status=by_owner,  # type: ignore[arg-type]
+        by_kind_status=by_kind,
+        by_owner_status=by_owner,
         commitments_made=len(commitments),
         commitments_kept=sum(a.status == "done" for a in commitments),
         overdue=sum(a.is_overdue(day) for a in actions),
