@@ -220,7 +220,10 @@ class RMJournalApp(App[None]):
                 seen.add((key, binding.action))
                 rows.append(KeyRow(key, description, scope))
 
-        for bindings in self._bindings.key_to_bindings.values():
+        app_bindings = self._bindings.copy()
+        if self._keymap:
+            app_bindings.apply_keymap(self._keymap)  # show the user's remapped keys
+        for bindings in app_bindings.key_to_bindings.values():
             for binding in bindings:
                 add(binding, "everywhere")
         add(

@@ -35,6 +35,7 @@ from textual.widgets import (
 from rmjournal.app import session
 from rmjournal.app.config import JOURNAL_SUFFIX
 from rmjournal.app.screens.agreement import AGREEMENT_TEMPLATE
+from rmjournal.app.widgets.choice import ClearRadioButton
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.strength import strength, strength_label
 from rmjournal.core.clock import Clock, default_clock
@@ -122,8 +123,8 @@ class CreateScreen(Screen[None]):
                     yield from self._field("Mentee's staff network", "mentee-network")
             yield Label("Which one are you?", classes="field-label")
             with RadioSet(id="me"):
-                yield RadioButton("I am the mentor", value=True, id="me-mentor")
-                yield RadioButton("I am the mentee", id="me-mentee")
+                yield ClearRadioButton("I am the mentor", value=True, id="me-mentor")
+                yield ClearRadioButton("I am the mentee", id="me-mentee")
             yield Static("The plan", classes="section")
             with Horizontal(classes="columns"):
                 with Vertical(classes="column"):

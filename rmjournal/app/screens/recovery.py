@@ -15,6 +15,7 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
+from rmjournal.app.widgets.choice import ClearCheckbox
 from rmjournal.app.widgets.literal import literal
 
 
@@ -39,7 +40,7 @@ class RecoveryKeyScreen(ModalScreen[bool]):
                 classes="hint",
             )
             yield Static(literal(self._key), id="recovery-key")
-            yield Checkbox("I have saved the recovery key somewhere safe", id="saved")
+            yield ClearCheckbox("I have saved the recovery key somewhere safe", id="saved")
             yield Button("Continue", id="continue", variant="primary", disabled=True)
 
     @on(Checkbox.Changed, "#saved")

@@ -1,0 +1,101 @@
+"""The real thing in a real terminal (tmux): unlock, look, lock, quit, and the file still verifies.
+
+Skipped cleanly where tmux is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from uikit import ACTION_TITLE, PASSPHRASE, make_journal
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Tmux:
+    """One detached tmux session on a private socket, driven by keys and read by capture-pane."""
+
+    def __init__(self, socket: Path, env: dict[str, str]) -> None:
+        self.socket, self.env = socket, env
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [TMUX or "tmux", "-S", str(self.socket), *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            env=self.env,
+            timeout=20,
+        )
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "rmj", check=False).stdout
+
+    def alive(self) -> bool:
+        return self.run("has-session", "-t", "rmj", check=False).returncode == 0
+
+    def wait_for(self, test: Callable[[str], bool], what: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if test(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; screen was:\n{self.screen()}")
+
+
+def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock) -> None:
+    path = journal_dir / "pair.rmj"
+    make_journal(path, clock)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "TMUX"))}
+    env.update(
+        TERM="xterm-256color",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        RMJOURNAL_NOW=clock.now().isoformat(),
+    )
+    tmux = Tmux(tmp_path / "tmux.sock", env)
+    command = f"{sys.executable} -m rmjournal {path} --insecure-test-kdf"
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", "-x", "100", "-y", "34",
+             "-c", str(REPO), command)  # fmt: skip
+    try:
+        tmux.wait_for(lambda s: "Passphrase" in s, "the unlock screen")
+        tmux.run("send-keys", "-t", "rmj", "-l", PASSPHRASE)
+        tmux.run("send-keys", "-t", "rmj", "Enter")
+        tmux.wait_for(lambda s: "Amara Okafor" in s, "the dashboard")
+        tmux.run("send-keys", "-t", "rmj", "a")
+        tmux.wait_for(lambda s: ACTION_TITLE in s, "the action on the actions screen")
+        tmux.run("send-keys", "-t", "rmj", "C-l")
+        locked = tmux.wait_for(lambda s: "Locked" in s, "the unlock screen after ctrl+l")
+        assert ACTION_TITLE not in locked and "Amara Okafor" not in locked
+        assert PASSPHRASE not in locked
+        # The passphrase field has the cursor on the unlock screen, so quit with ctrl+q there.
+        tmux.run("send-keys", "-t", "rmj", "C-q")
+        deadline = time.monotonic() + 15
+        while tmux.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not tmux.alive(), "the app did not quit"
+    finally:
+        tmux.run("kill-server", check=False)
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    verify = subprocess.run(
+        [sys.executable, "-m", "rmjournal", "verify", str(path), "--passphrase-file", str(secret),
+         "--insecure-test-kdf"],  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert verify.returncode == 0, verify.stderr
