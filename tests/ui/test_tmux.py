@@ -66,8 +66,8 @@ def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock)
     )
     tmux = Tmux(tmp_path / "tmux.sock", env)
     command = f"{sys.executable} -m rmjournal {path} --insecure-test-kdf"
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", "-x", "100", "-y", "34",
-             "-c", str(REPO), command)  # fmt: skip
+    size = ["-x", "100", "-y", "34"]
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", *size, "-c", str(REPO), command)
     try:
         tmux.wait_for(lambda s: "Passphrase" in s, "the unlock screen")
         tmux.run("send-keys", "-t", "rmj", "-l", PASSPHRASE)
@@ -89,9 +89,9 @@ def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock)
         tmux.run("kill-server", check=False)
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE + "\n")
+    verify_args = ["verify", str(path), "--passphrase-file", str(secret), "--insecure-test-kdf"]
     verify = subprocess.run(
-        [sys.executable, "-m", "rmjournal", "verify", str(path), "--passphrase-file", str(secret),
-         "--insecure-test-kdf"],  # fmt: skip
+        [sys.executable, "-m", "rmjournal", *verify_args],
         capture_output=True,
         text=True,
         env=env,
