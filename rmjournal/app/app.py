@@ -292,10 +292,10 @@ class RMJournalApp(App[None]):
         self._unlock_screen_reset("")
         self.refresh_bindings()
 
-    def _unlock_screen_reset(self, message: str) -> None:
+    def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
         for screen in self._screen_stacks.get(LOCKED_MODE, []):
             if isinstance(screen, UnlockScreen):
-                screen.reset(message)
+                screen.reset(message, journal)
 
     # ----- autosave -----
 
@@ -383,11 +383,12 @@ class RMJournalApp(App[None]):
             if problem is not None:
                 await self._locked_unsaved(problem)
                 return
-            self._close_journal()
+            closed = self._close_journal()
             self._unlock_screen_reset(
                 "Locked after a while without use. Your changes were saved."
                 if idle
-                else "Locked. Your changes were saved."
+                else "Locked. Your changes were saved.",
+                closed,
             )
         finally:
             self._locking = False
@@ -414,19 +415,23 @@ class RMJournalApp(App[None]):
             if problem_again is not None:
                 await self._locked_unsaved(problem_again)
                 return
-        self._close_journal()
+        closed = self._close_journal()
         self._unlock_screen_reset(
             "Locked. Your changes were saved."
             if choice == "retry"
-            else "Locked. Unsaved changes were discarded."
+            else "Locked. Unsaved changes were discarded.",
+            closed,
         )
 
-    def _close_journal(self) -> None:
+    def _close_journal(self) -> Path | None:
+        """Close the open journal (releasing its lock); the path it had, for the unlock screen."""
         jf, self.journal_file = self.journal_file, None
         self.save_state = "saved"
         if jf is not None:
             with contextlib.suppress(Exception):  # closing releases a lock; nothing to show
                 jf.close()
+            return jf.path
+        return None
 
     async def action_quit(self) -> None:
         """Save, close and quit; if saving fails, a second `q` quits without saving."""

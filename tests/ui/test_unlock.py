@@ -109,3 +109,26 @@ async def test_picker_lists_journals_in_the_data_folder(app_factory, tmp_path, c
         assert app.focused is not None and app.focused.id == "secret"
         await unlock(app, pilot, PASSPHRASE)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_after_lock_the_list_shows_new_journals(app_factory, tmp_path, clock) -> None:
+    from uikit import make_journal
+
+    from rmjournal.app.screens.dashboard import DashboardScreen as Dashboard
+
+    data = tmp_path / "data" / "rmjournal"
+    data.mkdir(parents=True)
+    make_journal(data / "first.rmj", clock)
+    app = app_factory(None, data_dir=data)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        make_journal(data / "zz-second.rmj", clock)  # made while the app runs
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.pause()
+        picker = app.screen.query_one("#journals")
+        names = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        assert sorted(names) == ["first.rmj", "zz-second.rmj"]
+        assert app.screen.chosen_path() == data / "first.rmj"  # the one just locked
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, Dashboard)

@@ -60,17 +60,13 @@ class UnlockScreen(Screen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        journals = [] if self.path else session.list_journals(self.data_dir)
         with Center(), Vertical(id="unlock-box", classes="dialog"):
             yield Static("rmjournal", classes="app-name")
             if self.path:
                 yield Label(literal(self.path.name), id="journal-name", classes="journal-name")
-            elif journals:
-                yield Label("Journal", classes="field-label")
-                yield OptionList(
-                    *(Option(literal(p.name), id=str(p)) for p in journals), id="journals"
-                )
             else:
+                yield Label("Journal", id="journals-label", classes="field-label")
+                yield OptionList(id="journals")
                 yield Static(
                     "No journals yet in the data folder. Press ctrl+n to start a new pair journal.",
                     id="no-journals",
@@ -88,15 +84,31 @@ class UnlockScreen(Screen[None]):
             )
         yield Footer()
 
+    def refresh_journals(self, choose: Path | None = None) -> None:
+        """List the data folder's journals again (new ones appear), highlighting `choose`."""
+        if self.path is not None:
+            return
+        journals = session.list_journals(self.data_dir)
+        picker = self.query_one("#journals", OptionList)
+        picker.clear_options()
+        picker.add_options([Option(literal(p.name), id=str(p)) for p in journals])
+        picker.display = bool(journals)
+        self.query_one("#journals-label").display = bool(journals)
+        self.query_one("#no-journals").display = not journals
+        if journals:
+            names = [str(p) for p in journals]
+            picker.highlighted = names.index(str(choose)) if str(choose) in names else 0
+
     def on_mount(self) -> None:
         self.query_one("#unlock-busy").display = False
+        self.refresh_journals()
 
     def chosen_path(self) -> Path | None:
         """The journal to unlock: the given path or the highlighted one in the list."""
         if self.path:
             return self.path
-        picker = self.query(OptionList).first(OptionList) if self.query(OptionList) else None
-        if picker is None or picker.highlighted is None:
+        picker = self.query_one("#journals", OptionList)
+        if picker.highlighted is None:
             return None
         option_id = picker.get_option_at_index(picker.highlighted).id
         return Path(option_id) if option_id else None
@@ -109,9 +121,10 @@ class UnlockScreen(Screen[None]):
         message.update(line)
         message.set_class(error, "-error")
 
-    def reset(self, message: str = "") -> None:
-        """Back to an empty, focused field (after a lock or a failure)."""
+    def reset(self, message: str = "", journal: Path | None = None) -> None:
+        """Back to an empty, focused field (after a lock), `journal` chosen in the list."""
         self.set_busy(False)
+        self.refresh_journals(journal)
         field = self.query_one("#secret", Input)
         field.value = ""
         field.focus()
