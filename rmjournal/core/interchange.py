@@ -39,6 +39,27 @@ VERSION = 1
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
 
+MAX_NUMBER = 100_000
+"""The largest count an import accepts (session numbers, minutes, days between sessions): far
+above any real journal, far below what SQLite (64-bit integers) or date arithmetic overflows on."""
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether `text` can be stored: JSON's `\\ud800` escapes give lone surrogates, not text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: Any) -> str:
+    """A value from a document, short and safe to quote in one line of a message."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else "a huge number"
+        return text if len(text) <= 40 else text[:37] + "…"
+    return "a list" if isinstance(value, list) else "an object"
+
 
 @dataclass
 class ImportReport:
@@ -261,6 +282,10 @@ def parse_document(text: str | bytes) -> Any:
         raise InvalidImport(
             [Problem("", "the file is not JSON this tool can read (nested too deeply)")]
         ) from None
+    except ValueError:  # a number with thousands of digits (Python's int conversion limit)
+        raise InvalidImport(
+            [Problem("", "the file is not JSON this tool can read (a number is far too long)")]
+        ) from None
 
 
 class _Checker:
@@ -297,9 +322,12 @@ class _Checker:
         return value if check(value, where) else None
 
     def text(self, value: Any, path: str) -> bool:
-        if isinstance(value, str):
+        if isinstance(value, str) and _is_unicode(value):
             return True
-        self.add(path, "expected text")
+        if isinstance(value, str):
+            self.add(path, "expected text, not an escape that stands for no character")
+        else:
+            self.add(path, "expected text")
         return False
 
     def nonempty(self, value: Any, path: str) -> bool:
@@ -315,8 +343,8 @@ class _Checker:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.add(path, "expected a whole number")
                 return False
-            if value < minimum:
-                self.add(path, f"expected a whole number of at least {minimum}")
+            if not minimum <= value <= MAX_NUMBER:
+                self.add(path, f"expected a whole number from {minimum} to {MAX_NUMBER}")
                 return False
             return True
 
@@ -367,8 +395,7 @@ class _Checker:
             return False
         ok = True
         for i, tag in enumerate(value):
-            if not isinstance(tag, str):
-                self.add(f"{path}[{i}]", "expected text")
+            if not self.text(tag, f"{path}[{i}]"):
                 ok = False
         return ok
 
@@ -411,7 +438,9 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         c.add("format", f"expected {FORMAT!r}: this is not an rmjournal export")
     version = top.get("version")
     if version != VERSION or isinstance(version, bool):
-        c.add("version", f"unknown version {version!r}; this rmjournal reads version {VERSION}")
+        c.add(
+            "version", f"unknown version {_shown(version)}; this rmjournal reads version {VERSION}"
+        )
         return c.problems
     c.field(top, "exported_at", "", c.stamp)
     exported_by = c.field(top, "exported_by", "", c.enum(ROLES))
