@@ -580,7 +580,7 @@ class Journal:
                     cadence = pair.cadence_days if pair else 28
                     last = self.sessions()
                     if last:
-                        on = max(self.today(), last[-1].date + timedelta(days=cadence))
+                        on = max(self.today(), _plus_days(last[-1].date, cadence))
                     else:
                         on = max(self.today(), pair.started_on) if pair else self.today()
                 session = self.add_session(on, place=place)
@@ -621,7 +621,7 @@ class Journal:
                     if p["action_id"]:
                         followed.add(p["action_id"])
             pair = self.pair()
-            horizon = target.date + timedelta(days=pair.cadence_days if pair else 28)
+            horizon = _plus_days(target.date, pair.cadence_days if pair else 28)
             for action in self.actions(status=OPEN_STATUSES):
                 if action.id in followed or action.hidden:
                     continue
@@ -1441,3 +1441,12 @@ class Journal:
         except JournalError:
             pass
         return kind
+
+
+def _plus_days(day: date, days: int) -> date:
+    """`day` plus `days`, stopping at the last date Python knows (an imported or typed date may
+    be 9999-12-31; planning after it must not crash)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
