@@ -82,19 +82,15 @@ def table_text(app, selector: str = "DataTable") -> str:
     return "\n".join(lines)
 
 
-def shown_text(app) -> str:
-    """What a person reads on the current screen: static text, tables, option lists, titles."""
-    from textual.widgets import OptionList
-    from uikit import screen_text
+def rendered_text(app) -> str:
+    """The current screen exactly as drawn (every line of the terminal), as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
-    parts = [screen_text(app), table_text(app)]
-    for options in app.screen.query(OptionList):
-        parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-    for widget in app.screen.query("*"):
-        for title in (widget.border_title, widget.border_subtitle):
-            if title:
-                parts.append(str(title))
-    return "\n".join(parts)
+
+def shown_text(app) -> str:
+    """What a person reads on the current screen, plus every table cell in full."""
+    return rendered_text(app) + "\n" + table_text(app)
 
 
 def keys_for(text: str) -> list[str]:

@@ -39,10 +39,7 @@ class RecordScreen(SessionPage):
     """Notes, outcomes and entries of one session."""
 
     PALETTE_LABEL = "Record"
-    HINT = (
-        "Enter: notes on the topic (Esc leaves) · "
-        "1 discussed · 2 carried over · 3 dropped · 0 open"
-    )
+    HINT = "Enter: notes on the topic (Esc leaves) · 1 discussed · 2 carried over · 3 dropped"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "outcome('discussed')", "Discussed", id="record.discussed"),
         Binding("2", "outcome('carried_over')", "Carry over", id="record.carried"),
