@@ -49,6 +49,7 @@ def make_app(
     config_dir: Path | None = None,
     config: LoadedConfig | None = None,
     allow_test_kdf: bool = False,
+    unlock_hint: str = "",
     autosave_delay: float = 2.0,
     tick_seconds: float = 0.25,
     monotonic: Callable[[], float] | None = None,
@@ -74,6 +75,7 @@ def make_app(
         user_themes=load_user_themes(folder / "themes"),
         clock=clock,
         allow_test_kdf=allow_test_kdf,
+        unlock_hint=unlock_hint,
         autosave_delay=autosave_delay,
         tick_seconds=tick_seconds,
     )

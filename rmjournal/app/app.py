@@ -81,6 +81,8 @@ class AppOptions:
     user_themes: UserThemes
     clock: Clock | None = None
     allow_test_kdf: bool = False
+    unlock_hint: str = ""
+    """Shown on the unlock screen: `rmjournal demo` puts the demo's public passphrases here."""
     autosave_delay: float = 2.0
     tick_seconds: float = 0.25
     monotonic: Callable[[], float] = time.monotonic
@@ -161,7 +163,10 @@ class RMJournalApp(App[None]):
         path = self.options.path
         missing = path is not None and not path.exists()
         unlock_path = None if missing else path
-        self.add_mode(LOCKED_MODE, lambda: UnlockScreen(unlock_path, self.options.data_dir))
+        self.add_mode(
+            LOCKED_MODE,
+            lambda: UnlockScreen(unlock_path, self.options.data_dir, self.options.unlock_hint),
+        )
         self.switch_mode(LOCKED_MODE)
         if missing:
             self.push_screen(CreateScreen(path, self.options.data_dir))

@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole command line, assembled from the command modules that are present."""
     import importlib
 
-    parser = _Parser(prog="rmjournal", description="An encrypted journal for reverse-mentoring pairs.")
+    parser = _Parser(
+        prog="rmjournal", description="An encrypted journal for reverse-mentoring pairs."
+    )
     parser.add_argument("--version", action="version", version=f"rmjournal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -62,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
         # `rmjournal [PATH]` opens the app: a first word that is not a command is a path.
-        if not args_list or (args_list[0] not in _known_commands(parser) and not args_list[0].startswith("-")):
+        if not args_list or (
+            args_list[0] not in _known_commands(parser) and not args_list[0].startswith("-")
+        ):
             args_list = ["open", *args_list]
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
@@ -77,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as error:  # the last line of defence: never a traceback
         print(
             f"rmjournal: an unexpected problem stopped the command ({type(error).__name__}). "
             "Your journal file was not changed; please report this.",

@@ -8,7 +8,6 @@ for importing textual.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -86,14 +85,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Passphrase (Martin, the mentee): {demo.DEMO_MENTEE_PASSPHRASE}")
     if args.no_open:
         return 0
-    try:
-        app = importlib.import_module("rmjournal.app")
-    except ModuleNotFoundError as exc:
-        if exc.name != "rmjournal.app":
-            raise
-        app = None
-    run_app = getattr(app, "run_app", None)
-    if run_app is None:
-        print("The app is not built yet; use the journal from the command line meanwhile.")
-        return 0
-    return int(run_app(path, allow_test_kdf=allow_test_kdf(args)) or 0)
+    from rmjournal.app import run_app  # textual is imported only here, when the app runs
+
+    hint = (
+        f"Demo journal: Priya (mentor) types “{demo.DEMO_PASSPHRASE}”, "
+        f"Martin (mentee) types “{demo.DEMO_MENTEE_PASSPHRASE}”."
+    )
+    return run_app(path, allow_test_kdf=allow_test_kdf(args), unlock_hint=hint)

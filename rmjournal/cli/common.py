@@ -27,11 +27,27 @@ def add_path_argument(parser: argparse.ArgumentParser) -> None:
 def add_secret_options(parser: argparse.ArgumentParser, *, role: bool = True) -> None:
     """`--passphrase-file`, `--passphrase-stdin`, `--recovery-key-file`, `--role`, test KDF."""
     group = parser.add_argument_group("unlocking (a prompt on the terminal by default)")
-    group.add_argument("--passphrase-file", type=Path, metavar="FILE", help="read the passphrase from the first line of FILE")
-    group.add_argument("--passphrase-stdin", action="store_true", help="read the passphrase from the first line of stdin")
-    group.add_argument("--recovery-key-file", type=Path, metavar="FILE", help="unlock with the recovery key in FILE")
+    group.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE",
+    )
+    group.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the passphrase from the first line of stdin",
+    )
+    group.add_argument(
+        "--recovery-key-file",
+        type=Path,
+        metavar="FILE",
+        help="unlock with the recovery key in FILE",
+    )
     if role:
-        group.add_argument("--role", choices=ROLES, help="the slot to try first (default: every passphrase slot)")
+        group.add_argument(
+            "--role", choices=ROLES, help="the slot to try first (default: every passphrase slot)"
+        )
     add_test_kdf_option(parser)
 
 
@@ -52,7 +68,9 @@ def _first_line_of(path: Path, what: str) -> str:
     except FileNotFoundError:
         raise UsageError(f"The {what} file {path} does not exist.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"The {what} file {path} could not be read ({type(exc).__name__}).") from None
+        raise UsageError(
+            f"The {what} file {path} could not be read ({type(exc).__name__})."
+        ) from None
 
 
 def _prompt(label: str) -> str:
@@ -75,7 +93,9 @@ def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret
         bool(getattr(args, "recovery_key_file", None)),
     ]
     if sum(given) > 1:
-        raise UsageError("Give only one of --passphrase-file, --passphrase-stdin and --recovery-key-file.")
+        raise UsageError(
+            "Give only one of --passphrase-file, --passphrase-stdin and --recovery-key-file."
+        )
     if args.recovery_key_file:
         return Secret.recovery(_first_line_of(args.recovery_key_file, "recovery key"))
     if args.passphrase_file:
@@ -85,7 +105,9 @@ def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret
     return Secret.passphrase(_prompt(label))
 
 
-def read_new_passphrase(args: argparse.Namespace, attr: str = "new_passphrase_file", who: str = "new") -> Secret:
+def read_new_passphrase(
+    args: argparse.Namespace, attr: str = "new_passphrase_file", who: str = "new"
+) -> Secret:
     """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt."""
     path = getattr(args, attr, None)
     if path:

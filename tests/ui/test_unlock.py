@@ -132,3 +132,17 @@ async def test_after_lock_the_list_shows_new_journals(app_factory, tmp_path, clo
         assert app.screen.chosen_path() == data / "first.rmj"  # the one just locked
         await unlock(app, pilot, PASSPHRASE)
         assert isinstance(app.screen, Dashboard)
+
+
+async def test_demo_hint_shows_its_public_passphrases(app_factory, journal_path: Path) -> None:
+    """`rmjournal demo` prints the passphrases, then the app covers them: the hint keeps them."""
+    hint = "Demo journal: Priya (mentor) types “demo mentor lantern”."
+    app = app_factory(journal_path, unlock_hint=hint)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert hint in screen_text(app)
+        assert app.focused is not None and app.focused.id == "secret"
+    plain = app_factory(journal_path)
+    async with plain.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Demo journal" not in screen_text(plain)

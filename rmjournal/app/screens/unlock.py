@@ -52,10 +52,12 @@ class UnlockScreen(Screen[None]):
 
         message: str
 
-    def __init__(self, path: Path | None, data_dir: Path) -> None:
+    def __init__(self, path: Path | None, data_dir: Path, hint: str = "") -> None:
         super().__init__()
         self.path = path
         self.data_dir = data_dir
+        self.hint = hint
+        """A line shown above the field (the demo's public passphrases), or empty."""
         self.recovery = False
         self.busy = False
 
@@ -72,6 +74,8 @@ class UnlockScreen(Screen[None]):
                     id="no-journals",
                     classes="hint",
                 )
+            if self.hint:
+                yield Static(literal(self.hint), id="unlock-hint", classes="hint")
             yield Label("Passphrase", id="secret-label", classes="field-label")
             yield Input(password=True, id="secret", placeholder="Type your passphrase")
             yield Static("", id="unlock-message")
