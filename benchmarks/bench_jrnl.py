@@ -9,6 +9,7 @@ Method and figures: docs/performance.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -220,6 +221,8 @@ def _measure(size: int, reps: int, cmds: dict[str, set[str]]) -> list[dict]:
         if rm is not None:
             rm.remove()
         shutil.rmtree(base, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            base.parent.rmdir()  # only when empty: another size may still be using it
     return rows
 
 
