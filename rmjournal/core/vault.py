@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from rmjournal.core import crypto, fileformat, recovery, safefile
+from rmjournal.core import crypto, fileformat, hardening, recovery, safefile
 from rmjournal.core.crypto import Argon2Params, PrivateCipher, random_key
 from rmjournal.core.errors import (
     ChangedOnDisk,
@@ -169,6 +169,7 @@ class Vault:
         """
         if passphrase.kind != "passphrase":
             raise UsageError("A new journal needs a passphrase.")
+        hardening.harden_process()  # keys and plaintext from here on: no core dumps
         path = Path(path)
         safefile.make_private_dirs(path.parent)
         lock = safefile.JournalLock(path)
@@ -219,6 +220,7 @@ class Vault:
         path = Path(path)
         if not path.exists():
             raise NotFound(f"There is no journal at {path}.")
+        hardening.harden_process()  # keys and plaintext from here on: no core dumps
         lock = safefile.JournalLock(path, lock_wait)
         try:
             data = _read(path)

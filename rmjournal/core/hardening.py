@@ -1,0 +1,46 @@
+"""Process hardening while a journal is open: no core dumps, no ptrace by other processes.
+
+A core dump of a process holding an unlocked journal would write its keys and plaintext to disk
+(`core` files, systemd-coredump, apport). Once a secret is in play, `harden_process()` sets the
+core-size limit to 0 (soft and hard, so nothing in this process raises it again) and, on Linux,
+marks the process non-dumpable (`prctl(PR_SET_DUMPABLE, 0)`): the kernel then writes no core
+dump even through a `core_pattern` pipe, and other processes of the same user can no longer
+attach with ptrace or read `/proc/<pid>/mem` (root still can). A tracer already attached, such
+as `strace` started with the process, keeps working. Both last until the process exits; a
+program it starts with `exec` is dumpable again (the core limit of 0 is inherited).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+PR_SET_DUMPABLE = 4
+PR_GET_DUMPABLE = 3
+
+
+def harden_process() -> None:
+    """No core dumps of this process from now on; on Linux, not dumpable. Never fails."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):  # not POSIX, or a limit we may not lower
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def is_dumpable() -> bool | None:
+    """Whether the kernel would write a core dump of this process (None where unknown)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
+    except (OSError, AttributeError):
+        return None
