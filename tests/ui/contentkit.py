@@ -96,3 +96,34 @@ def shown_text(app) -> str:
 def keys_for(text: str) -> list[str]:
     """The key presses that type `text` (spaces are the "space" key)."""
     return ["space" if c == " " else c for c in text]
+
+
+THEMES = ["dark", "high-contrast"]
+"""Every content screen is snapshotted in these themes."""
+
+
+async def steady(pilot) -> None:
+    """No blinking cursors and no toasts, so a snapshot never catches one half-way."""
+    pilot.app.clear_notifications()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+        widget._cursor_visible = True
+    await pilot.pause()
+
+
+def snapshot_run(app, theme: str, *keys: str, then=None):
+    """A `run_before` for snap_compare: unlock, choose `theme`, press `keys`, settle."""
+    from uikit import settle
+
+    async def run_before(pilot) -> None:
+        await open_app(app, pilot)
+        app.use_theme(theme, quiet=True)
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot, rounds=1)
+        if then is not None:
+            await then(pilot)
+        await settle(app, pilot)
+        await steady(pilot)
+
+    return run_before

@@ -106,7 +106,7 @@ class ActionsScreen(ActionPage):
     ActionsScreen #actions-filters { height: auto; padding: 0 1; color: $text-muted; }
     ActionsScreen #tracker { height: 1fr; border: round $border; }
     ActionsScreen #action-preview {
-        height: 6; padding: 0 1; border: round $border-blurred; overflow-y: hidden;
+        height: 6; padding: 0 1; border: round $foreground 50%; overflow-y: hidden;
     }
     """
 

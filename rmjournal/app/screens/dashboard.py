@@ -124,7 +124,7 @@ class DashboardScreen(JournalScreen):
         carried = sum(1 for i in agenda if i.carried_from)
         follow = sum(1 for i in agenda if i.action_id and not i.carried_from)
         minutes = sum(i.minutes or 0 for i in agenda if not i.hidden)
-        text.append(f"{len(agenda)} topics · {carried} carried over · {follow} follow-ups")
+        text.append(f"{len(agenda)} topics · {carried} carried · {follow} follow-ups")
         if minutes:
             text.append(f" · {minutes} min")
         topics = Table.grid(padding=(0, 1), expand=True)
@@ -182,8 +182,8 @@ class DashboardScreen(JournalScreen):
         last = self.journal.last_held_session()
         if last is not None:
             ago = (self.journal.today() - last.date).days
-            text.append(f"Last held: session {last.number}, {long_date(last.date)}")
-            text.append(f" ({_relative(-ago)}; every {_days(pair.cadence_days)} planned)\n")
+            text.append(f"Last held: session {last.number}, {_relative(-ago)}")
+            text.append(f" (every {_days(pair.cadence_days)} planned)\n")
         days = (pair.review_on - self.journal.today()).days
         if days > 0:
             text.append(f"Review in {_days(days)}", style="bold")

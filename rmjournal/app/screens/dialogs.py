@@ -63,6 +63,7 @@ class FormDialog(ModalScreen[T]):
     """A dialog with fields: subclasses compose `fields()` and turn them into a result."""
 
     DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False  # the rules style the dialog screen itself
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "accept", "Save", id="dialog.accept", priority=True),
@@ -148,6 +149,7 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question: y or Enter says yes; n or Escape says no."""
 
     DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),

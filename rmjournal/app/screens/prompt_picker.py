@@ -44,6 +44,7 @@ class PromptPicker(ModalScreen["Prompt | None"]):
     PromptPicker #prompt-list { height: 16; }
     """
     )
+    SCOPED_CSS = False
     AUTO_FOCUS = "#prompt-list"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompts.cancel"),

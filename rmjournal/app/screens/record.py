@@ -68,11 +68,11 @@ class RecordScreen(SessionPage):
     DEFAULT_CSS = """
     RecordScreen #record-top { height: 1fr; }
     RecordScreen #agenda { width: 64%; }
-    RecordScreen #notes-box { width: 1fr; border: round $border-blurred; }
+    RecordScreen #notes-box { width: 1fr; border: round $foreground 50%; }
     RecordScreen #notes-box:focus-within { border: round $border; }
     RecordScreen #notes { height: 1fr; border: none; padding: 0 1; }
     RecordScreen #notes-prompt { height: auto; max-height: 3; color: $text-muted; }
-    RecordScreen #entries { height: 1fr; border: round $border-blurred; }
+    RecordScreen #entries { height: 1fr; border: round $foreground 50%; }
     RecordScreen #entries:focus-within { border: round $border; }
     """
 

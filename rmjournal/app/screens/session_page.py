@@ -74,7 +74,7 @@ class SessionPage(JournalScreen):
     DEFAULT_CSS = """
     SessionPage .session-heading { height: auto; padding: 0 1; text-style: bold; color: $primary; }
     SessionPage .session-hint { height: auto; padding: 0 1; color: $text-muted; }
-    SessionPage #agenda { height: 1fr; border: round $border-blurred; }
+    SessionPage #agenda { height: 1fr; border: round $foreground 50%; }
     SessionPage #agenda:focus-within { border: round $border; }
     """
 

@@ -1,0 +1,121 @@
+"""The follow-up tracker: order, filters, one-key status changes, follow-ups, due dates, paging."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from uikit import SIZE, settle
+
+from rmjournal.app.screens.action_detail import ActionDetailScreen
+from rmjournal.app.screens.actions import PAGE, ActionsScreen
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.secret import Secret
+
+
+@pytest.fixture
+def demo_path(journal_dir: Path, clock) -> Path:
+    return make_demo_journal(journal_dir / "demo.rmj", clock)
+
+
+def states(app) -> list[str]:
+    """The State column, top to bottom."""
+    table = app.screen.query_one("#tracker")
+    return [table.get_row_at(i)[0].plain for i in range(table.row_count)]
+
+
+async def test_tracker_order_filters_and_one_key_changes(app_factory, demo_path) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActionsScreen)
+        journal = app.journal_file.journal
+        assert states(app) == ["! OVERDUE"] * 3 + ["» due soon", "✓ done", "✗ dropped"]
+        overdue = journal.overdue()
+        assert app.screen.current_action().id == overdue[0].id  # most overdue first
+        await pilot.press("S", "S")  # status filter: still open → overdue
+        assert states(app) == ["! OVERDUE"] * 3
+        assert "status overdue" in shown_text(app)
+        await pilot.press("0", "K", "K")  # commitments only
+        assert {a.kind for a in app.screen.rows} == {"commitment"}
+        await pilot.press("0", "O", "O")  # owner: the mentee (and both)
+        assert {a.owner for a in app.screen.rows} <= {"mentee", "both"}
+        await pilot.press("0")
+        target = app.screen.current_action()
+        await pilot.press("p")  # in progress (it already is: nothing logged)
+        await pilot.press("D")  # dropped, one key
+        assert journal.action(target.id).status == "dropped"
+        assert app.screen.current_action().id == target.id  # the cursor follows it
+        await pilot.press("o")  # reopened
+        assert journal.action(target.id).status == "open"
+        await pilot.press("x")  # done
+        assert journal.action(target.id).status == "done"
+        logged = [f.status for f in journal.action(target.id).follow_ups]
+        assert logged[-3:] == ["dropped", "open", "done"]
+        await pilot.press("u", "ctrl+u", "+", "3", "enter")  # due date: three days from now
+        assert journal.action(target.id).due_on == journal.today() + timedelta(days=3)
+        await pilot.press("u", "ctrl+u", "s", "o", "o", "n", "enter")  # not a date: unchanged
+        assert journal.action(target.id).due_on == journal.today() + timedelta(days=3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActionDetailScreen)
+        await pilot.press("f", "O", "k", "enter")
+        assert journal.action(target.id).follow_ups[-1].note == "Ok"
+        text = shown_text(app)
+        assert "Follow-up log" in text and "Ok" in text and "✓ done" in text
+        await pilot.press("escape", "n")  # a new action from the tracker
+        await pilot.press("N", "e", "w", "tab", "tab", "tab", "right")  # kind: commitment
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = [a for a in journal.actions() if a.title == "New"]
+        assert len(new) == 1 and new[0].kind == "commitment" and new[0].owner == "both"
+
+
+async def test_hundreds_of_actions_are_paged(app_factory, journal_dir: Path, clock) -> None:
+    path = journal_dir / "many.rmj"
+    from uikit import make_journal
+
+    make_journal(path, clock)
+    with JournalFile.open(
+        path, Secret.passphrase("correct horse battery staple"), allow_test_kdf=True, clock=clock
+    ) as jf:
+        with jf.journal.transaction():
+            for n in range(PAGE * 3 + 7):
+                jf.journal.agree_action(f"Action {n:03d}", due_on=clock.today() + timedelta(n))
+        jf.save()
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        started = time.perf_counter()
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert time.perf_counter() - started < 5
+        table = app.screen.query_one("#tracker")
+        assert table.row_count == PAGE
+        assert f"1–{PAGE} of {PAGE * 3 + 8}" in str(table.border_subtitle)
+        await pilot.press("right_square_bracket")
+        assert table.row_count == PAGE
+        assert f"{PAGE + 1}–{2 * PAGE}" in str(table.border_subtitle)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_tracker_snapshot(snap_compare, app_factory, demo_path, theme: str) -> None:
+    app = app_factory(demo_path)
+    assert snap_compare(app, run_before=snapshot_run(app, theme, "a"), terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_action_page_snapshot(snap_compare, app_factory, demo_path, theme: str) -> None:
+    app = app_factory(demo_path)
+    run = snapshot_run(app, theme, "a", "enter")
+    assert snap_compare(app, run_before=run, terminal_size=SIZE)
+
+
+def test_agree_dialog_snapshot(snap_compare, app_factory, demo_path) -> None:
+    app = app_factory(demo_path)
+    assert snap_compare(app, run_before=snapshot_run(app, "dark", "a", "n"), terminal_size=SIZE)

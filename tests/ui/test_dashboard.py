@@ -1,0 +1,63 @@
+"""The Dashboard: the pair, next session, overdue and due-soon actions, cadence, learnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from uikit import SIZE, settle
+
+from rmjournal.app.screens.agenda import AgendaScreen
+from rmjournal.app.screens.dashboard import DashboardScreen
+
+
+@pytest.fixture
+def demo_path(journal_dir: Path, clock) -> Path:
+    return make_demo_journal(journal_dir / "demo.rmj", clock)
+
+
+async def test_dashboard_shows_follow_through_in_words(app_factory, demo_path: Path) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        journal = app.journal_file.journal
+        text = shown_text(app)
+        assert "Priya Raman" in text and "Martin Cole" in text
+        overdue = journal.overdue()
+        assert f"! {len(overdue)} overdue" in text
+        assert text.count("! OVERDUE") == min(len(overdue), 4)  # a word, not colour alone
+        assert "» due" in text
+        held = len(journal.sessions(status="held"))
+        assert f"Sessions held: {held} of 6 planned" in text
+        days = (journal.pair().review_on - journal.today()).days
+        assert f"Review in {days} days" in text
+        assert "Our adverts screen out the people we say we want." in text
+        assert "Session 6" in text  # the planned one
+
+
+async def test_n_plans_the_first_session_and_opens_its_agenda(app_factory, journal_path) -> None:
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        assert "No session planned" in shown_text(app)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        journal = app.journal_file.journal
+        (session,) = journal.sessions()
+        # The open, undated action is already on the agenda as a follow-up.
+        assert [i.topic for i in journal.agenda(session.id)] == [
+            "Follow-up: Read the staff survey on bullying"
+        ]
+        await pilot.press("d")  # the fixed key works from the agenda
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "Session 1" in shown_text(app)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_dashboard_snapshot(snap_compare, app_factory, demo_path: Path, theme: str) -> None:
+    app = app_factory(demo_path)
+    assert snap_compare(app, run_before=snapshot_run(app, theme), terminal_size=SIZE)
