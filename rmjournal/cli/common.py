@@ -67,10 +67,15 @@ def _first_line_of(path: Path, what: str) -> str:
             return handle.readline().rstrip("\r\n")
     except FileNotFoundError:
         raise UsageError(f"The {what} file {path} does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(
-            f"The {what} file {path} could not be read ({type(exc).__name__})."
-        ) from None
+    except UnicodeDecodeError:
+        raise UsageError(f"The {what} file {path} is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:
+        raise UsageError(f"The {what} file {path} could not be read ({_reason(exc)}).") from None
+
+
+def _reason(exc: OSError) -> str:
+    """What the system said, in its words ("Permission denied"), not Python's class name."""
+    return (exc.strerror or "an input/output error").lower()
 
 
 def _prompt(label: str) -> str:

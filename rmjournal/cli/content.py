@@ -216,7 +216,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     except IsADirectoryError:
         raise UsageError(f"{args.source} is a folder; give the JSON file to import.") from None
     except OSError as exc:
-        raise JournalError(f"{args.source} could not be read ({type(exc).__name__}).") from None
+        reason = (exc.strerror or "an input/output error").lower()
+        raise JournalError(f"{args.source} could not be read ({reason}).") from None
     doc = parse_document(raw)
     with open_journal(args) as jf:
         report = import_document(jf.journal, doc)

@@ -79,7 +79,8 @@ def _read(path: Path) -> bytes:
     except IsADirectoryError:
         raise FileDamaged(f"{path} is a folder, not a journal.") from None
     except OSError as exc:
-        raise JournalError(f"{path} could not be read ({type(exc).__name__}).") from None
+        reason = (exc.strerror or "an input/output error").lower()
+        raise JournalError(f"{path} could not be read ({reason}).") from None
 
 
 @dataclass(frozen=True)
