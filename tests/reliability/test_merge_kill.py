@@ -2,7 +2,7 @@
 always opens and holds either what it held before or the whole merge, never anything between.
 
 The merging child is forked from the test process (no interpreter start-up per iteration), so
-30 iterations stay fast; the slow marker runs 200.
+30 iterations stay fast; the slow marker runs 500.
 """
 
 from __future__ import annotations
@@ -133,5 +133,5 @@ def test_kill_9_during_merge_leaves_before_or_after(copies: dict[str, Any]) -> N
 
 @pytest.mark.slow
 def test_kill_9_during_merge_many_times(copies: dict[str, Any]) -> None:
-    seen = _kill_loop(copies, 200, seed=66)
+    seen = _kill_loop(copies, 500, seed=66)
     assert seen["before"] and seen["after"], seen
