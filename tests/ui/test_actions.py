@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
 from uikit import SIZE, settle
 
 from rmjournal.app.screens.action_detail import ActionDetailScreen
@@ -68,7 +68,12 @@ async def test_tracker_order_filters_and_one_key_changes(app_factory, demo_path)
         assert journal.action(target.id).follow_ups[-1].note == "Ok"
         text = shown_text(app)
         assert "Follow-up log" in text and "Ok" in text and "✓ done" in text
-        await pilot.press("escape", "n")  # a new action from the tracker
+        await pilot.press("escape", "ctrl+p", *keys_for("actions drop"))  # the palette has it
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert journal.action(target.id).status == "dropped"
+        await pilot.press("n")  # a new action from the tracker
         await pilot.press("N", "e", "w", "tab", "tab", "tab", "right")  # kind: commitment
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -62,7 +62,7 @@ async def test_results_as_you_type_and_open_in_place(app_factory, demo_path) -> 
 async def test_user_text_is_literal_on_every_screen(app_factory, journal_dir, clock) -> None:
     app = app_factory(make_markup_journal(journal_dir / "markup.rmj", clock))
     shown_markup = plain(MARKUP)  # the ESC character shows as ␛
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(180, 40)) as pilot:
         await open_app(app, pilot)
         seen: dict[str, str] = {}
         for name, keys in (

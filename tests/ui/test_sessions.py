@@ -125,7 +125,7 @@ def test_record_snapshot(snap_compare, app_factory, demo_path, theme: str) -> No
     assert snap_compare(app, run_before=run, terminal_size=SIZE)
 
 
-def test_reflection_dialog_snapshot(snap_compare, app_factory, demo_path) -> None:
+def test_prompt_picker_snapshot(snap_compare, app_factory, demo_path) -> None:
     app = app_factory(demo_path)
-    run = snapshot_run(app, "dark", "s", "up", "enter", "p", "enter")
+    run = snapshot_run(app, "dark", "s", "up", "enter", "p")
     assert snap_compare(app, run_before=run, terminal_size=SIZE)

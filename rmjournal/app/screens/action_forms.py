@@ -69,18 +69,18 @@ class ActionDialog(FormDialog[ActionForm | None]):
         yield from self.field("Title", "action-title", a.title if a else "")
         yield Label("Detail", classes="field-label")
         yield TextArea(a.detail if a else "", id="action-detail", soft_wrap=True)
-        yield Label("Owner", classes="field-label")
-        yield Cycle(OWNER_CHOICES, a.owner if a else "both", id="action-owner")
-        yield Label("Kind", classes="field-label")
-        yield Cycle(KIND_CHOICES, self.kind, id="action-kind")
+        yield from self.choice(
+            "Owner", Cycle(OWNER_CHOICES, a.owner if a else "both", id="action-owner")
+        )
+        yield from self.choice("Kind", Cycle(KIND_CHOICES, self.kind, id="action-kind"))
         yield from self.field(
             "Due date (2026-08-01, +14 for two weeks, empty for none)",
             "action-due",
             a.due_on.isoformat() if a and a.due_on else "",
         )
         if a is None:
-            yield Label("Who may read it", classes="field-label")
-            yield Cycle(VISIBILITY_CHOICES, "pair", id="action-visibility")
+            visibility = Cycle(VISIBILITY_CHOICES, "pair", id="action-visibility")
+            yield from self.choice("Who may read it", visibility)
 
     def on_mount(self) -> None:
         self.query_one("#action-detail", TextArea).styles.height = 4
@@ -123,8 +123,8 @@ class FollowUpDialog(FormDialog[FollowUpForm | None]):
     def fields(self) -> ComposeResult:
         yield Label(literal(self.action.title), classes="hint")
         yield from self.field("What happened", "follow-note")
-        yield Label("Status after this follow-up", classes="field-label")
-        yield Cycle(STATUS_CHOICES, self.action.status, id="follow-status")
+        status = Cycle(STATUS_CHOICES, self.action.status, id="follow-status")
+        yield from self.choice("Status after it", status)
 
     def result(self) -> FollowUpForm | None:
         return FollowUpForm(

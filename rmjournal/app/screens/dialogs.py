@@ -13,8 +13,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from rmjournal.app.widgets.literal import literal
@@ -23,8 +24,13 @@ T = TypeVar("T")
 
 DIALOG_CSS = """
 ModalScreen.rm-dialog { align: center middle; }
-ModalScreen.rm-dialog > .dialog { width: 76; max-height: 90%; height: auto; }
-ModalScreen.rm-dialog .field-label { margin-top: 1; }
+ModalScreen.rm-dialog > .dialog {
+    width: 76; max-height: 100%; height: auto; padding: 0 2; overflow-y: auto;
+}
+ModalScreen.rm-dialog .screen-title { padding: 0; margin-bottom: 0; }
+ModalScreen.rm-dialog .field-label { margin-top: 0; }
+ModalScreen.rm-dialog .choice-row { height: 1; margin: 1 0 0 0; }
+ModalScreen.rm-dialog .choice-row Label { width: 18; text-style: bold; }
 ModalScreen.rm-dialog .dialog-problem { color: $text-error; height: auto; }
 ModalScreen.rm-dialog .dialog-keys { color: $text-muted; margin-top: 1; }
 """
@@ -119,6 +125,12 @@ class FormDialog(ModalScreen[T]):
         """A labelled one-line text field."""
         yield Label(label, classes="field-label")
         yield Input(value=value, id=field_id, **options)  # type: ignore[arg-type]
+
+    def choice(self, label: str, cycle: Widget) -> ComposeResult:
+        """A labelled one-line choice (a `Cycle`) on one row."""
+        with Horizontal(classes="choice-row"):
+            yield Label(label)
+            yield cycle
 
     def value_of(self, field_id: str) -> str:
         """The text in the field `field_id`."""

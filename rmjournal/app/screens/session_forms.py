@@ -54,8 +54,8 @@ class TopicDialog(FormDialog[TopicForm | None]):
     def fields(self) -> ComposeResult:
         item = self.item
         yield from self.field("Topic", "topic", item.topic if item else "")
-        yield Label("Raised by", classes="field-label")
-        yield Cycle(ROLE_CHOICES, item.raised_by if item else self.me, id="raised-by")
+        raised = Cycle(ROLE_CHOICES, item.raised_by if item else self.me, id="raised-by")
+        yield from self.choice("Raised by", raised)
         minutes = "" if item is None or item.minutes is None else str(item.minutes)
         yield from self.field("Minutes (time box; empty for none)", "minutes", minutes)
 
@@ -94,12 +94,11 @@ class EntryDialog(FormDialog[EntryForm | None]):
         if self.prompt:
             yield Label("Prompt", classes="field-label")
             yield Static(literal(self.prompt), classes="hint")
-        yield Label("Kind", classes="field-label")
-        yield Cycle(ENTRY_KIND_CHOICES, self.kind, id="entry-kind")
+        yield from self.choice("Kind", Cycle(ENTRY_KIND_CHOICES, self.kind, id="entry-kind"))
         yield Label("Text", classes="field-label")
         yield TextArea("", id="entry-text", soft_wrap=True)
-        yield Label("Who may read it", classes="field-label")
-        yield Cycle(VISIBILITY_CHOICES, self.visibility, id="entry-visibility")
+        visibility = Cycle(VISIBILITY_CHOICES, self.visibility, id="entry-visibility")
+        yield from self.choice("Who may read it", visibility)
 
     def on_mount(self) -> None:
         self.query_one("#entry-text", TextArea).styles.height = 6
