@@ -30,6 +30,7 @@ from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.actions import ActionsScreen
 from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.screens.conflicts import ConflictsScreen, MergeOfferScreen
 from rmjournal.app.screens.create import CreateScreen
 from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.app.screens.export import ExportScreen
@@ -43,7 +44,7 @@ from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
 from rmjournal.app.widgets.literal import plain
 from rmjournal.core.clock import Clock
-from rmjournal.core.errors import JournalError
+from rmjournal.core.errors import ChangedOnDisk, JournalError
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -327,7 +328,11 @@ class RMJournalApp(App[None]):
             self.run_worker(self.save(), group="autosave")
 
     async def save(self) -> str | None:
-        """Save now in a thread worker; the error message if it failed (changes stay in memory)."""
+        """Save now in a thread worker; the error message if it failed (changes stay in memory).
+
+        When the file changed on disk (a sync tool or the partner's copy replaced it), offer
+        to merge it into what is open and then save, instead of overwriting it.
+        """
         async with self._save_lock:
             jf = self.journal_file
             if jf is None:
@@ -337,14 +342,11 @@ class RMJournalApp(App[None]):
                 self.save_state = "saved"
                 return None
             self.save_state = "saving"
-            body = session.snapshot(jf)
-            worker = self.run_worker(
-                partial(session.write, jf, body), thread=True, group="save", exit_on_error=False
-            )
-            try:
-                await worker.wait()
-            except WorkerFailed as failed:
-                error = failed.error
+            error = await self._write(jf)
+            if isinstance(error, ChangedOnDisk) and await self._merge_from_disk(jf):
+                changes = jf.journal.changes
+                error = await self._write(jf)
+            if error is not None:
                 if isinstance(error, JournalError):
                     problem = str(error)
                 else:
@@ -365,8 +367,52 @@ class RMJournalApp(App[None]):
             self.save_state = "saved" if jf.journal.changes == changes else "unsaved"
             return None
 
-    async def action_save(self) -> None:
-        """Save now (ctrl+s), also retrying after a failed save."""
+    async def _write(self, jf: JournalFile) -> BaseException | None:
+        """Snapshot on this thread, encrypt and write in a thread worker; the error, if any."""
+        body = session.snapshot(jf)
+        worker = self.run_worker(
+            partial(session.write, jf, body), thread=True, group="save", exit_on_error=False
+        )
+        try:
+            await worker.wait()
+        except WorkerFailed as failed:
+            return failed.error
+        return None
+
+    async def _merge_from_disk(self, jf: JournalFile) -> bool:
+        """Offer to merge the changed file into the open journal; whether it was merged."""
+        from rmjournal.core.merge import merge_into
+
+        if not await self.push_screen_wait(MergeOfferScreen()):
+            return False
+        worker = self.run_worker(
+            partial(jf.vault.read_copy, jf.path, adopt=True),
+            thread=True,
+            group="save",
+            exit_on_error=False,
+        )
+        try:
+            other = await worker.wait()
+        except WorkerFailed as failed:
+            self.notify(str(failed.error), title="Not merged", severity="error", timeout=15)
+            return False
+        # The merge writes to the journal's database, so it runs here, between handlers.
+        report = merge_into(jf.journal, other)
+        self.notify(report.summary(), title="Merged the file on disk", timeout=8)
+        if report.conflicts:
+            self.push_screen(ConflictsScreen(jf.journal))
+        return True
+
+    def action_conflicts(self) -> None:
+        """Show the fields both copies changed in a merge, for the pair to review."""
+        if self.journal_file is not None:
+            self.push_screen(ConflictsScreen(self.journal_file.journal))
+
+    def action_save(self) -> None:
+        """Save now (ctrl+s), also retrying after a failed save; a worker, so it can ask."""
+        self.run_worker(self._save_now(), group="save-now", exclusive=True)
+
+    async def _save_now(self) -> None:
         if self.journal_file is not None and await self.save() is None:
             self.notify("Saved.", timeout=2)
 
@@ -440,6 +486,9 @@ class RMJournalApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save, close and quit; if saving fails, a second `q` quits without saving."""
+        self.run_worker(self._quit(), group="quit", exclusive=True)
+
+    async def _quit(self) -> None:
         if self.journal_file is not None and not self._quit_unsaved_armed:
             problem = await self.save()
             if problem is not None:

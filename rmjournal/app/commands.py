@@ -42,6 +42,9 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "New action", "Agree a new action or commitment", "screen_action('actions', 'new_action')"
     ),
+    PaletteCommand(
+        "Review merge conflicts", "Fields both copies changed, kept and other version", "conflicts"
+    ),
     PaletteCommand("Save now", "Write every change to the file now", "save"),
     PaletteCommand("Lock now", "Save, close the journal and show the unlock screen", "lock"),
     PaletteCommand("Help: keys", "Every key and what it does", "help", needs_journal=False),

@@ -14,7 +14,7 @@ from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.app.screens.lock import SaveFailedLockScreen
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.widgets.status import StatusLine
-from rmjournal.core.errors import ChangedOnDisk
+from rmjournal.core.errors import SaveFailed
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
 
@@ -81,7 +81,7 @@ class _reopen_after_close:
 
 async def test_save_error_is_shown_and_changes_stay(app_factory, journal_path, monkeypatch) -> None:
     def refuse(jf, body) -> None:
-        raise ChangedOnDisk("The journal changed on disk since it was opened.")
+        raise SaveFailed("The disk is full; the journal file was not changed.")
 
     app = app_factory(journal_path, autosave_delay=0.1)
     async with app.run_test(size=SIZE) as pilot:
@@ -92,7 +92,7 @@ async def test_save_error_is_shown_and_changes_stay(app_factory, journal_path, m
         await settle(app, pilot)
         assert "✗ Not saved" in _status(app)
         messages = [n.message for n in app._notifications]
-        assert any("changed on disk" in str(m) for m in messages)
+        assert any("disk is full" in str(m) for m in messages)
         assert "Kept in memory" in [a.title for a in app.journal_file.journal.actions()]
         # Locking cannot save either: content goes, the changes stay, and it asks what to do.
         await pilot.press("ctrl+l")

@@ -1,0 +1,169 @@
+"""Merging in the app: the offer when the file changed on disk, and the conflicts to review.
+
+A sync tool or the partner's copy may replace the journal file while it is open. Saving then
+refuses (`ChangedOnDisk`) rather than overwrite someone's words; `MergeOfferScreen` asks whether
+to fold the file on disk into what is open, and `ConflictsScreen` lists the fields both copies
+changed, so the pair can look at what the merge kept and what the other copy said.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+
+from rmjournal.app.widgets.literal import literal
+
+if TYPE_CHECKING:
+    from rmjournal.core.journal import Journal
+    from rmjournal.core.merge import Conflict
+
+ITEM_WORDS = {
+    "pair": "the pair",
+    "goals": "goal",
+    "sessions": "session",
+    "agenda_items": "agenda item",
+    "entries": "entry",
+    "actions": "action",
+    "follow_ups": "follow-up",
+    "prompts": "prompt",
+    "approvals": "approval",
+}
+"""How a person names each kind of record."""
+
+TITLE_FIELDS = ("title", "topic", "text", "note", "number")
+"""The field that best names a record, in order of preference."""
+
+
+class MergeOfferScreen(ModalScreen[bool]):
+    """Asks whether to merge the changed file into the open journal; dismisses True to merge."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "merge", "Merge, then save", id="merge.accept"),
+        Binding("enter", "merge", "Merge, then save", show=False, id="merge.accept_enter"),
+        Binding("escape", "later", "Not now", id="merge.later"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="merge-offer"):
+            yield Static("The journal file changed on disk", classes="screen-title")
+            yield Static(
+                "Since you opened it, another copy replaced the file (a sync tool, or your "
+                "partner's copy). Saving now would overwrite what it holds, so nothing was saved."
+            )
+            yield Static(
+                "Press m to merge the file into what you have open, then save: nothing either of "
+                "you wrote is lost, and where you both changed the same thing the other version "
+                "is kept for you to review. Escape keeps your changes in memory, unsaved.",
+                classes="hint",
+            )
+        yield Footer()
+
+    def action_merge(self) -> None:
+        self.dismiss(True)
+
+    def action_later(self) -> None:
+        self.dismiss(False)
+
+
+def _short(value: Any, width: int = 60) -> str:
+    """A conflict value as one line of at most `width` characters."""
+    if value is None:
+        return "(empty)"
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_item(journal: Journal, conflict: Conflict) -> str:
+    """Which record a conflict is about, in a person's words (never a private item's text)."""
+    word = ITEM_WORDS.get(conflict.table_name, conflict.table_name)
+    if conflict.hidden or conflict.private:
+        return f"{word} (private)"
+    record = journal.raw_record(conflict.table_name, conflict.item_id)
+    if record is None:
+        return word
+    for name in TITLE_FIELDS:
+        value = record.get(name)
+        if value not in (None, ""):
+            if name == "number":
+                return f"{word} {value}"
+            if journal.cipher.is_sealed(str(value)):
+                return f"{word} (private)"
+            return f"{word}: {_short(value, 40)}"
+    return word
+
+
+class ConflictsScreen(Screen[None]):
+    """The fields both copies changed: what the merge kept and the other copy's version."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "resolve", "Mark reviewed", id="conflicts.resolve"),
+        Binding("enter", "resolve", "Mark reviewed", show=False, id="conflicts.resolve_enter"),
+        Binding("escape", "close", "Back", id="conflicts.close"),
+    ]
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__()
+        self.journal = journal
+        self._ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Merge conflicts to review", classes="screen-title")
+        yield Static(
+            "Both copies changed these fields. The merge kept the later change; the other copy's "
+            "version is shown beside it. Edit the item if the other version was right, then mark "
+            "the conflict reviewed (space).",
+            classes="hint",
+        )
+        yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="conflicts-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#conflicts", DataTable)
+        table.add_columns("Item", "Field", "Kept", "Other copy")
+        self.reload()
+
+    def reload(self) -> None:
+        """Fill the table with the unresolved conflicts."""
+        from rmjournal.core.merge import conflicts
+
+        table = self.query_one("#conflicts", DataTable)
+        table.clear()
+        found = conflicts(self.journal)
+        self._ids = [c.id for c in found]
+        for conflict in found:
+            if conflict.hidden:
+                kept = other = Text("(private to your partner)")
+            else:
+                kept, other = literal(_short(conflict.kept)), literal(_short(conflict.other))
+            field = "deleted" if conflict.field == "deleted_at" else conflict.field
+            table.add_row(
+                literal(describe_item(self.journal, conflict)), field, kept, other, key=conflict.id
+            )
+        empty = self.query_one("#conflicts-empty", Static)
+        empty.update("" if found else "✓ No conflicts left to review.")
+        table.display = bool(found)
+        if found:
+            table.focus()
+
+    def action_resolve(self) -> None:
+        """Mark the highlighted conflict reviewed: the kept value stays."""
+        from rmjournal.core.merge import resolve_conflict
+
+        table = self.query_one("#conflicts", DataTable)
+        if not self._ids or table.cursor_row < 0 or table.cursor_row >= len(self._ids):
+            return
+        resolve_conflict(self.journal, self._ids[table.cursor_row])
+        row = table.cursor_row
+        self.reload()
+        if self._ids:
+            table.move_cursor(row=min(row, len(self._ids) - 1))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
