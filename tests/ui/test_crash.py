@@ -61,9 +61,7 @@ def _files_containing(folder: Path, needle: bytes) -> list[Path]:
 def test_crash_output_holds_no_secret_or_journal_text(tmp_path: Path) -> None:
     folder = tmp_path / "crash"
     folder.mkdir()
-    script = SCRIPT.format(
-        uikit_dir=str(Path(__file__).parent), marker=MARKER, folder=str(folder)
-    )
+    script = SCRIPT.format(uikit_dir=str(Path(__file__).parent), marker=MARKER, folder=str(folder))
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "xc"), TMPDIR=str(tmp_path))
     out = subprocess.run(
