@@ -89,8 +89,18 @@ def rendered_text(app) -> str:
 
 
 def shown_text(app) -> str:
-    """What a person reads on the current screen, plus every table cell in full."""
-    return rendered_text(app) + "\n" + table_text(app)
+    """What the current screen says: as drawn, plus every static text and table cell in full
+
+    (scrolled-off parts included, so a test can find text below the fold)."""
+    from uikit import screen_text
+
+    titles = [
+        str(title)
+        for widget in app.screen.query("*")
+        for title in (widget.border_title, widget.border_subtitle)
+        if title
+    ]
+    return "\n".join((rendered_text(app), screen_text(app), table_text(app), *titles))
 
 
 def keys_for(text: str) -> list[str]:
