@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "rmjournal.cli.app_commands",
     "rmjournal.cli.keys",
     "rmjournal.cli.content",
+    "rmjournal.cli.entries",
     "rmjournal.cli.summary",
     "rmjournal.cli.merge",
 )

@@ -269,10 +269,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("Nothing matches.", file=sys.stderr)
         return 0
+    print_hits(hits)
+    return 0
+
+
+def print_hits(hits: list[Any], snippet_width: int | None = None) -> None:
+    """One line per hit: date, kind, title, snippet (user text made safe for a terminal)."""
+    lines = []
     for hit in hits:
         when = hit.when.isoformat() if hit.when else "          "
-        print(f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)} — {one_line(hit.snippet)}")
-    return 0
+        lines.append(
+            f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)} — "
+            f"{one_line(hit.snippet, snippet_width)}\n"
+        )
+    sys.stdout.write("".join(lines))
 
 
 def cmd_actions(args: argparse.Namespace) -> int:

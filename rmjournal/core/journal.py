@@ -74,6 +74,14 @@ UNSET: Any = _Unset()
 
 _VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")
 _CLOSED: tuple[ActionStatus, ...] = ("done", "dropped")
+_MAIN_TEXT = {
+    "entries": "text",
+    "agenda_items": "notes",
+    "actions": "detail",
+    "follow_ups": "note",
+    "goals": "text",
+}
+"""The column `recent()` shows as an item's text (the title is shown apart)."""
 
 
 class PartnersPrivateItem(JournalError):
@@ -1415,6 +1423,49 @@ class Journal:
                     id=item_id,
                     title=self._hit_title(kind, item_id),
                     snippet=" ".join(snippet.split()),
+                    when=when,
+                    session_id=session_id,
+                    action_id=action_id,
+                )
+            )
+        return hits
+
+    def recent(self, limit: int = 10) -> list[SearchHit]:
+        """The `limit` newest items this reader may read (by when they were written), newest
+        first: entries, agenda items, actions, follow-ups and goals, as search hits whose snippet
+        is the start of the item's text. The partner's private items are left out."""
+        newest: list[tuple[str, int, str, Row]] = []
+        for table in store.INDEXED_TABLES:
+            cur = self.conn.execute(
+                f"SELECT *, rowid AS _rowid FROM {table} WHERE deleted_at IS NULL"  # noqa: S608
+                " AND (visibility != 'private' OR author = ?)"
+                " ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                (self.me, limit),
+            )
+            names = [c[0] for c in cur.description]
+            for r in cur.fetchall():
+                row = dict(zip(names, r, strict=True))
+                newest.append((row["created_at"], row.pop("_rowid"), table, row))
+        newest.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        hits: list[SearchHit] = []
+        session_dates: dict[str, date] = {}
+        for _, _, table, row in newest[:limit]:
+            plain, _hidden = self._open(table, row)
+            kind, _title, _body, when_on, session_id, action_id = self._index_doc(table, plain)
+            when = _d(when_on)
+            if session_id and kind in ("entry", "agenda"):
+                if session_id not in session_dates:
+                    srow = self._raw("sessions", session_id)
+                    if srow:
+                        session_dates[session_id] = date.fromisoformat(srow["date"])
+                when = session_dates.get(session_id, when)
+            text = " ".join((plain.get(_MAIN_TEXT[table]) or "").split())
+            hits.append(
+                SearchHit(
+                    kind=kind,
+                    id=plain["id"],
+                    title=self._hit_title(kind, plain["id"]),
+                    snippet=text,
                     when=when,
                     session_id=session_id,
                     action_id=action_id,

@@ -1,0 +1,164 @@
+"""Sub-commands for writing and reading entries at the shell: add, recent.
+
+`add` writes one note, reflection or learning into a session and prints its id; `recent` lists
+the newest items in the same one-line form as `search`. Only argparse and the shared options are
+imported here: the core is imported inside each command, so `rmjournal --help` and every other
+command start without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rmjournal.cli.common import (
+    add_path_argument,
+    add_secret_options,
+    allow_test_kdf,
+    read_secret,
+)
+from rmjournal.core.errors import JournalError, NotFound, UsageError
+
+KINDS = ("note", "reflection", "learning")
+VISIBILITY = ("private", "pair", "shareable")
+LOCK_WAIT = 2.0
+"""Seconds a short command waits for a journal another command is just finishing with."""
+
+
+def _number(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `add` and `recent` to the `rmjournal` parser."""
+    add = subparsers.add_parser(
+        "add",
+        help="write one entry (text from stdin or --text-file); prints its id",
+        description=(
+            "Write one note, reflection or learning as the person who unlocks the journal. "
+            "The text comes from --text-file, or else from stdin (after the passphrase's line "
+            "with --passphrase-stdin). Without --session it goes into the latest held or "
+            "planned session; a journal with no session yet gets its first session planned "
+            "(as the app would plan it), and you are told so."
+        ),
+    )
+    add_path_argument(add)
+    add.add_argument(
+        "--session", type=_number, metavar="N", help="session number (default: the latest)"
+    )
+    add.add_argument("--kind", choices=KINDS, default="note", help="default note")
+    add.add_argument("--prompt", metavar="TEXT", help="the reflection prompt this answers")
+    add.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="a tag (repeat for more)"
+    )
+    add.add_argument("--visibility", choices=VISIBILITY, default="pair", help="default pair")
+    add.add_argument(
+        "--text-file", type=Path, metavar="F", help="read the text from F (default stdin)"
+    )
+    add_secret_options(add)
+    add.set_defaults(handler=cmd_add)
+
+    recent = subparsers.add_parser("recent", help="the newest items, one per line, newest first")
+    add_path_argument(recent)
+    recent.add_argument(
+        "-n", type=_number, default=10, metavar="N", dest="count", help="how many (default 10)"
+    )
+    add_secret_options(recent)
+    recent.set_defaults(handler=cmd_recent)
+
+
+def _read_text(args: argparse.Namespace) -> str:
+    if args.text_file is not None:
+        try:
+            return str(args.text_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"The text file {args.text_file} does not exist.") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{args.text_file} is not UTF-8 text; save it as UTF-8.") from None
+        except OSError as exc:
+            reason = (exc.strerror or "an input/output error").lower()
+            raise UsageError(
+                f"The text file {args.text_file} could not be read ({reason})."
+            ) from None
+    if sys.stdin.isatty():
+        print("Type the entry, then Ctrl-D on a line of its own.", file=sys.stderr)
+    return sys.stdin.read()
+
+
+def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:
+    """The session to write in, and a sentence for stderr when one had to be planned."""
+    if journal.pair() is None:
+        raise JournalError("This journal has no pair yet; set it up in the app first.")
+    sessions = journal.sessions()
+    if number is not None:
+        for s in sessions:
+            if s.number == number:
+                return s, ""
+        known = f"sessions 1 to {sessions[-1].number}" if sessions else "no sessions yet"
+        raise NotFound(f"There is no session {number} in this journal (it has {known}).")
+    usable = [s for s in sessions if s.status in ("held", "planned")]
+    if usable:
+        return usable[-1], ""
+    planned = journal.plan_next_session()
+    return planned, (
+        f"The journal had no held or planned session, so session {planned.number} "
+        f"was planned for {planned.date.isoformat()}."
+    )
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Write one entry and print its id (the only line on stdout, for scripts)."""
+    from rmjournal.core.journalfile import JournalFile
+
+    secret = read_secret(args)  # first, so --passphrase-stdin takes the first line
+    text = _read_text(args)
+    if not text.strip():
+        raise UsageError("The entry is empty, so nothing was added.")
+    tags = [t.strip() for t in args.tag if t.strip()]
+    with JournalFile.open(
+        args.path,
+        secret,
+        role_hint=getattr(args, "role", None),
+        allow_test_kdf=allow_test_kdf(args),
+        lock_wait=LOCK_WAIT,
+    ) as jf:
+        session, planned = _target_session(jf.journal, args.session)
+        entry = jf.journal.add_entry(
+            session.id,
+            text.rstrip("\n"),
+            kind=args.kind,
+            prompt=args.prompt,
+            visibility=args.visibility,
+            tags=tags,
+        )
+        jf.save()
+    if planned:
+        print(planned, file=sys.stderr)
+    print(
+        f"Added a {args.kind} ({args.visibility}) to session {session.number} "
+        f"of {session.date.isoformat()}.",
+        file=sys.stderr,
+    )
+    print(entry.id)
+    return 0
+
+
+def cmd_recent(args: argparse.Namespace) -> int:
+    """Print the newest items, one per line, newest first, as `search` prints its hits."""
+    from rmjournal.cli.content import open_journal, print_hits
+
+    with open_journal(args) as jf:
+        hits = jf.journal.recent(args.count)
+    if not hits:
+        print("The journal has no items yet.", file=sys.stderr)
+        return 0
+    print_hits(hits, 100)
+    return 0
