@@ -229,7 +229,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the JSON export or the shareable summary to stdout or a private file."""
-    from rmjournal.core.interchange import export_json
+    from rmjournal.core.interchange import export_json, iter_json
 
     if args.format == "json" and args.anonymise:
         raise UsageError("--anonymise applies to the markdown and html summaries, not to json.")
@@ -248,6 +248,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                 "Use --format json."
             )
     with open_journal(args) as jf:
+        if render is None and not args.out:
+            # Written as it is read (one session at a time): at 50,000 entries the whole text
+            # and the document behind it would double the command's memory.
+            for piece in iter_json(jf.journal):
+                sys.stdout.write(piece)
+            sys.stdout.flush()
+            return 0
         if render is None:
             text = export_json(jf.journal)
         else:

@@ -9,8 +9,8 @@ starting `Recovery key: ` so scripts can pick it up.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rmjournal.cli.common import (
     add_path_argument,
@@ -20,12 +20,12 @@ from rmjournal.cli.common import (
     read_new_passphrase,
     read_secret,
 )
-from rmjournal.core.clock import default_clock
 from rmjournal.core.errors import FileDamaged
 from rmjournal.core.model import ROLES, Role, other_role
-from rmjournal.core.safefile import JournalLock
-from rmjournal.core.secret import Secret
-from rmjournal.core.vault import Vault, inspect
+
+if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
+    from rmjournal.core.secret import Secret
+    from rmjournal.core.vault import Vault
 
 LOCK_WAIT = 1.0
 """Seconds a command waits for a journal another command is just finishing with."""
@@ -94,6 +94,8 @@ def _add_new_passphrase_option(parser: argparse.ArgumentParser) -> None:
 
 def _open(args: argparse.Namespace) -> Vault:
     """The journal named on the command line, unlocked with the secret the options give."""
+    from rmjournal.core.vault import Vault
+
     secret = read_secret(args)
     return Vault.open(
         args.path,
@@ -112,6 +114,9 @@ def _print_recovery_key(text: str, whose: str) -> None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print the header facts; the lock is checked so an open journal reports exit 5."""
+    from rmjournal.core.safefile import JournalLock
+    from rmjournal.core.vault import inspect
+
     lock = JournalLock(args.path, LOCK_WAIT) if args.path.exists() else None
     try:
         facts = inspect(args.path)
@@ -134,6 +139,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Unlock (both tags verified), then check the database inside with SQLite's own check."""
+    import sqlite3
+
     with _open(args) as vault:
         body = vault.read_body()
         conn = sqlite3.connect(":memory:")
@@ -219,6 +226,8 @@ def cmd_rekey(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the saved journal (still encrypted) and verify the copy opens."""
+    from rmjournal.core.clock import default_clock
+
     with _open(args) as vault:
         out = args.out
         if out is None:

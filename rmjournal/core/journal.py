@@ -17,9 +17,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from rmjournal.core import store
 from rmjournal.core.clock import Clock, default_clock
@@ -59,6 +57,9 @@ from rmjournal.core.model import (
     Visibility,
 )
 from rmjournal.core.prompts import builtin_prompts, matches
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 Row = dict[str, Any]
 
@@ -132,15 +133,19 @@ class Journal:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: sqlite_utils.Database | sqlite3.Connection,
         *,
         me: Role,
         cipher: PrivateCipher,
         clock: Clock | None = None,
     ) -> None:
         _check(me, ROLES, "The reader's role")
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+        if isinstance(db, sqlite3.Connection):
+            self._db: sqlite_utils.Database | None = None
+            self.conn: sqlite3.Connection = db
+        else:
+            self._db = db
+            self.conn = db.conn
         self.me: Role = me
         self.cipher = cipher
         self.clock: Clock = clock or default_clock()
@@ -150,6 +155,16 @@ class Journal:
         self._private_rows: dict[str, int] = {}
 
     # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The database as sqlite-utils sees it (made on first use: commands that only read
+        and write rows through `conn` never import sqlite-utils)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @classmethod
     def new(cls, *, me: Role, cipher: PrivateCipher, clock: Clock | None = None) -> Journal:
@@ -161,11 +176,11 @@ class Journal:
         cls, data: bytes, *, me: Role, cipher: PrivateCipher, clock: Clock | None = None
     ) -> Journal:
         """The journal held in a decrypted body, migrated to the latest schema if it is older."""
-        return cls(store.deserialize(data), me=me, cipher=cipher, clock=clock)
+        return cls(store.load(data), me=me, cipher=cipher, clock=clock)
 
     def to_bytes(self) -> bytes:
         """The database as bytes for the vault to encrypt (the private search index stays out)."""
-        return store.serialize(self.db)
+        return store.serialize(self.conn)
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""
@@ -1407,21 +1422,32 @@ class Journal:
             return []
         found = [(float(r[6]), r) for r in [*shared, *private]]
         found.sort(key=lambda x: x[0])
+        found = found[:limit]
+        # Two queries for every hit's session date and entry title, not two per hit.
+        session_dates = {
+            sid: date.fromisoformat(day)
+            for sid, day in self._by_ids(
+                "SELECT id, date FROM sessions WHERE 1", {r[4] for _, r in found if r[4]}
+            )
+        }
+        entry_titles = {
+            eid: f"{kind.capitalize()} by the {author}"
+            for eid, kind, author in self._by_ids(
+                "SELECT id, kind, author FROM entries WHERE deleted_at IS NULL",
+                {r[1] for _, r in found if r[0] == "entry"},
+            )
+        }
         hits: list[SearchHit] = []
-        session_dates: dict[str, date] = {}
-        for _, (kind, item_id, snippet, when_on, session_id, action_id, _rank) in found[:limit]:
+        for _, (kind, item_id, snippet, when_on, session_id, action_id, _rank) in found:
             when = _d(when_on)
             if session_id and kind in ("entry", "agenda"):
-                if session_id not in session_dates:
-                    row = self._raw("sessions", session_id)
-                    if row:
-                        session_dates[session_id] = date.fromisoformat(row["date"])
                 when = session_dates.get(session_id, when)
+            title = entry_titles.get(item_id) if kind == "entry" else None
             hits.append(
                 SearchHit(
                     kind=kind,
                     id=item_id,
-                    title=self._hit_title(kind, item_id),
+                    title=title or self._hit_title(kind, item_id),
                     snippet=" ".join(snippet.split()),
                     when=when,
                     session_id=session_id,
@@ -1472,6 +1498,15 @@ class Journal:
                 )
             )
         return hits
+
+    def _by_ids(self, select: str, ids: set[str]) -> list[tuple[Any, ...]]:
+        """Rows of `select` (a fixed `SELECT ... FROM table WHERE ...`) for the ids given."""
+        if not ids:
+            return []
+        return self.conn.execute(
+            f"{select} AND id IN (SELECT value FROM json_each(?))",  # noqa: S608 - fixed SQL
+            (json.dumps(sorted(ids)),),
+        ).fetchall()
 
     def _hit_title(self, kind: str, item_id: str) -> str:
         try:
