@@ -51,11 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         ok = _row_ok(row)
         target = row.get("target")
-        tgt = f"{'≥' if row.get('better') == 'higher' else '≤'}{target:g} {row['unit']}" if target is not None else ""
+        sign = "≥" if row.get("better") == "higher" else "≤"
+        tgt = f"{sign}{target:g} {row['unit']}" if target is not None else ""
         mark = {True: "ok", False: "MISSED", None: ""}[ok]
         failed += ok is False
         note = f"  ({row['note']})" if row.get("note") else ""
-        print(f"{row['name']:<{width}}  {row['value']:>9.3f} {row['unit']:<2}  {tgt:>12}  {mark}{note}")
+        value = f"{row['value']:>9.3f} {row['unit']:<2}"
+        print(f"{row['name']:<{width}}  {value}  {tgt:>12}  {mark}{note}")
     print(f"\n{len(rows)} figures, {failed} missed their target.")
     return 1 if failed else 0
 

@@ -27,6 +27,9 @@ from benchmarks.corpus import SEARCH_WORD, CorpusEntry, generate, matching
 TARGET_SIZE = 10_000
 TARGETS = {"search": 0.25, "export json": 0.10, "add one entry": 0.10}
 NEW_ENTRY = "Met the panel chair about sponsorship. We agreed to try a mixed panel next round."
+MEMORY_SIZE = 50_000
+MEMORY_TARGET_MB = 250.0
+"""Issue #8: at 50,000 entries every command stays under 250 MB (peak resident memory)."""
 SIZES_ENV = "RMJOURNAL_BENCH_SIZES"
 """e.g. `RMJOURNAL_BENCH_SIZES=1000,10000` to skip the slow 50,000 case."""
 
@@ -103,6 +106,12 @@ def _commands(
         )
         return "" if got == size else f"{tool} export held {got} entries, expected {size}"
 
+    def check_latest(tool: str, done: subprocess.CompletedProcess[str]) -> str:
+        if tool == "jrnl":
+            return ""
+        got = len([line for line in done.stdout.splitlines() if line.strip()])
+        return "" if got == min(10, size) else f"{tool} recent listed {got}, expected 10"
+
     last_session = entries[-1].session if entries else 1
     # jrnl prints every match; ask rmjournal for every match too (its default is the best 100).
     every_hit = ["--limit", str(size + 10)] if "--limit" in cmds.get("search", set()) else []
@@ -123,8 +132,9 @@ def _commands(
         Command(
             "list latest 10",
             lambda: jr.run(jrnl_side.latest_args(10)),
-            None,
+            (lambda: rm.run(rm.unlocked("recent", "-n", "10"))) if has("recent") and rm else None,
             need("recent", rm_side.PROPOSED_LATEST),
+            check_latest,
         ),
         Command(
             "export json",
@@ -216,6 +226,8 @@ def _measure(size: int, reps: int, cmds: dict[str, set[str]]) -> list[dict]:
             if note:
                 ratio["note"] = note
             rows.append(ratio)
+        if rm is not None and size >= MEMORY_SIZE:
+            rows += _peak_memory(rm, commands, label)
     finally:
         jr.remove()
         if rm is not None:
@@ -223,6 +235,33 @@ def _measure(size: int, reps: int, cmds: dict[str, set[str]]) -> list[dict]:
         shutil.rmtree(base, ignore_errors=True)
         with contextlib.suppress(OSError):
             base.parent.rmdir()  # only when empty: another size may still be using it
+    return rows
+
+
+def _peak_memory(rm: rm_side.RmJournal, commands: list[Command], label: str) -> list[dict]:
+    """ru_maxrss of one run of each rmjournal command (through a small wrapper, untimed)."""
+    argvs = {
+        "search": rm.unlocked("search", SEARCH_WORD, "--limit", "100000"),
+        "list latest 10": rm.unlocked("recent", "-n", "10"),
+        "export json": rm.unlocked("export", "--format", "json"),
+    }
+    rows: list[dict] = []
+    for command in commands:
+        if command.rm is None:
+            continue
+        if command.name == "add one entry":
+            argv, stdin = rm.add_command(NEW_ENTRY, 1)
+        else:
+            argv, stdin = argvs[command.name], None
+        rows.append(
+            {
+                "name": f"peak memory {command.name} {label} rmjournal",
+                "value": rm.peak_memory_mb(argv, stdin),
+                "unit": "MB",
+                "target": MEMORY_TARGET_MB,
+                "note": "ru_maxrss of the command's process",
+            }
+        )
     return rows
 
 

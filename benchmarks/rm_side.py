@@ -18,6 +18,7 @@ from pathlib import Path
 from benchmarks.corpus import CorpusEntry, write_interchange
 
 EXECUTABLE = Path(sys.executable).parent / "rmjournal"
+PYCACHE = Path(__file__).resolve().parent / ".work" / "pycache"
 PROPOSED_ADD = (
     "rmjournal add PATH [--session N] [--kind note|reflection|learning] [--tag T]... "
     "[--visibility private|pair|shareable] [--text-file F]  (text from stdin without --text-file; "
@@ -50,6 +51,11 @@ class RmJournal:
         self.secret = folder / "passphrase.txt"
         self.commands = commands
         env = {k: v for k, v in os.environ.items() if not k.startswith("RMJOURNAL_")}
+        # Bytecode as an installed rmjournal has it (pip compiles on install, as it did jrnl's):
+        # a development shell with PYTHONDONTWRITEBYTECODE=1 would otherwise make every run
+        # compile our sources again (~0.05-0.1 s). Kept under benchmarks/.work, not the tree.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
         self.env = {**env, "NO_COLOR": "1", "TERM": "dumb"}
 
     def create(self, entries: list[CorpusEntry]) -> None:
@@ -132,6 +138,26 @@ class RmJournal:
             extra += ["--text", text]
             stdin = None
         return self.unlocked("add", *extra), stdin
+
+    def peak_memory_mb(self, args: list[str], stdin: str | None = None) -> float:
+        """The peak resident memory (ru_maxrss) of one run of the command, in MB."""
+        wrapper = (
+            "import resource, subprocess, sys; "
+            "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+            "sys.exit(done.returncode)"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", wrapper, str(EXECUTABLE), *args],
+            input=stdin if stdin is not None else "",
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"rmjournal {args[0]} exited {done.returncode}: {done.stderr}")
+        return int(done.stdout.split()[-1]) / 1024  # Linux reports KiB
 
     def remove(self) -> None:
         """Delete the folder: journal, passphrase file, anything left behind."""

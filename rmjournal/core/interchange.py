@@ -136,6 +136,7 @@ _AGENDA_SQL = """SELECT s.rowid, a.id, a.topic, a.raised_by, a.notes, a.outcome,
 def _iter_sessions(journal: Journal) -> Iterator[dict[str, Any]]:
     """Each live session as the document holds it, agenda and entries inside, as stored."""
     conn, me, cipher = journal.conn, journal.me, journal.cipher
+    tag_lists: dict[str, list[str]] = {}  # few distinct tag sets: parse each JSON text once
     entries = conn.execute(_ENTRIES_SQL)
     agenda = conn.execute(_AGENDA_SQL)
     next_entry = entries.fetchone()
@@ -191,7 +192,11 @@ def _iter_sessions(journal: Journal) -> Iterator[dict[str, Any]]:
                 "author": author,
                 "text": text,
                 "visibility": vis,
-                "tags": list(json.loads(tags or "[]")),
+                "tags": list(
+                    tag_lists[tags]
+                    if tags in tag_lists
+                    else tag_lists.setdefault(tags, list(json.loads(tags or "[]")))
+                ),
                 "created_at": ecreated,
                 "updated_at": eupdated,
             }
@@ -305,7 +310,8 @@ def dumps_document(doc: dict[str, Any]) -> str:
 
 
 def _iter_lines(fields: Iterator[tuple[str, Any]]) -> Iterator[str]:
-    enc = json.JSONEncoder(ensure_ascii=False).encode
+    # No circular-reference check: the document is built here from rows and holds no cycles.
+    enc = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     yield "{\n"
     pending = next(fields, None)
     while pending is not None:

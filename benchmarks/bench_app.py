@@ -1,0 +1,113 @@
+"""The app's two waits a person notices (issue #4): start to the unlock prompt, unlock to the
+dashboard's first paint, on a 10,000-entry journal.
+
+Each run is a fresh Python process (imports included), driving the real app headless through
+Textual's `run_test()` with the test KDF, so key derivation costs a few milliseconds and the
+second figure is essentially "excluding the KDF". Start is timed from just before the process is
+spawned to the moment the UnlockScreen is the active screen; unlock from submitting the
+passphrase to the DashboardScreen being active with its first refresh processed. Median of 5
+(3 with --quick, on 1,000 entries).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import rm_side
+from benchmarks.corpus import generate
+
+START_TARGET = 1.0
+UNLOCK_TARGET = 0.300
+
+CHILD = r"""
+import asyncio, sys, time
+from pathlib import Path
+
+path, data, passphrase_file = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+
+
+async def main() -> None:
+    from rmjournal.app import make_app
+    from rmjournal.app.screens.dashboard import DashboardScreen
+    from rmjournal.app.screens.unlock import UnlockScreen
+    from textual.widgets import Input
+
+    app = make_app(path, data_dir=data / "data", config_dir=data / "config", allow_test_kdf=True)
+    async with app.run_test(size=(110, 34)) as pilot:
+        while not isinstance(app.screen, UnlockScreen):
+            await pilot.pause(0.002)
+        await pilot.pause()
+        prompt_at = time.time()
+        app.screen.query_one("#secret", Input).value = passphrase_file.read_text().strip()
+        started = time.perf_counter()
+        await pilot.press("enter")
+        while not isinstance(app.screen, DashboardScreen):
+            await pilot.pause(0.002)
+        await pilot.pause()  # the dashboard's first refresh
+        unlocked = time.perf_counter() - started
+    print(f"{prompt_at:.6f} {unlocked:.6f}")
+
+
+asyncio.run(main())
+"""
+
+
+def _one(journal: rm_side.RmJournal, scratch: Path) -> tuple[float, float]:
+    env = {**journal.env}
+    spawned = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(journal.path), str(scratch), str(journal.secret)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the app run failed: {done.stderr.strip()[-600:]}")
+    prompt_at, unlocked = (float(x) for x in done.stdout.split()[-2:])
+    return prompt_at - spawned, unlocked
+
+
+def run(quick: bool) -> list[dict]:
+    """Start-to-prompt and unlock-to-dashboard, median of runs, on a 10,000-entry journal."""
+    size, reps = (1_000, 3) if quick else (10_000, 5)
+    folder = Path(tempfile.mkdtemp(prefix="rmj-bench-app-"))
+    journal = rm_side.RmJournal(folder / "journal", rm_side.available())
+    try:
+        journal.create(generate(size))
+        _one(journal, folder / "warm")  # warm the page cache and the bytecode cache
+        starts, unlocks = [], []
+        for i in range(reps):
+            start, unlock = _one(journal, folder / f"run{i}")
+            starts.append(start)
+            unlocks.append(unlock)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        return [{"name": "app figures", "value": float("nan"), "unit": "s", "note": str(error)}]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    label = f"{size // 1000}k"
+    load = os.getloadavg()[0]
+    return [
+        {
+            "name": "app start to unlock prompt",
+            "value": statistics.median(starts),
+            "unit": "s",
+            "target": START_TARGET,
+            "note": f"median of {reps}, fresh process; load {load:.1f}",
+        },
+        {
+            "name": f"app unlock to dashboard {label}",
+            "value": statistics.median(unlocks),
+            "unit": "s",
+            "target": UNLOCK_TARGET,
+            "note": f"median of {reps}, test KDF (a few ms); load {load:.1f}",
+        },
+    ]
