@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -28,11 +29,19 @@ class JournalScreen(Screen[None]):
         super().__init__()
         self.journal = journal
 
+    DEFAULT_CSS = """
+    JournalScreen > #bottom-bar { dock: bottom; height: auto; }
+    JournalScreen > #bottom-bar > Footer { dock: none; }
+    """
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield from self.compose_body()
-        yield StatusLine()
-        yield Footer()
+        # One docked bar holds both lines: two widgets docked to the same edge would overlap,
+        # and the footer would hide the save state.
+        with Vertical(id="bottom-bar"):
+            yield StatusLine()
+            yield Footer()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the header and the status line."""

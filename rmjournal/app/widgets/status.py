@@ -23,7 +23,7 @@ class StatusLine(Static):
     """One line: the unlocked person, the pair, and the save state."""
 
     DEFAULT_CSS = """
-    StatusLine { dock: bottom; height: 1; padding: 0 1; background: $panel; color: $foreground; }
+    StatusLine { height: 1; padding: 0 1; background: $panel; color: $foreground; }
     StatusLine.-failed { background: $error 30%; }
     StatusLine.-unsaved { background: $warning 15%; }
     """
