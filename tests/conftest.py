@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from testkit import DATA, EXAMPLE_JSON, FIXED_NOW, MARKER, REPO, SHARED
 
 from rmjournal.core.clock import FixedClock
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-DATA = Path(__file__).resolve().parent / "data"
-EXAMPLE_JSON = DATA / "example-journal.json"
+__all__ = ["DATA", "EXAMPLE_JSON", "FIXED_NOW", "MARKER", "REPO", "SHARED"]
 
-MARKER = "ZEBRA-PLAINTEXT-MARKER-7f3a"
-"""A string written into journals by leak tests; it must never be found in any file on disk."""
-
-FIXED_NOW = datetime(2026, 7, 20, 9, 0, tzinfo=UTC)
-"""The example journal was exported at this moment; tests that look at dates use it."""
+# Property tests are derandomized (the same examples every run, so CI never flakes on a new
+# one) and keep no example database: failing examples may hold journal-like text, and
+# `.hypothesis/` would leave it on disk. `HYPOTHESIS_PROFILE=explore` searches afresh.
+settings.register_profile("deterministic", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture

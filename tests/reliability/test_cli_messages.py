@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from testkit import EXAMPLE_JSON
 
 from rmjournal.cli import main
 from rmjournal.core.interchange import import_document
@@ -20,7 +21,6 @@ from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.model import Person
 from rmjournal.core.safefile import JournalLock
 from rmjournal.core.secret import Secret
-from tests.conftest import EXAMPLE_JSON
 
 PW = "walk the messages passphrase"
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"

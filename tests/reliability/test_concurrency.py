@@ -15,10 +15,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from testkit import EXAMPLE_JSON
 
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
-from tests.conftest import EXAMPLE_JSON
 
 PW = "concurrency passphrase"
 REPO = Path(__file__).resolve().parent.parent.parent

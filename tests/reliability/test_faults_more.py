@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from testkit import EXAMPLE_JSON
 
 from rmjournal.core import safefile
 from rmjournal.core.clock import FixedClock
@@ -31,7 +32,6 @@ from rmjournal.core.errors import JournalError, SaveFailed
 from rmjournal.core.interchange import import_document
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
-from tests.conftest import EXAMPLE_JSON
 
 PW = "fault test passphrase"
 REPO = Path(__file__).resolve().parent.parent.parent

@@ -26,8 +26,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import EXAMPLE_JSON, MARKER
+from testkit import EXAMPLE_JSON, MARKER
 
 REPO = Path(__file__).resolve().parent.parent.parent
 STRACE = shutil.which("strace") or "/usr/bin/strace"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MARKER, REPO
+from testkit import MARKER, REPO
 from vault_helpers import (
     MENTEE_PASSPHRASE,
     PASSPHRASE,
