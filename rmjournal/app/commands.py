@@ -52,7 +52,25 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
 )
 
 
-class JournalCommands(Provider):
+class CommandList(Provider):
+    """A provider over a plain list of (title, help, callback): discovery and fuzzy search."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+class JournalCommands(CommandList):
     """Journal actions and a "Theme: …" entry for every registered theme."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -68,14 +86,3 @@ class JournalCommands(Provider):
                 (f"Theme: {name}", "Switch to this colour theme", partial(app.use_theme, name))
             )
         return found
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)

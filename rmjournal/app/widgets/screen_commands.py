@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rmjournal.app.commands import CommandList
 
 
-class ScreenCommands(Provider):
+class ScreenCommands(CommandList):
     """The calling screen's bindings (those it defines, enabled right now) as palette commands."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -37,14 +37,3 @@ class ScreenCommands(Provider):
                 )
             )
         return found
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
