@@ -224,7 +224,7 @@ class RMJournalApp(App[None]):
                 description = "Command palette: find any command"
             if (key, binding.action) not in seen:
                 seen.add((key, binding.action))
-                rows.append(KeyRow(key, description, scope))
+                rows.append(KeyRow(key, description, scope, binding.id or ""))
 
         app_bindings = self._bindings.copy()
         if self._keymap:

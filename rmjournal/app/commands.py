@@ -52,7 +52,7 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
 )
 
 
-class CommandList(Provider):
+class ListProvider(Provider):
     """A provider over a plain list of (title, help, callback): discovery and fuzzy search."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
@@ -70,7 +70,7 @@ class CommandList(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
-class JournalCommands(CommandList):
+class JournalCommands(ListProvider):
     """Journal actions and a "Theme: …" entry for every registered theme."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:

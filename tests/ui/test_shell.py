@@ -46,6 +46,8 @@ async def test_help_follows_a_remapped_key(app_factory, journal_path: Path) -> N
         assert isinstance(app.screen, ActionsScreen)
         keys = {row.key for row in app.key_rows() if row.description == "Actions"}
         assert keys == {"f3"}
+        ids = {row.binding_id for row in app.key_rows() if row.description == "Actions"}
+        assert ids == {"go.actions"}, "help names the id to remap a key with"
 
 
 async def _palette_titles(app, pilot, query: str) -> list[str]:

@@ -24,6 +24,8 @@ class KeyRow:
     key: str
     description: str
     scope: str
+    binding_id: str = ""
+    """The id to remap this key with in config.toml's `[keys]` table ("" when it has none)."""
 
 
 class HelpScreen(ModalScreen[None]):
@@ -43,8 +45,14 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", no_wrap=True)
         table.add_column("Does")
         table.add_column("Where", style="dim")
+        table.add_column("Remap as", style="dim", no_wrap=True)
         for row in self.rows:
-            table.add_row(Text(row.key, style="bold"), Text(row.description), Text(row.scope))
+            table.add_row(
+                Text(row.key, style="bold"),
+                Text(row.description),
+                Text(row.scope),
+                Text(row.binding_id),
+            )
         with Vertical(id="help-box", classes="dialog"):
             yield Static("Keys", classes="screen-title")
             yield Static(

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from rmjournal.app.commands import CommandList
+from rmjournal.app.commands import ListProvider
 
 
-class ScreenCommands(CommandList):
+class ScreenCommands(ListProvider):
     """The calling screen's bindings (those it defines, enabled right now) as palette commands."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
