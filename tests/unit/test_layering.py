@@ -20,4 +20,3 @@ print(','.join(bad))
 def test_core_and_cli_do_not_import_textual() -> None:
     out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"textual imported by core/CLI: {out.stdout}"
-
