@@ -1528,6 +1528,41 @@ class Journal:
             pass
         return kind
 
+    # ------------------------------------------------------------------ dashboard (cheap reads)
+
+    def session_counts(self) -> dict[str, int]:
+        """How many sessions have each status (deleted ones left out), counted in SQL."""
+        rows = self.conn.execute(
+            "SELECT status, COUNT(*) FROM sessions WHERE deleted_at IS NULL GROUP BY status"
+        ).fetchall()
+        return {status: int(count) for status, count in rows}
+
+    def latest_learnings(self, limit: int) -> list[Entry]:
+        """The last `limit` learnings, oldest first: `learnings()[-limit:]` without reading
+        (and decrypting) every other learning."""
+        if limit <= 0:
+            return []
+        cur = self.conn.execute(
+            "SELECT * FROM entries WHERE deleted_at IS NULL AND kind = 'learning'"
+            " ORDER BY rowid DESC LIMIT ?",
+            (limit,),
+        )
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        return [self._entry(r) for r in reversed(rows)]
+
+    def session_numbers(self, session_ids: Iterable[str | None]) -> dict[str, int]:
+        """Session id → number for the (not deleted) sessions among `session_ids`."""
+        ids = sorted({item_id for item_id in session_ids if item_id})
+        if not ids:
+            return {}
+        rows = self.conn.execute(
+            "SELECT id, number FROM sessions WHERE deleted_at IS NULL"
+            " AND id IN (SELECT value FROM json_each(?))",
+            (json.dumps(ids),),
+        ).fetchall()
+        return {item_id: int(number) for item_id, number in rows}
+
 
 def _plus_days(day: date, days: int) -> date:
     """`day` plus `days`, stopping at the last date Python knows (an imported or typed date may
