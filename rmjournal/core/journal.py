@@ -285,7 +285,7 @@ class Journal:
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
                 [row[c] for c in cols],
             )
-        store.reindex(self.conn, table, row["id"])
+        # The shared search index follows by itself (triggers, see store._migrate_5).
         if self._private_index and table in store.INDEXED_TABLES:
             self._reindex_private(table, plain)
         self.changes += 1
@@ -1290,7 +1290,6 @@ class Journal:
                     f"UPDATE {t} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
                     (now, now, i),
                 )
-                store.reindex(self.conn, t, i)
                 if self._private_index:
                     self._reindex_private(t, {"id": i, "deleted_at": now})
                 self.changes += 1
@@ -1408,7 +1407,7 @@ class Journal:
             shared = self.conn.execute(
                 "SELECT d.kind, d.item_id, snippet(search_fts, -1, '', '', '…', 12), d.when_on,"
                 " d.session_id, d.action_id, bm25(search_fts)"
-                " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+                " FROM search_fts JOIN search_items d ON d.rowid = search_fts.rowid"
                 " WHERE search_fts MATCH ? ORDER BY bm25(search_fts) LIMIT ?",
                 (match, limit),
             ).fetchall()

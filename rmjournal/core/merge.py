@@ -450,7 +450,7 @@ class _Merger:
                 " VALUES (?, ?, ?, ?, ?)",
                 (table, row["id"], meta.v, *meta.stored()),
             )
-        store.reindex(self.conn, table, row["id"])
+        # The shared search index follows by itself (triggers, see store._migrate_5).
         self.report.writes += 1
 
     def _rewrite(self, table: str, item_id: str, changes: Row, tag: str) -> Row:

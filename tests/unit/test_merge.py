@@ -81,7 +81,7 @@ def normalised(j: Journal) -> dict[str, list[tuple[Any, ...]]]:
 def fresh_index(j: Journal) -> list[tuple[Any, ...]]:
     """The shared search index rebuilt from scratch on a copy of `j`'s database."""
     db = store.deserialize(store.serialize(j.db))
-    db.conn.execute("DELETE FROM search_docs")
+    db.conn.execute("DELETE FROM search_items")
     for table in store.INDEXED_TABLES:
         for (item_id,) in db.conn.execute(f"SELECT id FROM {table}").fetchall():
             store.reindex(db.conn, table, item_id)

@@ -22,6 +22,7 @@ FROZEN_KEY = bytes(range(32))
 PAIR_ID = "0a5e7d0c-1c1e-4d6a-9a8b-3f1f0c2d9e11"
 SESSION_ID = "5b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a41"
 PRIVATE_ID = "6c2d3e4f-5061-4b72-9c83-ad9e8f7a6b52"
+ACTION_ID = "8e4f5061-7283-4d94-bea5-cf1a0b9c8d74"
 
 
 def make_frozen_v1(path: Path) -> None:
@@ -100,7 +101,7 @@ def test_new_database_is_at_latest_schema_and_round_trips() -> None:
     assert store.user_version(db) == store.SCHEMA_VERSION
     again = store.deserialize(store.serialize(db))
     assert store.user_version(again) == store.SCHEMA_VERSION
-    assert "search_docs" in again.table_names()
+    assert "search_items" in again.table_names() and "search_docs" in again.view_names()
 
 
 def test_temp_store_is_memory() -> None:
@@ -139,3 +140,75 @@ def test_private_index_is_not_serialized() -> None:
     journal.add_entry(s.id, "ZEBRA-PLAINTEXT-MARKER-7f3a", visibility="private")
     assert journal.search("ZEBRA")  # builds the temp index
     assert b"ZEBRA" not in journal.to_bytes()
+
+
+DOC_COLUMNS = "SELECT item_id, kind, title, body, when_on, session_id, action_id FROM search_docs"
+HITS = (
+    "SELECT d.item_id, snippet(search_fts, -1, '[', ']', '…', 12), bm25(search_fts)"
+    " FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
+    " WHERE search_fts MATCH ? ORDER BY bm25(search_fts), d.item_id"
+)
+QUERIES = ("accessible", "access", "café", "hi", "lifts", "step*", "furious", "gone", "slash")
+
+
+def test_migration_5_keeps_the_index_without_its_second_copy() -> None:
+    import sqlite_utils
+
+    conn = store.connect()
+    conn.deserialize(FROZEN_V1.read_bytes())
+    db = sqlite_utils.Database(conn)
+    store.migrate(db, 4)
+    ts = "2026-03-06T18:00:00+00:00"
+    rows = [  # tags needing JSON escapes, a deleted entry, a partner's private one
+        ("e1", "note", "What changed?", "Step free, café, and more.", "pair",
+         json.dumps(["café", 'say "hi"', "back\\slash"]), None, "mentee"),
+        ("e2", "note", None, "This one is gone.", "pair", "[]", ts, "mentee"),
+        ("e3", "note", None, "sealed", "private", "[]", None, "mentee"),
+    ]  # fmt: skip
+    for item_id, kind, prompt, text, visibility, tags, deleted, author in rows:
+        conn.execute(
+            "INSERT INTO entries (id, session_id, kind, prompt, text, visibility, tags,"
+            " created_at, updated_at, author, deleted_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (item_id, SESSION_ID, kind, prompt, text, visibility, tags, ts, ts, author, deleted),
+        )
+        conn.execute(  # as schema 4's reindex did
+            "INSERT INTO search_docs (item_id, kind, title, body, when_on, session_id,"
+            f" action_id) {store._INDEX_SQL['entries']} WHERE id = ?"
+            f" AND {store._visible_where('entries')}",
+            (item_id,),
+        )
+    docs = sorted(conn.execute(DOC_COLUMNS).fetchall())
+    hits = {q: conn.execute(HITS, (q,)).fetchall() for q in QUERIES}
+    assert {d[0] for d in docs} == {"7d3e4f50-6172-4c83-ad94-be0f9a8b7c63", "e1", ACTION_ID}
+
+    store.migrate(db)
+    assert store.user_version(conn) == store.SCHEMA_VERSION == 5
+    assert sorted(conn.execute(DOC_COLUMNS).fetchall()) == docs  # the view shows the same
+    assert {q: conn.execute(HITS, (q,)).fetchall() for q in QUERIES} == hits  # rank, snippets
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(search_items)")}
+    assert columns == {"rowid", "item_id", "kind", "when_on", "session_id", "action_id"}
+    assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # vacuumed
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+    conn.close()
+
+
+def test_index_follows_every_write_and_never_holds_private_text() -> None:
+    journal = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)))
+    from rmjournal.core.model import Person
+
+    journal.start_pair(mentor=Person("A"), mentee=Person("B"))
+    s = journal.plan_next_session()
+    e = journal.add_entry(s.id, "Quokka shared first", tags=["wombat"])
+    journal.add_entry(s.id, "Another shared note about quokka")
+    journal.edit_entry(e.id, text="Platypus now", tags=["echidna"])
+    assert [h.id for h in journal.search("platypus echidna")] == [e.id]
+    assert len(journal.search("quokka")) == 1 and journal.search("wombat") == []
+    journal.set_visibility(e.id, "private")
+    secret = journal.add_entry(s.id, "ZEBRA-PLAINTEXT-MARKER-2b9c", visibility="private")
+    journal.edit_entry(secret.id, text="ZEBRA-PLAINTEXT-MARKER-2b9c again")
+    assert journal.conn.execute("SELECT count(*) FROM search_items").fetchone()[0] == 1
+    journal.delete(journal.search("quokka")[0].id)
+    assert journal.conn.execute("SELECT count(*) FROM search_items").fetchone()[0] == 0
+    journal.conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+    data = journal.to_bytes()
+    assert b"ZEBRA" not in data.upper()  # no plaintext and no FTS token (lower case) of it
