@@ -222,7 +222,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         report = import_document(jf.journal, doc)
         if report.added or report.updated:
-            jf.save()
+            jf.save(last=True)
     print(f"Imported {args.source.name}: {report}")
     return 0
 

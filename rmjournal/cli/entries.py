@@ -139,7 +139,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             visibility=args.visibility,
             tags=tags,
         )
-        jf.save()
+        jf.save(last=True)  # the command ends here: drop the database before encrypting
     if planned:
         print(planned, file=sys.stderr)
     print(

@@ -50,7 +50,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         report = merge_file(jf, other)
         if report.changed:
-            jf.save()
+            jf.save(last=True)
     name, other_name = plain(args.path.name), plain(other.name)
     if not report.changed:
         print(f"Nothing to merge: {name} already holds everything in {other_name}.")

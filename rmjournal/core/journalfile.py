@@ -57,6 +57,7 @@ class JournalFile:
             journal = Journal.from_bytes(
                 vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
             )
+            vault.release_body()  # the journal's database holds it now; one copy is enough
         except BaseException:
             vault.close()
             raise
@@ -91,6 +92,7 @@ class JournalFile:
             journal = Journal.from_bytes(
                 vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
             )
+            vault.release_body()  # the journal's database holds it now; one copy is enough
             made = cls(vault, journal)
             if mentor is not None and mentee is not None:
                 journal.start_pair(mentor=mentor, mentee=mentee, title=title)
@@ -100,10 +102,19 @@ class JournalFile:
             raise
         return made, recovery
 
-    def save(self) -> None:
-        """Write the journal to its file atomically (`ChangedOnDisk`, `SaveFailed`: file intact)."""
+    def save(self, *, last: bool = False) -> None:
+        """Write the journal to its file atomically (`ChangedOnDisk`, `SaveFailed`: file intact).
+
+        `last=True` when nothing reads or changes the journal after this save (a command that
+        saves, then exits): its database is dropped once serialized, before the body is
+        encrypted, so the database, the body and the encrypted file are never all in memory.
+        If that save fails, the change is lost with the journal (the file is untouched).
+        """
         changes = self.journal.changes
-        self.vault.save(self.journal.to_bytes())
+        body = self.journal.to_bytes()
+        if last:
+            self.journal.close()
+        self.vault.save(body)
         self._saved_changes = changes
 
     def save_if_changed(self) -> bool:

@@ -145,7 +145,8 @@ class Vault:
         self._kek = unlocked.kek
         self._pair_key = unlocked.pair_key
         self._personal_key = unlocked.personal_key
-        self._body = unlocked.body
+        self._body: bytes | None = unlocked.body  # None once released (read from the file)
+        self._keep_body = True
         self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
 
     def __repr__(self) -> str:
@@ -271,9 +272,33 @@ class Vault:
         return PrivateCipher(self.role, self._personal_key)
 
     def read_body(self) -> bytes:
-        """The decrypted body as last loaded or saved: a serialized SQLite database."""
+        """The decrypted body as last loaded or saved: a serialized SQLite database.
+
+        After `release_body()` it is read and decrypted from the file again (`ChangedOnDisk` if
+        someone else wrote the file since)."""
         self._require_open()
-        return self._body
+        return self._saved_body()
+
+    def release_body(self) -> None:
+        """Stop keeping the decrypted body in memory, now and after each save.
+
+        For a caller that holds the journal itself (the database the body was read into): two
+        copies of a big journal then never sit in memory side by side. The key operations, which
+        rewrite the file with the same body, and `read_body()` then read it from the file.
+        """
+        self._body = None
+        self._keep_body = False
+
+    def _saved_body(self) -> bytes:
+        """The body of the file as this vault last read or wrote it."""
+        if self._body is not None:
+            return self._body
+        self._check_unchanged()
+        data = _read(self.path)
+        if data[-fileformat.TRAILER_BYTES :] != self._snapshot.trailer:
+            raise ChangedOnDisk(self._changed_message())
+        header = fileformat.parse(data, self.path.name, allow_test_kdf=self.test_kdf)
+        return fileformat.open_body(header, data, self._pair_key, self.path.name)
 
     def read_copy(self, path: Path, *, adopt: bool = False) -> bytes:
         """The body of another copy of this journal at `path`, opened with this vault's pair key.
@@ -339,13 +364,14 @@ class Vault:
         data = _read(self.path)
         if data[-fileformat.TRAILER_BYTES :] != self._snapshot.trailer:
             raise ChangedOnDisk(self._changed_message())
+        saved = self._saved_body()
         safefile.make_private_dirs(out.parent)
         with contextlib.suppress(safefile.NotDurable):
             safefile.atomic_write(out, data)
         try:
             back = safefile._io.read(out)
             header = fileformat.parse(back, out.name, allow_test_kdf=self.test_kdf)
-            good = fileformat.open_body(header, back, self._pair_key, out.name) == self._body
+            good = fileformat.open_body(header, back, self._pair_key, out.name) == saved
         except (OSError, FileDamaged):
             good = False
         if not good:
@@ -377,7 +403,7 @@ class Vault:
             else:
                 self._check_room(slots, 1)
                 slots.append(slot)
-        self._write(tuple(slots), self._pair_key, self._body, unlocked=(slot, kek))
+        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=(slot, kek))
 
     def add_slot(self, role: Role, passphrase: Secret) -> str | None:
         """Add a passphrase slot for `role`; for a partner who has none yet, their recovery key.
@@ -390,7 +416,7 @@ class Vault:
         if role == self.role:
             self._check_room(slots, 1)
             slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, self._personal_key)
-            self._write((*slots, slot), self._pair_key, self._body)
+            self._write((*slots, slot), self._pair_key, self._saved_body())
             return None
         if any(s.role == role for s in slots):
             raise JournalError(
@@ -402,7 +428,7 @@ class Vault:
         personal_key = random_key()
         slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, personal_key)
         rescue, text = _recovery_slot(self._header.file_id, role, self._pair_key, personal_key)
-        self._write((*slots, slot, rescue), self._pair_key, self._body)
+        self._write((*slots, slot, rescue), self._pair_key, self._saved_body())
         return text
 
     def remove_slot(self, index: int) -> None:
@@ -423,7 +449,7 @@ class Vault:
                 "Add another passphrase first (`rmjournal slot add`), or change it with `passwd`."
             )
         del slots[index]
-        self._write(tuple(slots), self._pair_key, self._body)
+        self._write(tuple(slots), self._pair_key, self._saved_body())
 
     def new_recovery_key(self) -> str:
         """A new recovery key for the unlocking person; their old recovery key stops working."""
@@ -447,7 +473,7 @@ class Vault:
         ):
             key = recovery.decode(text)
             unlocked = (rescue, fileformat.recovery_kek(key, rescue.salt))
-        self._write(tuple(slots), self._pair_key, self._body, unlocked=unlocked)
+        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=unlocked)
         return text
 
     def rekey(self, partner: Secret | None = None) -> dict[Role, str]:
@@ -496,7 +522,7 @@ class Vault:
             new_slots.append(_reseal(file_id, partner_slot, partner_kek, new_key, partner_key))
             their_rescue, texts[them] = _recovery_slot(file_id, them, new_key, partner_key)
             new_slots.append(their_rescue)
-        self._write(tuple(new_slots), new_key, self._body, unlocked=(mine, self._kek))
+        self._write(tuple(new_slots), new_key, self._saved_body(), unlocked=(mine, self._kek))
         return texts
 
     # --- internals ---------------------------------------------------------------------------
@@ -593,7 +619,7 @@ class Vault:
             not_durable = True
         self._header = header
         self._pair_key = pair_key
-        self._body = body
+        self._body = body if self._keep_body else None
         if unlocked is not None:
             self._slot, self._kek = unlocked
         elif self._slot not in slots:

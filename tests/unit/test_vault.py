@@ -270,3 +270,24 @@ def test_a_real_journal_opens_without_the_switch(
     assert not facts.test_kdf and facts.slots[0].kdf == "Argon2id, 64 MiB, 2 passes, 4 lanes"
     with Vault.open(path, Secret.passphrase(PASSPHRASE)) as again:
         assert notes_of(again.read_body()) == ["real"] and not again.test_kdf
+
+
+def test_a_released_body_is_read_from_the_file_when_needed(journal_dir: Path) -> None:
+    path = journal_dir / "pair.rmj"
+    vault, _ = make_journal(path, "kept")
+    vault.release_body()
+    assert vault._body is None
+    assert notes_of(vault.read_body()) == ["kept"]  # read and decrypted again
+    vault.save(sqlite_body("kept", "saved"))
+    assert vault._body is None  # not kept after a save either
+    vault.change_passphrase(Secret.passphrase("a brand new passphrase 42"))
+    assert notes_of(vault.read_body()) == ["kept", "saved"]
+    backup = journal_dir / "backup.rmj"
+    vault.backup(backup)
+    vault.close()
+    with open_journal(path, "a brand new passphrase 42") as again:
+        assert notes_of(again.read_body()) == ["kept", "saved"]
+        again.release_body()
+        os.utime(path, ns=(1, 1))  # someone else touched the file
+        with pytest.raises(ChangedOnDisk):
+            again.read_body()
