@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -28,18 +29,7 @@ from textual.worker import WorkerFailed
 from rmjournal.app import session
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
-from rmjournal.app.screens.actions import ActionsScreen
-from rmjournal.app.screens.base import JournalScreen
-from rmjournal.app.screens.conflicts import ConflictsScreen, MergeOfferScreen
-from rmjournal.app.screens.create import CreateScreen
-from rmjournal.app.screens.dashboard import DashboardScreen
-from rmjournal.app.screens.export import ExportScreen
 from rmjournal.app.screens.help import HelpScreen, KeyRow
-from rmjournal.app.screens.lock import SaveFailedLockScreen
-from rmjournal.app.screens.recovery import RecoveryKeyScreen
-from rmjournal.app.screens.review import ReviewScreen
-from rmjournal.app.screens.search import SearchScreen
-from rmjournal.app.screens.sessions import SessionsScreen
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
 from rmjournal.app.widgets.literal import plain
@@ -47,17 +37,41 @@ from rmjournal.core.clock import Clock
 from rmjournal.core.errors import ChangedOnDisk, JournalError
 
 if TYPE_CHECKING:
+    from rmjournal.app.screens.base import JournalScreen
+    from rmjournal.app.screens.create import CreateScreen
+    from rmjournal.core.journal import Journal
     from rmjournal.core.journalfile import JournalFile
 
-CONTENT_SCREENS: dict[str, type[JournalScreen]] = {
-    "dashboard": DashboardScreen,
-    "sessions": SessionsScreen,
-    "actions": ActionsScreen,
-    "review": ReviewScreen,
-    "export": ExportScreen,
-    "search": SearchScreen,
+
+def _lazy_screen(module: str, name: str) -> Callable[[Journal], JournalScreen]:
+    """A factory that imports `rmjournal.app.screens.<module>` only when the screen is built."""
+
+    def build(journal: Journal) -> JournalScreen:
+        screen_class: type[JournalScreen] = getattr(
+            importlib.import_module(f"rmjournal.app.screens.{module}"), name
+        )
+        return screen_class(journal)
+
+    build.__qualname__ = build.__name__ = name
+    return build
+
+
+CONTENT_SCREENS: dict[str, Callable[[Journal], JournalScreen]] = {
+    "dashboard": _lazy_screen("dashboard", "DashboardScreen"),
+    "sessions": _lazy_screen("sessions", "SessionsScreen"),
+    "actions": _lazy_screen("actions", "ActionsScreen"),
+    "review": _lazy_screen("review", "ReviewScreen"),
+    "export": _lazy_screen("export", "ExportScreen"),
+    "search": _lazy_screen("search", "SearchScreen"),
 }
-"""Mode name → content screen class; each is built with the open `Journal` on first visit."""
+"""Mode name → content screen factory; each is built with the open `Journal` on first visit.
+
+The screens' modules (and the summary, review and merge code behind them) are imported only
+then, so starting the app to the unlock prompt loads just the unlock screen's modules.
+"""
+
+FIRST_SCREEN_MODULE = "rmjournal.app.screens.dashboard"
+"""Imported by the unlock worker thread after decryption, so the UI thread does not pay for it."""
 
 LOCKED_MODE = "locked"
 """The mode whose base is the unlock screen; the only mode that exists while locked."""
@@ -170,8 +184,12 @@ class RMJournalApp(App[None]):
         )
         self.switch_mode(LOCKED_MODE)
         if missing:
+            from rmjournal.app.screens.create import CreateScreen
+
             self.push_screen(CreateScreen(path, self.options.data_dir))
         self.set_interval(self.options.tick_seconds, self._tick)
+        # While the person types the passphrase, import what unlocking needs, off the UI thread.
+        self.run_worker(session.preload, thread=True, group="preload", exit_on_error=False)
 
     def use_theme(self, name: str, *, quiet: bool = False) -> None:
         """Switch theme by name; an unknown name falls back to the default theme."""
@@ -255,6 +273,10 @@ class RMJournalApp(App[None]):
 
     # ----- unlock / create -----
 
+    def warm_up_content(self) -> None:
+        """Import the first content screen's module; called by the unlock worker thread."""
+        importlib.import_module(FIRST_SCREEN_MODULE)
+
     def on_unlock_screen_unlocked(self, message: UnlockScreen.Unlocked) -> None:
         if message.with_recovery_key:
             self.notify(
@@ -264,6 +286,8 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
 
     def on_create_screen_created(self, message: CreateScreen.Created) -> None:
+        from rmjournal.app.screens.recovery import RecoveryKeyScreen
+
         jf = message.journal_file
         try:
             session.apply_pair_details(jf, message.details)
@@ -292,8 +316,8 @@ class RMJournalApp(App[None]):
         self.save_state = "unsaved" if unsaved else "saved"
         self.who_label = f"You: {jf.vault.role}"
         self.sub_title = plain(session.pair_title(jf))
-        for mode, screen_class in CONTENT_SCREENS.items():
-            self.add_mode(mode, partial(screen_class, jf.journal))
+        for mode, build in CONTENT_SCREENS.items():
+            self.add_mode(mode, partial(build, jf.journal))
         self.switch_mode("dashboard")
         self._unlock_screen_reset("")
         self.refresh_bindings()
@@ -381,6 +405,7 @@ class RMJournalApp(App[None]):
 
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
+        from rmjournal.app.screens.conflicts import ConflictsScreen, MergeOfferScreen
         from rmjournal.core.merge import merge_into
 
         if not await self.push_screen_wait(MergeOfferScreen()):
@@ -405,6 +430,8 @@ class RMJournalApp(App[None]):
 
     def action_conflicts(self) -> None:
         """Show the fields both copies changed in a merge, for the pair to review."""
+        from rmjournal.app.screens.conflicts import ConflictsScreen
+
         if self.journal_file is not None:
             self.push_screen(ConflictsScreen(self.journal_file.journal))
 
@@ -460,6 +487,8 @@ class RMJournalApp(App[None]):
 
     async def _locked_unsaved(self, problem: str) -> None:
         """Locking could not save: keep the changes, show nothing of them, ask what to do."""
+        from rmjournal.app.screens.lock import SaveFailedLockScreen
+
         choice = await self.push_screen_wait(SaveFailedLockScreen(problem))
         if choice == "retry":
             problem_again = await self.save()

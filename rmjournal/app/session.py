@@ -48,6 +48,12 @@ def open_journal(
     return JournalFile.open(path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
 
 
+def preload() -> None:
+    """Import the core modules unlocking needs (vault, crypto, store, journal; call from a
+    thread while the person types), so the unlock worker does not import them after Enter."""
+    import rmjournal.core.journalfile  # noqa: F401
+
+
 def create_journal(
     path: Path, passphrase: Secret, role: Role, *, test_kdf: bool, clock: Clock | None
 ) -> tuple[JournalFile, str]:

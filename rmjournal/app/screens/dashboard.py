@@ -6,6 +6,7 @@ screen is shown. `n` plans (or opens) the next session's agenda; Enter opens it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.console import Group
@@ -26,7 +27,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
-from rmjournal.core.model import Action, Session
+from rmjournal.core.model import OPEN_STATUSES, Action, Pair, Session
 
 TOP_ACTIONS = 4
 LATEST_LEARNINGS = 3
@@ -80,21 +81,28 @@ class DashboardScreen(JournalScreen):
         self.refresh_dashboard()
 
     def refresh_dashboard(self) -> None:
-        """Re-read every figure from the journal."""
+        """Re-read every figure from the journal.
+
+        Only what the panels show is read: the open actions once (overdue, due soon and the
+        open count all come from them), session counts and the last few learnings in SQL, so
+        the first paint after unlocking stays quick on a journal of many thousand entries.
+        """
         today = self.journal.today()
-        overdue = self.journal.overdue(today)
-        soon = self.journal.due_soon(DUE_SOON_DAYS, today)
-        self._panel("pair", self._pair())
+        open_actions = self.journal.actions(status=OPEN_STATUSES)
+        overdue = [a for a in open_actions if a.is_overdue(today)]
+        last = today + timedelta(days=DUE_SOON_DAYS)
+        soon = [a for a in open_actions if a.due_on is not None and today <= a.due_on <= last]
+        pair = self.journal.pair()
+        self._panel("pair", self._pair(pair))
         self._panel("next", self._next(self.journal.next_session()))
-        self._panel("follow", self._follow(overdue, soon))
-        self._panel("cadence", self._cadence())
+        self._panel("follow", self._follow(overdue, soon, len(open_actions)))
+        self._panel("cadence", self._cadence(pair))
         self._panel("learnings", self._learnings())
 
     def _panel(self, name: str, content: object) -> None:
         self.query_one(f"#panel-{name}", Static).update(content)  # type: ignore[arg-type]
 
-    def _pair(self) -> Text:
-        pair = self.journal.pair()
+    def _pair(self, pair: Pair | None) -> Text:
         if pair is None:
             return Text("No pair details yet.", style="dim")
         text = Text()
@@ -138,9 +146,8 @@ class DashboardScreen(JournalScreen):
         foot.append("n or Enter: open the agenda", style="dim")
         return Group(text, topics, foot)
 
-    def _follow(self, overdue: list[Action], soon: list[Action]) -> Group:
+    def _follow(self, overdue: list[Action], soon: list[Action], open_count: int) -> Group:
         today = self.journal.today()
-        open_count = len(self.journal.actions(status=("open", "in_progress")))
         text = Text()
         text.append(f"! {len(overdue)} overdue", style="bold")
         text.append(f" · » {len(soon)} due in {DUE_SOON_DAYS} days · {open_count} open")
@@ -165,13 +172,12 @@ class DashboardScreen(JournalScreen):
         foot.append("a: the follow-up tracker", style="dim")
         return Group(text, rows, foot)
 
-    def _cadence(self) -> Text | Table:
-        pair = self.journal.pair()
+    def _cadence(self, pair: Pair | None) -> Text | Table:
         if pair is None:
             return Text("")
-        sessions = self.journal.sessions()
-        held = sum(1 for s in sessions if s.status == "held")
-        cancelled = sum(1 for s in sessions if s.status == "cancelled")
+        counts = self.journal.session_counts()
+        held = counts.get("held", 0)
+        cancelled = counts.get("cancelled", 0)
         planned = pair.planned_sessions
         bar = "■" * min(held, planned) + "□" * max(planned - held, 0)
         text = Text()
@@ -196,13 +202,13 @@ class DashboardScreen(JournalScreen):
         return text
 
     def _learnings(self) -> Text | Table:
-        learnings = self.journal.learnings()[-LATEST_LEARNINGS:]
+        learnings = self.journal.latest_learnings(LATEST_LEARNINGS)
         if not learnings:
             return Text("No learnings written yet.", style="dim")
         rows = Table.grid(padding=(0, 1), expand=True)
         rows.add_column(no_wrap=True, style="dim")
         rows.add_column(overflow="ellipsis", ratio=1, no_wrap=True)
-        numbers = {s.id: s.number for s in self.journal.sessions()}
+        numbers = self.journal.session_numbers(e.session_id for e in learnings)
         for entry in reversed(learnings):
             number = numbers.get(entry.session_id)
             where = f"session {number}" if number else entry.created_at[:10]

@@ -216,6 +216,9 @@ class UnlockScreen(Screen[None]):
                 self.Failed(f"The journal could not be read ({type(error).__name__}).")
             )
         else:
+            warm_up = getattr(app, "warm_up_content", None)
+            if warm_up is not None:
+                warm_up()  # import the dashboard here, off the UI thread
             self.post_message(self.Unlocked(jf, secret.kind == "recovery"))
 
     def on_unlock_screen_failed(self, message: Failed) -> None:
