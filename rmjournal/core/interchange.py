@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -133,11 +132,93 @@ _AGENDA_SQL = """SELECT s.rowid, a.id, a.topic, a.raised_by, a.notes, a.outcome,
     ORDER BY s.rowid, a.session_id, a.position, a.rowid"""
 
 
-def _iter_sessions(journal: Journal) -> Iterator[dict[str, Any]]:
-    """Each live session as the document holds it, agenda and entries inside, as stored."""
+# The same rows for `iter_json`, each shared entry's strings already JSON-quoted by SQLite
+# (`json_quote` writes exactly what `json.dumps(ensure_ascii=False)` does, for every character):
+# at 10,000 entries building and encoding a dict per entry was most of the export's time.
+_ENTRIES_JSON_SQL = """SELECT s.rowid, e.id, e.author, e.visibility, e.tags,
+    json_quote(e.id) || ', "kind": ' || json_quote(e.kind) || ', "author": ' ||
+    json_quote(e.author) || ', "text": ' || json_quote(e.text) || ', "visibility": ' ||
+    json_quote(e.visibility),
+    ', "created_at": ' || json_quote(e.created_at) || ', "updated_at": ' ||
+    json_quote(e.updated_at) || CASE WHEN e.prompt IS NULL THEN ''
+    ELSE ', "prompt": ' || json_quote(e.prompt) END || '}'
+    FROM sessions s JOIN entries e ON e.session_id = s.id
+    WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY s.rowid, e.rowid"""
+
+
+class _Encoded(str):
+    """A document item already encoded as JSON (written out as it is)."""
+
+
+def _iter_session_json(journal: Journal) -> Iterator[_Encoded]:
+    """`_iter_sessions`, each session encoded as `_iter_lines` would encode its dict."""
+    enc = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    conn, me = journal.conn, journal.me
+    tag_json: dict[str | None, str] = {}  # few distinct tag sets: encode each once
+    entries = conn.execute(_ENTRIES_JSON_SQL)
+    next_entry = entries.fetchone()
+    for session in _iter_sessions(journal, with_entries=False):
+        srowid = session.pop("_rowid")
+        written: list[str] = []
+        while next_entry is not None and next_entry[0] == srowid:
+            _, eid, author, vis, tags, head, tail = next_entry
+            next_entry = entries.fetchone()
+            if vis == "private":
+                if author != me:
+                    continue
+                row = conn.execute(_ENTRY_BY_ID_SQL, (eid,)).fetchone()
+                written.append(enc(_entry_object(journal, row, {})))
+                continue
+            tags_json = tag_json.get(tags)
+            if tags_json is None:
+                tags_json = tag_json[tags] = enc(list(json.loads(tags or "[]")))
+            written.append(f'{{"id": {head}, "tags": {tags_json}{tail}')
+        text = enc(session)
+        # The entries go where the dict has them: after "agenda", before the optional fields.
+        at = text.index(', "entries": []')
+        yield _Encoded(f'{text[:at]}, "entries": [{", ".join(written)}]{text[at + 15 :]}')
+
+
+_ENTRY_BY_ID_SQL = """SELECT NULL, id, kind, author, text, visibility, tags, created_at,
+    updated_at, prompt FROM entries WHERE id = ?"""
+
+
+def _entry_object(journal: Journal, row: Any, tag_lists: dict[str, list[str]]) -> dict[str, Any]:
+    """One entry row (as `_ENTRIES_SQL` reads it) as the document holds it, opened if private."""
+    _, eid, kind, author, text, vis, tags, ecreated, eupdated, prompt = row
+    if vis == "private":
+        cipher = journal.cipher
+        text = cipher.open(eid, "text", text)
+        tags = cipher.open(eid, "tags", tags)
+        if prompt is not None:
+            prompt = cipher.open(eid, "prompt", prompt)
+    entry = {
+        "id": eid,
+        "kind": kind,
+        "author": author,
+        "text": text,
+        "visibility": vis,
+        "tags": list(
+            tag_lists[tags]
+            if tags in tag_lists
+            else tag_lists.setdefault(tags, list(json.loads(tags or "[]")))
+        ),
+        "created_at": ecreated,
+        "updated_at": eupdated,
+    }
+    if prompt is not None:
+        entry["prompt"] = prompt
+    return entry
+
+
+def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[dict[str, Any]]:
+    """Each live session as the document holds it, agenda and entries inside, as stored.
+
+    `with_entries=False` leaves "entries" empty and adds the session's "_rowid" (for
+    `_iter_session_json`, which reads the entries itself)."""
     conn, me, cipher = journal.conn, journal.me, journal.cipher
     tag_lists: dict[str, list[str]] = {}  # few distinct tag sets: parse each JSON text once
-    entries = conn.execute(_ENTRIES_SQL)
+    entries = conn.execute(_ENTRIES_SQL if with_entries else "SELECT NULL WHERE 0")
     agenda = conn.execute(_AGENDA_SQL)
     next_entry = entries.fetchone()
     next_item = agenda.fetchone()
@@ -177,32 +258,11 @@ def _iter_sessions(journal: Journal) -> Iterator[dict[str, Any]]:
             items.append(item)
         written: list[dict[str, Any]] = []
         while next_entry is not None and next_entry[0] == srowid:
-            _, eid, kind, author, text, vis, tags, ecreated, eupdated, prompt = next_entry
+            row = next_entry
             next_entry = entries.fetchone()
-            if vis == "private":
-                if author != me:
-                    continue
-                text = cipher.open(eid, "text", text)
-                tags = cipher.open(eid, "tags", tags)
-                if prompt is not None:
-                    prompt = cipher.open(eid, "prompt", prompt)
-            entry = {
-                "id": eid,
-                "kind": kind,
-                "author": author,
-                "text": text,
-                "visibility": vis,
-                "tags": list(
-                    tag_lists[tags]
-                    if tags in tag_lists
-                    else tag_lists.setdefault(tags, list(json.loads(tags or "[]")))
-                ),
-                "created_at": ecreated,
-                "updated_at": eupdated,
-            }
-            if prompt is not None:
-                entry["prompt"] = prompt
-            written.append(entry)
+            if row[5] == "private" and row[3] != me:
+                continue
+            written.append(_entry_object(journal, row, tag_lists))
         session: dict[str, Any] = {
             "id": sid,
             "number": int(number),
@@ -217,6 +277,8 @@ def _iter_sessions(journal: Journal) -> Iterator[dict[str, Any]]:
             session["duration_minutes"] = minutes
         if place is not None:
             session["place"] = place
+        if not with_entries:
+            session["_rowid"] = srowid
         yield session
 
 
@@ -261,15 +323,16 @@ def _actions_list(journal: Journal) -> list[dict[str, Any]]:
     return actions
 
 
-def _document_fields(journal: Journal) -> Iterator[tuple[str, Any]]:
-    """The document's top-level fields in order; `sessions` as an iterator, built as read."""
+def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tuple[str, Any]]:
+    """The document's top-level fields in order; `sessions` as an iterator, built as read
+    (with `encoded`, as JSON text: see `_iter_session_json`)."""
     pair = _pair_object(journal)
     yield "format", FORMAT
     yield "version", VERSION
     yield "exported_at", journal.clock.now().isoformat(timespec="seconds")
     yield "exported_by", journal.me
     yield "pair", pair
-    yield "sessions", _iter_sessions(journal)
+    yield "sessions", _iter_session_json(journal) if encoded else _iter_sessions(journal)
     yield "actions", _actions_list(journal)
     yield (
         "prompts",
@@ -301,7 +364,7 @@ def export_json(journal: Journal) -> str:
 def iter_json(journal: Journal) -> Iterator[str]:
     """`export_json`'s text in pieces (one per session), so a large journal can be written out
     while it is read, without holding the whole document in memory."""
-    return _iter_lines(_document_fields(journal))
+    return _iter_lines(_document_fields(journal, encoded=True))
 
 
 def dumps_document(doc: dict[str, Any]) -> str:
@@ -311,7 +374,11 @@ def dumps_document(doc: dict[str, Any]) -> str:
 
 def _iter_lines(fields: Iterator[tuple[str, Any]]) -> Iterator[str]:
     # No circular-reference check: the document is built here from rows and holds no cycles.
-    enc = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+    plain = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+    def enc(value: Any) -> str:
+        return value if type(value) is _Encoded else plain(value)
+
     yield "{\n"
     pending = next(fields, None)
     while pending is not None:
@@ -439,6 +506,8 @@ class _Checker:
 
     def uuid(self, value: Any, path: str) -> bool:
         if isinstance(value, str):
+            import uuid  # only when validating an import: keeps it off `export`'s start-up
+
             try:
                 uuid.UUID(value)
                 return True

@@ -17,6 +17,7 @@ from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import InvalidImport
 from rmjournal.core.interchange import (
+    dumps_document,
     export_document,
     export_json,
     import_document,
@@ -390,3 +391,26 @@ def test_partners_private_item_in_the_journal_cannot_be_overwritten(
     assert problems_of(mentee, doc) == [
         "sessions[0].entries[0].id: this id belongs to your partner's private item in the journal"
     ]
+
+
+@pytest.mark.parametrize("reader", ["mentor", "mentee"])
+def test_json_export_is_the_document_encoded(reader: Role, clock: FixedClock) -> None:
+    """`export_json` quotes shared entries in SQL: byte for byte what encoding the dict gives."""
+    key = os.urandom(32)
+    j = new_journal(clock, key=key)
+    j.start_pair(mentor=Person("A"), mentee=Person("B"))
+    s = j.plan_next_session()
+    odd = 'odd "q" \\ \n\t\x00\x7f é 😀 \u2028 , "entries": [] end'
+    j.add_entry(s.id, odd, tags=["é", 'x"y', "a\\b"], prompt="p?\n")
+    j.add_entry(s.id, "private one", visibility="private", tags=["t"], prompt="secret prompt")
+    j.add_entry(s.id, "private, no prompt", visibility="private")
+    j.add_agenda_item(s.id, 'topic , "entries": [] x')
+    j.add_entry(j.plan_next_session().id, "second", kind="learning")
+    them = (
+        j
+        if reader == "mentor"
+        else Journal.from_bytes(
+            j.to_bytes(), me=reader, cipher=PrivateCipher(reader, os.urandom(32)), clock=clock
+        )
+    )
+    assert export_json(them) == dumps_document(export_document(them))
