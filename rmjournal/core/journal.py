@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import re
 import sqlite3
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -215,8 +215,14 @@ class Journal:
 
     @staticmethod
     def new_id() -> str:
-        """A fresh random UUID for a new record."""
-        return str(uuid.uuid4())
+        """A fresh random UUID (version 4, as `uuid.uuid4()` makes it) for a new record.
+
+        Made here so that a command does not import `uuid` (and `platform`) only for this."""
+        b = bytearray(os.urandom(16))
+        b[6] = (b[6] & 0x0F) | 0x40  # version 4
+        b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = b.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def _raw(self, table: str, item_id: str) -> Row | None:
         cur = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (item_id,))  # noqa: S608

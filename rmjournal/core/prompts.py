@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 
 from rmjournal.core.model import PHASES, PROMPT_FOR, Prompt
 
@@ -18,6 +17,8 @@ BUILTIN_PACK = "built-in"
 @cache
 def builtin_prompts() -> tuple[Prompt, ...]:
     """Every built-in prompt, in the order of `prompts.json`; read once per process."""
+    from importlib import resources  # here: most commands never read the prompts
+
     raw = json.loads(resources.files("rmjournal.core").joinpath("prompts.json").read_text("utf-8"))
     prompts: list[Prompt] = []
     for item in raw["prompts"]:
