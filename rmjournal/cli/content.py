@@ -251,8 +251,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         if render is None and not args.out:
             # Written as it is read (one session at a time): at 50,000 entries the whole text
             # and the document behind it would double the command's memory.
+            # In chunks of about 1 MB: a write per session cost a pipe round trip each.
+            chunk: list[str] = []
+            size = 0
             for piece in iter_json(jf.journal):
-                sys.stdout.write(piece)
+                chunk.append(piece)
+                size += len(piece)
+                if size >= 1 << 20:
+                    sys.stdout.write("".join(chunk))
+                    chunk, size = [], 0
+            sys.stdout.write("".join(chunk))
             sys.stdout.flush()
             return 0
         if render is None:
