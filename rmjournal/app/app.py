@@ -319,7 +319,8 @@ class RMJournalApp(App[None]):
         for mode, build in CONTENT_SCREENS.items():
             self.add_mode(mode, partial(build, jf.journal))
         self.switch_mode("dashboard")
-        self._unlock_screen_reset("")
+        # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
+        # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
 
     def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
@@ -475,6 +476,7 @@ class RMJournalApp(App[None]):
     async def _remove_content(self) -> None:
         """Leave the content modes and drop them, with every screen and notification in them."""
         self.clear_notifications()
+        self._unlock_screen_reset("")  # no longer busy "unlocking", before it is shown again
         if self.current_mode != LOCKED_MODE:
             await self.switch_mode(LOCKED_MODE)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
