@@ -1269,6 +1269,11 @@ class Journal:
                         visibility="private" if visibility == "private" else "pair",
                     )
             self._update(table, item_id, "item", visibility=visibility)
+            if visibility == "private":
+                # The shared index forgets a row by adding a delete marker; its old words stay
+                # in earlier index segments until they merge. Merge now, so words the partner
+                # must no longer read leave the saved database (freed pages are zeroed).
+                self.conn.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def delete(self, item_id: str) -> None:
         """Delete an item (a tombstone, so copies can merge); a session takes its contents."""

@@ -461,8 +461,18 @@ def reindex(conn: sqlite3.Connection, table: str, item_id: str) -> None:
 def connect() -> sqlite3.Connection:
     """A fresh in-memory connection that never spills to temp files."""
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA temp_store=MEMORY")
+    _harden(conn)
     return conn
+
+
+def _harden(conn: sqlite3.Connection) -> None:
+    """Temp data stays in memory, and deleted or overwritten content is zeroed.
+
+    `secure_delete` matters because the serialized database is readable by both partners: text
+    made private, or edited away, must not linger in free space of the pages the vault saves.
+    """
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA secure_delete=ON")
 
 
 def user_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
@@ -509,7 +519,7 @@ def load(data: bytes) -> sqlite3.Connection:
     conn = connect()
     try:
         conn.deserialize(data)
-        conn.execute("PRAGMA temp_store=MEMORY")
+        _harden(conn)
         version = user_version(conn)
         has_pair = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pair'"

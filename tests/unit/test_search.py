@@ -98,3 +98,27 @@ def test_limit_and_edits_reindex(journal: Journal) -> None:
     journal.edit_entry(entry.id, text="Now about onboarding")
     assert journal.search("induction") == []
     assert journal.search("onboarding")[0].id == entry.id
+
+
+def test_text_made_private_leaves_the_saved_database(journal: Journal) -> None:
+    """Both partners can read the saved database: once an item is private, its old words and
+    its old plain text must be gone from it, index segments and freed pages included."""
+    session = journal.sessions()[0]
+    words = ["QUOKKAPLAINWORD", "first draft naming the director QUOKKAPLAINWORD"]
+    entry = journal.add_entry(session.id, words[1], visibility="pair")
+    for i in range(30):  # more index segments, as a lived-in journal has
+        journal.add_entry(session.id, f"filler entry {i} about sponsorship", visibility="pair")
+    assert words[0].encode() in journal.to_bytes(), "sanity: shared text is in the database"
+    journal.set_visibility(entry.id, "private")
+    saved = journal.to_bytes()
+    for word in (words[0], words[0].lower()):
+        assert word.encode() not in saved
+    assert [h.id for h in journal.search("quokkaplainword")] == [entry.id], "still found by me"
+
+
+def test_deleted_content_is_zeroed_in_every_connection(journal: Journal) -> None:
+    """Freed pages are saved too; `secure_delete` zeroes them on new and loaded journals."""
+    loaded = Journal.from_bytes(journal.to_bytes(), me="mentor", cipher=journal.cipher)
+    for j in (journal, loaded):
+        assert j.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        assert j.conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
