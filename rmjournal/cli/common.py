@@ -11,12 +11,19 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rmjournal.core.errors import UsageError
 from rmjournal.core.model import ROLES
 from rmjournal.core.secret import Secret
 
+if TYPE_CHECKING:
+    from rmjournal.core.journalfile import JournalFile
+
 TEST_KDF_ENV = "RMJOURNAL_ALLOW_TEST_KDF"
+
+LOCK_WAIT = 2.0
+"""Seconds a short command waits for a journal another command is just finishing with."""
 
 
 def add_path_argument(parser: argparse.ArgumentParser) -> None:
@@ -122,3 +129,27 @@ def read_new_passphrase(
     if Secret.passphrase(again).value != first.value:
         raise UsageError("The two passphrases differ. Nothing was changed; please try again.")
     return first
+
+
+def positive_int(value: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
+
+
+def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> JournalFile:
+    """The JournalFile named on the command line, unlocked with `secret` or the options' one."""
+    from rmjournal.core.journalfile import JournalFile
+
+    return JournalFile.open(
+        args.path,
+        secret if secret is not None else read_secret(args),
+        role_hint=getattr(args, "role", None),
+        allow_test_kdf=allow_test_kdf(args),
+        lock_wait=LOCK_WAIT,
+    )

@@ -20,13 +20,13 @@ from rmjournal.cli.common import (
     add_path_argument,
     add_secret_options,
     add_test_kdf_option,
-    allow_test_kdf,
+    open_journal,
+    positive_int,
     read_new_passphrase,
     read_secret,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 
-LOCK_WAIT = 2.0
 """Seconds a short command waits for a journal another command is just finishing with."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -54,16 +54,6 @@ def _date_arg(value: str) -> date:
         ) from None
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
-    return number
-
-
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add new, import, export, search and actions to the `rmjournal` parser."""
     new = subparsers.add_parser("new", help="create an empty pair journal")
@@ -81,10 +71,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     new.add_argument("--mentee-job", default="", metavar="TEXT", help="the mentee's job title")
     new.add_argument("--start", type=_date_arg, metavar="DATE", help="start date (default today)")
     new.add_argument(
-        "--cadence-days", type=_positive, default=28, metavar="N", help="days between sessions"
+        "--cadence-days", type=positive_int, default=28, metavar="N", help="days between sessions"
     )
     new.add_argument(
-        "--sessions", type=_positive, default=6, metavar="N", help="planned number of sessions"
+        "--sessions", type=positive_int, default=6, metavar="N", help="planned number of sessions"
     )
     new.add_argument(
         "--review", type=_date_arg, metavar="DATE", help="review date (default +6 months)"
@@ -114,7 +104,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search = subparsers.add_parser("search", help="full-text search, newest first")
     add_path_argument(search)
     search.add_argument("query", metavar="QUERY", help="words to find (every word must match)")
-    search.add_argument("--limit", type=_positive, default=100, metavar="N", help="at most N hits")
+    search.add_argument(
+        "--limit", type=positive_int, default=100, metavar="N", help="at most N hits"
+    )
     add_secret_options(search)
     search.set_defaults(handler=cmd_search)
 
@@ -126,20 +118,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions.add_argument("--kind", choices=("action", "commitment"))
     add_secret_options(actions)
     actions.set_defaults(handler=cmd_actions)
-
-
-def open_journal(args: argparse.Namespace) -> Any:
-    """The JournalFile named on the command line, unlocked with the secret the options give."""
-    from rmjournal.core.journalfile import JournalFile
-
-    secret = read_secret(args)
-    return JournalFile.open(
-        args.path,
-        secret,
-        role_hint=getattr(args, "role", None),
-        allow_test_kdf=allow_test_kdf(args),
-        lock_wait=LOCK_WAIT,
-    )
 
 
 def write_private_file(out: Path, text: str) -> None:

@@ -16,25 +16,12 @@ from typing import Any
 from rmjournal.cli.common import (
     add_path_argument,
     add_secret_options,
-    allow_test_kdf,
+    open_journal,
+    positive_int,
     read_secret,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
-
-KINDS = ("note", "reflection", "learning")
-VISIBILITY = ("private", "pair", "shareable")
-LOCK_WAIT = 2.0
-"""Seconds a short command waits for a journal another command is just finishing with."""
-
-
-def _number(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
-    return number
+from rmjournal.core.model import ENTRY_KINDS, VISIBILITIES
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,14 +39,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_path_argument(add)
     add.add_argument(
-        "--session", type=_number, metavar="N", help="session number (default: the latest)"
+        "--session", type=positive_int, metavar="N", help="session number (default: the latest)"
     )
-    add.add_argument("--kind", choices=KINDS, default="note", help="default note")
+    add.add_argument("--kind", choices=ENTRY_KINDS, default="note", help="default note")
     add.add_argument("--prompt", metavar="TEXT", help="the reflection prompt this answers")
     add.add_argument(
         "--tag", action="append", default=[], metavar="T", help="a tag (repeat for more)"
     )
-    add.add_argument("--visibility", choices=VISIBILITY, default="pair", help="default pair")
+    add.add_argument("--visibility", choices=VISIBILITIES, default="pair", help="default pair")
     add.add_argument(
         "--text-file", type=Path, metavar="F", help="read the text from F (default stdin)"
     )
@@ -69,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     recent = subparsers.add_parser("recent", help="the newest items, one per line, newest first")
     add_path_argument(recent)
     recent.add_argument(
-        "-n", type=_number, default=10, metavar="N", dest="count", help="how many (default 10)"
+        "-n", type=positive_int, default=10, metavar="N", dest="count", help="how many (default 10)"
     )
     add_secret_options(recent)
     recent.set_defaults(handler=cmd_recent)
@@ -116,20 +103,13 @@ def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Write one entry and print its id (the only line on stdout, for scripts)."""
-    from rmjournal.core.journalfile import JournalFile
 
     secret = read_secret(args)  # first, so --passphrase-stdin takes the first line
     text = _read_text(args)
     if not text.strip():
         raise UsageError("The entry is empty, so nothing was added.")
     tags = [t.strip() for t in args.tag if t.strip()]
-    with JournalFile.open(
-        args.path,
-        secret,
-        role_hint=getattr(args, "role", None),
-        allow_test_kdf=allow_test_kdf(args),
-        lock_wait=LOCK_WAIT,
-    ) as jf:
+    with open_journal(args, secret) as jf:
         session, planned = _target_session(jf.journal, args.session)
         entry = jf.journal.add_entry(
             session.id,
@@ -153,7 +133,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_recent(args: argparse.Namespace) -> int:
     """Print the newest items, one per line, newest first, as `search` prints its hits."""
-    from rmjournal.cli.content import open_journal, print_hits
+    from rmjournal.cli.content import print_hits
 
     with open_journal(args) as jf:
         hits = jf.journal.recent(args.count)

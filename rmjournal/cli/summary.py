@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def cmd_approve(args: argparse.Namespace) -> int:
     """Record the unlocking person's approval and say where the summary stands."""
-    from rmjournal.cli.content import open_journal
+    from rmjournal.cli.common import open_journal
     from rmjournal.core.model import other_role
     from rmjournal.core.summary import approve, build_summary
 
