@@ -544,6 +544,17 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def pair_lines(w: Wording) -> list[tuple[str, str]]:
+    """Who the pair are and their plan as (label, value) pairs, shared by both formats."""
+    p = w.summary.pair
+    return [
+        *((cap(role), w.person_line(role)) for role in ROLES),
+        ("Started", p.started_on.isoformat()),
+        ("Meeting", f"every {p.cadence_days} days, {p.planned_sessions} sessions planned"),
+        ("Review", p.review_on.isoformat()),
+    ]
+
+
 def figure_lines(w: Wording) -> list[tuple[str, str]]:
     """The review at a glance as (label, value) pairs, shared by both formats."""
     f = w.summary.figures
@@ -628,12 +639,8 @@ def render_markdown(summary: Summary, anonymise: bool = False) -> str:
     add("")
     add("## The pair")
     add("")
-    for role in ROLES:
-        add(f"- **{cap(role)}:** {md_inline(w.person_line(role))}")
-    p = summary.pair
-    add(f"- **Started:** {p.started_on.isoformat()}")
-    add(f"- **Meeting:** every {p.cadence_days} days, {p.planned_sessions} sessions planned")
-    add(f"- **Review:** {p.review_on.isoformat()}")
+    for label, value in pair_lines(w):
+        add(f"- **{label}:** {md_inline(value)}")
     add("")
     add("## The review in figures")
     add("")

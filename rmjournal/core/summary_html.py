@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from html import escape
 
-from rmjournal.core.model import ROLES
 from rmjournal.core.review import MonthCount
 from rmjournal.core.summary import (
     DRAFT_MARKER,
@@ -24,6 +23,7 @@ from rmjournal.core.summary import (
     figure_lines,
     month_table,
     owner_table,
+    pair_lines,
     status_table,
 )
 
@@ -192,15 +192,8 @@ def render_html(summary: Summary, anonymise: bool = False) -> str:
     add('<section aria-labelledby="pair">')
     add('<h2 id="pair">The pair</h2>')
     add('<dl class="figures">')
-    for role in ROLES:
-        add(f"<dt>{cap(role)}</dt><dd>{h(w.person_line(role))}</dd>")
-    p = summary.pair
-    add(f"<dt>Started</dt><dd>{p.started_on.isoformat()}</dd>")
-    add(
-        f"<dt>Meeting</dt><dd>every {p.cadence_days} days, "
-        f"{p.planned_sessions} sessions planned</dd>"
-    )
-    add(f"<dt>Review</dt><dd>{p.review_on.isoformat()}</dd>")
+    for label, value in pair_lines(w):
+        add(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>")
     add("</dl>")
     add("</section>")
 
