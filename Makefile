@@ -10,7 +10,9 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rmjournal needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# compat: a plain path in a .pth file. The default editable mode installs an import hook
+	@# whose own imports cost every command ~5 ms of start-up (docs/performance.md).
+	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	@touch $(STAMP)
 
 run: $(STAMP)

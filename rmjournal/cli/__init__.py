@@ -8,32 +8,62 @@ commands that open the app import it, lazily, so scripted commands start fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rmjournal import __version__
 from rmjournal.core.errors import JournalError
 
-# Modules that contribute sub-commands, in the order their commands are listed in --help.
-COMMAND_MODULES = (
-    "rmjournal.cli.app_commands",
-    "rmjournal.cli.keys",
-    "rmjournal.cli.content",
-    "rmjournal.cli.entries",
-    "rmjournal.cli.summary",
-    "rmjournal.cli.merge",
-)
+# Each sub-command and the module that registers it, in the order --help lists them. A command
+# builds only its own module's parsers (importing and building all of them cost ~20 ms on every
+# run, a tenth of a small command); --help, a path and a typo build the whole line.
+# `tests/unit/test_cli_parser.py` checks this table against what the modules register.
+COMMANDS: dict[str, str] = {
+    **dict.fromkeys(("open", "demo"), "rmjournal.cli.app_commands"),
+    **dict.fromkeys(
+        ("info", "verify", "passwd", "slot", "recovery-key", "rekey", "backup"),
+        "rmjournal.cli.keys",
+    ),
+    **dict.fromkeys(("new", "import", "export", "search", "actions"), "rmjournal.cli.content"),
+    **dict.fromkeys(("add", "recent"), "rmjournal.cli.entries"),
+    "approve": "rmjournal.cli.summary",
+    "merge": "rmjournal.cli.merge",
+}
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, with the width found without `shutil`.
+
+    argparse imports `shutil` (and with it bz2 and lzma) for the terminal's width as the first
+    argument is added: 5 ms of every command's start-up, for help that is rarely shown.
+    """
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                columns = 80
+        super().__init__(prog, width=max(columns, 20) - 2)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one-or-two-sentence message and exit 2."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"rmjournal: {message}. See '{self.prog} --help'.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, assembled from the command modules that are present."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line: every command, or only the module that registers `command`."""
     import importlib
 
     parser = _Parser(
@@ -41,34 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rmjournal {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for name in modules:
+        importlib.import_module(name).register(sub)
     return parser
-
-
-def _known_commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Errors are sentences on stderr, never tracebacks."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
         # `rmjournal [PATH]` opens the app: a first word that is not a command is a path.
-        if not args_list or (
-            args_list[0] not in _known_commands(parser) and not args_list[0].startswith("-")
-        ):
+        if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
             args_list = ["open", *args_list]
+        parser = build_parser(args_list[0])
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help()
@@ -89,3 +105,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
