@@ -133,7 +133,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         print("Warning:        made with the INSECURE test key derivation (for tests only)")
     print("Slots:")
     for slot in facts.slots:
-        print(f"  {slot.index}  {slot.role:<6}  {slot.kind:<10}  {slot.kdf}")
+        print(f"  {slot.number}  {slot.role:<6}  {slot.kind:<10}  {slot.kdf}")
     return 0
 
 
@@ -192,7 +192,7 @@ def cmd_slot_remove(args: argparse.Namespace) -> int:
         gone = vault.slots()[args.index] if 0 <= args.index < len(vault.slots()) else None
         vault.remove_slot(args.index)
         if gone is not None:
-            print(f"Removed slot {gone.index} ({gone.role} {gone.kind}).")
+            print(f"Removed slot {gone.number} ({gone.role} {gone.kind}).")
     return 0
 
 

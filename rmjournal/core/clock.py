@@ -7,7 +7,6 @@ it is a test switch, not configuration, and it never holds a secret.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 
@@ -27,11 +26,14 @@ class Clock:
         return self.now().isoformat(timespec="microseconds")
 
 
-@dataclass
 class FixedClock(Clock):
     """A clock that stands still (tests); `advance()` moves it on."""
 
-    moment: datetime
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __repr__(self) -> str:
+        return f"FixedClock({self.moment!r})"
 
     def now(self) -> datetime:
         return self.moment

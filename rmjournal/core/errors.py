@@ -6,7 +6,7 @@ Nothing here ever carries journal text or secrets, so a message is always safe t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class JournalError(Exception):
@@ -75,8 +75,7 @@ class NotFound(JournalError):
     """A journal, session, action or other item that was asked for does not exist."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found while validating an import: a JSON path and what is wrong there."""
 
     path: str

@@ -6,12 +6,10 @@ which describes the same layout in words; every rule a reader enforces lives her
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 import unicodedata
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rmjournal.core import crypto, recovery
 from rmjournal.core.crypto import KEY_BYTES, NONCE_BYTES, TAG_BYTES, Argon2Params
@@ -56,8 +54,7 @@ _BODY_INFO_LABEL = b"rmjournal v1 body key\x00"
 _RECOVERY_INFO = b"rmjournal v1 recovery slot key\x00"
 
 
-@dataclass(frozen=True, eq=False)
-class Slot:
+class Slot(NamedTuple):
     """One key slot: who it is for, how its key-encryption key is made, and `K ‖ P_role` sealed."""
 
     role: Role
@@ -81,8 +78,7 @@ class Slot:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """Everything before the sealed body; `raw` is its exact bytes (the body's associated data)."""
 
     flags: int
@@ -100,8 +96,7 @@ class Header:
         return bool(self.flags & FLAG_TEST_KDF)
 
 
-@dataclass(frozen=True, eq=False)
-class Unlocked:
+class Unlocked(NamedTuple):
     """What a secret opened: the slot it opened, its key-encryption key, K, P and the body."""
 
     slot: Slot
@@ -185,7 +180,7 @@ def encode(
     view[: len(raw)] = raw
     key = body_key(pair_key, file_id, body_salt)
     crypto.seal_into(key, body_nonce, body, raw, view[len(raw) : len(raw) + length])
-    view[-TRAILER_BYTES:] = hashlib.sha256(view[:-TRAILER_BYTES]).digest()
+    view[-TRAILER_BYTES:] = crypto.sha256(view[:-TRAILER_BYTES])
     view.release()
     header = Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
     return data, header
@@ -216,7 +211,7 @@ def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
         )
     if version != VERSION:
         raise FileDamaged(f"{name} has an unknown format version ({version}); it cannot be opened.")
-    if hashlib.sha256(memoryview(data)[:-TRAILER_BYTES]).digest() != data[-TRAILER_BYTES:]:
+    if crypto.sha256(memoryview(data)[:-TRAILER_BYTES]) != data[-TRAILER_BYTES:]:
         raise FileDamaged(
             f"{name} is damaged: its checksum does not match (cut short, extended or corrupted). "
             "Restore it from a backup or your partner's copy."

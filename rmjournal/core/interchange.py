@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from rmjournal.core.errors import InvalidImport, JournalError, Problem
 from rmjournal.core.journal import Journal, Row
@@ -60,13 +59,11 @@ def _shown(value: Any) -> str:
     return "a list" if isinstance(value, list) else "an object"
 
 
-@dataclass
 class ImportReport:
     """What an import did: records added, updated (the document's copy was newer) and left."""
 
-    added: int = 0
-    updated: int = 0
-    left: int = 0
+    def __init__(self) -> None:
+        self.added = self.updated = self.left = 0
 
     def __str__(self) -> str:
         return f"{self.added} added, {self.updated} updated, {self.left} left as they were."
@@ -564,8 +561,7 @@ class _Checker:
         return out
 
 
-@dataclass
-class _Seen:
+class _Seen(NamedTuple):
     """An id found in the document: where, which table, whose, and how visible."""
 
     path: str

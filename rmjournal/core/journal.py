@@ -9,7 +9,6 @@ app's autosave watches. Nothing here imports textual.
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import re
@@ -104,6 +103,8 @@ def _iso(value: date | None) -> str | None:
 
 def add_months(day: date, months: int) -> date:
     """`day` moved on by whole calendar months (clamped to the month's last day)."""
+    import calendar  # here: few commands plan dates, and every command imports this module
+
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -454,10 +455,10 @@ class Journal:
         pair = self.pair()
         if pair is None:
             raise NotFound("This journal has no pair yet.")
-        for key, value in changes.items():
-            if key == "id" or not hasattr(pair, key):
+        for key in changes:
+            if key == "id" or key not in Pair._fields:
                 raise JournalError(f"The pair has no field {key!r} that can be changed.")
-            setattr(pair, key, value)
+        pair = pair._replace(**changes)
         self.set_pair(pair)
         return pair
 
@@ -885,7 +886,7 @@ class Journal:
             created_at=p["created_at"],
             updated_at=p["updated_at"],
             prompt=p["prompt"],
-            tags=list(json.loads(p["tags"] or "[]")),
+            tags=tuple(json.loads(p["tags"] or "[]")),
             hidden=hidden,
         )
 
@@ -1012,8 +1013,8 @@ class Journal:
             agreed_in=p["agreed_in"],
             due_on=_d(p["due_on"]),
             closed_on=_d(p["closed_on"]),
-            tags=list(json.loads(p["tags"] or "[]")),
-            follow_ups=follow_ups,
+            tags=tuple(json.loads(p["tags"] or "[]")),
+            follow_ups=tuple(follow_ups),
             author=p["author"],
             hidden=hidden,
         )

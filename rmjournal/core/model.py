@@ -1,16 +1,21 @@
-"""The journal's records as plain dataclasses: the one vocabulary shared by store, CLI and app.
+"""The journal's records as immutable named tuples: the one vocabulary shared by store, CLI and app.
 
 Field names follow the JSON interchange format (`design/interchange.md`) so that export and import
 are a direct mapping. Timestamps stay as ISO-8601 text exactly as written (export must give back
 the same document); dates are `datetime.date`. An item the reader may not read (the partner's
 private item) arrives with `hidden=True` and its text fields empty: it exists, nothing more.
+
+Why `NamedTuple` and not `dataclass`: a record is read, never changed in place (a change is a
+call to `Journal`, which writes the row and returns a new record), and every command imports
+these classes. Importing `dataclasses` (and the `inspect` it needs) and building the classes'
+methods cost each command about 45 ms of its start-up, a fifth of a search at 10,000 entries
+(docs/performance.md); named tuples are built almost for free. Lists become tuples to match.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, get_args
+from typing import Literal, NamedTuple, get_args
 
 Role = Literal["mentor", "mentee"]
 Owner = Literal["mentor", "mentee", "both"]
@@ -43,8 +48,7 @@ def other_role(role: Role) -> Role:
     return "mentee" if role == "mentor" else "mentor"
 
 
-@dataclass
-class Person:
+class Person(NamedTuple):
     """One partner as the pair describes them: name, job title, staff network."""
 
     name: str
@@ -52,8 +56,7 @@ class Person:
     network: str | None = None
 
 
-@dataclass
-class Pair:
+class Pair(NamedTuple):
     """The pair and its plan: who, since when, how often, how many sessions, when to review."""
 
     id: str
@@ -71,8 +74,7 @@ class Pair:
         return self.mentor if role == "mentor" else self.mentee
 
 
-@dataclass
-class Goal:
+class Goal(NamedTuple):
     """What one side wants from the pairing."""
 
     id: str
@@ -84,8 +86,7 @@ class Goal:
     hidden: bool = False
 
 
-@dataclass
-class Session:
+class Session(NamedTuple):
     """One meeting of the pair, planned, held or cancelled."""
 
     id: str
@@ -98,8 +99,7 @@ class Session:
     place: str | None = None
 
 
-@dataclass
-class AgendaItem:
+class AgendaItem(NamedTuple):
     """A topic on a session's agenda, with its notes and outcome.
 
     `carried_from` names the unfinished item of an earlier session it continues; `action_id`
@@ -123,8 +123,7 @@ class AgendaItem:
     hidden: bool = False
 
 
-@dataclass
-class Entry:
+class Entry(NamedTuple):
     """A note, reflection or learning written in a session, maybe against a reflection prompt."""
 
     id: str
@@ -136,12 +135,11 @@ class Entry:
     created_at: str
     updated_at: str
     prompt: str | None = None
-    tags: list[str] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
     hidden: bool = False
 
 
-@dataclass
-class FollowUp:
+class FollowUp(NamedTuple):
     """One dated step in an action's follow-up log, with the status it left the action in."""
 
     id: str
@@ -154,8 +152,7 @@ class FollowUp:
     hidden: bool = False
 
 
-@dataclass
-class Action:
+class Action(NamedTuple):
     """Something agreed: an action, or a commitment the mentee makes personally."""
 
     id: str
@@ -170,8 +167,8 @@ class Action:
     agreed_in: str | None = None
     due_on: date | None = None
     closed_on: date | None = None
-    tags: list[str] = field(default_factory=list)
-    follow_ups: list[FollowUp] = field(default_factory=list)
+    tags: tuple[str, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
     author: Role = "mentor"
     hidden: bool = False
 
@@ -185,8 +182,7 @@ class Action:
         return self.is_open and self.due_on is not None and self.due_on < today
 
 
-@dataclass
-class Prompt:
+class Prompt(NamedTuple):
     """A reflection prompt for a phase (before / after / review) and a person (or both)."""
 
     id: str
@@ -197,8 +193,7 @@ class Prompt:
     builtin: bool = False
 
 
-@dataclass
-class SearchHit:
+class SearchHit(NamedTuple):
     """One search result: what it is, where it lives, and a plain-text snippet around the match."""
 
     kind: str

@@ -9,9 +9,9 @@ three before it are a hash of the key, which catches most longer mistakes.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 
+from rmjournal.core.crypto import sha256
 from rmjournal.core.errors import BadRecoveryKey
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -37,7 +37,7 @@ def _luhn_char(text: str) -> str:
 
 
 def _hash_chars(key: bytes) -> str:
-    digest = hashlib.sha256(_HASH_LABEL + key).digest()
+    digest = sha256(_HASH_LABEL + key)
     bits = int.from_bytes(digest[:2], "big") << 8 | digest[2]
     return "".join(ALPHABET[(bits >> (19 - 5 * i)) & 31] for i in range(HASH_CHARS))
 

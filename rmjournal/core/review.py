@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -222,7 +223,7 @@ def goal_keys(goal: Goal) -> set[str]:
     return words | {goal.id.lower(), goal.id.lower()[:8]}
 
 
-def tagged_to(tags: list[str], keys: set[str]) -> bool:
+def tagged_to(tags: Sequence[str], keys: set[str]) -> bool:
     """Whether any of `tags` links to a goal with `keys`."""
     return any(t.strip().lstrip("#").lower() in keys for t in tags)
 

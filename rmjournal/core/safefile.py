@@ -13,7 +13,6 @@ import contextlib
 import errno
 import fcntl
 import os
-import secrets
 import time
 from pathlib import Path
 
@@ -102,7 +101,7 @@ def make_private_dirs(folder: Path) -> None:
 
 def temp_name(target: Path) -> Path:
     """A fresh temp-file name beside `target` (`.NAME.<random>.tmp`)."""
-    return target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    return target.with_name(f".{target.name}.{os.urandom(8).hex()}.tmp")
 
 
 def remove_stale_temps(target: Path) -> None:

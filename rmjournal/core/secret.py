@@ -7,7 +7,6 @@ debugger's variable dump.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from typing import Literal
 
 from rmjournal.core.errors import UsageError
@@ -15,12 +14,18 @@ from rmjournal.core.errors import UsageError
 SecretKind = Literal["passphrase", "recovery"]
 
 
-@dataclass(frozen=True, repr=False, eq=False)
 class Secret:
-    """A passphrase (NFC-normalised, never empty) or a recovery key (as typed)."""
+    """A passphrase (NFC-normalised, never empty) or a recovery key (as typed).
 
-    kind: SecretKind
-    value: str
+    A plain class: no value equality (secrets are checked by deriving keys, never compared)
+    and no generated `repr`. Made by `passphrase()` or `recovery()`.
+    """
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, kind: SecretKind, value: str) -> None:
+        self.kind: SecretKind = kind
+        self.value = value
 
     def __repr__(self) -> str:
         return f"<Secret {self.kind}>"

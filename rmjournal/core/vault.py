@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from rmjournal.core import crypto, fileformat, hardening, recovery, safefile
 from rmjournal.core.crypto import Argon2Params, PrivateCipher, random_key
@@ -33,19 +33,17 @@ from rmjournal.core.secret import Secret
 __all__ = ["FileInfo", "SlotInfo", "Vault", "inspect"]
 
 
-@dataclass(frozen=True)
-class SlotInfo:
-    """One key slot as `info` shows it: position, whose, what kind, and its KDF cost."""
+class SlotInfo(NamedTuple):
+    """One key slot as `info` shows it: number (position), whose, what kind, and its KDF cost."""
 
-    index: int
+    number: int
     role: Role
     kind: SlotKind
     kdf: str
     unlocked_with: bool = False
 
 
-@dataclass(frozen=True)
-class FileInfo:
+class FileInfo(NamedTuple):
     """Header facts readable without a secret (`rmjournal info`)."""
 
     path: Path
@@ -61,7 +59,7 @@ class FileInfo:
 def _slot_infos(header: Header, unlocked: Slot | None = None) -> list[SlotInfo]:
     return [
         SlotInfo(
-            index=i,
+            number=i,
             role=slot.role,
             kind=slot.kind,
             kdf=slot.params.describe() if slot.params else "HKDF-SHA256 (256-bit recovery key)",
@@ -83,8 +81,7 @@ def _read(path: Path) -> bytes:
         raise JournalError(f"{path} could not be read ({reason}).") from None
 
 
-@dataclass(frozen=True)
-class _Snapshot:
+class _Snapshot(NamedTuple):
     """What the file on disk looked like when we last read or wrote it."""
 
     device: int

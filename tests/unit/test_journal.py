@@ -150,7 +150,7 @@ def test_entries_and_prompts(journal: Journal) -> None:
     )
     assert journal.learnings() == [learning]
     edited = journal.edit_entry(learning.id, text="Changed", tags=["a", "b"], prompt="P")
-    assert (edited.text, edited.tags, edited.prompt) == ("Changed", ["a", "b"], "P")
+    assert (edited.text, edited.tags, edited.prompt) == ("Changed", ("a", "b"), "P")
     assert journal.edit_entry(learning.id, prompt=None).prompt is None
     assert journal.entries(s.id, kind="reflection") == [r]
     assert journal.entries(author="mentee") == []
@@ -202,7 +202,7 @@ def test_actions_follow_up_close_drop_and_queries(journal: Journal, clock: Fixed
         "Sooner",
         "d",
         "both",
-        ["t"],
+        ("t",),
     )
     with pytest.raises(JournalError):
         journal.agree_action("x", owner="nobody")  # type: ignore[arg-type]
@@ -252,7 +252,7 @@ def test_private_items_are_sealed_and_hidden_from_the_partner(journal: Journal) 
 
     partner = partner_of(journal)
     e = partner.entry(entry.id)
-    assert e.hidden and e.text == "" and e.tags == [] and e.prompt is None
+    assert e.hidden and e.text == "" and e.tags == () and e.prompt is None
     i = partner.agenda_item(item.id)
     assert i.hidden and i.topic == "" and i.notes == ""
     a = partner.action(act.id)

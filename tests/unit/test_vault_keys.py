@@ -152,7 +152,7 @@ def test_remove_slot_rules(pair: tuple[Path, str, str]) -> None:
         _recover(path, mentor_rk)
     with open_journal(path) as vault:
         index = next(
-            s.index for s in vault.slots() if s.role == "mentee" and s.kind == "passphrase"
+            s.number for s in vault.slots() if s.role == "mentee" and s.kind == "passphrase"
         )
         vault.remove_slot(index)
     with pytest.raises(WrongSecret):
