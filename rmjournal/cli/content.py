@@ -205,6 +205,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _widen_pipe(stream: Any) -> None:
+    """Let a pipe on `stream` hold 1 MiB (Linux): with the usual 64 KiB, writing a large export
+    waits for the reader every 64 KiB (about 500 times at 50,000 entries)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (AttributeError, ValueError, OSError):
+        pass  # not a pipe, not Linux, or over the system's limit: the default still works
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the JSON export or the shareable summary to stdout or a private file."""
     from rmjournal.core.interchange import export_json, iter_json
@@ -230,6 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             # Written as it is read (one session at a time): at 50,000 entries the whole text
             # and the document behind it would double the command's memory.
             # In chunks of about 1 MB: a write per session cost a pipe round trip each.
+            _widen_pipe(sys.stdout)
             chunk: list[str] = []
             size = 0
             for piece in iter_json(jf.journal):
