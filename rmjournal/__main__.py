@@ -1,5 +1,5 @@
 """`python -m rmjournal`: the same entry point as the `rmjournal` console script."""
 
-from rmjournal.cli import main
+from rmjournal.cli import run
 
-raise SystemExit(main())
+run()

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from rmjournal import __version__
 from rmjournal.core.errors import JournalError
@@ -106,3 +106,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 1
 
+
+APP_COMMANDS = ("open", "demo")
+"""The commands that run the app; every other command is scripted."""
+
+
+def run() -> NoReturn:
+    """The `rmjournal` console script (and `python -m rmjournal`): `main()`, then exit.
+
+    A scripted command ends with `os._exit`. By then it has finished every write (saves and
+    `--out` files go through file descriptors, fsynced and closed, before `main()` returns; the
+    lock is released), and stdout and stderr are flushed here; what is skipped is the
+    interpreter tearing down every module and object, 10-40 ms of each command at 10,000
+    entries (docs/performance.md). The app's commands exit normally, so Textual's threads
+    finish and its exit hooks run. `--help`, `--version` and usage errors exit inside `main()`.
+    """
+    argv = sys.argv[1:]
+    code = main(argv)
+    if not argv or argv[0] in APP_COMMANDS or argv[0] not in COMMANDS:
+        sys.exit(code)  # the app (`rmjournal [PATH]` is `open`)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # stdout closed early (`| head`): nothing more can be said
+        pass
+    os._exit(code)
