@@ -395,16 +395,17 @@ def test_partners_private_item_in_the_journal_cannot_be_overwritten(
 
 @pytest.mark.parametrize("reader", ["mentor", "mentee"])
 def test_json_export_is_the_document_encoded(reader: Role, clock: FixedClock) -> None:
-    """`export_json` quotes shared entries in SQL: byte for byte what encoding the dict gives."""
+    """`export_json` writes shared entries with SQLite's JSON functions: byte for byte what
+    encoding the dict gives, whatever the text holds."""
     key = os.urandom(32)
     j = new_journal(clock, key=key)
     j.start_pair(mentor=Person("A"), mentee=Person("B"))
     s = j.plan_next_session()
-    odd = 'odd "q" \\ \n\t\x00\x7f é 😀 \u2028 , "entries": [] end'
+    odd = 'odd "q" \\ \n\t\x00\x7f é 😀 \u2028 , "entries": [] ,"entries":[] end'
     j.add_entry(s.id, odd, tags=["é", 'x"y', "a\\b"], prompt="p?\n")
     j.add_entry(s.id, "private one", visibility="private", tags=["t"], prompt="secret prompt")
     j.add_entry(s.id, "private, no prompt", visibility="private")
-    j.add_agenda_item(s.id, 'topic , "entries": [] x')
+    j.add_agenda_item(s.id, 'topic , "entries": [] ,"entries":[] x')
     j.add_entry(j.plan_next_session().id, "second", kind="learning")
     them = (
         j
