@@ -283,10 +283,8 @@ def print_hits(hits: list[Any], snippet_width: int | None = None) -> None:
     lines = []
     for hit in hits:
         when = hit.when.isoformat() if hit.when else "          "
-        lines.append(
-            f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)} — "
-            f"{one_line(hit.snippet, snippet_width)}\n"
-        )
+        snippet = f" — {one_line(hit.snippet, snippet_width)}" if hit.snippet else ""
+        lines.append(f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)}{snippet}\n")
     sys.stdout.write("".join(lines))
 
 

@@ -110,6 +110,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _beside(title: str, snippet: str) -> str:
+    """`snippet` on one line, or "" when it only repeats `title` (an agenda item without notes
+    matches on its topic, which its title already shows)."""
+    line = " ".join(snippet.split())
+    return "" if line.strip("… ") in title else line
+
+
 def fts_query(text: str) -> str:
     """User words as a safe FTS5 query: every term quoted (AND of terms), `word*` kept as prefix.
 
@@ -1418,14 +1425,16 @@ class Journal:
         try:
             shared = self.conn.execute(
                 "SELECT d.kind, d.item_id, snippet(search_fts, -1, '', '', '…', 12), d.when_on,"
-                " d.session_id, d.action_id, bm25(search_fts)"
+                " d.session_id, d.action_id, bm25(search_fts),"
+                " snippet(search_fts, 1, '', '', '…', 12)"
                 " FROM search_fts JOIN search_items d ON d.rowid = search_fts.rowid"
                 " WHERE search_fts MATCH ? ORDER BY bm25(search_fts) LIMIT ?",
                 (match, limit),
             ).fetchall()
             private = self.conn.execute(
                 "SELECT kind, item_id, snippet(private_fts, -1, '', '', '…', 12), when_on,"
-                " session_id, action_id, bm25(private_fts) FROM temp.private_fts"
+                " session_id, action_id, bm25(private_fts),"
+                " snippet(private_fts, 1, '', '', '…', 12) FROM temp.private_fts"
                 " WHERE private_fts MATCH ? ORDER BY bm25(private_fts) LIMIT ?",
                 (match, limit),
             ).fetchall()
@@ -1449,17 +1458,19 @@ class Journal:
             )
         }
         hits: list[SearchHit] = []
-        for _, (kind, item_id, snippet, when_on, session_id, action_id, _rank) in found:
+        for _, (kind, item_id, snippet, when_on, session_id, action_id, _rank, body) in found:
             when = _d(when_on)
             if session_id and kind in ("entry", "agenda"):
                 when = session_dates.get(session_id, when)
             title = entry_titles.get(item_id) if kind == "entry" else None
+            title = title or self._hit_title(kind, item_id)
             hits.append(
                 SearchHit(
                     kind=kind,
                     id=item_id,
-                    title=title or self._hit_title(kind, item_id),
-                    snippet=" ".join(snippet.split()),
+                    title=title,
+                    # A match in the title shows the start of the body instead of the title again.
+                    snippet=_beside(title, snippet) or _beside(title, body),
                     when=when,
                     session_id=session_id,
                     action_id=action_id,
@@ -1496,13 +1507,13 @@ class Journal:
                     if srow:
                         session_dates[session_id] = date.fromisoformat(srow["date"])
                 when = session_dates.get(session_id, when)
-            text = " ".join((plain.get(_MAIN_TEXT[table]) or "").split())
+            title = self._hit_title(kind, plain["id"])
             hits.append(
                 SearchHit(
                     kind=kind,
                     id=plain["id"],
-                    title=self._hit_title(kind, plain["id"]),
-                    snippet=text,
+                    title=title,
+                    snippet=_beside(title, plain.get(_MAIN_TEXT[table]) or ""),
                     when=when,
                     session_id=session_id,
                     action_id=action_id,

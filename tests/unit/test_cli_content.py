@@ -119,6 +119,10 @@ def test_search_newest_first(example_journal: tuple[Path, Path]) -> None:
     dates = [line[:10] for line in out.stdout.splitlines()]
     assert dates == sorted(dates, reverse=True) and len(dates) >= 3
     assert run("search", path, 'AND "(', *secret_args(pw)).returncode == 0
+    # An agenda item without notes is its title alone, not "title — title".
+    lines = run("search", path, "hackathon", *secret_args(pw)).stdout.splitlines()
+    bare = [ln for ln in lines if "Agenda: Race hackathon" in ln]
+    assert bare and all(" — " not in ln for ln in bare), lines
 
 
 def test_invalid_import_exit_6_names_paths_and_changes_nothing(

@@ -45,6 +45,17 @@ def test_ranked_hits_of_every_kind(journal: Journal) -> None:
     assert hit.when == date(2026, 3, 5) and hit.session_id
 
 
+def test_a_snippet_never_just_repeats_the_title(journal: Journal) -> None:
+    s = journal.sessions()[0]
+    journal.add_agenda_item(s.id, "Mentoring circles for new managers")  # no notes
+    [hit] = journal.search("circles")
+    assert (hit.title, hit.snippet) == ("Agenda: Mentoring circles for new managers", "")
+    listed = next(h for h in journal.recent(20) if h.id == hit.id)
+    assert listed.snippet == ""
+    [noted] = journal.search("composition")  # with notes, the notes are shown
+    assert noted.snippet == "Ran out of time"
+
+
 def test_snippets_are_plain_text(journal: Journal) -> None:
     hit = next(h for h in journal.search("thoughts"))
     assert "[bold]x[/bold]" in hit.snippet

@@ -104,8 +104,9 @@ class SearchScreen(JournalScreen):
         line.append_text(literal(hit.title, "bold"))
         if hit.when:
             line.append(f"  {hit.when.isoformat()}", style="dim")
-        line.append("\n          ")
-        line.append_text(literal(hit.snippet))
+        if hit.snippet:  # empty when it would only repeat the title
+            line.append("\n          ")
+            line.append_text(literal(hit.snippet))
         return line
 
     @on(Input.Submitted, "#query")
