@@ -215,9 +215,15 @@ class RMJournalApp(App[None]):
     async def action_screen_action(self, mode: str, action: str) -> None:
         """Go to a content screen and run one of its actions, if it has it (palette commands)."""
         await self.action_go(mode)
-        screen = self.screen
-        if hasattr(screen, f"action_{action}"):
-            await screen.run_action(action)
+        # A sub-screen (a session's record, an action's page) may be over the mode's own screen:
+        # go back down to the screen that has the action, keeping what was being typed.
+        while not hasattr(self.screen, f"action_{action}") and len(self.screen_stack) > 1:
+            keep = getattr(self.screen, "keep_typing", None)
+            if keep is not None:
+                keep()
+            await self.pop_screen()
+        if hasattr(self.screen, f"action_{action}"):
+            await self.screen.run_action(action)
         else:
             self.notify(f"{mode.capitalize()}: this is not available yet.", timeout=3)
 

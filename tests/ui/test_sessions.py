@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
 from uikit import SIZE, settle
 
 from rmjournal.app.screens.agenda import AgendaScreen
@@ -13,6 +14,7 @@ from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.app.screens.dialogs import ConfirmDialog
 from rmjournal.app.screens.prompt_picker import PromptPicker
 from rmjournal.app.screens.record import RecordScreen
+from rmjournal.app.screens.session_forms import EntryDialog, SessionDialog
 from rmjournal.app.screens.sessions import SessionsScreen
 from rmjournal.app.widgets.labels import PRIVATE_PLACEHOLDER
 
@@ -104,6 +106,80 @@ async def test_record_outcomes_notes_visibility_and_privacy(app_factory, demo_pa
         await pilot.press("d")
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_change_an_entry_you_wrote_not_your_partners(app_factory, demo_path) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        journal = app.journal_file.journal
+        fourth = next(s for s in journal.sessions() if s.number == 4)
+        await pilot.press("s", "up", "up", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("n", *keys_for("Panle chair"), "ctrl+s")  # a typo, saved
+        await pilot.pause()
+        written = journal.entries(fourth.id)[-1]
+        assert (written.text, written.author) == ("Panle chair", journal.me)
+        await pilot.press("tab", "tab", "enter")  # the entries; the cursor is on the new one
+        assert isinstance(app.screen, EntryDialog)
+        await pilot.press("home", "right", "right", "right", "delete", "delete", "e", "l")
+        await pilot.press("shift+tab", "right")  # kind: note → reflection (so: private)
+        await pilot.press("tab", "tab", "right", "right")  # who may read: → pair → shareable
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        changed = journal.entry(written.id)
+        assert (changed.text, changed.kind) == ("Panel chair", "reflection")
+        assert changed.visibility == "shareable" and changed.created_at == written.created_at
+        assert "Panel chair" in shown_text(app)
+        first = journal.entries(fourth.id)[0]
+        await pilot.press(*["up"] * 9, "enter")  # the mentee's private reflection: not ours
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        assert first.author != journal.me and first.hidden
+        theirs = journal.entries(fourth.id)[1]  # the mentee's shareable learning
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)  # no dialog: theirs to change
+        assert theirs.author != journal.me and journal.entry(theirs.id) == theirs
+
+
+async def test_palette_plans_a_session_from_inside_another_one(app_factory, demo_path) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        journal = app.journal_file.journal
+        await pilot.press("s", "up", "up", "enter")  # session 4's record, over the list
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.press("enter", *keys_for("kept"))  # typing notes on the first topic
+        await app.run_action("screen_action('sessions', 'new_session')")  # the palette's command
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)  # the next session's (the planned sixth)
+        assert app.screen.session_id == journal.next_session().id
+        fourth = next(s for s in journal.sessions() if s.number == 4)
+        assert journal.agenda(fourth.id)[0].notes.startswith("kept")  # saved on the way
+
+
+async def test_move_a_session_and_change_its_place(app_factory, demo_path) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        journal = app.journal_file.journal
+        planned = journal.next_session()
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("m")  # the highlighted row is the planned session
+        assert isinstance(app.screen, SessionDialog)
+        await pilot.press("home", "ctrl+k", *keys_for("someday"), "enter")
+        assert isinstance(app.screen, SessionDialog)  # not a date: the dialog says so, stays
+        await pilot.press("home", "ctrl+k", *keys_for("+3"), "tab")
+        await pilot.press(*keys_for("Room 4 [bold]"), "enter")
+        await pilot.pause()
+        moved = journal.session(planned.id)
+        assert moved.date == journal.today() + timedelta(days=3)
+        assert moved.place == "Room 4 [bold]" and moved.status == "planned"
+        assert "Room 4 [bold]" in shown_text(app)  # user text shown as text
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -1,7 +1,8 @@
 """Recording a session: notes and an outcome per agenda item, entries, actions agreed, held.
 
 Left, the agenda with each item's outcome; right, the highlighted item's notes (Enter to write,
-Escape to leave, saved as you leave); below, the session's notes, reflections and learnings.
+Escape to leave, saved as you leave); below, the session's notes, reflections and learnings
+(Enter on one you wrote changes it; what the partner wrote is theirs to change).
 Outcomes take one key each: 1 discussed, 2 carried over, 3 dropped, 0 back to open.
 """
 
@@ -29,7 +30,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.literal import plain
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
-from rmjournal.core.model import AgendaItem, EntryKind, Outcome, Prompt
+from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt
 
 ENTRIES_SHOWN = 200
 """At most this many entries are put in the table (the newest); the rest are counted."""
@@ -140,7 +141,9 @@ class RecordScreen(SessionPage):
         elif more > 0:
             table.border_subtitle = f"newest {len(shown)} of {len(entries)}"
         else:
-            table.border_subtitle = f"{len(entries)} · n note · p reflect · l learning"
+            table.border_subtitle = (
+                f"{len(entries)} · Enter changes · n note · p reflect · l learning"
+            )
         keep_cursor(table, key)
 
     # ----- notes on the highlighted item -----
@@ -205,6 +208,10 @@ class RecordScreen(SessionPage):
     def on_screen_suspend(self) -> None:
         self._save_notes()
 
+    def keep_typing(self) -> None:
+        """Save the notes being typed (the app is about to close this screen)."""
+        self._save_notes()
+
     def action_back(self) -> None:
         """Leave the notes (saved) for the agenda; from the agenda, back to the sessions."""
         if self.focused is self._notes():
@@ -254,6 +261,33 @@ class RecordScreen(SessionPage):
                 table.move_cursor(row=table.row_count - 1)
 
         self.app.push_screen(EntryDialog(kind=kind, prompt=prompt), written)
+
+    @on(DataTable.RowSelected, "#entries")
+    def _change_entry(self, event: DataTable.RowSelected) -> None:
+        """Enter on an entry: change its text, kind or who may read it (the author only)."""
+        event.stop()
+        key = cursor_key(self.query_one("#entries", DataTable))
+        if key is None or key == "__empty__":
+            return
+        entry = self.journal.entry(key)
+        if entry.hidden:
+            return
+        if entry.author != self.journal.me:
+            self.notify(f"Only the {entry.author} can change what they wrote.", timeout=3)
+            return
+
+        def changed(form: EntryForm | None) -> None:
+            if form is not None and attempt(self, lambda: self._apply_change(entry, form)):
+                self._fill_entries()
+
+        self.app.push_screen(EntryDialog(entry=entry), changed)
+
+    def _apply_change(self, entry: Entry, form: EntryForm) -> None:
+        with self.journal.transaction():
+            if (form.text, form.kind) != (entry.text, entry.kind):
+                self.journal.edit_entry(entry.id, text=form.text, kind=form.kind)
+            if form.visibility != entry.visibility:
+                self.journal.set_visibility(entry.id, form.visibility)
 
     def action_write(self, kind: EntryKind) -> None:
         """Write a note or learning in this session."""

@@ -1,4 +1,5 @@
-"""Dialogs for sessions: an agenda topic (add / edit) and an entry (note, reflection, learning).
+"""Dialogs for sessions: an agenda topic (add / edit), an entry (note, reflection, learning)
+and a session's date and place.
 
 They return plain dataclasses; the calling screen writes through the Journal.
 """
@@ -6,16 +7,17 @@ They return plain dataclasses; the calling screen writes through the Journal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, Static, TextArea
 
 from rmjournal.app.screens.action_forms import VISIBILITY_CHOICES
-from rmjournal.app.screens.dialogs import FormDialog, FormProblem, parse_minutes
+from rmjournal.app.screens.dialogs import FormDialog, FormProblem, parse_due, parse_minutes
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
-from rmjournal.core.model import AgendaItem, EntryKind, Role, Visibility
+from rmjournal.core.model import AgendaItem, Entry, EntryKind, Role, Session, Visibility
 
 ROLE_CHOICES = [("mentor", "the mentor"), ("mentee", "the mentee")]
 ENTRY_KIND_CHOICES = [("note", "note"), ("reflection", "reflection"), ("learning", "learning")]
@@ -73,7 +75,8 @@ class TopicDialog(FormDialog[TopicForm | None]):
 
 
 class EntryDialog(FormDialog[EntryForm | None]):
-    """Write a note, reflection or learning, maybe against a prompt (shown above the text)."""
+    """Write a note, reflection or learning, maybe against a prompt (shown above the text);
+    with `entry`, change one already written (its text, kind and who may read it)."""
 
     AUTO_FOCUS = "#entry-text"
     KEYS_HINT = "ctrl+s saves · Tab moves · ←/→ change a choice · Escape cancels"
@@ -84,11 +87,15 @@ class EntryDialog(FormDialog[EntryForm | None]):
         kind: EntryKind = "note",
         prompt: str | None = None,
         visibility: Visibility | None = None,
+        entry: Entry | None = None,
     ) -> None:
-        super().__init__("Write in this session")
+        super().__init__("Change this entry" if entry else "Write in this session")
+        if entry is not None:
+            kind, prompt, visibility = entry.kind, entry.prompt, entry.visibility
         self.kind: EntryKind = kind
         self.prompt = prompt
         self.visibility: Visibility = visibility or ("private" if kind == "reflection" else "pair")
+        self.text = entry.text if entry is not None else ""
 
     def fields(self) -> ComposeResult:
         if self.prompt:
@@ -96,12 +103,14 @@ class EntryDialog(FormDialog[EntryForm | None]):
             yield Static(literal(self.prompt), classes="hint")
         yield from self.choice("Kind", Cycle(ENTRY_KIND_CHOICES, self.kind, id="entry-kind"))
         yield Label("Text", classes="field-label")
-        yield TextArea("", id="entry-text", soft_wrap=True)
+        yield TextArea(self.text, id="entry-text", soft_wrap=True)
         visibility = Cycle(VISIBILITY_CHOICES, self.visibility, id="entry-visibility")
         yield from self.choice("Who may read it", visibility)
 
     def on_mount(self) -> None:
-        self.query_one("#entry-text", TextArea).styles.height = 6
+        text = self.query_one("#entry-text", TextArea)
+        text.styles.height = 6
+        text.move_cursor(text.document.end)  # changing an entry: carry on where it ends
 
     @on(Cycle.Changed, "#entry-kind")
     def _kind_changed(self, event: Cycle.Changed) -> None:
@@ -120,3 +129,38 @@ class EntryDialog(FormDialog[EntryForm | None]):
             visibility=self.query_one("#entry-visibility", Cycle).value,  # type: ignore[arg-type]
             prompt=self.prompt,
         )
+
+
+@dataclass
+class SessionForm:
+    """A session's day and place as the dialog collected them."""
+
+    on: date
+    place: str | None
+
+
+class SessionDialog(FormDialog[SessionForm | None]):
+    """Move a session to another day, or change where it happens."""
+
+    AUTO_FOCUS = "#session-date"
+    KEYS_HINT = "Enter saves · Tab moves · Escape cancels"
+
+    def __init__(self, session: Session, today: date) -> None:
+        super().__init__(f"Session {session.number}: date and place")
+        self.session = session
+        self.today = today
+
+    def fields(self) -> ComposeResult:
+        day = self.session.date.isoformat()
+        yield from self.field("Date (2026-08-01, or +7 for a week from today)", "session-date", day)
+        yield from self.field("Place (empty for none)", "session-place", self.session.place or "")
+
+    def result(self) -> SessionForm | None:
+        try:
+            on = parse_due(self.value_of("session-date"), self.today)
+            if on is None:
+                raise FormProblem("Type the session's date, like 2026-08-01, or +7.")
+        except FormProblem:
+            self.query_one("#session-date", Input).focus()
+            raise
+        return SessionForm(on, self.value_of("session-place").strip() or None)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.record import RecordScreen
+from rmjournal.app.screens.session_forms import SessionDialog, SessionForm
 from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands
@@ -45,6 +46,7 @@ class SessionsScreen(JournalScreen):
         Binding("enter", "open_record", "Record", priority=True, id="sessions.record"),
         Binding("p", "open_agenda", "Agenda", id="sessions.agenda"),
         Binding("h", "held", "Mark held", id="sessions.held"),
+        Binding("m", "move_session", "Date & place", id="sessions.move"),
         Binding("c", "cancelled", "Mark cancelled", show=False, id="sessions.cancelled"),
     ]
     DEFAULT_CSS = """
@@ -150,6 +152,21 @@ class SessionsScreen(JournalScreen):
     def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_record()
+
+    def action_move_session(self) -> None:
+        """Move the highlighted session to another day, or change where it happens."""
+        session = self._current()
+        if session is None:
+            return
+
+        def moved(form: SessionForm | None) -> None:
+            if form is not None and attempt(
+                self,
+                lambda: self.journal.update_session(session.id, on=form.on, place=form.place),
+            ):
+                self.refresh_list()
+
+        self.app.push_screen(SessionDialog(session, self.journal.today()), moved)
 
     def action_held(self) -> None:
         """Record that the highlighted session took place."""
