@@ -442,6 +442,96 @@ class RMJournalApp(App[None]):
         if self.journal_file is not None:
             self.push_screen(ConflictsScreen(self.journal_file.journal))
 
+    # ----- keys -----
+
+    def action_change_passphrase(self) -> None:
+        """Change the passphrase you unlock with (asks for the current one)."""
+        if self.journal_file is not None:
+            self.run_worker(self._change_passphrase(), group="keys", exclusive=True)
+
+    async def _change_passphrase(self) -> None:
+        from rmjournal.app.screens.keys import PassphraseDialog
+
+        jf = self.journal_file
+        assert jf is not None
+        form = await self.push_screen_wait(
+            PassphraseDialog(
+                "Change your passphrase",
+                "Your partner's passphrase and both recovery keys stay as they are.",
+                ask_current=True,
+            )
+        )
+        if form is None or form.current is None:
+            return
+        current, new = form.current, form.new
+
+        def change() -> None:
+            jf.vault.authenticate(current, jf.vault.role)
+            jf.vault.change_passphrase(new)
+
+        if await self._change_keys(jf, change):
+            self.notify("Your passphrase is changed: unlock with the new one from now on.")
+
+    def action_partner_passphrase(self) -> None:
+        """Let the partner set their own passphrase (they type it), if they have none yet."""
+        if self.journal_file is not None:
+            self.run_worker(self._partner_passphrase(), group="keys", exclusive=True)
+
+    async def _partner_passphrase(self) -> None:
+        from rmjournal.app.screens.keys import PassphraseDialog
+        from rmjournal.app.screens.recovery import RecoveryKeyScreen
+        from rmjournal.core.model import other_role
+
+        jf = self.journal_file
+        assert jf is not None
+        them = other_role(jf.vault.role)
+        if any(slot.role == them for slot in jf.vault.slots()):
+            self.notify(
+                f"The {them} already has a passphrase; they change it themselves, unlocked "
+                "with it.",
+                timeout=6,
+            )
+            return
+        form = await self.push_screen_wait(
+            PassphraseDialog(
+                f"The {them}'s passphrase",
+                f"Hand the keyboard to the {them}: they type a passphrase only they know. "
+                "They then unlock this journal with it, and get a recovery key of their own.",
+                ask_current=False,
+            )
+        )
+        if form is None:
+            return
+        recovery: list[str | None] = []
+        if await self._change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
+            self.notify(f"The {them} can now unlock this journal with their passphrase.")
+            if recovery and recovery[0]:
+                await self.push_screen_wait(RecoveryKeyScreen(recovery[0], whose=them))
+
+    async def _change_keys(self, jf: JournalFile, change: Callable[[], object]) -> bool:
+        """Save, then run `change` (it rewrites the key slots) in a thread; whether it worked.
+
+        Saving first: a key change rewrites the file as last saved. The save lock is held
+        meanwhile, so no autosave writes the file at the same time.
+        """
+        if await self.save() is not None:
+            return False  # the save's own message says why
+        async with self._save_lock:
+            worker = self.run_worker(change, thread=True, group="keys-work", exit_on_error=False)
+            try:
+                await worker.wait()
+            except WorkerFailed as failed:
+                error = failed.error
+                message = (
+                    str(error)
+                    if isinstance(error, JournalError)
+                    else f"Changing the keys failed ({type(error).__name__}); the file is as "
+                    "it was."
+                )
+                self.notify(message, title="Not changed", severity="error", timeout=10)
+                return False
+        return True
+
     def action_save(self) -> None:
         """Save now (ctrl+s), also retrying after a failed save; a worker, so it can ask."""
         self.run_worker(self._save_now(), group="save-now", exclusive=True)

@@ -45,6 +45,16 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "Review merge conflicts", "Fields both copies changed, kept and other version", "conflicts"
     ),
+    PaletteCommand(
+        "Change your passphrase",
+        "A new passphrase for you (asks for the current one)",
+        "change_passphrase",
+    ),
+    PaletteCommand(
+        "Partner's passphrase",
+        "The partner sets their own passphrase to unlock this journal",
+        "partner_passphrase",
+    ),
     PaletteCommand("Save now", "Write every change to the file now", "save"),
     PaletteCommand("Lock now", "Save, close the journal and show the unlock screen", "lock"),
     PaletteCommand("Help: keys", "Every key and what it does", "help", needs_journal=False),

@@ -119,6 +119,10 @@ class FormDialog(ModalScreen[T]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.field_submitted(event.input)
+
+    def field_submitted(self, field: Input) -> None:
+        """Enter in a one-line field: accept the form (a dialog may move on instead)."""
         self.action_accept()
 
     def field(self, label: str, field_id: str, value: str = "", **options: object) -> ComposeResult:

@@ -27,18 +27,29 @@ class RecoveryKeyScreen(ModalScreen[bool]):
         Binding("ctrl+s", "done", "Continue", id="recovery.continue", show=False)
     ]
 
-    def __init__(self, recovery_key: str) -> None:
+    def __init__(self, recovery_key: str, whose: str | None = None) -> None:
+        """`whose`: the partner's role when the key is theirs (they joined from this app)."""
         super().__init__()
         self._key = recovery_key
+        self._whose = whose
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="recovery-box", classes="dialog"):
-            yield Static("Your recovery key", classes="screen-title")
-            yield Static(
-                "It opens this journal if the passphrase is forgotten. It is shown only now: "
-                "write it down or print it, and keep it apart from this computer.",
-                classes="hint",
-            )
+            if self._whose is None:
+                yield Static("Your recovery key", classes="screen-title")
+                yield Static(
+                    "It opens this journal if the passphrase is forgotten. It is shown only "
+                    "now: write it down or print it, and keep it apart from this computer.",
+                    classes="hint",
+                )
+            else:
+                yield Static(f"The {self._whose}'s recovery key", classes="screen-title")
+                yield Static(
+                    f"It opens this journal if the {self._whose} forgets their passphrase. It "
+                    f"is shown only now, for the {self._whose} to write down and keep apart "
+                    "from this computer.",
+                    classes="hint",
+                )
             yield Static(literal(self._key), id="recovery-key")
             yield ClearCheckbox("I have saved the recovery key somewhere safe", id="saved")
             yield Button("Continue", id="continue", variant="primary", disabled=True)

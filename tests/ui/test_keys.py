@@ -1,0 +1,109 @@
+"""Job 9 inside the app: change your passphrase, and let the partner set their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contentkit import MENTEE_PASSPHRASE, keys_for, make_demo_journal, make_markup_journal
+from contentkit import open_app as unlock_app
+from uikit import PASSPHRASE, SIZE, settle
+
+from rmjournal.app.screens.keys import PassphraseDialog
+from rmjournal.app.screens.recovery import RecoveryKeyScreen
+from rmjournal.core.errors import WrongSecret
+from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.secret import Secret
+
+NEW = "four new unrelated words"
+
+
+def opens_with(path: Path, passphrase: str, role: str | None = None) -> bool:
+    try:
+        with JournalFile.open(
+            path, Secret.passphrase(passphrase), role_hint=role, allow_test_kdf=True
+        ):
+            return True
+    except WrongSecret:
+        return False
+
+
+async def fill(pilot, *values: str) -> None:
+    """Type each value into the dialog's fields in turn (Enter moves on, then saves)."""
+    for value in values:
+        await pilot.press(*keys_for(value), "enter")
+
+
+async def wait_for(app, pilot, kind: type, present: bool = True) -> None:
+    for _ in range(100):
+        if isinstance(app.screen, kind) == present:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{kind.__name__} {'never came' if present else 'never left'}")
+
+
+async def lock(app, pilot) -> None:
+    """Save and close the journal (ctrl+l), so the file can be opened here."""
+    await pilot.press("ctrl+l")
+    await settle(app, pilot)
+    assert app.journal_file is None
+
+
+async def test_change_your_passphrase_only_with_the_current_one(
+    app_factory, tmp_path, clock
+) -> None:
+    path = make_demo_journal(tmp_path / "demo.rmj", clock)
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_app(app, pilot)
+        journal = app.journal_file.journal
+        journal.add_entry(journal.sessions()[0].id, "Unsaved until the key change")
+        await app.run_action("change_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        await fill(pilot, "not the passphrase", NEW, "something else")
+        assert isinstance(app.screen, PassphraseDialog)  # the two new ones differ: it stays
+        await pilot.press("home", "ctrl+k", *keys_for(NEW), "enter")
+        await wait_for(app, pilot, PassphraseDialog, present=False)
+        await settle(app, pilot)
+        await lock(app, pilot)
+    assert opens_with(path, PASSPHRASE) and not opens_with(path, NEW)  # wrong current one
+
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_app(app, pilot)
+        await app.run_action("change_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        await fill(pilot, PASSPHRASE, NEW, NEW)
+        await wait_for(app, pilot, PassphraseDialog, present=False)
+        await settle(app, pilot)
+        await lock(app, pilot)
+    assert opens_with(path, NEW) and not opens_with(path, PASSPHRASE)
+    assert opens_with(path, MENTEE_PASSPHRASE, "mentee")  # the partner's slot is untouched
+    with JournalFile.open(path, Secret.passphrase(NEW), allow_test_kdf=True) as jf:
+        texts = [e.text for s in jf.journal.sessions() for e in jf.journal.entries(s.id)]
+    assert "Unsaved until the key change" in texts  # saved before the slots were rewritten
+
+
+async def test_the_partner_sets_their_own_passphrase_once(app_factory, tmp_path, clock) -> None:
+    path = make_markup_journal(tmp_path / "pair.rmj", clock)
+    assert not opens_with(path, MENTEE_PASSPHRASE, "mentee")
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_app(app, pilot)
+        await app.run_action("partner_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        assert not app.screen.query("#current")  # the partner types only their own
+        await fill(pilot, "short", "short")
+        assert isinstance(app.screen, PassphraseDialog)  # too short: refused in words
+        await pilot.press("shift+tab", "shift+tab", "home", "ctrl+k")
+        await fill(pilot, MENTEE_PASSPHRASE)
+        await pilot.press("home", "ctrl+k")
+        await fill(pilot, MENTEE_PASSPHRASE)
+        await wait_for(app, pilot, RecoveryKeyScreen)  # their own recovery key, shown once
+        assert "mentee's recovery key" in str(app.screen.query_one(".screen-title").render())
+        await pilot.press("space", "enter")
+        await wait_for(app, pilot, RecoveryKeyScreen, present=False)
+        await app.run_action("partner_passphrase")  # a second time: theirs to change now
+        await pilot.pause()
+        assert not isinstance(app.screen, PassphraseDialog)
+        await lock(app, pilot)
+    assert opens_with(path, MENTEE_PASSPHRASE, "mentee") and opens_with(path, PASSPHRASE)
