@@ -1,7 +1,7 @@
 """Journal: every domain operation of a pair journal, used alike by the app and the command line.
 
 A Journal wraps the in-memory database of `store.py` for one reader (`me`, the role that unlocked
-the file) and that reader's `PrivateCipher`. It returns the dataclasses of `model.py`. The text of
+the file) and that reader's `PrivateCipher`. It returns the records of `model.py`. The text of
 a private item is sealed with its author's personal key before it reaches the database; the
 partner gets such items with `hidden=True` and empty text. Every write bumps `changes`, which the
 app's autosave watches. Nothing here imports textual.
