@@ -146,3 +146,44 @@ async def test_demo_hint_shows_its_public_passphrases(app_factory, journal_path:
     async with plain.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "Demo journal" not in screen_text(plain)
+
+
+async def test_while_unlocking_focus_stays_and_enter_is_ignored(
+    app_factory, journal_path: Path, monkeypatch
+) -> None:
+    """The field stays focused and enabled while the journal opens (disabling it moved the
+    focus and re-laid the footer twice, ~80 ms of the wait); a second Enter does nothing."""
+    import threading
+
+    from rmjournal.app import session
+
+    release = threading.Event()
+    opened = []
+    real_open = session.open_journal
+
+    def slow_open(*args, **kwargs):
+        opened.append(1)
+        release.wait(10)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(session, "open_journal", slow_open)
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        field = screen.query_one("#secret")
+        field.value = PASSPHRASE
+        await pilot.press("enter")
+        for _ in range(5):  # not settle(): the worker waits for `release`
+            await pilot.pause(0.02)
+        assert screen.busy and screen.query_one("#unlock-busy").display
+        assert app.focused is field and not field.disabled
+        await pilot.press("x", "enter")  # ignored: one unlock at a time
+        await pilot.pause(0.05)
+        assert len(opened) == 1 and "Unlocking" in screen_text(app)
+        release.set()
+        for _ in range(100):
+            if isinstance(app.screen, DashboardScreen):
+                break
+            await pilot.pause(0.02)
+        assert isinstance(app.screen, DashboardScreen) and app.journal_file is not None

@@ -140,7 +140,8 @@ class UnlockScreen(Screen[None]):
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
         self.query_one("#unlock-busy").display = busy
-        self.query_one("#secret", Input).disabled = busy
+        # (the field stays enabled: disabling it moved the focus and re-laid the footer twice
+        # while the journal was being opened; `_submit` ignores Enter while busy)
 
     def action_toggle_recovery(self) -> None:
         """Switch between the passphrase and the recovery key."""
