@@ -74,14 +74,21 @@ async def test_agenda_keys_order_time_box_raise_and_prompt(app_factory, demo_pat
         assert "⚑ action" in text and "⇄ pair" in text
 
 
+async def open_fourth_record(app, pilot):
+    """Unlock, then open session 4's record from the sessions list (6 → 4); its Session."""
+    await open_app(app, pilot)
+    journal = app.journal_file.journal
+    await pilot.press("s", "up", "up", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, RecordScreen)
+    return next(s for s in journal.sessions() if s.number == 4)
+
+
 async def test_record_outcomes_notes_visibility_and_privacy(app_factory, demo_path) -> None:
     app = app_factory(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_app(app, pilot)
+        fourth = await open_fourth_record(app, pilot)
         journal = app.journal_file.journal
-        fourth = next(s for s in journal.sessions() if s.number == 4)
-        await pilot.press("s", "up", "up", "enter")  # session 6 → 4, open its record
-        await settle(app, pilot)
         assert isinstance(app.screen, RecordScreen) and app.screen.session_id == fourth.id
         text = shown_text(app)
         # The mentee's private reflection is there, but only as a placeholder.
@@ -111,12 +118,8 @@ async def test_record_outcomes_notes_visibility_and_privacy(app_factory, demo_pa
 async def test_change_an_entry_you_wrote_not_your_partners(app_factory, demo_path) -> None:
     app = app_factory(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_app(app, pilot)
+        fourth = await open_fourth_record(app, pilot)
         journal = app.journal_file.journal
-        fourth = next(s for s in journal.sessions() if s.number == 4)
-        await pilot.press("s", "up", "up", "enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, RecordScreen)
         await pilot.press("n", *keys_for("Panle chair"), "ctrl+s")  # a typo, saved
         await pilot.pause()
         written = journal.entries(fourth.id)[-1]
@@ -147,11 +150,8 @@ async def test_change_an_entry_you_wrote_not_your_partners(app_factory, demo_pat
 async def test_palette_plans_a_session_from_inside_another_one(app_factory, demo_path) -> None:
     app = app_factory(demo_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_app(app, pilot)
+        await open_fourth_record(app, pilot)  # session 4's record, over the list
         journal = app.journal_file.journal
-        await pilot.press("s", "up", "up", "enter")  # session 4's record, over the list
-        await settle(app, pilot)
-        assert isinstance(app.screen, RecordScreen)
         await pilot.press("enter", *keys_for("kept"))  # typing notes on the first topic
         await app.run_action("screen_action('sessions', 'new_session')")  # the palette's command
         await settle(app, pilot)
