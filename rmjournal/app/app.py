@@ -286,7 +286,8 @@ class RMJournalApp(App[None]):
     def on_unlock_screen_unlocked(self, message: UnlockScreen.Unlocked) -> None:
         if message.with_recovery_key:
             self.notify(
-                "Unlocked with the recovery key. Set a new passphrase with `rmjournal passwd`.",
+                "Unlocked with the recovery key. Set a new passphrase now: ctrl+p, then "
+                "Change your passphrase.",
                 timeout=8,
             )
         self.enter_journal(message.journal_file)
@@ -454,19 +455,22 @@ class RMJournalApp(App[None]):
 
         jf = self.journal_file
         assert jf is not None
+        # Unlocked with the recovery key, the passphrase is what was forgotten: not asked for.
+        used = next((slot for slot in jf.vault.slots() if slot.unlocked_with), None)
         form = await self.push_screen_wait(
             PassphraseDialog(
                 "Change your passphrase",
                 "Your partner's passphrase and both recovery keys stay as they are.",
-                ask_current=True,
+                ask_current=used is not None and used.kind == "passphrase",
             )
         )
-        if form is None or form.current is None:
+        if form is None:
             return
         current, new = form.current, form.new
 
         def change() -> None:
-            jf.vault.authenticate(current, jf.vault.role)
+            if current is not None:
+                jf.vault.authenticate(current, jf.vault.role)
             jf.vault.change_passphrase(new)
 
         if await self._change_keys(jf, change):
@@ -516,6 +520,7 @@ class RMJournalApp(App[None]):
         """
         if await self.save() is not None:
             return False  # the save's own message says why
+        self.notify("Changing the keys (deriving them takes a moment)…", timeout=3)
         async with self._save_lock:
             worker = self.run_worker(change, thread=True, group="keys-work", exit_on_error=False)
             try:

@@ -107,3 +107,29 @@ async def test_the_partner_sets_their_own_passphrase_once(app_factory, tmp_path,
         assert not isinstance(app.screen, PassphraseDialog)
         await lock(app, pilot)
     assert opens_with(path, MENTEE_PASSPHRASE, "mentee") and opens_with(path, PASSPHRASE)
+
+
+async def test_after_a_recovery_key_unlock_no_current_passphrase_is_asked(
+    app_factory, journal_dir, clock
+) -> None:
+    from uikit import unlock
+
+    path = journal_dir / "forgot.rmj"
+    jf, recovery = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), test_kdf=True, clock=clock
+    )
+    jf.close()
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await unlock(app, pilot, recovery)
+        notices = [n.message for n in app._notifications]
+        assert any("Change your passphrase" in m for m in notices)  # the notice says where
+        await app.run_action("change_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        assert not app.screen.query("#current")  # the forgotten one is not asked for
+        await fill(pilot, NEW, NEW)
+        await wait_for(app, pilot, PassphraseDialog, present=False)
+        await settle(app, pilot)
+        await lock(app, pilot)
+    assert opens_with(path, NEW) and not opens_with(path, PASSPHRASE)
