@@ -133,3 +133,20 @@ async def test_after_a_recovery_key_unlock_no_current_passphrase_is_asked(
         await settle(app, pilot)
         await lock(app, pilot)
     assert opens_with(path, NEW) and not opens_with(path, PASSPHRASE)
+
+
+async def test_a_blank_current_passphrase_is_a_problem_in_words(
+    app_factory, tmp_path, clock
+) -> None:
+    path = make_demo_journal(tmp_path / "demo.rmj", clock)
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_app(app, pilot)
+        await app.run_action("change_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        await fill(pilot, "   ", NEW, NEW)  # only spaces: not a passphrase at all
+        await pilot.pause()
+        assert isinstance(app.screen, PassphraseDialog) and app.is_running
+        problem = str(app.screen.query_one(".dialog-problem").render())
+        assert "Type the passphrase you unlocked with" in problem
+        assert app.focused is app.screen.query_one("#current")

@@ -37,7 +37,7 @@ from rmjournal.app.config import JOURNAL_SUFFIX
 from rmjournal.app.screens.agreement import AGREEMENT_TEMPLATE
 from rmjournal.app.widgets.choice import ClearRadioButton
 from rmjournal.app.widgets.literal import literal
-from rmjournal.app.widgets.strength import strength, strength_label
+from rmjournal.app.widgets.strength import PassphraseProblem, passphrase_from, strength_label
 from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Role
@@ -236,15 +236,14 @@ class CreateScreen(Screen[None]):
             raise FormProblem("review-on", "The review date must come after the start date.")
         cadence = self._number("cadence", "number of days between sessions", 1, 366)
         planned = self._number("planned", "number of planned sessions", 1, 100)
-        passphrase = self.query_one("#passphrase", Input).value
-        if strength(passphrase)[0] == 0:
-            raise FormProblem("passphrase", strength(passphrase)[1])
-        if self.query_one("#passphrase-again", Input).value != passphrase:
-            raise FormProblem("passphrase-again", "The two passphrases differ. Type it again.")
         try:
-            secret = Secret.passphrase(passphrase)
-        except JournalError as error:
-            raise FormProblem("passphrase", str(error)) from None
+            secret = passphrase_from(
+                self.query_one("#passphrase", Input).value,
+                self.query_one("#passphrase-again", Input).value,
+            )
+        except PassphraseProblem as problem:
+            field = "passphrase-again" if problem.again else "passphrase"
+            raise FormProblem(field, str(problem)) from None
         role: Role = "mentee" if self.query_one("#me-mentee", RadioButton).value else "mentor"
         mentor, mentee = self._value("mentor-name"), self._value("mentee-name")
         details = session.PairDetails(

@@ -19,8 +19,7 @@ from textual.widgets import Input, Static
 
 from rmjournal.app.screens.dialogs import FormDialog, FormProblem
 from rmjournal.app.widgets.literal import literal
-from rmjournal.app.widgets.strength import strength, strength_label
-from rmjournal.core.errors import JournalError
+from rmjournal.app.widgets.strength import PassphraseProblem, passphrase_from, strength_label
 from rmjournal.core.secret import Secret
 
 
@@ -69,18 +68,12 @@ class PassphraseDialog(FormDialog[NewPassphrase | None]):
     def result(self) -> NewPassphrase | None:
         current = None
         if self.ask_current:
-            typed = self.value_of("current")
-            if not typed:
-                raise self._problem("current", "Type the passphrase you unlocked with.")
-            current = Secret.passphrase(typed)
-        new = self.value_of("new")
-        score, hint = strength(new)
-        if score == 0:
-            raise self._problem("new", hint)
-        if self.value_of("again") != new:
-            raise self._problem("again", "The two new passphrases differ. Type it again.")
+            try:
+                current = passphrase_from(self.value_of("current"))
+            except PassphraseProblem:
+                raise self._problem("current", "Type the passphrase you unlocked with.") from None
         try:
-            secret = Secret.passphrase(new)
-        except JournalError as error:
-            raise self._problem("new", str(error)) from None
-        return NewPassphrase(current, secret)
+            new = passphrase_from(self.value_of("new"), self.value_of("again"))
+        except PassphraseProblem as problem:
+            raise self._problem("again" if problem.again else "new", str(problem)) from None
+        return NewPassphrase(current, new)

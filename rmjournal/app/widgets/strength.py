@@ -6,6 +6,9 @@ short clever password, and the hint says so.
 
 from __future__ import annotations
 
+from rmjournal.core.errors import JournalError
+from rmjournal.core.secret import Secret
+
 MIN_LENGTH = 8
 
 
@@ -35,3 +38,29 @@ def strength_label(passphrase: str) -> str:
     score, hint = strength(passphrase)
     bar = "■" * score + "□" * (3 - score)
     return f"Strength {bar}  {hint}" if passphrase else "Strength: type a passphrase"
+
+
+class PassphraseProblem(ValueError):
+    """A passphrase typed into a form cannot be used; `again` when the repeat is what to fix."""
+
+    def __init__(self, message: str, *, again: bool = False) -> None:
+        super().__init__(message)
+        self.again = again
+
+
+def passphrase_from(typed: str, repeated: str | None = None) -> Secret:
+    """The `Secret` for a passphrase typed into a form, or `PassphraseProblem` saying why not.
+
+    With `repeated` it is a new passphrase: strong enough to accept (score above 0) and typed
+    the same twice. Shared by the "new pair journal" screen and the passphrase dialogs.
+    """
+    if repeated is not None:
+        score, hint = strength(typed)
+        if score == 0:
+            raise PassphraseProblem(hint)
+        if repeated != typed:
+            raise PassphraseProblem("The two passphrases differ. Type it again.", again=True)
+    try:
+        return Secret.passphrase(typed)
+    except JournalError as error:
+        raise PassphraseProblem(str(error)) from None
