@@ -266,11 +266,8 @@ class RecordScreen(SessionPage):
     def _change_entry(self, event: DataTable.RowSelected) -> None:
         """Enter on an entry: change its text, kind or who may read it (the author only)."""
         event.stop()
-        key = cursor_key(self.query_one("#entries", DataTable))
-        if key is None or key == "__empty__":
-            return
-        entry = self.journal.entry(key)
-        if entry.hidden:
+        entry = self._highlighted_entry()
+        if entry is None:
             return
         if entry.author != self.journal.me:
             self.notify(f"Only the {entry.author} can change what they wrote.", timeout=3)
@@ -332,12 +329,16 @@ class RecordScreen(SessionPage):
             AgendaScreen(self.journal, self.session_id, item.id if item else None)
         )
 
+    def _highlighted_entry(self) -> Entry | None:
+        """The entry under the entries table's cursor, unless none or the partner's private one."""
+        key = cursor_key(self.query_one("#entries", DataTable))
+        if key is None or key == "__empty__":
+            return None
+        entry = self.journal.entry(key)
+        return None if entry.hidden else entry
+
     def visibility_target(self) -> tuple[str, str] | None:
-        entries = self.query_one("#entries", DataTable)
-        if self.focused is entries:
-            key = cursor_key(entries)
-            if key is None or key == "__empty__":
-                return None
-            entry = self.journal.entry(key)
-            return None if entry.hidden else (entry.id, entry.visibility)
+        if self.focused is self.query_one("#entries", DataTable):
+            entry = self._highlighted_entry()
+            return None if entry is None else (entry.id, entry.visibility)
         return super().visibility_target()
