@@ -143,17 +143,15 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators
 # the reader's are among them (those are opened and written here). Sessions are read by rowid
 # and each one's entries through idx_entries_session_id, so they come in rowid order, as the
 # document lists them; test_json_export_is_the_document_encoded holds it to the dict path.
-_ENTRY_ARRAYS_SQL = """SELECT s.rowid, json_group_array(CASE WHEN e.prompt IS NULL
-      THEN json_object('id', e.id, 'kind', e.kind, 'author', e.author, 'text', e.text,
-        'visibility', e.visibility, 'tags', json(coalesce(e.tags, '[]')),
-        'created_at', e.created_at, 'updated_at', e.updated_at)
-      ELSE json_object('id', e.id, 'kind', e.kind, 'author', e.author, 'text', e.text,
-        'visibility', e.visibility, 'tags', json(coalesce(e.tags, '[]')),
-        'created_at', e.created_at, 'updated_at', e.updated_at, 'prompt', e.prompt) END)
+_ENTRY_FIELDS = """'id', e.id, 'kind', e.kind, 'author', e.author, 'text', e.text,
+    'visibility', e.visibility, 'tags', json(coalesce(e.tags, '[]')),
+    'created_at', e.created_at, 'updated_at', e.updated_at"""  # the order `_entry_object` has
+_ENTRY_ARRAYS_SQL = f"""SELECT s.rowid, json_group_array(CASE WHEN e.prompt IS NULL
+      THEN json_object({_ENTRY_FIELDS}) ELSE json_object({_ENTRY_FIELDS}, 'prompt', e.prompt) END)
       FILTER (WHERE e.visibility != 'private'),
     sum(e.visibility = 'private' AND e.author = ?)
     FROM sessions s JOIN entries e ON e.session_id = s.id
-    WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL GROUP BY s.rowid ORDER BY s.rowid"""
+    WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL GROUP BY s.rowid ORDER BY s.rowid"""  # noqa: S608 - fixed SQL
 _SESSION_ENTRIES_SQL = """SELECT NULL, id, kind, author, text, visibility, tags, created_at,
     updated_at, prompt FROM entries WHERE session_id = ? AND deleted_at IS NULL
     AND (visibility != 'private' OR author = ?) ORDER BY rowid"""
