@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -26,23 +25,7 @@ from rmjournal.cli.common import (
     read_secret,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
-
-"""Seconds a short command waits for a journal another command is just finishing with."""
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def plain(text: str) -> str:
-    """`text` safe for a terminal: control characters (ANSI escapes included) shown, not obeyed."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def one_line(text: str, width: int | None = None) -> str:
-    """`text` on one line (whitespace collapsed), safe for a terminal, cut to `width`."""
-    flat = plain(" ".join(text.split()))
-    if width is not None and len(flat) > width:
-        flat = flat[: width - 1] + "…"
-    return flat
+from rmjournal.text import one_line
 
 
 def _date_arg(value: str) -> date:

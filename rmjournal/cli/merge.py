@@ -38,8 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def cmd_merge(args: argparse.Namespace) -> int:
     """Unlock PATH, merge OTHER into it, save if anything changed, and say what changed."""
     from rmjournal.cli.common import open_journal
-    from rmjournal.cli.content import plain
     from rmjournal.core.merge import merge_file
+    from rmjournal.text import plain
 
     other: Path = args.other
     if not other.exists():

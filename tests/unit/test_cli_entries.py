@@ -133,7 +133,7 @@ def test_recent_lists_the_newest_first_in_the_search_format(example: tuple[Path,
     lines = listed.stdout.splitlines()
     assert len(lines) == 2
     assert "Entry charlie" in lines[0] and "Entry bravo" in lines[1]
-    assert "\x1b" not in listed.stdout and "\\x1b" in lines[0]
+    assert "\x1b" not in listed.stdout and "␛" in lines[0]
     for line in lines:
         when, rest = line.split("  ", 1)
         assert len(when) == 10 and when[4] == "-"

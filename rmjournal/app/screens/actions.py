@@ -23,13 +23,13 @@ from rmjournal.app.widgets.labels import (
     action_state,
     action_status_label,
     due_short,
-    one_line,
     user_text,
     visibility_label,
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import Action
+from rmjournal.text import one_line
 
 PAGE = 100
 """Rows put in the table at once."""

@@ -19,9 +19,10 @@ from rmjournal.app.screens.dialogs import AskDialog, ConfirmDialog, FormProblem,
 from rmjournal.app.screens.prompt_picker import PromptPicker
 from rmjournal.app.screens.session_forms import TopicDialog, TopicForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
-from rmjournal.app.widgets.labels import one_line, user_text, visibility_label
+from rmjournal.app.widgets.labels import user_text, visibility_label
 from rmjournal.app.widgets.tables import Column
 from rmjournal.core.model import AgendaItem, Prompt, other_role
+from rmjournal.text import one_line
 
 
 class AgendaScreen(SessionPage):

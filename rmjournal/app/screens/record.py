@@ -23,7 +23,6 @@ from rmjournal.app.screens.session_forms import EntryDialog, EntryForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import (
     PRIVATE_PLACEHOLDER,
-    one_line,
     outcome_label,
     user_text,
     visibility_label,
@@ -31,6 +30,7 @@ from rmjournal.app.widgets.labels import (
 from rmjournal.app.widgets.literal import plain
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt
+from rmjournal.text import one_line
 
 ENTRIES_SHOWN = 200
 """At most this many entries are put in the table (the newest); the rest are counted."""

@@ -155,9 +155,3 @@ def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str
     if not text.strip():
         return Text(empty, style="dim")
     return literal(text, style)
-
-
-def one_line(text: str, width: int = 60) -> str:
-    """The first line of `text`, shortened to `width` with an ellipsis (for table cells)."""
-    first = " ".join(text.split())
-    return first if len(first) <= width else first[: width - 1] + "…"

@@ -7,25 +7,11 @@ are replaced by their visible Unicode "control picture" (ESC shows as ␛).
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+from rmjournal.text import plain
 
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "\u2421"
-    return "\ufffd"
-
-
-def plain(text: str) -> str:
-    """`text` with control characters (except newline and tab) replaced by visible symbols."""
-    return _CONTROL.sub(_picture, text)
+__all__ = ["literal", "plain"]
 
 
 def literal(text: str, style: str = "") -> Text:
