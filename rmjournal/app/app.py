@@ -32,9 +32,9 @@ from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
-from rmjournal.app.widgets.literal import plain
 from rmjournal.core.clock import Clock
 from rmjournal.core.errors import ChangedOnDisk, JournalError
+from rmjournal.text import plain
 
 if TYPE_CHECKING:
     from rmjournal.app.screens.base import JournalScreen
@@ -293,7 +293,7 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
 
     def on_create_screen_created(self, message: CreateScreen.Created) -> None:
-        from rmjournal.app.screens.recovery import RecoveryKeyScreen
+        from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
 
         jf = message.journal_file
         try:
@@ -413,7 +413,8 @@ class RMJournalApp(App[None]):
 
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
-        from rmjournal.app.screens.conflicts import ConflictsScreen, MergeOfferScreen
+        from rmjournal.app.dialogs.merge_offer import MergeOfferScreen
+        from rmjournal.app.screens.conflicts import ConflictsScreen
         from rmjournal.core.merge import merge_into
 
         if not await self.push_screen_wait(MergeOfferScreen()):
@@ -451,7 +452,7 @@ class RMJournalApp(App[None]):
             self.run_worker(self._change_passphrase(), group="keys", exclusive=True)
 
     async def _change_passphrase(self) -> None:
-        from rmjournal.app.screens.keys import PassphraseDialog
+        from rmjournal.app.dialogs.passphrase import PassphraseDialog
 
         jf = self.journal_file
         assert jf is not None
@@ -482,8 +483,8 @@ class RMJournalApp(App[None]):
             self.run_worker(self._partner_passphrase(), group="keys", exclusive=True)
 
     async def _partner_passphrase(self) -> None:
-        from rmjournal.app.screens.keys import PassphraseDialog
-        from rmjournal.app.screens.recovery import RecoveryKeyScreen
+        from rmjournal.app.dialogs.passphrase import PassphraseDialog
+        from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
         from rmjournal.core.model import other_role
 
         jf = self.journal_file

@@ -7,9 +7,9 @@ from pathlib import Path
 from textual.widgets import Static
 from uikit import SIZE, screen_text, settle
 
+from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
 from rmjournal.app.screens.create import CreateScreen
 from rmjournal.app.screens.dashboard import DashboardScreen
-from rmjournal.app.screens.recovery import RecoveryKeyScreen
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
 

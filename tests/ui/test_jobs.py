@@ -11,14 +11,14 @@ from __future__ import annotations
 from contentkit import keys_for, shown_text
 from uikit import SIZE, settle
 
+from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
 from rmjournal.app.screens.action_detail import ActionDetailScreen
 from rmjournal.app.screens.actions import ActionsScreen
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.create import CreateScreen
 from rmjournal.app.screens.dashboard import DashboardScreen
-from rmjournal.app.screens.prompt_picker import PromptPicker
 from rmjournal.app.screens.record import RecordScreen
-from rmjournal.app.screens.recovery import RecoveryKeyScreen
 from rmjournal.app.screens.search import SearchScreen
 from rmjournal.app.screens.sessions import SessionsScreen
 from rmjournal.app.screens.unlock import UnlockScreen

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from uikit import PASSPHRASE, SIZE, settle, unlock
 
-from rmjournal.app.screens.conflicts import ConflictsScreen, MergeOfferScreen
+from rmjournal.app.dialogs.merge_offer import MergeOfferScreen
+from rmjournal.app.screens.conflicts import ConflictsScreen
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.merge import conflicts
 from rmjournal.core.secret import Secret

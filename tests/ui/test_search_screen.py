@@ -21,7 +21,7 @@ from uikit import SIZE, settle
 from rmjournal.app.screens.actions import ActionsScreen
 from rmjournal.app.screens.record import RecordScreen
 from rmjournal.app.screens.search import SearchScreen
-from rmjournal.app.widgets.literal import plain
+from rmjournal.text import plain
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import pytest
 from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
 from uikit import SIZE, settle
 
+from rmjournal.app.dialogs.form import ConfirmDialog
+from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.session_forms import EntryDialog, SessionDialog
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.dashboard import DashboardScreen
-from rmjournal.app.screens.dialogs import ConfirmDialog
-from rmjournal.app.screens.prompt_picker import PromptPicker
 from rmjournal.app.screens.record import RecordScreen
-from rmjournal.app.screens.session_forms import EntryDialog, SessionDialog
 from rmjournal.app.screens.sessions import SessionsScreen
 from rmjournal.app.widgets.labels import PRIVATE_PLACEHOLDER
 

@@ -64,7 +64,7 @@ def test_help_screen(snap_compare, app_factory, journal_path: Path, theme: str) 
 
 
 def test_recovery_key_screen(snap_compare, app_factory, journal_path: Path) -> None:
-    from rmjournal.app.screens.recovery import RecoveryKeyScreen
+    from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
 
     async def show(pilot) -> None:
         pilot.app.push_screen(RecoveryKeyScreen("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"))

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
-from rmjournal.app.screens.action_keys import ActionPage
+from rmjournal.app.screens.action_page import ActionPage
 from rmjournal.app.widgets.labels import (
     action_status_label,
     due_text,

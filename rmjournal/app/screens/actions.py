@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from rmjournal.app.screens.action_forms import ActionDialog, ActionForm
-from rmjournal.app.screens.action_keys import ActionPage
+from rmjournal.app.dialogs.action_forms import ActionDialog, ActionForm
+from rmjournal.app.screens.action_page import ActionPage
 from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import (
     action_state,

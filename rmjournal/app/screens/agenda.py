@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
-from rmjournal.app.screens.dialogs import AskDialog, ConfirmDialog, FormProblem, parse_minutes
-from rmjournal.app.screens.prompt_picker import PromptPicker
-from rmjournal.app.screens.session_forms import TopicDialog, TopicForm
+from rmjournal.app.dialogs.form import AskDialog, ConfirmDialog, FormProblem, parse_minutes
+from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.session_forms import TopicDialog, TopicForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
 from rmjournal.app.widgets.labels import user_text, visibility_label
 from rmjournal.app.widgets.tables import Column

@@ -1,9 +1,7 @@
-"""Merging in the app: the offer when the file changed on disk, and the conflicts to review.
+"""The merge conflicts to review, after the file on disk was folded into the open journal.
 
-A sync tool or the partner's copy may replace the journal file while it is open. Saving then
-refuses (`ChangedOnDisk`) rather than overwrite someone's words; `MergeOfferScreen` asks whether
-to fold the file on disk into what is open, and `ConflictsScreen` lists the fields both copies
-changed, so the pair can look at what the merge kept and what the other copy said.
+`ConflictsScreen` lists the fields both copies changed, so the pair can look at what the merge
+kept and what the other copy said (the offer to merge is `dialogs.merge_offer`).
 """
 
 from __future__ import annotations
@@ -13,11 +11,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from rmjournal.app.widgets.literal import literal
+from rmjournal.text import one_line
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -40,43 +38,9 @@ TITLE_FIELDS = ("title", "topic", "text", "note", "number")
 """The field that best names a record, in order of preference."""
 
 
-class MergeOfferScreen(ModalScreen[bool]):
-    """Asks whether to merge the changed file into the open journal; dismisses True to merge."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "merge", "Merge, then save", id="merge.accept"),
-        Binding("enter", "merge", "Merge, then save", show=False, id="merge.accept_enter"),
-        Binding("escape", "later", "Not now", id="merge.later"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="merge-offer"):
-            yield Static("The journal file changed on disk", classes="screen-title")
-            yield Static(
-                "Since you opened it, another copy replaced the file (a sync tool, or your "
-                "partner's copy). Saving now would overwrite what it holds, so nothing was saved."
-            )
-            yield Static(
-                "Press m to merge the file into what you have open, then save: nothing either of "
-                "you wrote is lost, and where you both changed the same thing the other version "
-                "is kept for you to review. Escape keeps your changes in memory, unsaved.",
-                classes="hint",
-            )
-        yield Footer()
-
-    def action_merge(self) -> None:
-        self.dismiss(True)
-
-    def action_later(self) -> None:
-        self.dismiss(False)
-
-
 def _short(value: Any, width: int = 60) -> str:
     """A conflict value as one line of at most `width` characters."""
-    if value is None:
-        return "(empty)"
-    text = " ".join(str(value).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return "(empty)" if value is None else one_line(str(value), width)
 
 
 def describe_item(journal: Journal, conflict: Conflict) -> str:

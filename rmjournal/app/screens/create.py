@@ -34,6 +34,7 @@ from textual.widgets import (
 
 from rmjournal.app import session
 from rmjournal.app.config import JOURNAL_SUFFIX
+from rmjournal.app.dialogs.form import FormProblem
 from rmjournal.app.screens.agreement import AGREEMENT_TEMPLATE
 from rmjournal.app.widgets.choice import ClearRadioButton
 from rmjournal.app.widgets.literal import literal
@@ -49,15 +50,6 @@ if TYPE_CHECKING:
 DEFAULT_CADENCE_DAYS = 30
 DEFAULT_SESSIONS = 6
 REVIEW_AFTER_DAYS = 182
-
-
-class FormProblem(Exception):
-    """A field the person must fix; carries the field id to focus."""
-
-    def __init__(self, field_id: str, message: str) -> None:
-        super().__init__(message)
-        self.field_id = field_id
-        self.message = message
 
 
 def _slug(text: str) -> str:
@@ -214,7 +206,7 @@ class CreateScreen(Screen[None]):
         try:
             return date.fromisoformat(self._value(field_id))
         except ValueError:
-            raise FormProblem(field_id, f"The {what} must be a date like 2026-09-01.") from None
+            raise FormProblem(f"The {what} must be a date like 2026-09-01.", field_id) from None
 
     def _number(self, field_id: str, what: str, low: int, high: int) -> int:
         try:
@@ -222,18 +214,18 @@ class CreateScreen(Screen[None]):
         except ValueError:
             value = -1
         if not low <= value <= high:
-            raise FormProblem(field_id, f"The {what} must be a whole number from {low} to {high}.")
+            raise FormProblem(f"The {what} must be a whole number from {low} to {high}.", field_id)
         return value
 
     def read_form(self) -> tuple[session.PairDetails, Secret, Role, Path]:
         """The form as data, or `FormProblem` naming the first field to fix."""
         for field_id, what in (("mentor-name", "mentor's"), ("mentee-name", "mentee's")):
             if not self._value(field_id):
-                raise FormProblem(field_id, f"Type the {what} name.")
+                raise FormProblem(f"Type the {what} name.", field_id)
         started = self._date("started-on", "start date")
         review = self._date("review-on", "review date")
         if review <= started:
-            raise FormProblem("review-on", "The review date must come after the start date.")
+            raise FormProblem("The review date must come after the start date.", "review-on")
         cadence = self._number("cadence", "number of days between sessions", 1, 366)
         planned = self._number("planned", "number of planned sessions", 1, 100)
         try:
@@ -243,7 +235,7 @@ class CreateScreen(Screen[None]):
             )
         except PassphraseProblem as problem:
             field = "passphrase-again" if problem.again else "passphrase"
-            raise FormProblem(field, str(problem)) from None
+            raise FormProblem(str(problem), field) from None
         role: Role = "mentee" if self.query_one("#me-mentee", RadioButton).value else "mentor"
         mentor, mentee = self._value("mentor-name"), self._value("mentee-name")
         details = session.PairDetails(
@@ -269,12 +261,12 @@ class CreateScreen(Screen[None]):
             return self.path
         name = self._value("file-name") or f"{_slug(mentor)}-{_slug(mentee)}"
         if "/" in name or name.startswith("."):
-            raise FormProblem("file-name", "Give a plain file name, without folders.")
+            raise FormProblem("Give a plain file name, without folders.", "file-name")
         if not Path(name).suffix:
             name += JOURNAL_SUFFIX
         target = self.data_dir / name
         if target.exists():
-            raise FormProblem("file-name", f"{name} already exists. Choose another file name.")
+            raise FormProblem(f"{name} already exists. Choose another file name.", "file-name")
         return target
 
     def show_message(self, text: str) -> None:

@@ -17,9 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static, TextArea
 
-from rmjournal.app.screens.action_forms import ActionDialog, ActionForm
-from rmjournal.app.screens.prompt_picker import PromptPicker
-from rmjournal.app.screens.session_forms import EntryDialog, EntryForm
+from rmjournal.app.dialogs.action_forms import ActionDialog, ActionForm
+from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.session_forms import EntryDialog, EntryForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import (
     PRIVATE_PLACEHOLDER,
@@ -27,10 +27,9 @@ from rmjournal.app.widgets.labels import (
     user_text,
     visibility_label,
 )
-from rmjournal.app.widgets.literal import plain
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt
-from rmjournal.text import one_line
+from rmjournal.text import one_line, plain
 
 ENTRIES_SHOWN = 200
 """At most this many entries are put in the table (the newest); the rest are counted."""

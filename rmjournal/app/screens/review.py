@@ -22,6 +22,7 @@ from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import ACTION_STATUSES, OWNERS
 from rmjournal.core.review import MonthCount, ReviewFigures, review_figures
+from rmjournal.text import one_line
 
 BAR_WIDTH = 16
 """Characters for the longest bar."""
@@ -183,7 +184,7 @@ class ReviewScreen(JournalScreen):
             text.append("\n• ")
             when = dates.get(entry.session_id, entry.created_at[:10])
             text.append(f"{when} {entry.author}: ", style="dim")
-            text.append_text(literal(" ".join(entry.text.split())))
+            text.append_text(literal(one_line(entry.text)))
         return text
 
     @staticmethod
@@ -195,15 +196,15 @@ class ReviewScreen(JournalScreen):
             if i:
                 text.append("\n\n")
             text.append(f"Goal of the {progress.goal.owner}: ", style="bold")
-            text.append_text(literal(" ".join(progress.goal.text.split()), "bold"))
+            text.append_text(literal(one_line(progress.goal.text), "bold"))
             if not progress.actions and not progress.learnings:
                 text.append("\n  nothing tagged to this goal yet", style="dim")
             for action in progress.actions:
                 text.append(f"\n  {action.kind} [{STATUS_NAMES[action.status]}] ")
-                text.append_text(literal(" ".join(action.title.split())))
+                text.append_text(literal(one_line(action.title)))
             for entry in progress.learnings:
                 text.append("\n  learning: ")
-                text.append_text(literal(" ".join(entry.text.split())))
+                text.append_text(literal(one_line(entry.text)))
         text.append(
             "\n\nItems link to a goal through a tag that is a word of the goal, or its id.",
             style="dim",

@@ -14,10 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from rmjournal.app.dialogs.session_forms import SessionDialog, SessionForm
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.record import RecordScreen
-from rmjournal.app.screens.session_forms import SessionDialog, SessionForm
 from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
 from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands

@@ -11,8 +11,6 @@ from rich.text import Text
 
 from rmjournal.text import plain
 
-__all__ = ["literal", "plain"]
-
 
 def literal(text: str, style: str = "") -> Text:
     """A `Text` that shows `text` exactly as typed: no markup, no escape sequences."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from rmjournal.app.widgets.literal import plain
+from rmjournal.text import plain
 
 SAVE_LABELS = {
     "saved": ("✓", "Saved"),

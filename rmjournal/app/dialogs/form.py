@@ -37,7 +37,20 @@ ModalScreen.rm-dialog .dialog-keys { color: $text-muted; margin-top: 1; }
 
 
 class FormProblem(ValueError):
-    """A value the person typed cannot be used; the message says what to type instead."""
+    """A value the person typed cannot be used; the message says what to type instead.
+
+    `field_id` names the field to fix (it gets the focus), or is None when no one field is wrong.
+    The one form error of the app: the dialogs and the "new pair journal" screen both raise it.
+    """
+
+    def __init__(self, message: str, field_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field_id = field_id
+
+    def at(self, field_id: str) -> FormProblem:
+        """The same problem, pinned to the field `field_id` (for parsers that know no fields)."""
+        return FormProblem(self.message, field_id)
 
 
 def parse_due(text: str, today: date) -> date | None:
@@ -108,7 +121,9 @@ class FormDialog(ModalScreen[T]):
         try:
             value = self.result()
         except FormProblem as problem:
-            self.show_problem(str(problem))
+            self.show_problem(problem.message)
+            if problem.field_id is not None:
+                self.query_one(f"#{problem.field_id}").focus()
             return
         self.dismiss(value)
 

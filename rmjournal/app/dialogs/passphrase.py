@@ -1,9 +1,9 @@
 """Keeping the journal safe from inside the app: a new passphrase, and the partner's own.
 
-Job 9 of the product asks for both; until now only the command line (`rmjournal passwd`,
-`rmjournal slot add`) offered them. The dialog collects a new passphrase typed twice, with the
-same strength hint as the "new pair journal" screen; the app saves the journal first, then
-rewrites the key slots in a thread (the key derivation takes about a second).
+Job 9 of the product asks for both, as `rmjournal passwd` and `rmjournal slot add` offer them
+on the command line. The dialog collects a new passphrase typed twice, with the same strength
+hint as the "new pair journal" screen; the app saves the journal first, then rewrites the key
+slots in a thread worker (the key derivation is slow on purpose).
 
 Changing your passphrase asks for the current one too: an unlocked journal left on a desk must
 not be enough to lock its owner out.
@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from rmjournal.app.screens.dialogs import FormDialog, FormProblem
+from rmjournal.app.dialogs.form import FormDialog, FormProblem
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.strength import PassphraseProblem, passphrase_from, strength_label
 from rmjournal.core.secret import Secret
@@ -61,19 +61,15 @@ class PassphraseDialog(FormDialog[NewPassphrase | None]):
         else:
             self.focus_next()
 
-    def _problem(self, field_id: str, message: str) -> FormProblem:
-        self.query_one(f"#{field_id}", Input).focus()
-        return FormProblem(message)
-
     def result(self) -> NewPassphrase | None:
         current = None
         if self.ask_current:
             try:
                 current = passphrase_from(self.value_of("current"))
             except PassphraseProblem:
-                raise self._problem("current", "Type the passphrase you unlocked with.") from None
+                raise FormProblem("Type the passphrase you unlocked with.", "current") from None
         try:
             new = passphrase_from(self.value_of("new"), self.value_of("again"))
         except PassphraseProblem as problem:
-            raise self._problem("again" if problem.again else "new", str(problem)) from None
+            raise FormProblem(str(problem), "again" if problem.again else "new") from None
         return NewPassphrase(current, new)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, TextArea
+from textual.widgets import Label, TextArea
 
-from rmjournal.app.screens.dialogs import FormDialog, FormProblem, parse_due
+from rmjournal.app.dialogs.form import FormDialog, FormProblem, parse_due
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.model import Action, ActionKind, ActionStatus, Owner, Visibility
@@ -88,13 +88,11 @@ class ActionDialog(FormDialog[ActionForm | None]):
     def result(self) -> ActionForm | None:
         title = self.value_of("action-title").strip()
         if not title:
-            self.query_one("#action-title", Input).focus()
-            raise FormProblem("Give the action a title.")
+            raise FormProblem("Give the action a title.", "action-title")
         try:
             due = parse_due(self.value_of("action-due"), self.today)
-        except FormProblem:
-            self.query_one("#action-due", Input).focus()
-            raise
+        except FormProblem as problem:
+            raise problem.at("action-due") from None
         visibility = (
             self.query_one("#action-visibility", Cycle).value
             if self.action is None

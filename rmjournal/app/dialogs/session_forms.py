@@ -11,10 +11,10 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
-from rmjournal.app.screens.action_forms import VISIBILITY_CHOICES
-from rmjournal.app.screens.dialogs import FormDialog, FormProblem, parse_due, parse_minutes
+from rmjournal.app.dialogs.action_forms import VISIBILITY_CHOICES
+from rmjournal.app.dialogs.form import FormDialog, FormProblem, parse_due, parse_minutes
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Role, Session, Visibility
@@ -64,13 +64,11 @@ class TopicDialog(FormDialog[TopicForm | None]):
     def result(self) -> TopicForm | None:
         topic = self.value_of("topic").strip()
         if not topic:
-            self.query_one("#topic", Input).focus()
-            raise FormProblem("Type the topic.")
+            raise FormProblem("Type the topic.", "topic")
         try:
             minutes = parse_minutes(self.value_of("minutes"))
-        except FormProblem:
-            self.query_one("#minutes", Input).focus()
-            raise
+        except FormProblem as problem:
+            raise problem.at("minutes") from None
         return TopicForm(topic, self.query_one("#raised-by", Cycle).value, minutes)  # type: ignore[arg-type]
 
 
@@ -158,9 +156,8 @@ class SessionDialog(FormDialog[SessionForm | None]):
     def result(self) -> SessionForm | None:
         try:
             on = parse_due(self.value_of("session-date"), self.today)
-            if on is None:
-                raise FormProblem("Type the session's date, like 2026-08-01, or +7.")
-        except FormProblem:
-            self.query_one("#session-date", Input).focus()
-            raise
+        except FormProblem as problem:
+            raise problem.at("session-date") from None
+        if on is None:
+            raise FormProblem("Type the session's date, like 2026-08-01, or +7.", "session-date")
         return SessionForm(on, self.value_of("session-place").strip() or None)

@@ -1,6 +1,7 @@
-"""The keys that change an action, shared by the tracker and an action's own page.
+"""`ActionPage`: a screen with one highlighted action, and the bindings that change it.
 
-One scheme everywhere: space or x done, p in progress, o reopen, D drop, f follow up with a note,
+The tracker and an action's own page both derive from it, so the keys are the same in both:
+space or x done, p in progress, o reopen, D drop, f follow up with a note,
 u due date, t edit, v visibility. Each change goes through the Journal (a status change is
 logged as a dated follow-up, so the log tells the story).
 """
@@ -11,14 +12,14 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
-from rmjournal.app.screens.action_forms import (
+from rmjournal.app.dialogs.action_forms import (
     ActionDialog,
     ActionForm,
     FollowUpDialog,
     FollowUpForm,
 )
+from rmjournal.app.dialogs.form import AskDialog, FormProblem, parse_due
 from rmjournal.app.screens.base import JournalScreen
-from rmjournal.app.screens.dialogs import AskDialog, FormProblem, parse_due
 from rmjournal.app.screens.session_page import attempt
 from rmjournal.app.widgets.labels import VISIBILITY_CYCLE, status_word, visibility_label
 from rmjournal.core.model import Action, ActionStatus

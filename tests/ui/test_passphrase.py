@@ -8,8 +8,8 @@ from contentkit import MENTEE_PASSPHRASE, keys_for, make_demo_journal, make_mark
 from contentkit import open_app as unlock_app
 from uikit import PASSPHRASE, SIZE, settle
 
-from rmjournal.app.screens.keys import PassphraseDialog
-from rmjournal.app.screens.recovery import RecoveryKeyScreen
+from rmjournal.app.dialogs.passphrase import PassphraseDialog
+from rmjournal.app.dialogs.recovery import RecoveryKeyScreen
 from rmjournal.core.errors import WrongSecret
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret

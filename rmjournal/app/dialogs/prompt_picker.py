@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rmjournal.app.screens.dialogs import DIALOG_CSS
+from rmjournal.app.dialogs.form import DIALOG_CSS
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 

@@ -1,0 +1,61 @@
+"""The app's rooms: modal dialogs under `app/dialogs/`, one name per meaning, one helper each."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+from textual.screen import ModalScreen
+
+import rmjournal.app
+
+APP = Path(rmjournal.app.__file__).parent
+
+
+def _modules() -> list[str]:
+    return [
+        info.name
+        for info in pkgutil.walk_packages([str(APP)], prefix="rmjournal.app.")
+        if not info.ispkg
+    ]
+
+
+def _defined(name: str) -> list[Path]:
+    """The app modules that define a class or function called `name`."""
+    found = []
+    for path in APP.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name:
+                found.append(path)
+    return found
+
+
+def test_every_modal_screen_lives_in_dialogs() -> None:
+    # help.py's HelpScreen is the one exception: the help overlay belongs with the keys it lists.
+    misplaced = []
+    for name in _modules():
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, ModalScreen)
+                and value.__module__ == name
+                and not name.startswith("rmjournal.app.dialogs.")
+                and name != "rmjournal.app.screens.help"
+            ):
+                misplaced.append(f"{name}.{value.__name__}")
+    assert misplaced == []
+
+
+def test_no_module_is_called_keys() -> None:
+    # Passphrases, key bindings and key slots are three rooms; none may be just "keys".
+    assert [m for m in _modules() if m.rsplit(".", 1)[-1] in {"keys", "action_keys"}] == []
+
+
+def test_one_form_problem_and_no_private_copies_of_the_text_helpers() -> None:
+    assert _defined("FormProblem") == [APP / "dialogs" / "form.py"]
+    assert _defined("plain") == []  # the one is rmjournal/text.py, shared with the CLI
+    assert _defined("one_line") == []
