@@ -9,6 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from rmjournal.core.clock import Clock, FixedClock
+from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.journal import Journal
+from rmjournal.core.model import Role
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
@@ -19,3 +24,27 @@ MARKER = "ZEBRA-PLAINTEXT-MARKER-7f3a"
 
 FIXED_NOW = datetime(2026, 7, 20, 9, 0, tzinfo=UTC)
 """The example journal was exported at this moment; tests that look at dates use it."""
+
+
+# White-box helpers: a test moves a journal's fixed clock on, or opens the same database as the
+# partner. The journal keeps its clock, cipher and connection private (its records layer owns
+# them), so tests reach them here, in one place.
+
+
+def clock_of(journal: Journal) -> FixedClock:
+    """The fixed clock a test journal was made with."""
+    clock = journal.records._clock
+    assert isinstance(clock, FixedClock), "the journal was not made with a FixedClock"
+    return clock
+
+
+def cipher_of(journal: Journal) -> PrivateCipher:
+    """The reader's private cipher (to reopen a copy as the same person)."""
+    return journal.records._cipher
+
+
+def same_database(
+    journal: Journal, *, me: Role, cipher: PrivateCipher, clock: Clock | None = None
+) -> Journal:
+    """The very database `journal` has open, as another reader (`me`) sees it."""
+    return Journal(journal.records._conn, me=me, cipher=cipher, clock=clock)

@@ -166,7 +166,7 @@ def _iter_session_json(journal: Journal) -> Iterator[_Encoded]:
     reader's own private entries is written from dicts instead, their text opened.
     """
     enc = _ENCODER.encode
-    conn, me = journal.conn, journal.me
+    conn, me = journal.records, journal.me
     arrays = conn.execute(_ENTRY_ARRAYS_SQL, (me,))
     next_array = arrays.fetchone()
     for session in _iter_sessions(journal, with_entries=False):
@@ -188,11 +188,11 @@ def _entry_object(journal: Journal, row: Any, tag_lists: dict[str, list[str]]) -
     """One entry row (as `_ENTRIES_SQL` reads it) as the document holds it, opened if private."""
     _, eid, kind, author, text, vis, tags, ecreated, eupdated, prompt = row
     if vis == "private":
-        cipher = journal.cipher
-        text = cipher.open(eid, "text", text)
-        tags = cipher.open(eid, "tags", tags)
+        records = journal.records
+        text = records.open_field(eid, "text", text)
+        tags = records.open_field(eid, "tags", tags)
         if prompt is not None:
-            prompt = cipher.open(eid, "prompt", prompt)
+            prompt = records.open_field(eid, "prompt", prompt)
     entry = {
         "id": eid,
         "kind": kind,
@@ -217,7 +217,7 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
 
     `with_entries=False` leaves "entries" empty and adds the session's "_rowid" (for
     `_iter_session_json`, which reads the entries itself)."""
-    conn, me, cipher = journal.conn, journal.me, journal.cipher
+    conn, me = journal.records, journal.me
     tag_lists: dict[str, list[str]] = {}  # few distinct tag sets: parse each JSON text once
     entries = conn.execute(_ENTRIES_SQL if with_entries else "SELECT NULL WHERE 0")
     agenda = conn.execute(_AGENDA_SQL)
@@ -234,10 +234,10 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
             if vis == "private":
                 if author != me:
                     continue
-                topic = cipher.open(iid, "topic", topic)
-                notes = cipher.open(iid, "notes", notes)
+                topic = conn.open_field(iid, "topic", topic)
+                notes = conn.open_field(iid, "notes", notes)
                 if prompt is not None:
-                    prompt = cipher.open(iid, "prompt", prompt)
+                    prompt = conn.open_field(iid, "prompt", prompt)
             item = {
                 "id": iid,
                 "topic": topic,
@@ -330,7 +330,7 @@ def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tup
     pair = _pair_object(journal)
     yield "format", FORMAT
     yield "version", VERSION
-    yield "exported_at", journal.clock.now().isoformat(timespec="seconds")
+    yield "exported_at", journal.records.now().isoformat(timespec="seconds")
     yield "exported_by", journal.me
     yield "pair", pair
     yield "sessions", _iter_session_json(journal) if encoded else _iter_sessions(journal)

@@ -417,7 +417,7 @@ class _Merger:
 
     def __init__(self, journal: Journal, other: sqlite_utils.Database) -> None:
         self.journal = journal
-        self.conn = journal.conn
+        self.conn = journal.records
         self.other = other.conn
         self.report = MergeReport()
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
@@ -629,9 +629,9 @@ def merge_into(journal: Journal, other: bytes | sqlite_utils.Database) -> MergeR
         if other_db is not other:
             other_db.conn.close()
     if report.changed:
-        journal.changes += report.writes
+        journal.records.count_changes(report.writes)
         # The reader's own private search index (a TEMP table) is rebuilt on the next search.
-        journal._private_index = False
+        journal.records.forget_private_index()
     return report
 
 
@@ -661,7 +661,7 @@ def merge_changed_on_disk(jf: JournalFile) -> MergeReport:
 
 def _conflict_rows(journal: Journal, include_resolved: bool) -> Iterator[Row]:
     where = "deleted_at IS NULL" + ("" if include_resolved else " AND resolved_at IS NULL")
-    cur = journal.conn.execute(
+    cur = journal.records.execute(
         f"SELECT * FROM conflicts WHERE {where} ORDER BY created_at, id"  # noqa: S608
     )
     names = [c[0] for c in cur.description]
@@ -687,11 +687,11 @@ def conflicts(journal: Journal, *, include_resolved: bool = False) -> list[Confl
             values = []
             for value in (kept, other):
                 opened = value
-                if isinstance(value, str) and journal.cipher.is_sealed(value):
+                if isinstance(value, str) and journal.is_sealed(value):
                     if r["author"] != journal.me:
                         hidden = True
                     else:
-                        opened = journal.cipher.open(r["item_id"], r["field"], value)
+                        opened = journal.records.open_field(r["item_id"], r["field"], value)
                 values.append(opened)
             kept, other = values
             if hidden:
@@ -717,14 +717,14 @@ def conflicts(journal: Journal, *, include_resolved: bool = False) -> list[Confl
 
 def resolve_conflict(journal: Journal, conflict_id: str) -> None:
     """Mark a conflict as resolved (the pair looked at it; the kept value stays)."""
-    row = journal.conn.execute(
+    row = journal.records.execute(
         "SELECT updated_at FROM conflicts WHERE id = ? AND deleted_at IS NULL", (conflict_id,)
     ).fetchone()
     if row is None:
         raise JournalError(f"No conflict with id {conflict_id} in this journal.")
-    now = journal.clock.stamp()
-    journal.conn.execute(
+    now = journal.records.stamp()
+    journal.records.execute(
         "UPDATE conflicts SET resolved_at = ?, updated_at = ? WHERE id = ?",
         (now, now, conflict_id),
     )
-    journal.changes += 1
+    journal.records.count_changes()

@@ -117,7 +117,7 @@ def _approval_id(pair_id: str, role: Role) -> str:
 def stored_approvals(journal: Journal) -> dict[Role, Approval]:
     """The latest approval each partner gave (whatever content it was for)."""
     found: dict[Role, Approval] = {}
-    rows = journal.conn.execute(
+    rows = journal.records.execute(
         "SELECT role, content_hash, approved_at FROM approvals"
         " WHERE deleted_at IS NULL ORDER BY approved_at"
     ).fetchall()
@@ -152,8 +152,8 @@ def approve(journal: Journal, role: Role | None = None, *, today: date | None = 
     if pair is None:
         raise NotFound("This journal has no pair yet, so there is no summary to approve.")
     content_hash = build_summary(journal, today).content_hash
-    stamp = journal.clock.stamp()
-    journal.conn.execute(
+    stamp = journal.records.stamp()
+    journal.records.execute(
         "INSERT INTO approvals (id, role, content_hash, approved_at, created_at, updated_at,"
         " author, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)"
         " ON CONFLICT(id) DO UPDATE SET content_hash = excluded.content_hash,"
@@ -161,7 +161,7 @@ def approve(journal: Journal, role: Role | None = None, *, today: date | None = 
         " author = excluded.author, deleted_at = NULL",
         (_approval_id(pair.id, who), who, content_hash, stamp, stamp, stamp, journal.me),
     )
-    journal.changes += 1
+    journal.records.count_changes()
     return Approval(who, content_hash, stamp)
 
 
@@ -312,7 +312,7 @@ def _left_out(journal: Journal) -> LeftOut:
     partner: Counter[str] = Counter()
     pair_only: Counter[str] = Counter()
     for table, kind in KIND_NAMES.items():
-        rows = journal.conn.execute(
+        rows = journal.records.execute(
             f"SELECT visibility, author, count(*) FROM {table}"  # noqa: S608 - fixed names
             " WHERE deleted_at IS NULL AND visibility != 'shareable' GROUP BY visibility, author"
         ).fetchall()
@@ -323,7 +323,7 @@ def _left_out(journal: Journal) -> LeftOut:
                 mine[kind] += int(count)
             else:
                 partner[kind] += int(count)
-    logs = journal.conn.execute(
+    logs = journal.records.execute(
         "SELECT visibility, author, count(*) FROM follow_ups"
         " WHERE deleted_at IS NULL GROUP BY visibility, author"
     ).fetchall()

@@ -6,6 +6,7 @@ import os
 from datetime import date
 
 import pytest
+from testkit import cipher_of, clock_of
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
@@ -33,7 +34,7 @@ def partner_of(journal: Journal) -> Journal:
         journal.to_bytes(),
         me="mentee",
         cipher=PrivateCipher("mentee", os.urandom(32)),
-        clock=journal.clock,
+        clock=clock_of(journal),
     )
 
 
@@ -303,7 +304,7 @@ def test_changing_visibility_reseals(journal: Journal) -> None:
     partner = partner_of(journal)
     partner.follow_up(act.id, "partner note")
     journal2 = Journal.from_bytes(
-        partner.to_bytes(), me="mentor", cipher=journal.cipher, clock=journal.clock
+        partner.to_bytes(), me="mentor", cipher=cipher_of(journal), clock=clock_of(journal)
     )
     with pytest.raises(JournalError, match="follow-ups"):
         journal2.set_visibility(act.id, "private")

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from testkit import clock_of
 
 from rmjournal.core import store
 from rmjournal.core.clock import FixedClock
@@ -52,8 +53,7 @@ def copy_of(data: bytes, me: Role, moment: datetime) -> Journal:
 
 
 def tick(j: Journal, minutes: float = 1) -> None:
-    assert isinstance(j.clock, FixedClock)
-    j.clock.advance(minutes=minutes)
+    clock_of(j).advance(minutes=minutes)
 
 
 def merged(into: bytes, other: bytes, me: Role = "mentor") -> Journal:
@@ -67,10 +67,10 @@ def normalised(j: Journal) -> dict[str, list[tuple[Any, ...]]]:
     """Everything a merge may change, independent of rowids and row order."""
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table in (*MERGE_TABLES, "row_versions"):
-        rows = j.conn.execute(f"SELECT * FROM {table}").fetchall()
+        rows = j.records.execute(f"SELECT * FROM {table}").fetchall()
         out[table] = sorted(rows, key=repr)
     out["search_docs"] = sorted(
-        j.conn.execute(
+        j.records.execute(
             "SELECT item_id, kind, title, body, when_on, session_id, action_id FROM search_docs"
         ).fetchall(),
         key=repr,
@@ -80,7 +80,7 @@ def normalised(j: Journal) -> dict[str, list[tuple[Any, ...]]]:
 
 def fresh_index(j: Journal) -> list[tuple[Any, ...]]:
     """The shared search index rebuilt from scratch on a copy of `j`'s database."""
-    db = store.deserialize(store.serialize(j.db))
+    db = store.deserialize(j.to_bytes())
     db.conn.execute("DELETE FROM search_items")
     for table in store.INDEXED_TABLES:
         for (item_id,) in db.conn.execute(f"SELECT id FROM {table}").fetchall():
@@ -94,11 +94,11 @@ def fresh_index(j: Journal) -> list[tuple[Any, ...]]:
 
 def assert_index_consistent(j: Journal) -> None:
     assert normalised(j)["search_docs"] == fresh_index(j)
-    assert j.conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+    assert j.records.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
 
 
 def live_ids(j: Journal, table: str) -> set[str]:
-    return {r[0] for r in j.conn.execute(f"SELECT id FROM {table} WHERE deleted_at IS NULL")}
+    return {r[0] for r in j.records.execute(f"SELECT id FROM {table} WHERE deleted_at IS NULL")}
 
 
 # ---------------------------------------------------------------------------- the big scenario
@@ -242,7 +242,7 @@ def test_private_items_stay_sealed_and_conflicts_of_them_too() -> None:
     assert raw is not None and PrivateCipher.is_sealed(raw["text"])
     (hidden,) = [c for c in conflicts(partner) if c.item_id == p.id and c.field == "text"]
     assert hidden.hidden and hidden.kept == "" and hidden.other == ""
-    stored = partner.conn.execute("SELECT kept, other FROM conflicts").fetchall()
+    stored = partner.records.execute("SELECT kept, other FROM conflicts").fetchall()
     assert all(PrivateCipher.is_sealed(json.loads(v)) for row in stored for v in row if v != "null")
     assert "Laptop" not in json.dumps(normalised(partner))
     # the author reads both versions once the partner's copy comes back
@@ -286,11 +286,11 @@ def test_tombstones_win_over_older_edits_and_lose_to_newer() -> None:
     g = base.add_goal("mentor", "Old words")
     data = base.to_bytes()
     edit, gone = copy_of(data, "mentor", BASE.replace(hour=10)), copy_of(data, "mentee", BASE)
-    gone.clock.advance(hours=2)  # type: ignore[attr-defined]
+    clock_of(gone).advance(hours=2)
     edit.edit_goal(g.id, text="Edited at ten")
     gone.delete(g.id)  # at eleven: newer
     assert g.id not in live_ids(merged(edit.to_bytes(), gone.to_bytes()), "goals")
-    edit.clock.advance(hours=3)  # type: ignore[attr-defined]
+    clock_of(edit).advance(hours=3)
     edit.edit_goal(g.id, text="Edited again at one")  # now newer than the deletion
     result = merged(gone.to_bytes(), edit.to_bytes())
     assert result.goal(g.id).text == "Edited again at one"
@@ -301,9 +301,9 @@ def test_a_deleted_action_takes_older_new_follow_ups_with_it() -> None:
     x = base.agree_action("Write the plan")
     data = base.to_bytes()
     a, b = copy_of(data, "mentor", BASE.replace(hour=10)), copy_of(data, "mentee", BASE)
-    b.clock.advance(hours=1)  # type: ignore[attr-defined]
+    clock_of(b).advance(hours=1)
     follow = b.follow_up(x.id, "Started", status="in_progress")
-    a.clock.advance(hours=5)  # type: ignore[attr-defined]
+    clock_of(a).advance(hours=5)
     a.delete(x.id)  # later than B's follow-up
     for result in (merged(a.to_bytes(), b.to_bytes()), merged(b.to_bytes(), a.to_bytes())):
         assert x.id not in live_ids(result, "actions")
@@ -317,12 +317,12 @@ def test_approvals_and_conflicts_merge_as_a_union_and_resolutions_travel() -> No
     g = base.add_goal("mentor", "One")
     data = base.to_bytes()
     a, b = copy_of(data, "mentor", BASE.replace(hour=10)), copy_of(data, "mentee", BASE)
-    b.clock.advance(hours=2)  # type: ignore[attr-defined]
+    clock_of(b).advance(hours=2)
     a.edit_goal(g.id, text="A")
     b.edit_goal(g.id, text="B")
     for j, role in ((a, "mentor"), (b, "mentee")):
-        stamp = j.clock.stamp()
-        j.conn.execute(
+        stamp = clock_of(j).stamp()
+        j.records.execute(
             "INSERT INTO approvals (id, role, content_hash, approved_at, created_at, updated_at,"
             " author) VALUES (?, ?, 'h', ?, ?, ?, ?)",
             (
@@ -335,9 +335,9 @@ def test_approvals_and_conflicts_merge_as_a_union_and_resolutions_travel() -> No
             ),
         )
     merge_into(a, b.to_bytes())
-    assert a.conn.execute("SELECT count(*) FROM approvals").fetchone()[0] == 2
+    assert a.records.execute("SELECT count(*) FROM approvals").fetchone()[0] == 2
     (c,) = conflicts(a)
-    a.clock.advance(hours=5)  # type: ignore[attr-defined]
+    clock_of(a).advance(hours=5)
     resolve_conflict(a, c.id)
     assert conflicts(a) == [] and conflicts(a, include_resolved=True)[0].resolved_at
     merge_into(b, a.to_bytes())  # the resolution reaches B; B's own merge adds nothing new
@@ -369,11 +369,11 @@ def test_copies_from_before_schema_4_merge_conservatively() -> None:
     g = base.add_goal("mentor", "Base")
     data = base.to_bytes()
     a, b = copy_of(data, "mentor", BASE.replace(hour=10)), copy_of(data, "mentee", BASE)
-    b.clock.advance(hours=2)  # type: ignore[attr-defined]
+    clock_of(b).advance(hours=2)
     a.edit_goal(g.id, text="A")
     b.edit_goal(g.id, text="B")
     for j in (a, b):
-        j.conn.execute("DELETE FROM row_versions")  # as a copy made before schema 4
+        j.records.execute("DELETE FROM row_versions")  # as a copy made before schema 4
     merge_into(a, b.to_bytes())
     assert a.goal(g.id).text == "B"
     assert [c.other for c in conflicts(a)] == ["A"]

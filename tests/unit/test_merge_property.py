@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import clock_of
 
 from rmjournal.core import store
 from rmjournal.core.crypto import PrivateCipher
@@ -47,7 +48,7 @@ OPS = st.one_of(
 
 
 def _pick(j: Journal, table: str, k: int) -> str | None:
-    ids = [r[0] for r in j.conn.execute(f"SELECT id FROM {table} ORDER BY id")]
+    ids = [r[0] for r in j.records.execute(f"SELECT id FROM {table} ORDER BY id")]
     return ids[k % len(ids)] if ids else None
 
 
@@ -63,7 +64,7 @@ def apply(j: Journal, op: tuple[Any, ...]) -> None:
     target = _pick(j, table, op[1]) if table else None
     try:
         if name == "tick":
-            j.clock.advance(minutes=op[1])  # type: ignore[attr-defined]  # 0: equal stamps
+            clock_of(j).advance(minutes=op[1])  # 0: equal stamps
         elif name == "add_entry":
             session = _pick(j, "sessions", 0)
             if session:
@@ -118,13 +119,13 @@ BASE_BYTES = _base_bytes()
 
 def all_ids(j: Journal) -> set[tuple[str, str]]:
     return {
-        (t, r[0]) for t in MERGE_TABLES for r in j.conn.execute(f"SELECT id FROM {t}")
+        (t, r[0]) for t in MERGE_TABLES for r in j.records.execute(f"SELECT id FROM {t}")
     }  # fmt: skip
 
 
 def assert_private_sealed(j: Journal) -> None:
     for table, fields in store.PRIVATE_FIELDS.items():
-        for row in j.conn.execute(
+        for row in j.records.execute(
             f"SELECT {', '.join(fields)} FROM {table} WHERE visibility = 'private'"
         ):
             assert all(v is None or PrivateCipher.is_sealed(v) for v in row)

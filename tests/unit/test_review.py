@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from testkit import same_database
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher, random_key
@@ -70,7 +71,9 @@ def hand() -> dict:
     ).id
     j.add_entry(s4.id, "A plain note", kind="note")
     # The mentee's own private learning: counted, never read by the mentor.
-    mentee = Journal(j.db, me="mentee", cipher=PrivateCipher("mentee", random_key()), clock=clock)
+    mentee = same_database(
+        j, me="mentee", cipher=PrivateCipher("mentee", random_key()), clock=clock
+    )
     mentee.add_entry(s4.id, "Mentee secret", kind="learning", visibility="private", tags=["hiring"])
     ids["g1"] = j.add_goal("mentee", "Fix our hiring panels", visibility="shareable").id
     ids["g2"] = j.add_goal("mentor", "Speak up with #confidence").id

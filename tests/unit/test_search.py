@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from testkit import cipher_of
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
@@ -129,7 +130,7 @@ def test_text_made_private_leaves_the_saved_database(journal: Journal) -> None:
 
 def test_deleted_content_is_zeroed_in_every_connection(journal: Journal) -> None:
     """Freed pages are saved too; `secure_delete` zeroes them on new and loaded journals."""
-    loaded = Journal.from_bytes(journal.to_bytes(), me="mentor", cipher=journal.cipher)
+    loaded = Journal.from_bytes(journal.to_bytes(), me="mentor", cipher=cipher_of(journal))
     for j in (journal, loaded):
-        assert j.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
-        assert j.conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
+        assert j.records.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        assert j.records.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY

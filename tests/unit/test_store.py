@@ -79,7 +79,7 @@ def test_frozen_schema_1_journal_opens_and_migrates() -> None:
     conn.close()
 
     journal = Journal.from_bytes(data, me="mentor", cipher=PrivateCipher("mentor", FROZEN_KEY))
-    assert store.user_version(journal.db) == store.SCHEMA_VERSION
+    assert journal.records.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     pair = journal.pair()
     assert pair is not None and pair.mentor.name == "Ama Owusu" and pair.mentee.network is None
     texts = {e.text for e in journal.entries()}
@@ -206,9 +206,9 @@ def test_index_follows_every_write_and_never_holds_private_text() -> None:
     journal.set_visibility(e.id, "private")
     secret = journal.add_entry(s.id, "ZEBRA-PLAINTEXT-MARKER-2b9c", visibility="private")
     journal.edit_entry(secret.id, text="ZEBRA-PLAINTEXT-MARKER-2b9c again")
-    assert journal.conn.execute("SELECT count(*) FROM search_items").fetchone()[0] == 1
+    assert journal.records.execute("SELECT count(*) FROM search_items").fetchone()[0] == 1
     journal.delete(journal.search("quokka")[0].id)
-    assert journal.conn.execute("SELECT count(*) FROM search_items").fetchone()[0] == 0
-    journal.conn.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
+    assert journal.records.execute("SELECT count(*) FROM search_items").fetchone()[0] == 0
+    journal.records.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
     data = journal.to_bytes()
     assert b"ZEBRA" not in data.upper()  # no plaintext and no FTS token (lower case) of it

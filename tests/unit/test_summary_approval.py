@@ -153,7 +153,7 @@ def test_approving_again_is_idempotent_and_for_the_partner_explicitly(
         first = approve(jf.journal)
         again = approve(jf.journal)
         assert first.content_hash == again.content_hash
-        count = jf.journal.conn.execute("SELECT count(*) FROM approvals").fetchone()[0]
+        count = jf.journal.records.execute("SELECT count(*) FROM approvals").fetchone()[0]
         assert count == 1
         approve(jf.journal, "mentee")  # the app does this after checking their passphrase
         assert build_summary(jf.journal).approved

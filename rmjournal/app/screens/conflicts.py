@@ -56,7 +56,7 @@ def describe_item(journal: Journal, conflict: Conflict) -> str:
         if value not in (None, ""):
             if name == "number":
                 return f"{word} {value}"
-            if journal.cipher.is_sealed(str(value)):
+            if journal.is_sealed(str(value)):
                 return f"{word} (private)"
             return f"{word}: {_short(value, 40)}"
     return word

@@ -1,0 +1,369 @@
+"""The records layer: the one owner of a journal's database, cipher, clock and change counter.
+
+Every other part of the journal (and of the core) reads and writes through a `Records`: rows as
+dicts, opened for this reader (`me`) or blanked when they are the partner's private items, and
+sealed with this reader's personal key before they reach the database. Every write counts in
+`changes`, which the app's autosave watches. The reader's own private search index (a TEMP
+table, never saved) follows every write here too. Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from rmjournal.core import store
+from rmjournal.core.clock import Clock, default_clock
+from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.errors import JournalError, NotFound
+from rmjournal.core.journal import search_index
+from rmjournal.core.model import ROLES, Role
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+Row = dict[str, Any]
+
+
+class _Unset:
+    """Marks an optional argument that was not given (None may be a real value)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")
+"""The record tables whose rows have a visibility (and so may be private)."""
+
+
+class PartnersPrivateItem(JournalError):
+    """The item is private to the partner: it can be neither read nor changed by this reader."""
+
+
+def check(value: object, allowed: Sequence[object], what: str) -> None:
+    """Refuse `value` with a plain sentence unless it is one of `allowed`."""
+    if value not in allowed:
+        raise JournalError(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
+
+
+def as_date(value: str | None) -> date | None:
+    """A stored ISO date, or None for an empty one."""
+    return date.fromisoformat(value) if value else None
+
+
+def as_iso(value: date | None) -> str | None:
+    """A date as stored (ISO), or None."""
+    return value.isoformat() if value is not None else None
+
+
+def new_id() -> str:
+    """A fresh random UUID (version 4, as `uuid.uuid4()` makes it) for a new record.
+
+    Made here so that a command does not import `uuid` (and `platform`) only for this."""
+    b = bytearray(os.urandom(16))
+    b[6] = (b[6] & 0x0F) | 0x40  # version 4
+    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class Records:
+    """One reader's access to the rows of a journal database (see the module docstring)."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database | sqlite3.Connection,
+        *,
+        me: Role,
+        cipher: PrivateCipher,
+        clock: Clock | None = None,
+    ) -> None:
+        check(me, ROLES, "The reader's role")
+        if isinstance(db, sqlite3.Connection):
+            self._conn: sqlite3.Connection = db
+        else:
+            self._conn = db.conn
+        self._me: Role = me
+        self._cipher = cipher
+        self._clock: Clock = clock or default_clock()
+        self._changes = 0
+        self._tx_depth = 0
+        self._private_index = False
+        self._private_rows: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ who, when, how much
+
+    @property
+    def me(self) -> Role:
+        """The role that unlocked the journal."""
+        return self._me
+
+    @property
+    def changes(self) -> int:
+        """How many writes this reader has made since opening (reads do not count)."""
+        return self._changes
+
+    def count_changes(self, n: int = 1) -> None:
+        """Count `n` writes made through `execute` (the autosave saves when the count moves)."""
+        self._changes += n
+
+    def stamp(self) -> str:
+        """Now, as stored in `created_at` / `updated_at`."""
+        return self._clock.stamp()
+
+    def now(self) -> datetime:
+        """Now, as the journal's clock sees it (fixed in tests)."""
+        return self._clock.now()
+
+    def today(self) -> date:
+        """Today, as the journal's clock sees it (fixed in tests)."""
+        return self._clock.today()
+
+    # ------------------------------------------------------------------ the database
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one fixed SQL statement with its parameters (not counted as a change)."""
+        return self._conn.execute(sql, tuple(params))
+
+    def write(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one writing statement; count it as a change if it touched a row. Rows touched."""
+        rowcount = self._conn.execute(sql, tuple(params)).rowcount
+        if rowcount:
+            self._changes += 1
+        return rowcount
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """The rows of one fixed SELECT, as dicts by column name."""
+        cur = self._conn.execute(sql, tuple(params))
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def to_bytes(self) -> bytes:
+        """The database as bytes for the vault to encrypt (the private search index stays out)."""
+        return store.serialize(self._conn)
+
+    def close(self) -> None:
+        """Drop the database from memory (as far as Python allows)."""
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes so they all happen or none do (nested uses join the outer one)."""
+        if self._tx_depth == 0:
+            self._conn.execute("BEGIN")
+        self._tx_depth += 1
+        try:
+            yield
+        except BaseException:
+            self._tx_depth -= 1
+            if self._tx_depth == 0:
+                self._conn.execute("ROLLBACK")
+                self._private_index = False  # rebuilt on next search
+            raise
+        self._tx_depth -= 1
+        if self._tx_depth == 0:
+            self._conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ rows
+
+    def raw(self, table: str, item_id: str) -> Row | None:
+        """The stored row (sealed, tombstone or not) by id; None if absent."""
+        cur = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (item_id,))  # noqa: S608
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cur.description], row, strict=True))
+
+    def select(
+        self, table: str, where: str = "1", params: Sequence[Any] = (), order: str = "rowid"
+    ) -> list[Row]:
+        """The live (not deleted) stored rows of `table` matching a fixed `where`, in `order`."""
+        cur = self._conn.execute(
+            f"SELECT * FROM {table} WHERE deleted_at IS NULL AND ({where}) ORDER BY {order}",  # noqa: S608
+            tuple(params),
+        )
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def live(self, table: str, item_id: str, what: str) -> Row:
+        """The stored row of a live record; NotFound (naming it as `what`) otherwise."""
+        row = self.raw(table, item_id)
+        if row is None or row.get("deleted_at"):
+            raise NotFound(f"No {what} with id {item_id} in this journal.")
+        return row
+
+    def is_hidden(self, row: Row) -> bool:
+        """Whether the row is the partner's private item (its text unreadable here)."""
+        return row.get("visibility") == "private" and row.get("author") != self._me
+
+    def open(self, table: str, row: Row) -> tuple[Row, bool]:
+        """The row with private fields opened, or blanked (and True) if it is the partner's."""
+        if row.get("visibility") != "private":
+            return row, False
+        plain = dict(row)
+        fields = store.PRIVATE_FIELDS.get(table, ())
+        if row.get("author") != self._me:
+            for f in fields:
+                if plain.get(f) is not None:
+                    plain[f] = "[]" if f == "tags" else ""
+            if plain.get("prompt") is not None:
+                plain["prompt"] = None
+            return plain, True
+        for f in fields:
+            value = plain.get(f)
+            if value is not None:
+                plain[f] = self._cipher.open(row["id"], f, value)
+        return plain, False
+
+    def open_field(self, item_id: str, field: str, value: str) -> str:
+        """One sealed field of this reader's own private item, opened."""
+        return self._cipher.open(item_id, field, value)
+
+    def is_sealed(self, value: str) -> bool:
+        """Whether a stored value is sealed text (a private item's field)."""
+        return self._cipher.is_sealed(value)
+
+    def _seal(self, table: str, plain: Row) -> Row:
+        if plain.get("visibility") != "private":
+            return plain
+        if plain.get("author") != self._me:
+            raise PartnersPrivateItem("Only its author can write a private item.")
+        sealed = dict(plain)
+        for f in store.PRIVATE_FIELDS.get(table, ()):
+            value = sealed.get(f)
+            if value is not None:
+                sealed[f] = self._cipher.seal(plain["id"], f, value)
+        return sealed
+
+    def put(self, table: str, plain: Row) -> None:
+        """Insert or update one record by id from plaintext values; seal, index, count it."""
+        row = self._seal(table, plain)
+        cols = list(row)
+        exists = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row["id"],)).fetchone()  # noqa: S608
+        if exists:
+            sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
+            self._conn.execute(
+                f"UPDATE {table} SET {sets} WHERE id = ?",  # noqa: S608
+                [row[c] for c in cols if c != "id"] + [row["id"]],
+            )
+        else:
+            self._conn.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
+                [row[c] for c in cols],
+            )
+        # The shared search index follows by itself (triggers, see store._migrate_5).
+        if self._private_index and table in store.INDEXED_TABLES:
+            self._reindex_private(table, plain)
+        self._changes += 1
+
+    def tombstone(self, table: str, item_id: str, stamp: str) -> None:
+        """Mark one record deleted at `stamp` (kept as a tombstone, so copies can merge)."""
+        self._conn.execute(
+            f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+            (stamp, stamp, item_id),
+        )
+        if self._private_index:
+            self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
+        self._changes += 1
+
+    def get(self, table: str, item_id: str, what: str) -> Row:
+        """The plaintext of a record this reader may change; NotFound / PartnersPrivateItem else."""
+        plain, hidden = self.open(table, self.live(table, item_id, what))
+        if hidden:
+            raise PartnersPrivateItem(
+                f"That {what} is private to your partner; only they can change it."
+            )
+        return plain
+
+    def update(self, table: str, item_id: str, what: str, **fields: Any) -> Row:
+        """Change some fields of a record this reader may change (stamped now); the new row."""
+        plain = self.get(table, item_id, what)
+        plain.update(fields)
+        plain["updated_at"] = self.stamp()
+        self.check_private_author(table, plain)
+        self.put(table, plain)
+        return plain
+
+    def base(self, item_id: str | None = None) -> Row:
+        """The fields every new record starts with: id, stamps, author (this reader)."""
+        now = self.stamp()
+        return {
+            "id": item_id or new_id(),
+            "created_at": now,
+            "updated_at": now,
+            "author": self._me,
+            "deleted_at": None,
+        }
+
+    def check_private_author(self, table: str, plain: Row) -> None:
+        """A private item must name its author where the interchange format carries one."""
+        if plain.get("visibility") != "private":
+            return
+        named = {
+            "goals": plain.get("owner"),
+            "agenda_items": plain.get("raised_by"),
+            "actions": plain.get("owner"),
+        }.get(table, self._me)
+        if named not in (self._me, "both"):
+            raise JournalError(
+                "A private item must be your own (raised by you, or owned by you or both of you)."
+            )
+
+    # ------------------------------------------------------------------ the private index
+
+    def _reindex_private(self, table: str, plain: Row) -> None:
+        rowid = self._private_rows.pop(plain["id"], None)
+        if rowid is not None:
+            self._conn.execute("DELETE FROM temp.private_fts WHERE rowid = ?", (rowid,))
+        if (
+            plain.get("visibility") == "private"
+            and plain.get("author") == self._me
+            and not plain.get("deleted_at")
+        ):
+            doc = search_index.index_doc(table, plain)
+            cur = self._conn.execute(search_index.PRIVATE_INSERT, (*doc.fts_values(), plain["id"]))
+            self._private_rows[plain["id"]] = int(cur.lastrowid or 0)
+
+    def ensure_private_index(self) -> None:
+        """Build the reader's own private search index, in a TEMP table that is never saved."""
+        if self._private_index:
+            return
+        self._conn.execute("DROP TABLE IF EXISTS temp.private_fts")
+        self._conn.execute(search_index.PRIVATE_TABLE)
+        self._private_index = True
+        self._private_rows = {}
+        with self.transaction():  # one transaction: a commit per row would be ten times slower
+            for table in store.INDEXED_TABLES:
+                for r in self.select(table, "visibility = 'private' AND author = ?", (self._me,)):
+                    plain, _ = self.open(table, r)
+                    self._reindex_private(table, plain)
+
+    def forget_private_index(self) -> None:
+        """Drop the private index's state: it is rebuilt on the next search (after a merge)."""
+        self._private_index = False
+
+
+class Part:
+    """What every part of `Journal` shares: the records layer, the reader and the day."""
+
+    _records: Records
+
+    @property
+    def me(self) -> Role:
+        """The role that unlocked the journal."""
+        return self._records.me
+
+    def today(self) -> date:
+        """Today as the journal's clock sees it (fixed in tests)."""
+        return self._records.today()
+
+    @staticmethod
+    def new_id() -> str:
+        """A fresh random UUID (version 4) for a new record."""
+        return new_id()

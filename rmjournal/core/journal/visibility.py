@@ -1,0 +1,88 @@
+"""Visibility and deletion: who may read an item, and removing it (as a tombstone)."""
+
+from __future__ import annotations
+
+from rmjournal.core.errors import JournalError, NotFound
+from rmjournal.core.journal.records import Part, check
+from rmjournal.core.model import VISIBILITIES, Visibility
+
+
+class VisibilityAndDeletion(Part):
+    """Make items private, pair or shareable; delete them so that copies can still merge."""
+
+    def _locate(self, item_id: str) -> str:
+        for table in (
+            "entries",
+            "agenda_items",
+            "actions",
+            "goals",
+            "sessions",
+            "follow_ups",
+            "prompts",
+        ):
+            if self._records.execute(
+                f"SELECT 1 FROM {table} WHERE id = ? AND deleted_at IS NULL",  # noqa: S608
+                (item_id,),
+            ).fetchone():
+                return table
+        raise NotFound(f"No item with id {item_id} in this journal.")
+
+    def set_visibility(self, item_id: str, visibility: Visibility) -> None:
+        """Make an item private, pair or shareable (its text is sealed or opened accordingly).
+
+        Only an item's author can make it private: the text is then sealed with their own key.
+        """
+        check(visibility, VISIBILITIES, "Visibility")
+        table = self._locate(item_id)
+        if table not in ("entries", "agenda_items", "actions", "goals"):
+            raise JournalError("Only goals, agenda items, entries and actions have a visibility.")
+        plain = self._records.get(table, item_id, "item")
+        if plain["visibility"] == visibility:
+            return
+        if visibility == "private" and plain["author"] != self.me:
+            raise JournalError("Only the person who wrote an item can make it private.")
+        with self._records.transaction():
+            if table == "actions":
+                logs = self._records.select("follow_ups", "action_id = ?", (item_id,))
+                if visibility == "private" and any(f["author"] != self.me for f in logs):
+                    raise JournalError(
+                        "Your partner has logged follow-ups on this action, "
+                        "so it cannot be made private."
+                    )
+                for f in logs:
+                    self._records.update(
+                        "follow_ups",
+                        f["id"],
+                        "follow-up",
+                        visibility="private" if visibility == "private" else "pair",
+                    )
+            self._records.update(table, item_id, "item", visibility=visibility)
+            if visibility == "private":
+                # The shared index forgets a row by adding a delete marker; its old words stay
+                # in earlier index segments until they merge. Merge now, so words the partner
+                # must no longer read leave the saved database (freed pages are zeroed).
+                self._records.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+
+    def delete(self, item_id: str) -> None:
+        """Delete an item (a tombstone, so copies can merge); a session takes its contents."""
+        table = self._locate(item_id)
+        self._records.get(table, item_id, "item")
+        now = self._records.stamp()
+        with self._records.transaction():
+            children: list[tuple[str, str]] = []
+            if table == "sessions":
+                children = [
+                    ("agenda_items", r["id"])
+                    for r in self._records.select("agenda_items", "session_id = ?", (item_id,))
+                ]
+                children += [
+                    ("entries", r["id"])
+                    for r in self._records.select("entries", "session_id = ?", (item_id,))
+                ]
+            elif table == "actions":
+                children = [
+                    ("follow_ups", r["id"])
+                    for r in self._records.select("follow_ups", "action_id = ?", (item_id,))
+                ]
+            for t, i in [*children, (table, item_id)]:
+                self._records.tombstone(t, i, now)
