@@ -28,6 +28,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check rmjournal tests benchmarks
 	$(VENV)/bin/ruff format --check rmjournal tests benchmarks
 	$(VENV)/bin/mypy rmjournal
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
