@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from rmjournal.core import store
 from rmjournal.core.errors import InvalidImport, JournalError, Problem
 from rmjournal.core.journal import Journal, Row
 from rmjournal.core.model import (
@@ -29,6 +30,8 @@ from rmjournal.core.model import (
     Pair,
     Person,
     Role,
+    joined_notes,
+    other_role,
 )
 
 FORMAT = "rmjournal-export"
@@ -123,7 +126,8 @@ _ENTRIES_SQL = """SELECT s.rowid, e.id, e.kind, e.author, e.text, e.visibility, 
     FROM sessions s JOIN entries e ON e.session_id = s.id
     WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY s.rowid, e.rowid"""
 _AGENDA_SQL = """SELECT s.rowid, a.id, a.topic, a.raised_by, a.notes, a.outcome, a.visibility,
-    a.created_at, a.updated_at, a.minutes, a.carried_from, a.action_id, a.prompt, a.author
+    a.created_at, a.updated_at, a.minutes, a.carried_from, a.action_id, a.prompt, a.author,
+    a.partner_notes
     FROM sessions s JOIN agenda_items a ON a.session_id = s.id
     WHERE s.deleted_at IS NULL AND a.deleted_at IS NULL
     ORDER BY s.rowid, a.session_id, a.position, a.rowid"""
@@ -212,6 +216,13 @@ def _entry_object(journal: Journal, row: Any, tag_lists: dict[str, list[str]]) -
     return entry
 
 
+def _notes_by(author: str, notes: str, partner_notes: str | None) -> dict[str, str]:
+    """An agenda item's `notes_by`: each partner's own notes, by role, those who wrote any."""
+    other = "mentee" if author == "mentor" else "mentor"
+    by = {author: notes or "", other: partner_notes or ""}
+    return {role: by[role] for role in ROLES if by[role]}
+
+
 def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[dict[str, Any]]:
     """Each live session as the document holds it, agenda and entries inside, as stored.
 
@@ -229,7 +240,7 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
         items: list[dict[str, Any]] = []
         while next_item is not None and next_item[0] == srowid:
             (_, iid, topic, raised, notes, outcome, vis, icreated, iupdated, iminutes,
-             carried, action_id, prompt, author) = next_item  # fmt: skip
+             carried, action_id, prompt, author, partner_notes) = next_item  # fmt: skip
             next_item = agenda.fetchone()
             if vis == "private":
                 if author != me:
@@ -238,11 +249,12 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
                 notes = conn.open_field(iid, "notes", notes)
                 if prompt is not None:
                     prompt = conn.open_field(iid, "prompt", prompt)
+            by = _notes_by(author, notes, partner_notes)
             item = {
                 "id": iid,
                 "topic": topic,
                 "raised_by": raised,
-                "notes": notes,
+                "notes": joined_notes(by.get("mentor", ""), by.get("mentee", "")),
                 "outcome": outcome,
                 "visibility": vis,
                 "created_at": icreated,
@@ -256,6 +268,8 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
                 item["action_id"] = action_id
             if prompt is not None:
                 item["prompt"] = prompt
+            if set(by) - {raised}:  # not all the raiser's: `notes` alone would misattribute
+                item["notes_by"] = by
             items.append(item)
         written: list[dict[str, Any]] = []
         while next_entry is not None and next_entry[0] == srowid:
@@ -324,6 +338,43 @@ def _actions_list(journal: Journal) -> list[dict[str, Any]]:
     return actions
 
 
+def _conflicts_list(journal: Journal) -> list[dict[str, Any]]:
+    """Every merge conflict the reader may read, waiting or resolved, both values whole: the
+    losing side of a field both copies changed is never lost from an export either. The
+    partner's conflicts on their private items are left out, as their items are."""
+    records, me = journal.records, journal.me
+    found: list[dict[str, Any]] = []
+    for r in records.query(
+        "SELECT * FROM conflicts WHERE deleted_at IS NULL ORDER BY created_at, id"
+    ):
+        values = [json.loads(r["kept"]), json.loads(r["other"])]
+        if r["field"] in store.PRIVATE_FIELDS.get(r["table_name"], ()):
+            sealed = [isinstance(v, str) and journal.is_sealed(v) for v in values]
+            if any(sealed) and r["author"] != me:
+                continue
+            values = [
+                records.open_field(r["item_id"], r["field"], v) if was else v
+                for v, was in zip(values, sealed, strict=True)
+            ]
+        found.append(
+            _opt(
+                {
+                    "id": r["id"],
+                    "table": r["table_name"],
+                    "item_id": r["item_id"],
+                    "field": r["field"],
+                    "kept": values[0],
+                    "other": values[1],
+                    "created_at": r["created_at"],
+                },
+                author=r["author"],
+                other_updated_at=r["other_updated_at"],
+                resolved_at=r["resolved_at"],
+            )
+        )
+    return found
+
+
 def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tuple[str, Any]]:
     """The document's top-level fields in order; `sessions` as an iterator, built as read
     (with `encoded`, as JSON text: see `_iter_session_json`)."""
@@ -342,6 +393,9 @@ def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tup
             for p in journal.custom_prompts()
         ],
     )
+    found = _conflicts_list(journal)
+    if found:  # only then: a journal without conflicts exports as it always did
+        yield "conflicts", found
 
 
 def export_document(journal: Journal) -> dict[str, Any]:
@@ -492,6 +546,24 @@ class _Checker:
                 self.add(path, f"expected a whole number from {minimum} to {MAX_NUMBER}")
                 return False
             return True
+
+        return check
+
+    def obj_of_text(self, keys: Sequence[str]) -> Callable[[Any, str], bool]:
+        """An object whose keys are some of `keys`, each holding text."""
+
+        def check(value: Any, path: str) -> bool:
+            if not isinstance(value, dict):
+                self.add(path, "expected an object")
+                return False
+            good = True
+            for key, text in value.items():
+                if key not in keys:
+                    self.add(f"{path}.{key}", f"unknown key; expected one of {', '.join(keys)}")
+                    good = False
+                elif not self.text(text, f"{path}.{key}"):
+                    good = False
+            return good
 
         return check
 
@@ -663,6 +735,12 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
             c.field(item, "topic", apath, c.text)
             c.field(item, "minutes", apath, c.integer(0), optional=True)
             c.field(item, "notes", apath, c.text)
+            by = c.field(item, "notes_by", apath, c.obj_of_text(ROLES), optional=True)
+            if by and visibility == "private" and raised in ROLES and set(by) - {raised}:
+                c.add(
+                    f"{apath}.notes_by",
+                    "a private item holds only its author's notes (the partner cannot read it)",
+                )
             c.field(item, "outcome", apath, c.enum(OUTCOMES))
             c.field(item, "carried_from", apath, c.uuid, optional=True)
             c.field(item, "action_id", apath, c.uuid, optional=True)
@@ -708,6 +786,24 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         c.field(p, "for", path, c.enum(PROMPT_FOR))
         c.field(p, "text", path, c.nonempty)
         c.field(p, "pack", path, c.text)
+
+    # conflicts (optional: documents before them have none)
+    for path, k in c.items(top, "conflicts", "") if "conflicts" in top else []:
+        c.field(k, "id", path, c.uuid)
+        c.field(k, "table", path, c.enum(store.RECORD_TABLES))
+        c.field(k, "item_id", path, c.uuid)
+        c.field(k, "field", path, c.nonempty)
+        for key in ("kept", "other"):
+            if key not in k:
+                c.add(f"{path}.{key}", "missing")
+            elif not (k[key] is None or isinstance(k[key], int | float | str)):
+                c.add(f"{path}.{key}", "expected text, a number or null")
+            elif isinstance(k[key], str):
+                c.text(k[key], f"{path}.{key}")
+        c.field(k, "author", path, c.enum(ROLES), optional=True)
+        c.field(k, "created_at", path, c.stamp)
+        c.field(k, "other_updated_at", path, c.text, optional=True)
+        c.field(k, "resolved_at", path, c.stamp, optional=True)
 
     # against the journal: an id may not change table, nor overwrite the partner's private item
     if journal is not None:
@@ -820,16 +916,31 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                 },
             )
             for position, item in enumerate(s["agenda"]):
+                stored = journal.raw_record("agenda_items", item["id"])
+                if stored is not None:
+                    stored = journal.records.open("agenda_items", stored)[0]
+                author = stored["author"] if stored else item["raised_by"]
+                if item.get("notes_by") is not None:
+                    notes = item["notes_by"].get(author, "")
+                    partner_notes = item["notes_by"].get(other_role(author)) or None
+                else:  # one `notes`: the raiser's (documents before per-author notes)
+                    notes = stored["notes"] if stored else ""
+                    partner_notes = stored.get("partner_notes") if stored else None
+                    if author == item["raised_by"]:
+                        notes = item["notes"]
+                    else:
+                        partner_notes = item["notes"] or None
                 merge(
                     "agenda_items",
                     {
-                        **base(item, item["raised_by"]),
+                        **base(item, author),
                         "session_id": s["id"],
                         "position": position,
                         "topic": item["topic"],
                         "raised_by": item["raised_by"],
                         "minutes": item.get("minutes"),
-                        "notes": item["notes"],
+                        "notes": notes,
+                        "partner_notes": partner_notes,
                         "outcome": item["outcome"],
                         "carried_from": item.get("carried_from"),
                         "action_id": item.get("action_id"),
@@ -898,7 +1009,51 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                     "pack": pr["pack"],
                 },
             )
+        for k in doc.get("conflicts") or []:
+            _import_conflict(journal, k, report)
     return report
+
+
+def _import_conflict(journal: Journal, k: dict[str, Any], report: ImportReport) -> None:
+    """Add one exported conflict the journal does not hold (sealed again if its record is the
+    reader's private item); one it holds is left, as merge keeps it."""
+    records = journal.records
+    if records.execute("SELECT 1 FROM conflicts WHERE id = ?", (k["id"],)).fetchone():
+        report.left += 1
+        return
+    kept, other = k["kept"], k["other"]
+    record = journal.raw_record(k["table"], k["item_id"])
+    if (
+        record is not None
+        and record.get("visibility") == "private"
+        and k["field"] in store.PRIVATE_FIELDS.get(k["table"], ())
+    ):
+        if record["author"] != journal.me:
+            report.left += 1
+            return
+        kept, other = (
+            records.seal_field(k["item_id"], k["field"], v) if isinstance(v, str) else v
+            for v in (kept, other)
+        )
+    records.write(
+        "INSERT INTO conflicts (id, table_name, item_id, field, kept, other, other_updated_at,"
+        " resolved_at, created_at, updated_at, author, deleted_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        (
+            k["id"],
+            k["table"],
+            k["item_id"],
+            k["field"],
+            json.dumps(kept, ensure_ascii=False),
+            json.dumps(other, ensure_ascii=False),
+            k.get("other_updated_at"),
+            k.get("resolved_at"),
+            k["created_at"],
+            k.get("resolved_at") or k["created_at"],
+            k.get("author"),
+        ),
+    )
+    report.added += 1
 
 
 def import_json(journal: Journal, text: str | bytes) -> ImportReport:

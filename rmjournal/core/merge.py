@@ -54,14 +54,18 @@ if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
 
 __all__ = [
+    "KEEP_CHOICES",
     "MERGE_TABLES",
     "Conflict",
     "MergeReport",
     "TableCounts",
+    "both_texts",
     "conflicts",
+    "item_conflicts",
     "merge_changed_on_disk",
     "merge_file",
     "merge_into",
+    "open_conflicts",
     "resolve_conflict",
 ]
 
@@ -715,16 +719,131 @@ def conflicts(journal: Journal, *, include_resolved: bool = False) -> list[Confl
     return found
 
 
-def resolve_conflict(journal: Journal, conflict_id: str) -> None:
-    """Mark a conflict as resolved (the pair looked at it; the kept value stays)."""
-    row = journal.records.execute(
-        "SELECT updated_at FROM conflicts WHERE id = ? AND deleted_at IS NULL", (conflict_id,)
-    ).fetchone()
-    if row is None:
+KEEP_CHOICES = ("kept", "other", "both")
+"""How a person resolves a conflict: keep the value the merge kept, put the other copy's value
+back, or keep both texts (joined, see `both_texts`). A merge is symmetric, so a conflict knows
+no "mine" and "theirs": the app shows each value with when it was written."""
+
+BOTH_SEPARATOR = "--- also written on another copy, by {who} ({when}) ---"
+"""The line between the two texts of a conflict resolved by keeping both."""
+
+_WHAT = {
+    "pair": "pair",
+    "goals": "goal",
+    "sessions": "session",
+    "agenda_items": "agenda item",
+    "entries": "entry",
+    "actions": "action",
+    "follow_ups": "follow-up",
+    "prompts": "prompt",
+}
+
+
+def field_author(journal: Journal, conflict: Conflict) -> str | None:
+    """Whose words the conflicting field holds, as far as the journal knows (a role).
+
+    An agenda item's `notes` are its author's and `partner_notes` the other partner's; any
+    other field is taken as its record's author's."""
+    if conflict.table_name == "agenda_items" and conflict.field == "partner_notes":
+        return "mentee" if conflict.author == "mentor" else "mentor"
+    return conflict.author
+
+
+def both_texts(journal: Journal, conflict: Conflict) -> str:
+    """The two texts of a conflict as one: the kept one, a line naming who wrote the other
+    and when, then the other. Nothing of either is left out."""
+    pair = journal.pair()
+    role = field_author(journal, conflict)
+    who = "?"
+    if pair is not None and role in ("mentor", "mentee"):
+        who = pair.person("mentor" if role == "mentor" else "mentee").name
+    when = (conflict.other_updated_at or "")[:16].replace("T", " ")
+    line = BOTH_SEPARATOR.format(who=who, when=when)
+    return f"{conflict.kept}\n\n{line}\n{conflict.other}"
+
+
+def resolve_conflict(journal: Journal, conflict_id: str, keep: str = "kept") -> None:
+    """Settle a conflict as the pair chose (`KEEP_CHOICES`), and mark it resolved.
+
+    `kept` leaves the record as the merge left it; `other` writes the other copy's value into
+    it (for a deletion: brings the record back, or deletes it); `both` writes both texts
+    joined (text fields only). Either way the conflict stays in the journal with both values
+    whole (resolved, no longer listed as waiting): choosing never deletes the losing text.
+    """
+    if keep not in KEEP_CHOICES:
+        raise JournalError(f"Keep must be one of {', '.join(KEEP_CHOICES)}, not {keep!r}.")
+    found = [c for c in conflicts(journal, include_resolved=True) if c.id == conflict_id]
+    if not found:
         raise JournalError(f"No conflict with id {conflict_id} in this journal.")
-    now = journal.records.stamp()
-    journal.records.execute(
-        "UPDATE conflicts SET resolved_at = ?, updated_at = ? WHERE id = ?",
-        (now, now, conflict_id),
-    )
-    journal.records.count_changes()
+    conflict = found[0]
+    if conflict.hidden and keep != "kept":
+        raise JournalError(
+            "That conflict is on your partner's private item; only they can settle it."
+        )
+    records = journal.records
+    with journal.transaction():
+        if keep != "kept" and conflict.table_name in _WHAT:
+            what = _WHAT[conflict.table_name]
+            if conflict.field == "deleted_at":
+                if keep == "both":
+                    raise JournalError(
+                        "A deletion cannot be kept both ways: keep it deleted or bring it back."
+                    )
+                _settle_deletion(journal, conflict, bring_back=conflict.other is None)
+            else:
+                if keep == "both" and not (
+                    isinstance(conflict.kept, str) and isinstance(conflict.other, str)
+                ):
+                    raise JournalError(
+                        "Only texts can be kept both; choose the kept or the other value."
+                    )
+                value = both_texts(journal, conflict) if keep == "both" else conflict.other
+                records.update(
+                    conflict.table_name, conflict.item_id, what, **{conflict.field: value}
+                )
+        now = records.stamp()
+        records.execute(
+            "UPDATE conflicts SET resolved_at = ?, updated_at = ? WHERE id = ?",
+            (now, now, conflict_id),
+        )
+        records.count_changes()
+
+
+def _settle_deletion(journal: Journal, conflict: Conflict, *, bring_back: bool) -> None:
+    """Bring back a record the merge left deleted (with what its deletion took), or delete it."""
+    records = journal.records
+    row = records.raw(conflict.table_name, conflict.item_id)
+    if row is None:
+        return
+    if not bring_back:
+        if not row["deleted_at"]:
+            journal.delete(conflict.item_id)
+        return
+    stamp = row["deleted_at"]
+    if not stamp:
+        return
+    now = records.stamp()
+    revived = [(conflict.table_name, conflict.item_id)]
+    for child, link in _CHILDREN.get(conflict.table_name, ()):
+        revived += [
+            (child, r[0])
+            for r in records.execute(
+                f"SELECT id FROM {child} WHERE {link} = ? AND deleted_at = ?",  # noqa: S608
+                (conflict.item_id, stamp),
+            )
+        ]
+    for table, item_id in revived:
+        records.write(
+            f"UPDATE {table} SET deleted_at = NULL, updated_at = ? WHERE id = ?",  # noqa: S608
+            (now, item_id),
+        )
+
+
+def open_conflicts(journal: Journal) -> list[Conflict]:
+    """The conflicts waiting for a person to choose (what the dashboard counts)."""
+    return conflicts(journal)
+
+
+def item_conflicts(journal: Journal, item_id: str) -> list[Conflict]:
+    """The waiting conflicts on one record, for showing the other copy's text beside it."""
+    return [c for c in conflicts(journal) if c.item_id == item_id]

@@ -99,11 +99,25 @@ class Session(NamedTuple):
     place: str | None = None
 
 
+def joined_notes(mentor: str, mentee: str) -> str:
+    """Both partners' notes on one agenda item as one text: one side's alone if the other wrote
+    nothing (so an item only one person took notes on reads as it always did), else both under
+    a heading each."""
+    if not mentee.strip():
+        return mentor
+    if not mentor.strip():
+        return mentee
+    return f"Mentor's notes:\n{mentor}\n\nMentee's notes:\n{mentee}"
+
+
 class AgendaItem(NamedTuple):
     """A topic on a session's agenda, with its notes and outcome.
 
-    `carried_from` names the unfinished item of an earlier session it continues; `action_id`
-    names the open action it follows up (an addition to interchange v1: optional fields).
+    Each partner keeps their own notes on an item (`mentor_notes`, `mentee_notes`); `notes` is
+    both joined (`joined_notes`), for what shows or exports one text. `author` is who put the
+    item on the agenda. `carried_from` names the unfinished item of an earlier session it
+    continues; `action_id` names the open action it follows up (an addition to interchange v1:
+    optional fields).
     """
 
     id: str
@@ -121,6 +135,13 @@ class AgendaItem(NamedTuple):
     action_id: str | None = None
     prompt: str | None = None
     hidden: bool = False
+    mentor_notes: str = ""
+    mentee_notes: str = ""
+    author: Role = "mentor"
+
+    def notes_of(self, role: Role) -> str:
+        """The notes `role` wrote on this item."""
+        return self.mentor_notes if role == "mentor" else self.mentee_notes
 
 
 class Entry(NamedTuple):

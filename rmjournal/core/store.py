@@ -20,7 +20,7 @@ from rmjournal.core.errors import FileDamaged
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The schema this code writes; `migrate()` brings older databases up to it."""
 
 RECORD_TABLES = (
@@ -37,7 +37,7 @@ RECORD_TABLES = (
 
 PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
     "goals": ("text",),
-    "agenda_items": ("topic", "notes", "prompt"),
+    "agenda_items": ("topic", "notes", "partner_notes", "prompt"),
     "entries": ("text", "prompt", "tags"),
     "actions": ("title", "detail", "tags"),
     "follow_ups": ("note",),
@@ -326,8 +326,10 @@ def _tag_words(table: str) -> str:
 
 
 # Schema 5's index, per table: kind, title, body, date, session, action. The title and body are
-# read from the record itself (the `search_docs` view), never stored a second time.
-_INDEX_COLUMNS: dict[str, tuple[str, str, str, str, str, str]] = {
+# read from the record itself (the `search_docs` view), never stored a second time. Frozen as
+# schema 5 had it (its migration must not name a column a later one adds): `_INDEX_COLUMNS` is
+# the current form.
+_INDEX_COLUMNS_5: dict[str, tuple[str, str, str, str, str, str]] = {
     "entries": (
         "'entry'",
         "coalesce(entries.prompt, '')",
@@ -363,6 +365,32 @@ _INDEX_COLUMNS: dict[str, tuple[str, str, str, str, str, str]] = {
     "goals": ("'goal'", "''", "goals.text", "substr(goals.created_at, 1, 10)", "NULL", "NULL"),
 }
 
+_INDEX_COLUMNS: dict[str, tuple[str, str, str, str, str, str]] = {
+    **_INDEX_COLUMNS_5,
+    "agenda_items": (
+        "'agenda'",
+        "agenda_items.topic",
+        "agenda_items.notes || ' ' || coalesce(agenda_items.partner_notes, '') || ' ' ||"
+        " coalesce(agenda_items.prompt, '')",
+        "substr(agenda_items.created_at, 1, 10)",
+        "agenda_items.session_id",
+        "agenda_items.action_id",
+    ),
+}
+"""The search index's columns per table as this schema has them (see `_INDEX_COLUMNS_5`)."""
+
+
+def _search_view(columns: dict[str, tuple[str, str, str, str, str, str]]) -> str:
+    """The `search_docs` view over `search_items` and the records' own text."""
+    arms = " UNION ALL ".join(
+        f"SELECT i.rowid AS rowid, i.item_id AS item_id, i.kind AS kind, {title} AS title,"  # noqa: S608
+        f" {body} AS body, i.when_on AS when_on, i.session_id AS session_id,"
+        f" i.action_id AS action_id FROM search_items i JOIN {table} ON {table}.id = i.item_id"
+        f" WHERE i.kind = {kind}"
+        for table, (kind, title, body, _w, _s, _a) in columns.items()
+    )
+    return f"CREATE VIEW search_docs AS {arms}"
+
 
 def _index_insert(table: str, where: str) -> str:
     """SQL adding the shared index's row for the items of `table` matching `where`, if visible."""
@@ -386,13 +414,6 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     partners may read it. Private and deleted rows are never indexed.
     """
     conn = db.conn
-    arms = " UNION ALL ".join(
-        f"SELECT i.rowid AS rowid, i.item_id AS item_id, i.kind AS kind, {title} AS title,"  # noqa: S608
-        f" {body} AS body, i.when_on AS when_on, i.session_id AS session_id,"
-        f" i.action_id AS action_id FROM search_items i JOIN {table} ON {table}.id = i.item_id"
-        f" WHERE i.kind = {kind}"
-        for table, (kind, title, body, _w, _s, _a) in _INDEX_COLUMNS.items()
-    )
     conn.executescript(
         f"""
         DROP TRIGGER search_docs_ai;
@@ -404,7 +425,7 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
         INSERT INTO search_items (rowid, item_id, kind, when_on, session_id, action_id)
             SELECT rowid, item_id, kind, when_on, session_id, action_id FROM search_docs;
         DROP TABLE search_docs;
-        CREATE VIEW search_docs AS {arms};
+        {_search_view(_INDEX_COLUMNS_5)};
         CREATE VIRTUAL TABLE search_fts USING fts5(
             title, body, content='search_docs', content_rowid='rowid',
             tokenize='unicode61 remove_diacritics 2');
@@ -419,7 +440,7 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
         END;
         """  # noqa: S608 - fixed names and SQL from this module
     )
-    for table in _INDEX_COLUMNS:
+    for table in _INDEX_COLUMNS_5:
         for when, op in (("BEFORE", "UPDATE"), ("BEFORE", "DELETE")):
             conn.execute(
                 f"CREATE TRIGGER {table}_search_{when[0].lower()}{op[0].lower()} {when} {op}"  # noqa: S608
@@ -437,12 +458,31 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     conn.execute("VACUUM")
 
 
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    """Version 6: notes on an agenda item are kept per author.
+
+    `notes` stays the notes of the item's author (the person who put it on the agenda: what the
+    one `notes` of earlier versions was written into), and `partner_notes` holds the other
+    partner's, so two people taking notes on one topic each write their own field and a merge
+    never has to choose between them. NULL until the partner writes; a private item has none
+    (only its author can write it). No stored value moves, so sealed text still opens (it is
+    bound to its field's name) and the version history stays true. The search view reads the
+    new column too; an empty one adds no words, so the index is valid as it stands.
+    """
+    conn = db.conn
+    conn.execute("ALTER TABLE agenda_items ADD COLUMN partner_notes TEXT")
+    install_version_triggers(db)
+    conn.execute("DROP VIEW search_docs")
+    conn.execute(_search_view(_INDEX_COLUMNS))
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_1,
     2: _migrate_2,
     3: _migrate_3,
     4: _migrate_4,
     5: _migrate_5,
+    6: _migrate_6,
 }
 
 

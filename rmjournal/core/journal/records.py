@@ -225,6 +225,10 @@ class Records:
         """One sealed field of this reader's own private item, opened."""
         return self._cipher.open(item_id, field, value)
 
+    def seal_field(self, item_id: str, field: str, value: str) -> str:
+        """One field of this reader's own private item, sealed (as `put` seals it)."""
+        return self._cipher.seal(item_id, field, value)
+
     def is_sealed(self, value: str) -> bool:
         """Whether a stored value is sealed text (a private item's field)."""
         return self._cipher.is_sealed(value)

@@ -169,6 +169,14 @@ class Search(PairAndGoals, Entries, Actions):
         ).fetchall()
         return {status: int(count) for status, count in rows}
 
+    def conflicts_waiting(self) -> int:
+        """How many merge conflicts wait for a person to choose (the dashboard says so)."""
+        return int(
+            self._records.execute(
+                "SELECT count(*) FROM conflicts WHERE deleted_at IS NULL AND resolved_at IS NULL"
+            ).fetchone()[0]
+        )
+
     def latest_learnings(self, limit: int) -> list[Entry]:
         """The last `limit` learnings, oldest first: `learnings()[-limit:]` without reading
         (and decrypting) every other learning."""

@@ -19,6 +19,7 @@ from rmjournal.core.model import (
     Session,
     SessionStatus,
     Visibility,
+    joined_notes,
 )
 
 
@@ -138,13 +139,16 @@ class Sessions(Part):
 
     def _agenda_item(self, r: Row) -> AgendaItem:
         p, hidden = self._records.open("agenda_items", r)
+        author: Role = p["author"] if p["author"] in ROLES else "mentor"
+        own, partners = p["notes"] or "", p.get("partner_notes") or ""
+        mentor, mentee = (own, partners) if author == "mentor" else (partners, own)
         return AgendaItem(
             id=p["id"],
             session_id=p["session_id"],
             position=int(p["position"]),
             topic=p["topic"],
             raised_by=p["raised_by"],
-            notes=p["notes"],
+            notes=joined_notes(mentor, mentee),
             outcome=p["outcome"],
             visibility=p["visibility"],
             created_at=p["created_at"],
@@ -154,6 +158,9 @@ class Sessions(Part):
             action_id=p["action_id"],
             prompt=p["prompt"],
             hidden=hidden,
+            mentor_notes=mentor,
+            mentee_notes=mentee,
+            author=author,
         )
 
     def agenda(self, session_id: str) -> list[AgendaItem]:
@@ -208,6 +215,7 @@ class Sessions(Part):
             "raised_by": raised,
             "minutes": minutes,
             "notes": notes,
+            "partner_notes": None,
             "outcome": "open",
             "carried_from": carried_from,
             "action_id": action_id,
@@ -243,12 +251,18 @@ class Sessions(Part):
         if prompt is not UNSET:
             fields["prompt"] = prompt
         if notes is not None:
-            fields["notes"] = notes
+            fields[self.notes_column(item_id)] = notes
         if outcome is not None:
             check(outcome, OUTCOMES, "An outcome")
             fields["outcome"] = outcome
         self._records.update("agenda_items", item_id, "agenda item", **fields)
         return self.agenda_item(item_id)
+
+    def notes_column(self, item_id: str) -> str:
+        """Where this reader's notes on an agenda item are kept: `notes` if they put the item on
+        the agenda, else `partner_notes` (schema 6: each partner writes only their own)."""
+        row = self._records.live("agenda_items", item_id, "agenda item")
+        return "notes" if row["author"] == self.me else "partner_notes"
 
     def time_box(self, item_id: str, minutes: int | None) -> AgendaItem:
         """Give an agenda item a number of minutes (None removes the time box)."""
@@ -259,7 +273,7 @@ class Sessions(Part):
         return self.edit_agenda_item(item_id, prompt=prompt)
 
     def record_notes(self, item_id: str, notes: str) -> AgendaItem:
-        """Write the notes taken on an agenda item during the session."""
+        """Write this reader's own notes on an agenda item (the partner's stay as they are)."""
         return self.edit_agenda_item(item_id, notes=notes)
 
     def record_outcome(

@@ -41,6 +41,10 @@ class VisibilityAndDeletion(Part):
             return
         if visibility == "private" and plain["author"] != self.me:
             raise JournalError("Only the person who wrote an item can make it private.")
+        if visibility == "private" and table == "agenda_items" and plain.get("partner_notes"):
+            raise JournalError(
+                "Your partner has written notes on this item, so it cannot be made private."
+            )
         with self._records.transaction():
             if table == "actions":
                 logs = self._records.select("follow_ups", "action_id = ?", (item_id,))
