@@ -66,8 +66,10 @@ class ConflictsScreen(Screen[None]):
     """The fields both copies changed: what the merge kept and the other copy's version."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "resolve", "Mark reviewed", id="conflicts.resolve"),
-        Binding("enter", "resolve", "Mark reviewed", show=False, id="conflicts.resolve_enter"),
+        Binding("space", "resolve", "Keep kept", id="conflicts.resolve"),
+        Binding("enter", "resolve", "Keep kept", show=False, id="conflicts.resolve_enter"),
+        Binding("o", "resolve('other')", "Keep other", id="conflicts.keep_other"),
+        Binding("b", "resolve('both')", "Keep both", id="conflicts.keep_both"),
         Binding("escape", "close", "Back", id="conflicts.close"),
     ]
 
@@ -80,11 +82,12 @@ class ConflictsScreen(Screen[None]):
         yield Static("Merge conflicts to review", classes="screen-title")
         yield Static(
             "Both copies changed these fields. The merge kept the later change; the other copy's "
-            "version is shown beside it. Edit the item if the other version was right, then mark "
-            "the conflict reviewed (space).",
+            "version is kept too, in full below. Choose: space keeps the kept one, o the other, "
+            "b both (joined). Either text stays in the journal's export whatever you choose.",
             classes="hint",
         )
         yield DataTable(id="conflicts", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="conflict-full")
         yield Static("", id="conflicts-empty")
         yield Footer()
 
@@ -116,14 +119,36 @@ class ConflictsScreen(Screen[None]):
         if found:
             table.focus()
 
-    def action_resolve(self) -> None:
-        """Mark the highlighted conflict reviewed: the kept value stays."""
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Show both values of the highlighted conflict whole (the table cuts them short)."""
+        from rmjournal.core.merge import conflicts
+
+        full = self.query_one("#conflict-full", Static)
+        key = event.row_key.value if event.row_key is not None else None
+        found = [c for c in conflicts(self.journal) if c.id == key]
+        if not found or found[0].hidden:
+            full.update("")
+            return
+        c = found[0]
+        text = Text("Kept\n", style="bold")
+        text.append_text(literal("(empty)" if c.kept is None else str(c.kept)))
+        text.append("\n\nOther copy\n", style="bold")
+        text.append_text(literal("(empty)" if c.other is None else str(c.other)))
+        full.update(text)
+
+    def action_resolve(self, keep: str = "kept") -> None:
+        """Settle the highlighted conflict: keep the kept value, the other, or both."""
+        from rmjournal.core.errors import JournalError
         from rmjournal.core.merge import resolve_conflict
 
         table = self.query_one("#conflicts", DataTable)
         if not self._ids or table.cursor_row < 0 or table.cursor_row >= len(self._ids):
             return
-        resolve_conflict(self.journal, self._ids[table.cursor_row])
+        try:
+            resolve_conflict(self.journal, self._ids[table.cursor_row], keep)
+        except JournalError as exc:
+            self.notify(str(exc), severity="warning")
+            return
         row = table.cursor_row
         self.reload()
         if self._ids:

@@ -117,6 +117,13 @@ class DashboardScreen(JournalScreen):
         text.append(
             f"Since {long_date(pair.started_on)} · every {_days(pair.cadence_days)}", style="dim"
         )
+        waiting = self.journal.conflicts_waiting()
+        if waiting:
+            text.append(
+                f"\n! {waiting} merge conflict{'s' if waiting != 1 else ''} waiting: both texts "
+                "kept until you choose (ctrl+p, Review merge conflicts)",
+                style="bold",
+            )
         return text
 
     def _next(self, session: Session | None) -> Text | Group:

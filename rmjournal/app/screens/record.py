@@ -28,7 +28,7 @@ from rmjournal.app.widgets.labels import (
     visibility_label,
 )
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
-from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt
+from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt, other_role
 from rmjournal.text import one_line, plain
 
 ENTRIES_SHOWN = 200
@@ -72,6 +72,7 @@ class RecordScreen(SessionPage):
     RecordScreen #notes-box:focus-within { border: round $border; }
     RecordScreen #notes { height: 1fr; border: none; padding: 0 1; }
     RecordScreen #notes-prompt { height: auto; max-height: 3; color: $text-muted; }
+    RecordScreen #notes-others { height: auto; max-height: 50%; overflow-y: auto; padding: 0 1; }
     RecordScreen #entries { height: 1fr; border: round $foreground 50%; }
     RecordScreen #entries:focus-within { border: round $border; }
     """
@@ -89,6 +90,7 @@ class RecordScreen(SessionPage):
                 box.border_title = "Notes"
                 yield Static("", id="notes-prompt")
                 yield TextArea("", id="notes", soft_wrap=True)
+                yield Static("", id="notes-others")
         entries: DataTable[object] = DataTable(id="entries", cursor_type="row", zebra_stripes=True)
         entries.border_title = "Notes, reflections and learnings"
         yield entries
@@ -162,10 +164,13 @@ class RecordScreen(SessionPage):
             notes.load_text("")
             notes.read_only = True
             prompt.update("")
+            self.query_one("#notes-others", Static).update("")
             box.border_title = "Notes"
             return
         self.notes_item = None if item.hidden else item.id
-        text = PRIVATE_PLACEHOLDER if item.hidden else plain(item.notes)
+        me = self.journal.me
+        text = PRIVATE_PLACEHOLDER if item.hidden else plain(item.notes_of(me))
+        self.query_one("#notes-others", Static).update(self._other_notes(item))
         self.notes_loaded = text
         notes.load_text(text)
         notes.read_only = item.hidden
@@ -176,6 +181,30 @@ class RecordScreen(SessionPage):
         else:
             prompt.update("")
         box.border_title = f"Notes on topic {self.agenda_table().cursor_row + 1}"
+
+    def _other_notes(self, item: AgendaItem) -> Text:
+        """The partner's notes on the item under their name, and any other copy's text that
+        waits in a merge conflict: the editor above holds only the reader's own notes."""
+        from rmjournal.core.merge import item_conflicts
+
+        out = Text()
+        if item.hidden:
+            return out
+        partner = other_role(self.journal.me)
+        pair = self.journal.pair()
+        name = pair.person(partner).name if pair is not None else partner
+        theirs = item.notes_of(partner)
+        if theirs.strip():
+            out.append(f"{name}'s notes\n", style="bold")
+            out.append_text(user_text(plain(theirs)))
+            out.append("\n")
+        for conflict in item_conflicts(self.journal, item.id):
+            if conflict.field not in ("notes", "partner_notes") or conflict.hidden:
+                continue
+            out.append("Also written on another copy (waiting in merge conflicts)\n", style="bold")
+            out.append_text(user_text(plain(conflict.other)))
+            out.append("\n")
+        return out
 
     def _save_notes(self) -> None:
         """Write the notes area back to its item if it changed."""
