@@ -71,6 +71,11 @@ class NotACopy(JournalError):
     just another pair's, so "damaged" (4) would mislead)."""
 
 
+class PlanFull(JournalError):
+    """Every session of the pair's plan is held or planned: planning another must be chosen
+    (one more session beyond the plan, or a longer plan), never done quietly (exit 1)."""
+
+
 class NotFound(JournalError):
     """A journal, session, action or other item that was asked for does not exist."""
 

@@ -238,12 +238,17 @@ def _in_scope(item: Goal | Action | Entry, shareable_only: bool) -> bool:
 
 
 def review_figures(
-    journal: Journal, today: date | None = None, *, shareable_only: bool = False
+    journal: Journal,
+    today: date | None = None,
+    *,
+    shareable_only: bool = False,
+    include_planned: bool = True,
 ) -> ReviewFigures:
     """The review of `journal` as of `today` (the journal's clock by default).
 
     `shareable_only` keeps the item lists to shareable items (for the summary); counts are the
-    same either way.
+    same either way. `include_planned=False` leaves out sessions still planned (the summary
+    tells what happened: planning a session must not change it, nor withdraw its approvals).
     """
     pair = journal.pair()
     if pair is None:
@@ -251,7 +256,8 @@ def review_figures(
 
         raise NotFound("This journal has no pair yet, so there is nothing to review.")
     day = today or journal.today()
-    sessions = journal.sessions()
+    every_session = journal.sessions()
+    sessions = [s for s in every_session if include_planned or s.status != "planned"]
     actions = journal.actions(order="agreed")
     entries = journal.entries(kind="learning")
     goals = journal.goals()
@@ -259,7 +265,7 @@ def review_figures(
     held = [s for s in sessions if s.status == "held"]
     held_dates = sorted(s.date for s in held)
     gaps = [(b - a).days for a, b in pairwise(held_dates)]
-    by_session: dict[str, Session] = {s.id: s for s in sessions}
+    by_session: dict[str, Session] = {s.id: s for s in every_session}
 
     def learned_on(entry: Entry) -> date:
         session = by_session.get(entry.session_id)

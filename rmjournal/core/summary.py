@@ -22,6 +22,7 @@ role with a fixed id, so copies of a journal merge them by id like any other rec
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -127,12 +128,23 @@ def stored_approvals(journal: Journal) -> dict[Role, Approval]:
     return found
 
 
-def approval_states(journal: Journal, content_hash: str) -> dict[Role, ApprovalState]:
-    """Each partner's standing on the summary whose content hash is `content_hash`."""
+def approval_states(
+    journal: Journal, content_hash: str, legacy_hash: Callable[[], str] | None = None
+) -> dict[Role, ApprovalState]:
+    """Each partner's standing on the summary whose content hash is `content_hash`.
+
+    `legacy_hash` gives the same content's hash as approvals before planned sessions were left
+    out of the summary computed it: an approval given then still counts while it matches."""
     stored = stored_approvals(journal)
     states: dict[Role, ApprovalState] = {}
+    legacy: list[str] = []
     for role in ROLES:
         given = stored.get(role)
+        if given is not None and given.content_hash != content_hash and legacy_hash is not None:
+            if not legacy:
+                legacy.append(legacy_hash())
+            if given.content_hash == legacy[0]:
+                given = dataclasses.replace(given, content_hash=content_hash)
         if given is not None and given.content_hash == content_hash:
             states[role] = ApprovalState(role, given, None)
         else:
@@ -333,9 +345,33 @@ def _left_out(journal: Journal) -> LeftOut:
     return LeftOut(mine, partner, pair_only)
 
 
+def rebind_legacy_approvals(journal: Journal) -> None:
+    """Store, for an approval that counts only by its legacy hash (`approval_states`), the hash
+    of the same content as computed now, so that planning a session (which changed the legacy
+    hash, not the content) keeps it. Called before a session is planned or deleted."""
+    if journal.pair() is None:
+        return
+    summary = build_summary(journal)
+    stored = stored_approvals(journal)
+    for role, state in summary.approvals.items():
+        given = stored.get(role)
+        if state.approved and given is not None and given.content_hash != summary.content_hash:
+            journal.records.write(
+                "UPDATE approvals SET content_hash = ?, updated_at = ? WHERE id = ?",
+                (
+                    summary.content_hash,
+                    journal.records.stamp(),
+                    _approval_id(summary.pair.id, role),
+                ),
+            )
+
+
 def build_summary(journal: Journal, today: date | None = None) -> Summary:
-    """The shareable summary of `journal` as of `today` (the journal's clock by default)."""
-    figures = review_figures(journal, today, shareable_only=True)
+    """The shareable summary of `journal` as of `today` (the journal's clock by default).
+
+    Sessions still planned are left out of its figures: they have not happened, and planning
+    one must not withdraw the approvals of a summary whose content it does not change."""
+    figures = review_figures(journal, today, shareable_only=True, include_planned=False)
     sessions = {s.id: s for s in journal.sessions()}
 
     def order(s_id: str | None) -> tuple[int, str]:
@@ -365,7 +401,14 @@ def build_summary(journal: Journal, today: date | None = None) -> Summary:
         approvals={},
     )
     summary.content_hash = content_hash_of(canonical_content(summary))
-    summary.approvals = approval_states(journal, summary.content_hash)
+
+    def legacy_hash() -> str:
+        with_planned = review_figures(journal, today, shareable_only=True)
+        return content_hash_of(
+            canonical_content(dataclasses.replace(summary, figures=with_planned))
+        )
+
+    summary.approvals = approval_states(journal, summary.content_hash, legacy_hash)
     return summary
 
 

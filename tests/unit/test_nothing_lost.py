@@ -235,3 +235,138 @@ def test_waiting_conflicts_are_counted_for_the_dashboard() -> None:
     assert laptop.conflicts_waiting() == 1
     resolve_conflict(laptop, open_conflicts(laptop)[0].id)
     assert laptop.conflicts_waiting() == 0
+
+
+# ---------------------------------------------------------------------------- planning
+
+
+def _pair_with_plan(sessions: int = 3) -> Journal:
+    j = base_journal()
+    j.update_pair(planned_sessions=sessions, cadence_days=14)
+    return j
+
+
+def test_a_cancelled_sessions_open_topics_carry_forward() -> None:
+    j = _pair_with_plan()
+    first = j.plan_next_session(date(2026, 3, 5))
+    done = j.add_agenda_item(first.id, "Done topic")
+    j.record_outcome(done.id, "discussed")
+    j.mark_held(first.id)
+    second = j.plan_next_session()
+    item = j.add_agenda_item(second.id, "Never discussed")
+    j.mark_cancelled(second.id)
+    third = j.plan_next_session()
+    carried = [i for i in j.agenda(third.id) if i.carried_from]
+    assert [(i.topic, i.carried_from) for i in carried] == [("Never discussed", item.id)]
+    assert j.carry_forward(third.id) == []  # nothing twice
+
+
+def test_an_item_carried_through_a_cancelled_session_is_carried_once() -> None:
+    j = _pair_with_plan(4)
+    first = j.plan_next_session(date(2026, 3, 5))
+    open_item = j.add_agenda_item(first.id, "Rotas")
+    j.mark_held(first.id)
+    second = j.plan_next_session()
+    (copy,) = [i for i in j.agenda(second.id) if i.carried_from == open_item.id]
+    j.mark_cancelled(second.id)
+    third = j.plan_next_session()
+    assert [i.carried_from for i in j.agenda(third.id) if i.carried_from] == [copy.id]
+
+
+def test_a_missed_sessions_topics_carry_and_its_replacement_is_planned_from_today() -> None:
+    j = _pair_with_plan()
+    first = j.plan_next_session(date(2026, 3, 1))
+    item = j.add_agenda_item(first.id, "Missed topic")
+    tick(j, 60 * 24 * 10)  # ten days later: more than half the 14-day cadence
+    assert j.is_missed(j.session(first.id))
+    replacement = j.plan_next_session()
+    assert replacement.id != first.id and replacement.date == j.today()
+    assert [i.carried_from for i in j.agenda(replacement.id)] == [item.id]
+
+
+def test_a_cancelled_sessions_replacement_is_planned_from_today() -> None:
+    j = _pair_with_plan()
+    first = j.plan_next_session(date(2026, 3, 1))
+    j.mark_held(first.id)
+    second = j.plan_next_session()
+    assert second.date == date(2026, 3, 15)
+    j.mark_cancelled(second.id)
+    third = j.plan_next_session()
+    assert third.date == j.today() == date(2026, 3, 1)
+
+
+def _full_plan() -> Journal:
+    j = _pair_with_plan(2)
+    for _ in range(2):
+        s = j.plan_next_session()
+        j.mark_held(s.id)
+    return j
+
+
+def test_planning_past_the_plan_is_refused_until_chosen() -> None:
+    from rmjournal.core.errors import PlanFull
+
+    j = _full_plan()
+    before = len(j.sessions())
+    with pytest.raises(PlanFull, match="All 2 sessions of the plan"):
+        j.plan_next_session()
+    assert len(j.sessions()) == before
+    one_more = j.plan_next_session(beyond_plan=True)
+    assert one_more.number == 3 and j.pair().planned_sessions == 2
+    j.delete_planned_session(one_more.id)
+    extended = j.plan_next_session(extend_plan=True)
+    assert j.pair().planned_sessions == 3 and extended.status == "planned"
+
+
+def test_an_unheld_session_can_be_deleted_and_a_held_one_cannot() -> None:
+    j = _full_plan()
+    extra = j.plan_next_session(beyond_plan=True)
+    j.add_agenda_item(extra.id, "A topic")
+    j.delete_planned_session(extra.id)
+    assert [s.number for s in j.sessions()] == [1, 2]
+    with pytest.raises(JournalError, match="was held"):
+        j.delete_planned_session(j.sessions()[0].id)
+
+
+def test_an_empty_planned_session_keeps_the_summarys_approvals() -> None:
+    from rmjournal.core.summary import approve, build_summary
+
+    j = _full_plan()
+    approve(j, "mentor")
+    approve(j, "mentee")
+    assert build_summary(j).approved
+    extra = j.plan_next_session(beyond_plan=True)
+    assert build_summary(j).approved
+    j.delete_planned_session(extra.id)
+    assert build_summary(j).approved
+    j.update_pair(planned_sessions=5)  # a real change to what the summary says
+    assert not build_summary(j).approved
+
+
+def test_an_approval_from_before_keeps_counting_when_a_session_is_planned() -> None:
+    import dataclasses
+
+    from rmjournal.core.review import review_figures
+    from rmjournal.core.summary import (
+        approve,
+        build_summary,
+        canonical_content,
+        content_hash_of,
+    )
+
+    j = _full_plan()
+    j.plan_next_session(beyond_plan=True)  # one planned session, as approvals saw it before
+    approve(j, "mentor")
+    summary = build_summary(j)
+    legacy = content_hash_of(
+        canonical_content(
+            dataclasses.replace(summary, figures=review_figures(j, shareable_only=True))
+        )
+    )
+    j.records.execute("UPDATE approvals SET content_hash = ?", (legacy,))
+    assert build_summary(j).approvals["mentor"].approved
+    tick(j)
+    j.delete_planned_session(j.next_session().id)  # rebinds the approval to today's form
+    assert build_summary(j).approvals["mentor"].approved
+    stored = j.records.execute("SELECT content_hash FROM approvals").fetchone()[0]
+    assert stored == build_summary(j).content_hash != legacy

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -198,3 +198,37 @@ class ConfirmDialog(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
         self.dismiss(yes)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A question with a few answers, each on its own key; Escape answers "not now" (None)."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    SCOPED_CSS = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "choose('')", "Not now", id="choice.cancel"),
+    ]
+
+    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
+        """`choices`: (key, answer returned, words shown) for each answer."""
+        super().__init__(classes="rm-dialog")
+        self.question = question
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.question))
+            keys = " · ".join(f"{key}: {words}" for key, _answer, words in self.choices)
+            yield Static(f"{keys} · Escape: not now", classes="dialog-keys")
+
+    def on_key(self, event: events.Key) -> None:
+        """A choice's key closes the dialog with its answer."""
+        for key, answer, _words in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(answer)
+                return
+
+    def action_choose(self, answer: str) -> None:
+        """Close with the answer (None for not now)."""
+        self.dismiss(answer or None)

@@ -19,7 +19,6 @@ from textual.widgets import Static
 
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.navigate import show_session
-from rmjournal.app.screens.session_page import attempt
 from rmjournal.app.widgets.labels import (
     DUE_SOON_DAYS,
     long_date,
@@ -224,9 +223,12 @@ class DashboardScreen(JournalScreen):
 
     async def action_next_session(self) -> None:
         """Plan the next session (or open the one planned) at its agenda."""
-        made: list[Session] = []
-        if attempt(self, lambda: made.append(self.journal.plan_next_session())):
-            await show_session(self.app, made[0].id, "agenda")
+        from rmjournal.app.screens.session_page import plan_or_ask
+
+        def opened(session: Session) -> None:
+            self.app.call_later(show_session, self.app, session.id, "agenda")
+
+        plan_or_ask(self, opened)
 
     async def action_open_next(self) -> None:
         """Open the planned session's agenda, if there is one."""

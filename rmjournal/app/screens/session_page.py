@@ -43,6 +43,43 @@ def attempt(screen: Screen[Any], write: Callable[[], object]) -> bool:
     return True
 
 
+def plan_or_ask(screen: Any, then: Callable[[Session], object]) -> None:
+    """Plan the next session and pass it to `then`; past the plan's last session, ask first:
+    one more session beyond the plan, a plan one session longer, or not now."""
+    from rmjournal.app.dialogs.form import ChoiceDialog
+    from rmjournal.core.errors import PlanFull
+
+    journal = screen.journal
+    try:
+        session = journal.plan_next_session()
+    except PlanFull as full:
+
+        def answered(answer: str | None) -> None:
+            made: list[Session] = []
+            if answer and attempt(
+                screen,
+                lambda: made.append(
+                    journal.plan_next_session(
+                        beyond_plan=answer == "one", extend_plan=answer == "extend"
+                    )
+                ),
+            ):
+                then(made[0])
+
+        screen.app.push_screen(
+            ChoiceDialog(
+                str(full),
+                [("1", "one", "one more session"), ("2", "extend", "extend the plan by one")],
+            ),
+            answered,
+        )
+        return
+    except JournalError as error:
+        screen.notify(str(error), title="Not changed", severity="error", markup=False)
+        return
+    then(session)
+
+
 def keep_cursor(table: DataTable[object], key: str | None) -> None:
     """Put the table's cursor back on the row with `key` (after the rows were rebuilt)."""
     if key is None:

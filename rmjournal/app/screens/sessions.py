@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.dialogs.session_forms import SessionDialog, SessionForm
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.record import RecordScreen
-from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor
+from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor, plan_or_ask
 from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns
@@ -48,6 +49,7 @@ class SessionsScreen(JournalScreen):
         Binding("h", "held", "Mark held", id="sessions.held"),
         Binding("m", "move_session", "Date & place", id="sessions.move"),
         Binding("c", "cancelled", "Mark cancelled", show=False, id="sessions.cancelled"),
+        Binding("delete", "delete_session", "Delete unheld", show=False, id="sessions.delete"),
     ]
     DEFAULT_CSS = """
     SessionsScreen #sessions-summary { height: auto; padding: 0 1; }
@@ -128,11 +130,40 @@ class SessionsScreen(JournalScreen):
         self.app.push_screen(page(self.journal, session_id, item_id))
 
     def action_new_session(self) -> None:
-        """Plan the next session (pre-filled with what is unfinished) and open its agenda."""
-        made: list[Session] = []
-        if attempt(self, lambda: made.append(self.journal.plan_next_session())):
+        """Plan the next session (pre-filled with what is unfinished) and open its agenda.
+
+        Past the plan's last session this asks first: one more session, a longer plan, or not
+        now (`plan_or_ask`)."""
+
+        def opened(session: Session) -> None:
             self.refresh_list()
-            self.open_session(made[0].id, "agenda")
+            self.open_session(session.id, "agenda")
+
+        plan_or_ask(self, opened)
+
+    def action_delete_session(self) -> None:
+        """Delete the highlighted session if it was never held (after a question)."""
+        session = self._current()
+        if session is None:
+            return
+        if session.status == "held":
+            self.notify(
+                f"Session {session.number} was held: it stays as the record of the meeting.",
+                severity="warning",
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and attempt(self, lambda: self.journal.delete_planned_session(session.id)):
+                self.refresh_list()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Delete session {session.number} ({session.status}, never held) with its "
+                "agenda and notes?"
+            ),
+            answered,
+        )
 
     def action_open_record(self) -> None:
         """Open the highlighted session's record."""

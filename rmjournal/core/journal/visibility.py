@@ -90,3 +90,20 @@ class VisibilityAndDeletion(Part):
                 ]
             for t, i in [*children, (table, item_id)]:
                 self._records.tombstone(t, i, now)
+
+    def delete_planned_session(self, session_id: str) -> None:
+        """Delete a session that was never held (planned by mistake, or beyond the plan).
+
+        A held session is the record of a meeting and is refused; an unheld one goes with its
+        agenda and entries (as tombstones, so the deletion merges into the other copy)."""
+        row = self._records.live("sessions", session_id, "session")
+        if row["status"] == "held":
+            raise JournalError(
+                f"Session {row['number']} was held: it is the record of a meeting and stays. "
+                "Delete its items instead."
+            )
+        from rmjournal.core.summary import rebind_legacy_approvals
+
+        with self._records.transaction():
+            rebind_legacy_approvals(self)  # type: ignore[arg-type]  # self is the Journal
+            self.delete(session_id)
