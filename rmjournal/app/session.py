@@ -6,6 +6,7 @@ thread workers; keeping it in one module means the screens never depend on core 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -108,13 +109,35 @@ def pair_title(jf: JournalFile) -> str:
     return pair.title if pair else ""
 
 
+BACKUP_NAME = re.compile(r"-backup-\d{8}-\d{6}$")
+"""How `rmjournal backup` names a copy (`<name>-backup-<date>-<time>`): never listed as a journal,
+even where an older version wrote one into the data folder."""
+
+
+def _is_journal(path: Path) -> bool:
+    """Whether `path` starts as a journal file does (its magic bytes); unreadable ones do not."""
+    from rmjournal.core.fileformat import MAGIC
+
+    try:
+        with path.open("rb") as f:
+            return f.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
 def list_journals(folder: Path) -> list[Path]:
-    """Journal files in the data folder, newest first (lock and temp files left out)."""
+    """The journals in the data folder, newest first: files that are journals, not backups
+    (those live in `paths.backups_dir`, and old ones are known by their name), lock and temp
+    files, folders or anything else."""
     if not folder.is_dir():
         return []
     found = [
         p
         for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(".") and p.suffix not in {".lock", ".tmp"}
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix not in {".lock", ".tmp"}
+        and not BACKUP_NAME.search(p.stem)
+        and _is_journal(p)
     ]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)

@@ -81,7 +81,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     backup = subparsers.add_parser("backup", help="an encrypted copy, verified after writing")
     add_path_argument(backup)
-    backup.add_argument("--out", type=Path, metavar="FILE", help="where (default: beside it)")
+    backup.add_argument(
+        "--out", type=Path, metavar="FILE", help="where (default: a backups/ folder beside it)"
+    )
     add_secret_options(backup)
     backup.set_defaults(handler=cmd_backup)
 
@@ -230,9 +232,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     with _open(args) as vault:
         out = args.out
-        if out is None:
+        if out is None:  # beside the journals, never among them (the picker lists those)
+            from rmjournal.paths import backups_dir
+
             stamp = default_clock().now().astimezone().strftime("%Y%m%d-%H%M%S")
-            out = args.path.with_name(f"{args.path.stem}-backup-{stamp}{args.path.suffix}")
+            name = f"{args.path.stem}-backup-{stamp}{args.path.suffix}"
+            out = backups_dir(args.path.resolve().parent) / name
         vault.backup(out)
         print(f"Backed up to {out} (encrypted, verified).")
     return 0

@@ -111,6 +111,40 @@ async def test_picker_lists_journals_in_the_data_folder(app_factory, tmp_path, c
         assert isinstance(app.screen, DashboardScreen)
 
 
+async def test_a_backup_made_without_out_is_not_in_the_picker(app_factory, tmp_path, clock) -> None:
+    """`rmjournal backup PATH` puts the copy in backups/, and the picker lists journals only,
+    newest first: no backup (not even one an older version left in the folder), no other file."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from uikit import make_journal
+
+    data = tmp_path / "data" / "rmjournal"
+    data.mkdir(parents=True)
+    make_journal(data / "older.rmj", clock)
+    make_journal(data / "newer.rmj", clock)
+    os.utime(data / "older.rmj", (1_000_000, 1_000_000))
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "rmjournal", "backup", str(data / "newer.rmj"),
+         "--passphrase-file", str(secret), "--insecure-test-kdf"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in data.iterdir() if "backup" in p.name and p.is_file()] == []
+    (made,) = (data / "backups").iterdir()
+    shutil.copy(made, data / made.name)  # as an older version left one among the journals
+    (data / "notes.txt").write_text("not a journal")
+    app = app_factory(None, data_dir=data)
+    async with app.run_test(size=SIZE):
+        picker = app.screen.query_one("#journals")
+        names = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
+        assert names == ["newer.rmj", "older.rmj"]
+
+
 async def test_after_lock_the_list_shows_new_journals(app_factory, tmp_path, clock) -> None:
     from uikit import make_journal
 

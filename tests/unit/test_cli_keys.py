@@ -283,10 +283,13 @@ def test_backup_default_name_and_out(
     path, _ = journal
     run = _rmjournal("backup", path, *_unlock_args(secrets["mentor"]))
     assert run.code == 0, run.err
+    assert not [p for p in path.parent.iterdir() if p.name.startswith("pair-backup-")]
+    backups = path.parent / "backups"  # beside the journals, never among them
     (made,) = [
-        p for p in path.parent.iterdir() if p.name.startswith("pair-backup-") and p.suffix == ".rmj"
+        p for p in backups.iterdir() if p.name.startswith("pair-backup-") and p.suffix == ".rmj"
     ]
     assert made.read_bytes() == path.read_bytes()
+    assert str(made) in run.out
     out = tmp_path / "usb" / "copy.rmj"
     assert _rmjournal("backup", path, *_unlock_args(secrets["mentor"]), "--out", out).code == 0
     assert _rmjournal("verify", out, *_unlock_args(secrets["mentor"])).code == 0
