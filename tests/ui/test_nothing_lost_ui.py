@@ -93,4 +93,92 @@ async def test_every_word_of_both_copies_survives_merge(
         shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
         shown += "\n" + app.screen.query_one("#notes", TextArea).text
         for words in WORDS.values():
-            assert words in shown.replace("\n", " ") or words in shown, words
+            assert words in shown, words
+        partner = "Sir David Reed" if role == "mentor" else "Amara Okafor"
+        assert f"{partner}'s notes" in shown  # who wrote them, by name
+
+
+def _full_plan_journal(path: Path, clock: FixedClock) -> None:
+    """A journal whose two-session plan is held, its summary approved by both."""
+    from rmjournal.core.summary import approve
+
+    make_journal(path, clock)
+    with _open(path, "mentor", clock) as jf:
+        jf.journal.update_pair(planned_sessions=2)
+        for _ in range(2):
+            jf.journal.mark_held(jf.journal.plan_next_session().id)
+        approve(jf.journal, "mentor")
+        approve(jf.journal, "mentee")
+        jf.save()
+
+
+@pytest.mark.parametrize(("answer", "plan"), [("1", 2), ("2", 3), ("escape", 2)])
+async def test_planning_past_the_plan_asks_and_keeps_approvals(
+    tmp_path: Path, clock: FixedClock, app_factory, answer: str, plan: int
+) -> None:
+    from rmjournal.app.dialogs.form import ChoiceDialog
+    from rmjournal.core.summary import build_summary
+
+    path = tmp_path / "full.rmj"
+    _full_plan_journal(path, clock)
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await pilot.press("s")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        assert len(journal.sessions()) == 2  # nothing made before the answer
+        await pilot.press(answer)
+        await settle(app, pilot)
+        assert len(journal.sessions()) == (2 if answer == "escape" else 3)
+        assert journal.pair().planned_sessions == plan
+        approvals = build_summary(journal).approvals
+        kept = answer != "2"  # a longer plan changes what the summary says
+        assert all(a.approved for a in approvals.values()) == kept
+
+
+async def test_an_unheld_session_is_deleted_from_the_sessions_list(
+    tmp_path: Path, clock: FixedClock, app_factory
+) -> None:
+    from rmjournal.app.dialogs.form import ConfirmDialog
+
+    path = tmp_path / "full.rmj"
+    _full_plan_journal(path, clock)
+    with _open(path, "mentor", clock) as jf:
+        jf.journal.plan_next_session(beyond_plan=True)
+        jf.save()
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await pilot.press("s")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        await pilot.press("end", "delete")  # the last row: session 3, planned
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert [s.number for s in journal.sessions()] == [1, 2]
+        await pilot.press("home", "delete")  # session 1 was held: refused, no question
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert [s.number for s in journal.sessions()] == [1, 2]
+
+
+async def test_the_dashboard_says_conflicts_are_waiting(
+    tmp_path: Path, clock: FixedClock, app_factory
+) -> None:
+    from uikit import screen_text
+
+    laptop, _phone, desk, _sid, _iid = _copies(tmp_path, clock)
+    with _open(laptop, "mentor", clock) as jf:
+        merge_file(jf, desk)  # the same person on two machines: one conflict
+        jf.save()
+    app = app_factory(laptop)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        assert "1 merge conflict waiting" in screen_text(app)
