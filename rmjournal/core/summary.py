@@ -349,10 +349,10 @@ def rebind_legacy_approvals(journal: Journal) -> None:
     """Store, for an approval that counts only by its legacy hash (`approval_states`), the hash
     of the same content as computed now, so that planning a session (which changed the legacy
     hash, not the content) keeps it. Called before a session is planned or deleted."""
-    if journal.pair() is None:
+    stored = stored_approvals(journal)
+    if not stored or journal.pair() is None:  # nothing to keep: no summary built
         return
     summary = build_summary(journal)
-    stored = stored_approvals(journal)
     for role, state in summary.approvals.items():
         given = stored.get(role)
         if state.approved and given is not None and given.content_hash != summary.content_hash:

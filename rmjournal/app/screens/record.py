@@ -164,13 +164,16 @@ class RecordScreen(SessionPage):
             notes.load_text("")
             notes.read_only = True
             prompt.update("")
-            self.query_one("#notes-others", Static).update("")
+            self.query_one("#notes-others", Static).display = False
             box.border_title = "Notes"
             return
         self.notes_item = None if item.hidden else item.id
         me = self.journal.me
         text = PRIVATE_PLACEHOLDER if item.hidden else plain(item.notes_of(me))
-        self.query_one("#notes-others", Static).update(self._other_notes(item))
+        others = self._other_notes(item)
+        shown = self.query_one("#notes-others", Static)
+        shown.update(others)
+        shown.display = bool(others.plain)
         self.notes_loaded = text
         notes.load_text(text)
         notes.read_only = item.hidden
