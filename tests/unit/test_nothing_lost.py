@@ -370,3 +370,32 @@ def test_an_approval_from_before_keeps_counting_when_a_session_is_planned() -> N
     assert build_summary(j).approvals["mentor"].approved
     stored = j.records.execute("SELECT content_hash FROM approvals").fetchone()[0]
     assert stored == build_summary(j).content_hash != legacy
+
+
+def test_a_private_items_sealed_notes_still_open_after_schema_6() -> None:
+    db = store.new_database(5)
+    cipher = base_journal().records._cipher
+    old = Journal(db, me="mentor", cipher=cipher)
+    old.start_pair(mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
+    s = old.add_session(date(2026, 3, 5))
+    stamp = "2026-03-01T09:00:00+00:00"
+    old.records.execute(
+        "INSERT INTO agenda_items (id, session_id, position, topic, raised_by, notes, outcome,"
+        " visibility, created_at, updated_at, author) VALUES ('p1', ?, 0, ?, 'mentor', ?,"
+        " 'open', 'private', ?, ?, 'mentor')",
+        (
+            s.id,
+            cipher.seal("p1", "topic", "Private worry"),
+            cipher.seal("p1", "notes", "sealed words"),
+            stamp,
+            stamp,
+        ),
+    )
+    migrated = Journal.from_bytes(store.serialize(db), me="mentor", cipher=cipher)
+    item = migrated.agenda_item("p1")
+    assert (item.topic, item.mentor_notes, item.mentee_notes) == (
+        "Private worry",
+        "sealed words",
+        "",
+    )
+    assert "sealed words" not in str(store.serialize(migrated.records._conn))
