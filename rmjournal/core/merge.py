@@ -47,7 +47,7 @@ import sqlite_utils
 
 from rmjournal.core import store
 from rmjournal.core.errors import JournalError, NotACopy
-from rmjournal.core.interchange import _newer
+from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row
 
 if TYPE_CHECKING:
@@ -246,7 +246,7 @@ def _when(version: str) -> str:
 def _later(a: str, b: str) -> bool:
     """Whether stamp `a` is strictly later than `b` (as times; as text if unparseable)."""
     try:
-        return _newer(a, b)
+        return newer(a, b)
     except (TypeError, ValueError):
         return a > b
 

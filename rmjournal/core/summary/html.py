@@ -11,11 +11,10 @@ from __future__ import annotations
 from html import escape
 
 from rmjournal.core.review import MonthCount
-from rmjournal.core.summary import (
-    DRAFT_MARKER,
+from rmjournal.core.summary.content import DRAFT_MARKER, Summary
+from rmjournal.core.summary.wording import (
     OUTCOME_WORDS,
     STATUS_WORDS,
-    Summary,
     Wording,
     action_line,
     cap,
