@@ -450,7 +450,7 @@ class _Merger:
                 " VALUES (?, ?, ?, ?, ?)",
                 (table, row["id"], meta.v, *meta.stored()),
             )
-        # The shared search index follows by itself (triggers, see store._migrate_5).
+        # The shared search index follows by itself (triggers, see search_schema.migrate_5).
         self.report.writes += 1
 
     def _rewrite(self, table: str, item_id: str, changes: Row, tag: str) -> Row:
