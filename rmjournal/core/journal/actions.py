@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rmjournal.core.journal.records import UNSET, Row, as_date, as_iso, check
@@ -12,6 +12,7 @@ from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
+    DUE_SOON_DAYS,
     OPEN_STATUSES,
     OWNERS,
     VISIBILITIES,
@@ -124,15 +125,10 @@ class Actions(Sessions):
         day = today or self.today()
         return [a for a in self.actions(status=OPEN_STATUSES) if a.is_overdue(day)]
 
-    def due_soon(self, days: int = 7, today: date | None = None) -> list[Action]:
+    def due_soon(self, days: int = DUE_SOON_DAYS, today: date | None = None) -> list[Action]:
         """Open actions due from today to `days` days ahead, soonest first."""
         day = today or self.today()
-        last = day + timedelta(days=days)
-        return [
-            a
-            for a in self.actions(status=OPEN_STATUSES)
-            if a.due_on is not None and day <= a.due_on <= last
-        ]
+        return [a for a in self.actions(status=OPEN_STATUSES) if a.is_due_soon(day, days)]
 
     def agree_action(
         self,

@@ -13,7 +13,7 @@ from typing import Literal
 
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
-from rmjournal.core.model import ROLES, Role
+from rmjournal.core.model import OUTCOME_WORDS, ROLES, STATUS_WORDS, Role
 from rmjournal.core.summary.approvals import (
     Approval,
     ApprovalState,
@@ -33,7 +33,7 @@ from rmjournal.core.summary.content import (
 )
 from rmjournal.core.summary.html import render_html
 from rmjournal.core.summary.markdown import md_block, md_inline, md_line, render_markdown
-from rmjournal.core.summary.wording import OUTCOME_WORDS, STATUS_WORDS, Anonymiser, Wording, cap
+from rmjournal.core.summary.wording import Anonymiser, Wording, cap
 
 Format = Literal["markdown", "html"]
 FORMATS: dict[str, Format] = {"markdown": "markdown", "md": "markdown", "html": "html"}

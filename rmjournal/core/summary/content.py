@@ -226,21 +226,19 @@ def _left_out(journal: Journal) -> LeftOut:
 
 def build_summary(journal: Journal, today: date | None = None) -> Summary:
     """The shareable summary of `journal` as of `today` (the journal's clock by default)."""
-    figures = review_figures(journal, today, shareable_only=True)
-    sessions = {s.id: s for s in journal.sessions()}
+    items = journal.shareable_items()
+    figures = review_figures(journal, today, shareable_only=True, items=items)
+    sessions = {s.id: s for s in items.sessions}
 
     def order(s_id: str | None) -> tuple[int, str]:
         s = sessions.get(s_id or "")
         return (s.number, s.date.isoformat()) if s else (0, "")
 
-    shareable_entries = [
-        e for e in journal.entries() if e.visibility == "shareable" and not e.hidden
-    ]
-    notes = [e for e in shareable_entries if e.kind != "learning"]
+    notes = [e for e in items.entries if e.kind != "learning" and items.shareable(e)]
     notes.sort(key=lambda e: (order(e.session_id), e.created_at, e.id))
-    actions = [a for a in journal.actions(order="agreed") if a.visibility == "shareable"]
+    actions = [a for a in items.actions if items.shareable(a)]
     actions.sort(key=lambda a: (a.kind != "commitment", a.created_at, a.id))
-    agenda = [i for i in journal.all_agenda_items() if i.visibility == "shareable"]
+    agenda = [i for i in items.agenda if items.shareable(i)]
     agenda.sort(key=lambda i: (order(i.session_id), i.position, i.id))
     summary = Summary(
         pair=figures.pair,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
+from rmjournal.core.model import OUTCOME_WORDS, STATUS_WORDS
 from rmjournal.core.summary.content import DRAFT_MARKER, Summary
 from rmjournal.core.summary.wording import (
-    OUTCOME_WORDS,
-    STATUS_WORDS,
     Wording,
     action_line,
     cap,

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from rmjournal.core.model import (
     ROLES,
+    STATUS_WORDS,
     Action,
-    ActionStatus,
     Entry,
     Owner,
     Pair,
@@ -139,20 +139,6 @@ class Wording:
 def cap(text: str) -> str:
     """`text` with its first letter in upper case (the rest untouched)."""
     return text[:1].upper() + text[1:]
-
-
-STATUS_WORDS: dict[ActionStatus, str] = {
-    "open": "open",
-    "in_progress": "in progress",
-    "done": "done",
-    "dropped": "dropped",
-}
-OUTCOME_WORDS = {
-    "open": "open",
-    "discussed": "discussed",
-    "carried_over": "carried over",
-    "dropped": "dropped",
-}
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
