@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rmjournal.core.fields import private_fields
 from rmjournal.core.search_schema import INDEXED_TABLES, migrate_2, migrate_5
 
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
@@ -32,13 +33,7 @@ RECORD_TABLES = (
 )
 """Tables holding merge-able records (id, created_at, updated_at, author, deleted_at)."""
 
-PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
-    "goals": ("text",),
-    "agenda_items": ("topic", "notes", "prompt"),
-    "entries": ("text", "prompt", "tags"),
-    "actions": ("title", "detail", "tags"),
-    "follow_ups": ("note",),
-}
+PRIVATE_FIELDS: dict[str, tuple[str, ...]] = private_fields()
 """The text columns sealed with the author's personal key when a row is private."""
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from rmjournal.core.errors import JournalError
+from rmjournal.core.fields import Field, document_fields, to_document
 from rmjournal.core.interchange.common import (
     FORMAT,
     VERSION,
@@ -32,18 +32,7 @@ def _pair_object(journal: Journal) -> dict[str, Any]:
     def person(p: Person) -> dict[str, Any]:
         return _opt({"name": p.name, "role": p.role}, network=p.network)
 
-    goals = [
-        {
-            "id": g.id,
-            "owner": g.owner,
-            "text": g.text,
-            "visibility": g.visibility,
-            "created_at": g.created_at,
-            "updated_at": g.updated_at,
-        }
-        for g in journal.goals()
-        if not g.hidden
-    ]
+    goals = [to_document("goals", g) for g in journal.goals() if not g.hidden]
     return _opt(
         {
             "id": pair.id,
@@ -61,18 +50,24 @@ def _pair_object(journal: Journal) -> dict[str, Any]:
 
 
 # Rows straight from SQL into the document's dicts, grouped by session in one pass each: at
-# 50,000 entries building `Entry` objects first took as long as everything else together.
-_SESSIONS_SQL = """SELECT rowid, id, number, date, status, created_at, updated_at,
-    duration_minutes, place FROM sessions WHERE deleted_at IS NULL ORDER BY rowid"""
-_ENTRIES_SQL = """SELECT s.rowid, e.id, e.kind, e.author, e.text, e.visibility, e.tags,
-    e.created_at, e.updated_at, e.prompt
+# 50,000 entries building `Entry` objects first took as long as everything else together. The
+# columns read are the document's fields of each table (`fields.py`).
+def _columns(table: str, alias: str = "") -> str:
+    return ", ".join(f"{alias}{f.col}" for f in document_fields(table))
+
+
+_SESSION_FIELDS = document_fields("sessions")
+_AGENDA_FIELDS = document_fields("agenda_items")
+_ENTRY_DOC_FIELDS = document_fields("entries")
+_SESSIONS_SQL = f"""SELECT rowid, {_columns("sessions")}
+    FROM sessions WHERE deleted_at IS NULL ORDER BY rowid"""  # noqa: S608 - fixed names
+_ENTRIES_SQL = f"""SELECT s.rowid, {_columns("entries", "e.")}
     FROM sessions s JOIN entries e ON e.session_id = s.id
-    WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY s.rowid, e.rowid"""
-_AGENDA_SQL = """SELECT s.rowid, a.id, a.topic, a.raised_by, a.notes, a.outcome, a.visibility,
-    a.created_at, a.updated_at, a.minutes, a.carried_from, a.action_id, a.prompt, a.author
+    WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY s.rowid, e.rowid"""  # noqa: S608
+_AGENDA_SQL = f"""SELECT s.rowid, {_columns("agenda_items", "a.")}, a.author
     FROM sessions s JOIN agenda_items a ON a.session_id = s.id
     WHERE s.deleted_at IS NULL AND a.deleted_at IS NULL
-    ORDER BY s.rowid, a.session_id, a.position, a.rowid"""
+    ORDER BY s.rowid, a.session_id, a.position, a.rowid"""  # noqa: S608 - fixed names
 
 
 class _Encoded(str):
@@ -84,23 +79,38 @@ class _Encoded(str):
 _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
 
 
+def _json_object_sql(table: str, alias: str) -> str:
+    """SQL building one row's document object with SQLite's JSON functions, keys in the
+    document's order: the required fields, then each optional field only when it is not NULL."""
+    fields = document_fields(table)
+
+    def value(f: Field) -> str:
+        return f"json(coalesce({alias}{f.col}, '[]'))" if f.kind == "tags" else f"{alias}{f.col}"
+
+    required = ", ".join(f"'{f.doc_key}', {value(f)}" for f in fields if not f.optional)
+    sql = f"json_object({required})"
+    for f in fields:
+        if f.optional:
+            sql = (
+                f"CASE WHEN {alias}{f.col} IS NULL THEN {sql}"
+                f" ELSE json_insert({sql}, '$.{f.doc_key}', {value(f)}) END"
+            )
+    return sql
+
+
 # Each session's shared entries as one JSON array, written by SQLite's JSON functions (compact,
 # quoted exactly as `json.dumps(ensure_ascii=False)` quotes), and how many private entries of
 # the reader's are among them (those are opened and written here). Sessions are read by rowid
 # and each one's entries through idx_entries_session_id, so they come in rowid order, as the
 # document lists them; test_json_export_is_the_document_encoded holds it to the dict path.
-_ENTRY_FIELDS = """'id', e.id, 'kind', e.kind, 'author', e.author, 'text', e.text,
-    'visibility', e.visibility, 'tags', json(coalesce(e.tags, '[]')),
-    'created_at', e.created_at, 'updated_at', e.updated_at"""  # the order `_entry_object` has
-_ENTRY_ARRAYS_SQL = f"""SELECT s.rowid, json_group_array(CASE WHEN e.prompt IS NULL
-      THEN json_object({_ENTRY_FIELDS}) ELSE json_object({_ENTRY_FIELDS}, 'prompt', e.prompt) END)
+_ENTRY_ARRAYS_SQL = f"""SELECT s.rowid, json_group_array({_json_object_sql("entries", "e.")})
       FILTER (WHERE e.visibility != 'private'),
     sum(e.visibility = 'private' AND e.author = ?)
     FROM sessions s JOIN entries e ON e.session_id = s.id
     WHERE s.deleted_at IS NULL AND e.deleted_at IS NULL GROUP BY s.rowid ORDER BY s.rowid"""  # noqa: S608 - fixed SQL
-_SESSION_ENTRIES_SQL = """SELECT NULL, id, kind, author, text, visibility, tags, created_at,
-    updated_at, prompt FROM entries WHERE session_id = ? AND deleted_at IS NULL
-    AND (visibility != 'private' OR author = ?) ORDER BY rowid"""
+_SESSION_ENTRIES_SQL = f"""SELECT NULL, {_columns("entries")} FROM entries
+    WHERE session_id = ? AND deleted_at IS NULL
+    AND (visibility != 'private' OR author = ?) ORDER BY rowid"""  # noqa: S608 - fixed names
 
 
 def _iter_session_json(journal: Journal) -> Iterator[_Encoded]:
@@ -123,39 +133,49 @@ def _iter_session_json(journal: Journal) -> Iterator[_Encoded]:
             next_array = arrays.fetchone()
             if mine_private:
                 rows = conn.execute(_SESSION_ENTRIES_SQL, (session["id"], me)).fetchall()
-                written = enc([_entry_object(journal, row, {}) for row in rows])
+                written = enc([_entry_object(journal, row) for row in rows])
         text = enc(session)
         # The entries go where the dict has them: after "agenda", before the optional fields.
         at = text.index(',"entries":[]')
         yield _Encoded(f'{text[:at]},"entries":{written}{text[at + 13 :]}')
 
 
-def _entry_object(journal: Journal, row: Any, tag_lists: dict[str, list[str]]) -> dict[str, Any]:
+def _row_object(fields: tuple[Field, ...], values: Sequence[Any], **nested: Any) -> dict[str, Any]:
+    """One row's document object from its values (as `_columns` reads them), in the document's
+    order: required keys, `nested` lists, then the optional keys that are not NULL."""
+    out: dict[str, Any] = {}
+    optional: list[tuple[str, Any]] = []
+    for f, stored in zip(fields, values, strict=True):
+        if f.optional:
+            if stored is not None:
+                optional.append((f.doc_key, f.document_value(f.record_value(stored))))
+        else:
+            out[f.doc_key] = f.document_value(f.record_value(stored))
+    out.update(nested)
+    out.update(optional)
+    return out
+
+
+def _opened(journal: Journal, table: str, item_id: str, values: Sequence[Any]) -> list[Any]:
+    """A private row's values (as `_columns` reads them) with its sealed fields opened."""
+    records = journal.records
+    return [
+        records.open_field(item_id, f.col, v) if f.private and v is not None else v
+        for f, v in zip(document_fields(table), values, strict=True)
+    ]
+
+
+_ENTRY_VISIBILITY = [f.name for f in _ENTRY_DOC_FIELDS].index("visibility")
+_ENTRY_AUTHOR = [f.name for f in _ENTRY_DOC_FIELDS].index("author")
+_AGENDA_VISIBILITY = [f.name for f in _AGENDA_FIELDS].index("visibility")
+
+
+def _entry_object(journal: Journal, row: Sequence[Any]) -> dict[str, Any]:
     """One entry row (as `_ENTRIES_SQL` reads it) as the document holds it, opened if private."""
-    _, eid, kind, author, text, vis, tags, ecreated, eupdated, prompt = row
-    if vis == "private":
-        records = journal.records
-        text = records.open_field(eid, "text", text)
-        tags = records.open_field(eid, "tags", tags)
-        if prompt is not None:
-            prompt = records.open_field(eid, "prompt", prompt)
-    entry = {
-        "id": eid,
-        "kind": kind,
-        "author": author,
-        "text": text,
-        "visibility": vis,
-        "tags": list(
-            tag_lists[tags]
-            if tags in tag_lists
-            else tag_lists.setdefault(tags, list(json.loads(tags or "[]")))
-        ),
-        "created_at": ecreated,
-        "updated_at": eupdated,
-    }
-    if prompt is not None:
-        entry["prompt"] = prompt
-    return entry
+    values = row[1:]
+    if values[_ENTRY_VISIBILITY] == "private":
+        values = _opened(journal, "entries", values[0], values)
+    return _row_object(_ENTRY_DOC_FIELDS, values)
 
 
 def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[dict[str, Any]]:
@@ -164,110 +184,44 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
     `with_entries=False` leaves "entries" empty and adds the session's "_rowid" (for
     `_iter_session_json`, which reads the entries itself)."""
     conn, me = journal.records, journal.me
-    tag_lists: dict[str, list[str]] = {}  # few distinct tag sets: parse each JSON text once
     entries = conn.execute(_ENTRIES_SQL if with_entries else "SELECT NULL WHERE 0")
     agenda = conn.execute(_AGENDA_SQL)
     next_entry = entries.fetchone()
     next_item = agenda.fetchone()
-    for srowid, sid, number, day, status, created, updated, minutes, place in conn.execute(
-        _SESSIONS_SQL
-    ).fetchall():
+    for srow in conn.execute(_SESSIONS_SQL).fetchall():
+        srowid = srow[0]
         items: list[dict[str, Any]] = []
         while next_item is not None and next_item[0] == srowid:
-            (_, iid, topic, raised, notes, outcome, vis, icreated, iupdated, iminutes,
-             carried, action_id, prompt, author) = next_item  # fmt: skip
+            values, author = next_item[1:-1], next_item[-1]
             next_item = agenda.fetchone()
-            if vis == "private":
+            if values[_AGENDA_VISIBILITY] == "private":
                 if author != me:
                     continue
-                topic = conn.open_field(iid, "topic", topic)
-                notes = conn.open_field(iid, "notes", notes)
-                if prompt is not None:
-                    prompt = conn.open_field(iid, "prompt", prompt)
-            item = {
-                "id": iid,
-                "topic": topic,
-                "raised_by": raised,
-                "notes": notes,
-                "outcome": outcome,
-                "visibility": vis,
-                "created_at": icreated,
-                "updated_at": iupdated,
-            }
-            if iminutes is not None:
-                item["minutes"] = iminutes
-            if carried is not None:
-                item["carried_from"] = carried
-            if action_id is not None:
-                item["action_id"] = action_id
-            if prompt is not None:
-                item["prompt"] = prompt
-            items.append(item)
+                values = _opened(journal, "agenda_items", values[0], values)
+            items.append(_row_object(_AGENDA_FIELDS, values))
         written: list[dict[str, Any]] = []
         while next_entry is not None and next_entry[0] == srowid:
             row = next_entry
             next_entry = entries.fetchone()
-            if row[5] == "private" and row[3] != me:
+            if row[1 + _ENTRY_VISIBILITY] == "private" and row[1 + _ENTRY_AUTHOR] != me:
                 continue
-            written.append(_entry_object(journal, row, tag_lists))
-        session: dict[str, Any] = {
-            "id": sid,
-            "number": int(number),
-            "date": date.fromisoformat(day).isoformat(),
-            "status": status,
-            "created_at": created,
-            "updated_at": updated,
-            "agenda": items,
-            "entries": written,
-        }
-        if minutes is not None:
-            session["duration_minutes"] = minutes
-        if place is not None:
-            session["place"] = place
+            written.append(_entry_object(journal, row))
+        session = _row_object(_SESSION_FIELDS, srow[1:], agenda=items, entries=written)
         if not with_entries:
             session["_rowid"] = srowid
         yield session
 
 
 def _actions_list(journal: Journal) -> list[dict[str, Any]]:
-    actions = []
-    for a in journal.actions(order="agreed"):
-        if a.hidden:
-            continue
-        actions.append(
-            _opt(
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "detail": a.detail,
-                    "kind": a.kind,
-                    "owner": a.owner,
-                    "status": a.status,
-                    "visibility": a.visibility,
-                    "tags": list(a.tags),
-                    "created_at": a.created_at,
-                    "updated_at": a.updated_at,
-                    "follow_ups": [
-                        _opt(
-                            {
-                                "id": f.id,
-                                "on": f.on.isoformat(),
-                                "author": f.author,
-                                "status": f.status,
-                                "note": f.note,
-                            },
-                            session=f.session,
-                        )
-                        for f in a.follow_ups
-                        if not f.hidden
-                    ],
-                },
-                agreed_in=a.agreed_in,
-                due_on=a.due_on.isoformat() if a.due_on else None,
-                closed_on=a.closed_on.isoformat() if a.closed_on else None,
-            )
+    return [
+        to_document(
+            "actions",
+            a,
+            follow_ups=[to_document("follow_ups", f) for f in a.follow_ups if not f.hidden],
         )
-    return actions
+        for a in journal.actions(order="agreed")
+        if not a.hidden
+    ]
 
 
 def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tuple[str, Any]]:
@@ -283,10 +237,7 @@ def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tup
     yield "actions", _actions_list(journal)
     yield (
         "prompts",
-        [
-            {"id": p.id, "phase": p.phase, "for": p.for_, "text": p.text, "pack": p.pack}
-            for p in journal.custom_prompts()
-        ],
+        [to_document("prompts", p) for p in journal.custom_prompts()],
     )
 
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from rmjournal.core.journal.records import UNSET, Row, as_date, as_iso, check
+from rmjournal.core.fields import to_record
+from rmjournal.core.journal.records import UNSET, Row, as_iso, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ACTION_KINDS,
@@ -32,16 +33,7 @@ class Actions(Sessions):
 
     def _follow_up(self, r: Row) -> FollowUp:
         p, hidden = self._records.open("follow_ups", r)
-        return FollowUp(
-            id=p["id"],
-            action_id=p["action_id"],
-            on=date.fromisoformat(p["on_date"]),
-            author=p["author"],
-            status=p["status"],
-            note=p["note"],
-            session=p["session_id"],
-            hidden=hidden,
-        )
+        return to_record(FollowUp, "follow_ups", p, hidden=hidden)
 
     def _action(self, r: Row, follow_ups: list[FollowUp] | None = None) -> Action:
         p, hidden = self._records.open("actions", r)
@@ -52,24 +44,7 @@ class Actions(Sessions):
                     "follow_ups", "action_id = ?", (p["id"],), order="on_date, rowid"
                 )
             ]
-        return Action(
-            id=p["id"],
-            title=p["title"],
-            detail=p["detail"],
-            kind=p["kind"],
-            owner=p["owner"],
-            status=p["status"],
-            visibility=p["visibility"],
-            created_at=p["created_at"],
-            updated_at=p["updated_at"],
-            agreed_in=p["agreed_in"],
-            due_on=as_date(p["due_on"]),
-            closed_on=as_date(p["closed_on"]),
-            tags=tuple(json.loads(p["tags"] or "[]")),
-            follow_ups=tuple(follow_ups),
-            author=p["author"],
-            hidden=hidden,
-        )
+        return to_record(Action, "actions", p, follow_ups=tuple(follow_ups), hidden=hidden)
 
     def action(self, action_id: str) -> Action:
         """One action or commitment, with its follow-up log."""

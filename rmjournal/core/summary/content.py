@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rmjournal.core.fields import hashed
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import (
     Action,
@@ -120,30 +121,11 @@ def _session_ref(sessions: dict[str, Session], session_id: str | None) -> list[A
 
 
 def _entry_doc(e: Entry, sessions: dict[str, Session]) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "kind": e.kind,
-        "author": e.author,
-        "text": e.text,
-        "prompt": e.prompt,
-        "tags": e.tags,
-        "session": _session_ref(sessions, e.session_id),
-    }
+    return {**hashed("entries", e), "session": _session_ref(sessions, e.session_id)}
 
 
 def _action_doc(a: Action, sessions: dict[str, Session]) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "title": a.title,
-        "detail": a.detail,
-        "kind": a.kind,
-        "owner": a.owner,
-        "status": a.status,
-        "due_on": a.due_on.isoformat() if a.due_on else None,
-        "closed_on": a.closed_on.isoformat() if a.closed_on else None,
-        "tags": a.tags,
-        "session": _session_ref(sessions, a.agreed_in),
-    }
+    return {**hashed("actions", a), "session": _session_ref(sessions, a.agreed_in)}
 
 
 def canonical_content(summary: Summary) -> dict[str, Any]:
@@ -164,9 +146,7 @@ def canonical_content(summary: Summary) -> dict[str, Any]:
         },
         "goals": [
             {
-                "id": g.goal.id,
-                "owner": g.goal.owner,
-                "text": g.goal.text,
+                **hashed("goals", g.goal),
                 "actions": [a.id for a in g.actions],
                 "learnings": [e.id for e in g.learnings],
             }
@@ -176,16 +156,7 @@ def canonical_content(summary: Summary) -> dict[str, Any]:
         "notes": [_entry_doc(e, s) for e in summary.notes],
         "actions": [_action_doc(a, s) for a in summary.actions],
         "agenda": [
-            {
-                "id": i.id,
-                "topic": i.topic,
-                "notes": i.notes,
-                "outcome": i.outcome,
-                "raised_by": i.raised_by,
-                "minutes": i.minutes,
-                "prompt": i.prompt,
-                "session": _session_ref(s, i.session_id),
-            }
+            {**hashed("agenda_items", i), "session": _session_ref(s, i.session_id)}
             for i in summary.agenda
         ],
         "figures": summary.figures.stable(),
