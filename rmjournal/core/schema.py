@@ -12,14 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rmjournal.core.fields import private_fields
+from rmjournal.core.fields import (
+    COLUMN_TYPES,
+    FIRST_SCHEMA,
+    added_in,
+    latest_field_schema,
+    private_fields,
+)
 from rmjournal.core.search_schema import INDEXED_TABLES, migrate_2, migrate_5
 
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
-SCHEMA_VERSION = 6
-"""The schema this code writes; `migrate()` brings older databases up to it."""
+SCHEMA_VERSION = latest_field_schema()
+"""The schema this code writes; `migrate()` brings older databases up to it. The hand-written
+migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
+(`fields.RECORD_FIELDS`) whose `since` it is."""
 
 RECORD_TABLES = (
     "pair",
@@ -270,3 +278,20 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     5: migrate_5,
     6: _migrate_6,
 }
+
+
+def _field_migration(version: int) -> Callable[[sqlite_utils.Database], None]:
+    """The migration to `version` made from the field table: add the new fields' columns."""
+
+    def migrate(db: sqlite_utils.Database) -> None:
+        for table, added in added_in(version).items():
+            for f in added:
+                kind = COLUMN_TYPES.get(f.kind, "TEXT")
+                db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {f.col} {kind}")
+        install_version_triggers(db)  # the new columns' changes are tracked for merging
+
+    migrate.__doc__ = f"Version {version}: the columns of the fields added in it (fields.py)."
+    return migrate
+
+
+MIGRATIONS.update({v: _field_migration(v) for v in range(FIRST_SCHEMA + 1, SCHEMA_VERSION + 1)})

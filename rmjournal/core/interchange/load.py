@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import InvalidImport
+from rmjournal.core.fields import to_row
 from rmjournal.core.interchange.common import (
     newer,
 )
@@ -62,15 +62,6 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
         else:
             report.left += 1
 
-    def base(obj: dict[str, Any], author: str | None) -> Row:
-        return {
-            "id": obj["id"],
-            "created_at": obj["created_at"],
-            "updated_at": obj["updated_at"],
-            "author": author,
-            "deleted_at": None,
-        }
-
     with journal.transaction():
         p = doc["pair"]
         if journal.is_empty() or journal.pair() is None:
@@ -92,105 +83,40 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                 )
             )
         for g in p["goals"]:
-            merge(
-                "goals",
-                {
-                    **base(g, g["owner"]),
-                    "owner": g["owner"],
-                    "text": g["text"],
-                    "visibility": g["visibility"],
-                },
-            )
+            merge("goals", to_row("goals", g, author=g["owner"], deleted_at=None))
         for s in doc["sessions"]:
-            merge(
-                "sessions",
-                {
-                    **base(s, None),
-                    "number": s["number"],
-                    "date": s["date"],
-                    "status": s["status"],
-                    "duration_minutes": s.get("duration_minutes"),
-                    "place": s.get("place"),
-                },
-            )
+            merge("sessions", to_row("sessions", s, author=None, deleted_at=None))
             for position, item in enumerate(s["agenda"]):
-                merge(
-                    "agenda_items",
-                    {
-                        **base(item, item["raised_by"]),
-                        "session_id": s["id"],
-                        "position": position,
-                        "topic": item["topic"],
-                        "raised_by": item["raised_by"],
-                        "minutes": item.get("minutes"),
-                        "notes": item["notes"],
-                        "outcome": item["outcome"],
-                        "carried_from": item.get("carried_from"),
-                        "action_id": item.get("action_id"),
-                        "prompt": item.get("prompt"),
-                        "visibility": item["visibility"],
-                    },
-                )
+                row = to_row("agenda_items", item, session_id=s["id"], position=position)
+                merge("agenda_items", {**row, "author": item["raised_by"], "deleted_at": None})
             for entry in s["entries"]:
-                merge(
-                    "entries",
-                    {
-                        **base(entry, entry["author"]),
-                        "session_id": s["id"],
-                        "kind": entry["kind"],
-                        "prompt": entry.get("prompt"),
-                        "text": entry["text"],
-                        "visibility": entry["visibility"],
-                        "tags": json.dumps(entry["tags"], ensure_ascii=False),
-                    },
-                )
+                merge("entries", to_row("entries", entry, session_id=s["id"], deleted_at=None))
         for a in doc["actions"]:
             author = a["owner"] if a["owner"] in ROLES else exported_by
-            merge(
-                "actions",
-                {
-                    **base(a, author),
-                    "title": a["title"],
-                    "detail": a["detail"],
-                    "kind": a["kind"],
-                    "owner": a["owner"],
-                    "agreed_in": a.get("agreed_in"),
-                    "due_on": a.get("due_on"),
-                    "status": a["status"],
-                    "closed_on": a.get("closed_on"),
-                    "visibility": a["visibility"],
-                    "tags": json.dumps(a["tags"], ensure_ascii=False),
-                },
-            )
+            merge("actions", to_row("actions", a, author=author, deleted_at=None))
             for f in a["follow_ups"]:
-                row = {
-                    "id": f["id"],
-                    "created_at": a["updated_at"],
-                    "updated_at": a["updated_at"],
-                    "author": f["author"],
-                    "deleted_at": None,
-                    "action_id": a["id"],
-                    "on_date": f["on"],
-                    "session_id": f.get("session"),
-                    "status": f["status"],
-                    "note": f["note"],
-                    "visibility": "private" if a["visibility"] == "private" else "pair",
-                }
+                # A follow-up carries no stamps of its own; it is as new as its action.
+                row = to_row(
+                    "follow_ups",
+                    f,
+                    action_id=a["id"],
+                    created_at=a["updated_at"],
+                    updated_at=a["updated_at"],
+                    deleted_at=None,
+                    visibility="private" if a["visibility"] == "private" else "pair",
+                )
                 add_once("follow_ups", row)
         for pr in doc["prompts"]:
             add_once(
                 "prompts",
-                {
-                    "id": pr["id"],
-                    "created_at": doc["exported_at"],
-                    "updated_at": doc["exported_at"],
-                    "author": exported_by,
-                    "deleted_at": None,
-                    "phase": pr["phase"],
-                    "for_": pr["for"],
-                    "text": pr["text"],
-                    "pack": pr["pack"],
-                },
+                to_row(
+                    "prompts",
+                    pr,
+                    created_at=doc["exported_at"],
+                    updated_at=doc["exported_at"],
+                    author=exported_by,
+                    deleted_at=None,
+                ),
             )
     return report
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from rmjournal.core.errors import InvalidImport, Problem
+from rmjournal.core.fields import Field, document_fields
 from rmjournal.core.interchange.common import (
     DATE,
     FORMAT,
@@ -19,15 +20,8 @@ from rmjournal.core.interchange.common import (
 )
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    ENTRY_KINDS,
-    OUTCOMES,
     OWNERS,
-    PHASES,
-    PROMPT_FOR,
     ROLES,
-    SESSION_STATUSES,
     VISIBILITIES,
 )
 
@@ -173,6 +167,28 @@ class _Checker:
                 ok = False
         return ok
 
+    def check_of(self, f: Field) -> Callable[[Any, str], bool]:
+        """The check a value of field `f` must pass."""
+        if f.kind == "enum":
+            return self.enum(f.allowed)
+        if f.kind == "int":
+            return self.integer(f.minimum)
+        checks: dict[str, Callable[[Any, str], bool]] = {
+            "id": self.uuid,
+            "text": self.text,
+            "nonempty": self.nonempty,
+            "date": self.date,
+            "stamp": self.stamp,
+            "tags": self.tags,
+        }
+        return checks[f.kind]
+
+    def fields(self, obj: dict[str, Any], path: str, table: str, done: tuple[str, ...]) -> None:
+        """Check every field of `table` the document holds, but the id and those in `done`."""
+        for f in document_fields(table):
+            if f.name != "id" and f.name not in done:
+                self.field(obj, f.doc_key, path, self.check_of(f), optional=f.optional)
+
     def items(self, obj: dict[str, Any], key: str, path: str) -> list[tuple[str, dict[str, Any]]]:
         """The objects of the list at `key`, each with its path."""
         where = f"{path}.{key}" if path else key
@@ -264,8 +280,7 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
             owner = c.field(goal, "owner", path, c.enum(ROLES))
             visibility = c.field(goal, "visibility", path, c.enum(VISIBILITIES))
             record_id(goal, path, "goals", owner, visibility)
-            c.field(goal, "text", path, c.text)
-            stamps(goal, path)
+            c.fields(goal, path, "goals", done=("owner", "visibility"))
         if journal is not None and pair_id is not None and not journal.is_empty():
             current = journal.pair()
             if current is not None and current.id != pair_id:
@@ -277,33 +292,17 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
     # sessions
     for path, s in c.items(top, "sessions", ""):
         record_id(s, path, "sessions", None, None)
-        c.field(s, "number", path, c.integer(1))
-        c.field(s, "date", path, c.date)
-        c.field(s, "status", path, c.enum(SESSION_STATUSES))
-        c.field(s, "duration_minutes", path, c.integer(0), optional=True)
-        c.field(s, "place", path, c.text, optional=True)
-        stamps(s, path)
+        c.fields(s, path, "sessions", done=())
         for apath, item in c.items(s, "agenda", path):
             raised = c.field(item, "raised_by", apath, c.enum(ROLES))
             visibility = c.field(item, "visibility", apath, c.enum(VISIBILITIES))
             record_id(item, apath, "agenda_items", raised, visibility)
-            c.field(item, "topic", apath, c.text)
-            c.field(item, "minutes", apath, c.integer(0), optional=True)
-            c.field(item, "notes", apath, c.text)
-            c.field(item, "outcome", apath, c.enum(OUTCOMES))
-            c.field(item, "carried_from", apath, c.uuid, optional=True)
-            c.field(item, "action_id", apath, c.uuid, optional=True)
-            c.field(item, "prompt", apath, c.text, optional=True)
-            stamps(item, apath)
+            c.fields(item, apath, "agenda_items", done=("raised_by", "visibility"))
         for epath, entry in c.items(s, "entries", path):
             author = c.field(entry, "author", epath, c.enum(ROLES))
             visibility = c.field(entry, "visibility", epath, c.enum(VISIBILITIES))
             record_id(entry, epath, "entries", author, visibility)
-            c.field(entry, "kind", epath, c.enum(ENTRY_KINDS))
-            c.field(entry, "prompt", epath, c.text, optional=True)
-            c.field(entry, "text", epath, c.text)
-            c.field(entry, "tags", epath, c.tags)
-            stamps(entry, epath)
+            c.fields(entry, epath, "entries", done=("author", "visibility"))
 
     # actions
     for path, a in c.items(top, "actions", ""):
@@ -311,30 +310,16 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         visibility = c.field(a, "visibility", path, c.enum(VISIBILITIES))
         author = owner if owner in ROLES else exported_by
         record_id(a, path, "actions", author, visibility)
-        c.field(a, "title", path, c.text)
-        c.field(a, "detail", path, c.text)
-        c.field(a, "kind", path, c.enum(ACTION_KINDS))
-        c.field(a, "agreed_in", path, c.uuid, optional=True)
-        c.field(a, "due_on", path, c.date, optional=True)
-        c.field(a, "status", path, c.enum(ACTION_STATUSES))
-        c.field(a, "closed_on", path, c.date, optional=True)
-        c.field(a, "tags", path, c.tags)
-        stamps(a, path)
+        c.fields(a, path, "actions", done=("owner", "visibility"))
         for fpath, f in c.items(a, "follow_ups", path):
             fauthor = c.field(f, "author", fpath, c.enum(ROLES))
             record_id(f, fpath, "follow_ups", fauthor, visibility)
-            c.field(f, "on", fpath, c.date)
-            c.field(f, "session", fpath, c.uuid, optional=True)
-            c.field(f, "status", fpath, c.enum(ACTION_STATUSES))
-            c.field(f, "note", fpath, c.text)
+            c.fields(f, fpath, "follow_ups", done=("author",))
 
     # prompts
     for path, p in c.items(top, "prompts", ""):
         record_id(p, path, "prompts", None, None)
-        c.field(p, "phase", path, c.enum(PHASES))
-        c.field(p, "for", path, c.enum(PROMPT_FOR))
-        c.field(p, "text", path, c.nonempty)
-        c.field(p, "pack", path, c.text)
+        c.fields(p, path, "prompts", done=())
 
     # against the journal: an id may not change table, nor overwrite the partner's private item
     if journal is not None:
