@@ -58,11 +58,12 @@ def test_the_document_writes_required_keys_before_optional_ones() -> None:
 def test_a_field_added_to_the_table_gets_its_column_and_is_tracked_for_merging(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    weight = Field("weight", "int", optional=True, since=fields.FIRST_SCHEMA + 1)
+    db = store.new_database()  # at the latest schema, before the field exists
+    version = store.SCHEMA_VERSION + 1
+    weight = Field("weight", "int", optional=True, since=version)
     monkeypatch.setitem(RECORD_FIELDS, "goals", (*RECORD_FIELDS["goals"], weight))
-    assert fields.latest_field_schema() == fields.FIRST_SCHEMA + 1
-    db = store.new_database()
-    schema._field_migration(fields.FIRST_SCHEMA + 1)(db)
+    assert fields.latest_field_schema() == version
+    schema._field_migration(version)(db)
     cols = {r[1]: r[2] for r in db.conn.execute("PRAGMA table_info(goals)")}
     assert cols["weight"] == "INTEGER"
     stamp = "2026-07-20T09:00:00+00:00"
