@@ -48,3 +48,14 @@ def _no_ambient_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RMJOURNAL_ALLOW_TEST_KDF", "RMJOURNAL_NOW"):
         monkeypatch.delenv(name, raising=False)
     os.umask(0o022)
+
+
+@pytest.fixture(autouse=True)
+def _private_state_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test (and every CLI or app process it starts) remembers journals in its own
+    state folder, never the real one in the home folder (`rmjournal.core.seen`)."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder
