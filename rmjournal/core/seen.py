@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +25,21 @@ STATE_NAME = "seen.json"
 MAX_FILES = 256
 """The most journals remembered; the least recently opened are forgotten first."""
 _MAX_STATE_BYTES = 1 << 20
+
+
+def state_folder() -> Path:
+    """`rmjournal.paths.state_dir()`, without importing `platformdirs` on Linux.
+
+    Every unlocking command reads the state file, and `platformdirs` costs about 30 ms of
+    imports (`shutil`, `random`) on each; on Linux its answer is the XDG rule, spelled out here
+    (a test checks both agree). Other systems ask `platformdirs`.
+    """
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_STATE_HOME", "").strip()
+        return Path(base or os.path.expanduser("~/.local/state")) / "rmjournal"
+    from rmjournal import paths
+
+    return paths.state_dir()
 
 
 class Memory(NamedTuple):
@@ -48,9 +64,7 @@ class Seen:
     def folder(self) -> Path:
         """The folder holding the state file."""
         if self._folder is None:
-            from rmjournal import paths
-
-            self._folder = paths.state_dir()
+            self._folder = state_folder()
         return self._folder
 
     @property

@@ -375,6 +375,19 @@ def test_tests_never_write_the_real_state_folder() -> None:
     from rmjournal import paths
 
     assert not str(paths.state_dir()).startswith(str(Path.home() / ".local"))
+    assert Seen().folder == paths.state_dir()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+def test_the_state_folder_is_the_one_paths_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rmjournal import paths
+    from rmjournal.core.seen import state_folder
+
+    for value in ("/somewhere/state", "", "  "):
+        monkeypatch.setenv("XDG_STATE_HOME", value)
+        assert state_folder() == paths.state_dir()
+    monkeypatch.delenv("XDG_STATE_HOME")
+    assert state_folder() == paths.state_dir()
 
 
 # --- calibration ------------------------------------------------------------------------------
