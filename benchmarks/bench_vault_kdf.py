@@ -109,12 +109,16 @@ def _memory_rows(folder: Path, size: int) -> list[dict]:
         "export json": ["export", str(path), "--format", "json", *unlock],
         "add": ["add", str(path), "--kind", "note", "--text-file", str(note), *unlock],
     }
+    from rmjournal.core.vault import inspect
+
+    cost = inspect(path).slots[0].kdf  # what `new` calibrated in this run
     peaks = {name: _peak_mib(args, env) for name, args in commands.items()}
     worst = max(peaks, key=peaks.__getitem__)
     listed = ", ".join(f"{name} {mib:.0f}" for name, mib in peaks.items())
     return [
         {"name": f"peak memory of a command at {size:,}, real KDF", "value": peaks[worst],
-         "unit": "MiB", "target": 200.0, "note": f"highest: {worst}; MiB each: {listed}"},
+         "unit": "MiB", "target": 200.0,
+         "note": f"highest: {worst}; MiB each: {listed}; {cost}"},
     ]  # fmt: skip
 
 
