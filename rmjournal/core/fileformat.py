@@ -1,7 +1,8 @@
 """The journal file's bytes (format version 1): header, key slots, sealed body, checksum.
 
 Kept apart from `vault.py` so the format can be read as one piece next to `docs/format.md`,
-which describes the same layout in words; every rule a reader enforces lives here.
+which describes the same layout in words; every rule a reader enforces lives here (the order
+they run in while a file is read, `unlock_source`, is in `opening.py`).
 """
 
 from __future__ import annotations
@@ -375,19 +376,3 @@ def within_budget(slots: list[Slot]) -> list[Slot]:
         spent += cost
         kept.append(slot)
     return kept
-
-
-def unlock(
-    data: bytes | bytearray | memoryview,
-    secret: Secret,
-    name: str,
-    *,
-    role_hint: Role | None,
-    allow_test_kdf: bool,
-) -> tuple[Header, Unlocked]:
-    """`opening.unlock_source` over a whole file in memory (the test vectors' entry point)."""
-    from rmjournal.core.opening import Buffer, unlock_source
-
-    return unlock_source(
-        Buffer(data), secret, name, role_hint=role_hint, allow_test_kdf=allow_test_kdf
-    )

@@ -234,6 +234,20 @@ class Buffer:
         return bytearray(self._view[start : start + header.body_length])
 
 
+def unlock(
+    data: bytes | bytearray | memoryview,
+    secret: Secret,
+    name: str,
+    *,
+    role_hint: Role | None,
+    allow_test_kdf: bool,
+) -> tuple[Header, fileformat.Unlocked]:
+    """`unlock_source` over a whole file in memory (the test vectors' and fuzzers' entry)."""
+    return unlock_source(
+        Buffer(data), secret, name, role_hint=role_hint, allow_test_kdf=allow_test_kdf
+    )
+
+
 def unlock_source(
     source: Source,
     secret: Secret,
