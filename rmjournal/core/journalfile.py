@@ -21,8 +21,7 @@ from rmjournal.core.vault import Vault
 def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     """The journal read from the vault's body; the vault then forgets the body, so the
     database is the one copy of it in memory (the decrypted buffer is freed on return)."""
-    body = vault.read_body()
-    vault.release_body()
+    body = vault.take_body()
     # SQLite deserializes from any buffer: the view of the decrypted file buffer, not a copy.
     return Journal.from_bytes(
         cast(bytes, body), me=vault.role, cipher=vault.private_cipher(), clock=clock

@@ -252,13 +252,22 @@ class Vault(KeyOperations):
         self._require_open()
         return PrivateCipher(self.role, self._personal_key)
 
-    def read_body(self) -> bytes | memoryview:
+    def read_body(self) -> bytes:
         """The decrypted body as last loaded or saved: a serialized SQLite database.
 
         After `release_body()` it is read and decrypted from the file again (`ChangedOnDisk` if
         someone else wrote the file since)."""
         self._require_open()
-        return self._saved_body()
+        body = self._saved_body()
+        return body if isinstance(body, bytes) else bytes(body)
+
+    def take_body(self) -> bytes | memoryview:
+        """The decrypted body handed over without a copy (a view of the buffer the file was
+        decrypted in), and `release_body()`: for a caller that reads it into its database."""
+        self._require_open()
+        body = self._saved_body()
+        self.release_body()
+        return body
 
     def release_body(self) -> None:
         """Stop keeping the decrypted body in memory, now and after each save.

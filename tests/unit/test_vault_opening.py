@@ -156,10 +156,11 @@ def test_the_body_is_decrypted_in_its_own_buffer(journal_dir: Path) -> None:
     vault, _ = make_journal(path, "in place")
     vault.close()
     with open_journal(path) as again:
-        body = again.read_body()
+        assert notes_of(again.read_body()) == ["in place"]  # bytes, as ever (a copy)
+        body = again.take_body()
         assert isinstance(body, memoryview)  # a view of the one buffer the file was read into
         assert body.nbytes == again._header.body_length - crypto.TAG_BYTES
-        assert notes_of(body) == ["in place"]
+        assert notes_of(body) == ["in place"] and again._body is None  # handed over
 
 
 def test_a_journal_file_opens_its_database_from_the_decrypted_buffer(journal_dir: Path) -> None:
