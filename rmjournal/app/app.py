@@ -291,6 +291,8 @@ class RMJournalApp(App[None]):
                 timeout=8,
             )
         self.enter_journal(message.journal_file)
+        if warning := message.journal_file.rollback_warning:  # an older copy put back
+            self.notify(warning, severity="warning", timeout=12, markup=False)
 
     def on_create_screen_created(self, message: CreateScreen.Created) -> None:
         from rmjournal.app.dialogs.recovery import RecoveryKeyScreen

@@ -146,10 +146,15 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
     """The JournalFile named on the command line, unlocked with `secret` or the options' one."""
     from rmjournal.core.journalfile import JournalFile
 
-    return JournalFile.open(
+    jf = JournalFile.open(
         args.path,
         secret if secret is not None else read_secret(args),
         role_hint=getattr(args, "role", None),
         allow_test_kdf=allow_test_kdf(args),
         lock_wait=LOCK_WAIT,
     )
+    if jf.rollback_warning:  # an older copy put back: said, not refused
+        from rmjournal.text import one_line
+
+        print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
+    return jf
