@@ -16,7 +16,7 @@ from rmjournal.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rmjournal.app.app import RMJournalApp
-    from rmjournal.app.config import LoadedConfig
+    from rmjournal.config import LoadedConfig
     from rmjournal.core.clock import Clock
 
 
@@ -59,14 +59,14 @@ def make_app(
     reason = unsafe_environment(environ)
     if reason:
         raise UnsafeEnvironment(reason)
-    from rmjournal.app import config as settings
+    from rmjournal import config as settings
+    from rmjournal import paths
     from rmjournal.app.app import AppOptions, RMJournalApp
     from rmjournal.app.themes import load_user_themes
 
-    env = dict(os.environ if environ is None else environ)
-    folder = config_dir if config_dir is not None else settings.config_dir(env)
-    loaded = config if config is not None else settings.load_config(folder / "config.toml")
-    journals = data_dir or loaded.config.data_dir or settings.data_dir(env)
+    folder = config_dir if config_dir is not None else paths.config_dir()
+    loaded = config if config is not None else settings.load_config(folder / settings.CONFIG_FILE)
+    journals = data_dir or settings.journals_dir(loaded)
     options = AppOptions(
         path=path,
         data_dir=journals,

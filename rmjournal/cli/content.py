@@ -195,7 +195,7 @@ def _widen_pipe(stream: Any) -> None:
         import fcntl
 
         fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (AttributeError, ValueError, OSError):
+    except (ImportError, AttributeError, ValueError, OSError):
         pass  # not a pipe, not Linux, or over the system's limit: the default still works
 
 
