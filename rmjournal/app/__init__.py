@@ -25,15 +25,26 @@ class UnsafeEnvironment(UsageError):
 
 
 def unsafe_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """Why the app must not start here (TEXTUAL_LOG or devtools/debug set), or None."""
+    """Why the app must not start here, or None: every Textual switch that writes the screen
+    or a log (TEXTUAL_LOG, TEXTUAL_SCREENSHOT and its location/file name, devtools, debug)."""
     env = os.environ if environ is None else environ
     if env.get("TEXTUAL_LOG"):
         return (
             "TEXTUAL_LOG is set: Textual would copy everything on screen, journal text included, "
             "into that log file. Unset TEXTUAL_LOG and start rmjournal again."
         )
+    for name in (
+        "TEXTUAL_SCREENSHOT",
+        "TEXTUAL_SCREENSHOT_LOCATION",
+        "TEXTUAL_SCREENSHOT_FILENAME",
+    ):
+        if env.get(name, "").strip() not in ("", "-1"):
+            return (
+                f"{name} is set: Textual would write the screen, journal text included, to an "
+                f"SVG file. Unset {name} and start rmjournal again."
+            )
     features = {part.strip().lower() for part in env.get("TEXTUAL", "").split(",")}
-    if features & {"devtools", "debug"}:
+    if features & {"devtools", "debug"} or env.get("TEXTUAL_DEBUG") == "1":
         return (
             "TEXTUAL asks for devtools or debug: they would stream journal text to a console "
             "or print it on errors. Unset TEXTUAL and start rmjournal again."
@@ -61,6 +72,9 @@ def make_app(
         raise UnsafeEnvironment(reason)
     from rmjournal import config as settings
     from rmjournal import paths
+    from rmjournal.core.hardening import harden_process
+
+    harden_process()  # before the unlock or create screen can hold a passphrase: no core dumps
     from rmjournal.app.app import AppOptions, RMJournalApp
     from rmjournal.app.themes import load_user_themes
 
