@@ -45,9 +45,10 @@ def unsafe_environment(environ: Mapping[str, str] | None = None) -> str | None:
             )
     features = {part.strip().lower() for part in env.get("TEXTUAL", "").split(",")}
     if features & {"devtools", "debug"} or env.get("TEXTUAL_DEBUG") == "1":
+        name = "TEXTUAL" if features & {"devtools", "debug"} else "TEXTUAL_DEBUG"
         return (
-            "TEXTUAL asks for devtools or debug: they would stream journal text to a console "
-            "or print it on errors. Unset TEXTUAL and start rmjournal again."
+            f"{name} asks for devtools or debug: they would stream journal text to a console "
+            f"or print it on errors. Unset {name} and start rmjournal again."
         )
     return None
 
