@@ -23,6 +23,7 @@ import stat
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed
 
@@ -266,25 +267,25 @@ class JournalLock:
         self.path = journal.with_name(journal.name + ".lock")
         deadline = time.monotonic() + wait
         for _attempt in range(LOCK_ATTEMPTS):
-            fd = self._open()
-            if not self._lock(fd, deadline):
-                os.close(fd)
+            handle = self._open()
+            if not self._lock(handle, deadline):
+                handle.close()
                 raise JournalLocked(
                     f"{journal.name} is open in another rmjournal window or command. "
                     "Close it there (or wait for it to finish), then try again."
                 )
-            if self._is_current(fd):
+            if self._is_current(handle):
                 break
-            self._unlock_close(fd)  # deleted or replaced while we waited: lock the new one
+            self._unlock_close(handle)  # deleted or replaced while we waited: lock the new one
         else:
             raise JournalLocked(
                 f"The lock file {self.path.name} keeps being deleted or replaced (a sync "
                 "client?). Keep it out of sync, then try again."
             )
-        self._fd: int | None = fd
+        self._file: BinaryIO | None = handle
         _held[_key(journal)] = self
 
-    def _open(self) -> int:
+    def _open(self) -> BinaryIO:
         """The lock file's descriptor, created 0600 if missing; a link there is refused."""
         try:
             if not _NOFOLLOW and self.path.is_symlink():
@@ -307,39 +308,39 @@ class JournalLock:
             raise JournalError(f"{self.path.name} is not a plain file. Remove it, then try again.")
         if _owned_by_me(fd):
             _fchmod(fd, FILE_MODE)
-        return fd
+        return open(fd, "r+b", buffering=0)  # a file object: what every portalocker locks
 
     @staticmethod
-    def _lock(fd: int, deadline: float) -> bool:
-        """Take the exclusive lock on `fd`, polling until `deadline`; False if still held."""
+    def _lock(handle: BinaryIO, deadline: float) -> bool:
+        """Take the exclusive lock on `handle`, polling until `deadline`; False if still held."""
         import portalocker
 
         flags = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
         while True:
             try:
-                portalocker.lock(fd, flags)
+                portalocker.lock(handle, flags)
                 return True
             except portalocker.exceptions.LockException:
                 if time.monotonic() >= deadline:
                     return False
                 time.sleep(0.05)
 
-    def _is_current(self, fd: int) -> bool:
-        """Whether the file at the lock path is still the one open as `fd`."""
+    def _is_current(self, handle: BinaryIO) -> bool:
+        """Whether the file at the lock path is still the one open as `handle`."""
         try:
             now = os.stat(self.path, follow_symlinks=False)
         except OSError:
             return False
-        held = os.fstat(fd)
+        held = os.fstat(handle.fileno())
         return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
 
     @staticmethod
-    def _unlock_close(fd: int) -> None:
+    def _unlock_close(handle: BinaryIO) -> None:
         import portalocker
 
         with contextlib.suppress(OSError, portalocker.exceptions.LockException):
-            portalocker.unlock(fd)
-        os.close(fd)
+            portalocker.unlock(handle)
+        handle.close()
 
     def confirm(self) -> None:
         """Make sure this lock still guards the journal before writing it.
@@ -348,26 +349,26 @@ class JournalLock:
         else holds it; if another program does, `LockLost` (a `SaveFailed`) is raised and
         nothing is written.
         """
-        if self._fd is None or self._is_current(self._fd):
+        if self._file is None or self._is_current(self._file):
             return
         try:
-            fd = self._open()
+            handle = self._open()
         except JournalError as exc:
             raise LockLost(f"Not saved: {exc}") from None
-        if not self._lock(fd, time.monotonic()):
-            os.close(fd)
+        if not self._lock(handle, time.monotonic()):
+            handle.close()
             raise LockLost(
                 f"Not saved: the lock file {self.path.name} was deleted or replaced (a sync "
                 f"client?) and another rmjournal has {self.journal.name} open now. Your changes "
                 "are still open: save elsewhere, or close the other one and save again."
             )
-        self._unlock_close(self._fd)
-        self._fd = fd
+        self._unlock_close(self._file)
+        self._file = handle
 
     def release(self) -> None:
         """Let others open the journal (idempotent)."""
-        if self._fd is not None:
-            self._unlock_close(self._fd)
-            self._fd = None
+        if self._file is not None:
+            self._unlock_close(self._file)
+            self._file = None
             if _held.get(_key(self.journal)) is self:
                 del _held[_key(self.journal)]

@@ -115,7 +115,7 @@ def test_a_lock_file_replaced_while_waiting_is_locked_afresh(journal_dir: Path) 
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         waiter = JournalLock(journal, wait=10)
         try:
-            assert waiter._is_current(waiter._fd or -1)
+            assert waiter._file is not None and waiter._is_current(waiter._file)
             with pytest.raises(JournalLocked):
                 JournalLock(journal)
         finally:
