@@ -35,11 +35,13 @@ $(RUNSTAMP): pyproject.toml setup.py $(SOURCES)
 run: $(RUNSTAMP)
 	$(RUNVENV)/bin/rmjournal demo
 
+# Each run has its own temp folder: under pytest's shared default (/tmp/pytest-of-USER), a second
+# run on the same machine deletes the folders of the first while its tests are using them.
 test: $(STAMP)
-	$(PY) -m pytest -q -n 2 -m "not slow"
+	@base=$$(mktemp -d); $(PY) -m pytest -q -n 2 -m "not slow" --basetemp="$$base"; rc=$$?; rm -rf "$$base"; exit $$rc
 
 test-all: $(STAMP)
-	$(PY) -m pytest -q -n 2
+	@base=$$(mktemp -d); $(PY) -m pytest -q -n 2 --basetemp="$$base"; rc=$$?; rm -rf "$$base"; exit $$rc
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check rmjournal tests benchmarks
