@@ -21,13 +21,6 @@ VISIBILITY = {
 }
 """Visibility level → (symbol, word)."""
 
-VISIBILITY_CYCLE: dict[Visibility, Visibility] = {
-    "pair": "shareable",
-    "shareable": "private",
-    "private": "pair",
-}
-"""The next visibility when a person presses the visibility key."""
-
 ACTION_STATUS = {
     "open": ("○", "open"),
     "in_progress": ("◐", "in progress"),
@@ -52,9 +45,6 @@ OWNER_WORDS = {"mentor": "mentor", "mentee": "mentee", "both": "both"}
 
 PRIVATE_PLACEHOLDER = "⊘ private — your partner's item"
 """Shown in place of an item private to the partner: that it exists, nothing of what it says."""
-
-DUE_SOON_DAYS = 7
-"""Actions due within this many days count as "due soon" everywhere in the app."""
 
 
 def _pair(symbol: str, word: str, style: str = "") -> Text:
@@ -94,11 +84,7 @@ def action_state(action: Action, today: date) -> str:
     """Where an action stands for sorting and filters: overdue, due soon, or its status."""
     if action.is_overdue(today):
         return "overdue"
-    if (
-        action.is_open
-        and action.due_on is not None
-        and (action.due_on - today).days <= DUE_SOON_DAYS
-    ):
+    if action.is_due_soon(today):
         return "due soon"
     return action.status
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import JournalError
+from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import UNSET, Part, Row, check
 from rmjournal.core.model import (
     OUTCOMES,
@@ -28,16 +29,7 @@ class Sessions(Part):
 
     @staticmethod
     def _session(r: Row) -> Session:
-        return Session(
-            id=r["id"],
-            number=int(r["number"]),
-            date=date.fromisoformat(r["date"]),
-            status=r["status"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-            duration_minutes=r["duration_minutes"],
-            place=r["place"],
-        )
+        return to_record(Session, "sessions", r)
 
     def sessions(
         self, status: SessionStatus | None = None, *, order: str = "number"
@@ -142,22 +134,12 @@ class Sessions(Part):
         author: Role = p["author"] if p["author"] in ROLES else "mentor"
         own, partners = p["notes"] or "", p.get("partner_notes") or ""
         mentor, mentee = (own, partners) if author == "mentor" else (partners, own)
-        return AgendaItem(
-            id=p["id"],
-            session_id=p["session_id"],
-            position=int(p["position"]),
-            topic=p["topic"],
-            raised_by=p["raised_by"],
-            notes=joined_notes(mentor, mentee),
-            outcome=p["outcome"],
-            visibility=p["visibility"],
-            created_at=p["created_at"],
-            updated_at=p["updated_at"],
-            minutes=p["minutes"],
-            carried_from=p["carried_from"],
-            action_id=p["action_id"],
-            prompt=p["prompt"],
+        return to_record(
+            AgendaItem,
+            "agenda_items",
+            p,
             hidden=hidden,
+            notes=joined_notes(mentor, mentee),
             mentor_notes=mentor,
             mentee_notes=mentee,
             author=author,
