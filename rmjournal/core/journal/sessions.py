@@ -242,7 +242,7 @@ class Sessions(Part):
 
     def notes_column(self, item_id: str) -> str:
         """Where this reader's notes on an agenda item are kept: `notes` if they put the item on
-        the agenda, else `partner_notes` (schema 6: each partner writes only their own)."""
+        the agenda, else `partner_notes` (schema 7: each partner writes only their own)."""
         row = self._records.live("agenda_items", item_id, "agenda item")
         return "notes" if row["author"] == self.me else "partner_notes"
 
