@@ -19,8 +19,10 @@ MODELS = {
     "follow_ups": model.FollowUp,
     "prompts": model.Prompt,
 }
-NOT_FIELDS = {"hidden", "follow_ups", "builtin"}
-"""Model attributes that are not stored values of the record (made by the journal)."""
+NOT_FIELDS = {"hidden", "follow_ups", "builtin", "mentor_notes", "mentee_notes", "author"}
+"""Model attributes that are not stored values of the record (made by the journal: an agenda
+item's notes by each partner come from `notes`, `partner_notes` and its author, a column whose
+rules live with the journal)."""
 KEPT_APART = {"author", "deleted_at", "visibility", "created_at", "updated_at"}
 """Columns a table may hold without a field: their rules live with the journal and the import."""
 

@@ -79,9 +79,6 @@ class Planning(PairAndGoals, Actions):
                     self.update_pair(planned_sessions=pair.planned_sessions + 1)
                 if on is None:
                     on = self._next_date()
-                from rmjournal.core.summary import rebind_legacy_approvals
-
-                rebind_legacy_approvals(self)  # type: ignore[arg-type]  # self is the Journal
                 session = self.add_session(on, place=place)
             self.carry_forward(session.id)
         return self.session(session.id)

@@ -117,8 +117,4 @@ class VisibilityAndDeletion(PairAndGoals, Entries, Actions):
                 f"Session {row['number']} was held: it is the record of a meeting and stays. "
                 "Delete its items instead."
             )
-        from rmjournal.core.summary import rebind_legacy_approvals
-
-        with self._records.transaction():
-            rebind_legacy_approvals(self)  # type: ignore[arg-type]  # self is the Journal
-            self.delete(session_id)
+        self.delete(session_id)

@@ -88,7 +88,7 @@ def approve(journal: Journal, role: Role | None = None, *, today: date | None = 
 def rebind_legacy_approvals(journal: Journal) -> None:
     """Store, for an approval that counts only by its legacy hash (`approval_states`), the hash
     of the same content as computed now, so that planning a session (which changed the legacy
-    hash, not the content) keeps it. Called before a session is planned or deleted."""
+    hash, not the content) keeps it: for a journal whose approvals predate this rule."""
     stored = stored_approvals(journal)
     pair = journal.pair()
     if not stored or pair is None:  # nothing to keep: no summary built
