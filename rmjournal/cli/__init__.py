@@ -220,9 +220,8 @@ def run() -> NoReturn:
     code = main(argv)
     if not argv or argv[0] in APP_COMMANDS or argv[0] not in COMMANDS:
         sys.exit(code)  # the app (`rmjournal [PATH]` is `open`)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # stdout closed early (`| head`): nothing more can be said
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        # Closed at the start (None) or early (`| head`): nothing more can be said there.
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
     os._exit(code)
