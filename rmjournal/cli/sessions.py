@@ -18,6 +18,7 @@ from rmjournal.cli.common import (
     add_json_option,
     add_path_argument,
     add_secret_options,
+    check_text,
     open_journal,
     positive_int,
     print_json,
@@ -97,6 +98,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     topic.add_argument("--text-file", metavar="F", help="read the topic from F (- for stdin)")
     topic.add_argument("--raised-by", choices=ROLES, help="who raised it (default: you)")
     topic.add_argument("--minutes", type=_minutes, metavar="M", help="time box in minutes")
+    topic.add_argument("--prompt", metavar="TEXT", help="a reflection prompt to attach")
     topic.add_argument("--visibility", choices=VISIBILITIES, default="pair", help="default pair")
     add_secret_options(topic)
     topic.set_defaults(handler=cmd_topic)
@@ -313,6 +315,9 @@ def cmd_topic(args: argparse.Namespace) -> int:
     topic = " ".join(text.split())
     if not topic:
         raise UsageError("Type the topic: it is empty, so nothing was added.")
+    prompt = " ".join(args.prompt.split()) if args.prompt else None
+    if prompt:
+        check_text(prompt, "prompt")
     with open_journal(args, secret) as jf:
         journal = jf.journal
         session = refs.session_by_number(journal, args.session)
@@ -321,6 +326,7 @@ def cmd_topic(args: argparse.Namespace) -> int:
             topic,
             raised_by=args.raised_by,
             minutes=args.minutes,
+            prompt=prompt,
             visibility=args.visibility,
         )
         number = [i.id for i in journal.agenda(session.id)].index(item.id) + 1
