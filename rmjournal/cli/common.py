@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,15 @@ def _stdin_bytes() -> Any:
     return getattr(stream, "buffer", None) or stream
 
 
+def _bounded_read(handle: Any, limit: int) -> bytes | None:
+    """At most `limit + 1` bytes of an open file, or None for a regular file larger than
+    `limit`: that one is not read at all (`fstat` knows its size), so it costs no memory."""
+    facts = os.fstat(handle.fileno())
+    if stat.S_ISREG(facts.st_mode) and facts.st_size > limit:
+        return None
+    return bytes(handle.read(limit + 1))
+
+
 def _as_bytes(data: bytes | str) -> bytes:
     return data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
 
@@ -136,6 +146,7 @@ def read_text_source(source: Path | str, what: str = "text", limit: int = MAX_TE
     a leading BOM removed. Every problem is a `UsageError` sentence, never a traceback."""
     name = str(source)
     size_words = f"{limit >> 20} MiB"
+    raw: bytes | None
     if name == "-":
         if sys.stdin is not None and sys.stdin.isatty():
             print(f"Type the {what}, then Ctrl-D on a line of its own.", file=sys.stderr)
@@ -146,7 +157,7 @@ def read_text_source(source: Path | str, what: str = "text", limit: int = MAX_TE
         where = f"the {what} file {path}"
         try:
             with path.open("rb") as handle:
-                raw = handle.read(limit + 1)
+                raw = _bounded_read(handle, limit)
         except FileNotFoundError:
             raise UsageError(f"The {what} file {path} does not exist.") from None
         except IsADirectoryError:
@@ -155,7 +166,7 @@ def read_text_source(source: Path | str, what: str = "text", limit: int = MAX_TE
             raise UsageError(
                 f"The {what} file {path} could not be read ({_reason(exc)})."
             ) from None
-    if len(raw) > limit:
+    if raw is None or len(raw) > limit:
         raise UsageError(f"The {what} from {where} is larger than {size_words}, the most allowed.")
     try:
         return raw.decode("utf-8").removeprefix(BOM)
@@ -167,6 +178,7 @@ def read_bytes_source(source: Path, what: str, limit: int = MAX_IMPORT_BYTES) ->
     """The bytes of a file, or of standard input when `source` is `-`, bounded to `limit`."""
     from rmjournal.core.errors import NotFound
 
+    raw: bytes | None
     if str(source) == "-":
         raw = _as_bytes(_stdin_bytes().read(limit + 1))
         where = "standard input"
@@ -174,14 +186,14 @@ def read_bytes_source(source: Path, what: str, limit: int = MAX_IMPORT_BYTES) ->
         where = str(source)
         try:
             with Path(source).open("rb") as handle:
-                raw = handle.read(limit + 1)
+                raw = _bounded_read(handle, limit)
         except FileNotFoundError:
             raise NotFound(f"There is no file {source} to import.") from None
         except IsADirectoryError:
             raise UsageError(f"{source} is a folder; give the JSON file to import.") from None
         except OSError as exc:
             raise JournalError(f"{source} could not be read ({_reason(exc)}).") from None
-    if len(raw) > limit:
+    if raw is None or len(raw) > limit:
         raise UsageError(
             f"The {what} in {where} is larger than {limit >> 20} MiB, the most allowed."
         )

@@ -223,9 +223,9 @@ def cmd_new(args: argparse.Namespace) -> int:
         _remove_made(args.path, lock_existed)
         if isinstance(error, Exception):
             raise JournalError(
-                f"The journal could not be created ({type(error).__name__}), "
-                "and no file was left behind; please report this."
-            ) from None
+                "The journal could not be created, and no file was left behind; "
+                "please report this."
+            ) from error
         raise
     return 0
 
