@@ -51,7 +51,7 @@ EXIT_CODES = """exit codes:
 """Listed at the end of every command's --help (cli.md's exit codes, in words)."""
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
+class _Formatter(argparse.HelpFormatter):
     """argparse's help layout (the exit-code epilog kept as laid out), with the width found
     without `shutil`.
 
@@ -68,6 +68,11 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             except (AttributeError, ValueError, OSError):
                 columns = 80
         super().__init__(prog, width=max(columns, 20) - 2)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text is EXIT_CODES:  # a table: kept as laid out
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 class _Parser(argparse.ArgumentParser):

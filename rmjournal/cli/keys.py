@@ -21,7 +21,7 @@ from rmjournal.cli.common import (
     read_new_passphrase,
     read_secret,
 )
-from rmjournal.core.errors import FileDamaged
+from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
@@ -249,6 +249,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the saved journal (still encrypted) and verify the copy opens."""
     from rmjournal.core.clock import default_clock
 
+    if args.out is not None and str(args.out) == "-":
+        raise UsageError(
+            "A backup is written to a file so that it can be verified; give --out FILE, not -."
+        )
     with _open(args) as vault:
         out = args.out
         if out is None:
