@@ -223,8 +223,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         _remove_made(args.path, lock_existed)
         if isinstance(error, Exception):
             raise JournalError(
-                "The journal could not be created, and no file was left behind; "
-                "please report this."
+                "The journal could not be created, and no file was left behind; please report this."
             ) from error
         raise
     return 0
