@@ -138,10 +138,18 @@ def _check_first_word(args_list: list[str]) -> list[str]:
         return args_list
     if os.path.exists(first):
         return ["open", *args_list]
+    if first == "help":  # `rmjournal help [COMMAND]` is what many tools take
+        return [*args_list[1:2], "--help"]
     from rmjournal.text import one_line
 
+    shown = one_line(first, 60)
+    if os.sep in first or "/" in first or first.endswith(".rmj"):
+        raise UsageError(
+            f"There is no journal at {shown}. To make one there, run "
+            f"'rmjournal new {shown} --mentor NAME --mentee NAME' or 'rmjournal open {shown}'."
+        )
     raise UsageError(
-        f"'{one_line(first, 40)}' is neither a command nor an existing file. "
+        f"'{shown}' is neither a command nor an existing file. "
         f"{_nearest(first)}See 'rmjournal --help'."
     )
 

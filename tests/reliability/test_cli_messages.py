@@ -122,6 +122,8 @@ CASES: list[tuple[str, list[str], int, str]] = [
                              "--insecure-test-kdf"], 2, "passphrase"),
     ("unknown-first-word", ["verfiy", "pair.rmj"], 2, "did you mean 'verify'"),
     ("unknown-word-no-match", ["zzqx"], 2, "neither a command nor an existing file"),
+    ("missing-journal-as-first-word", ["missing.rmj"], 2, "rmjournal open missing.rmj"),
+    ("help-word", ["help", "plan"], 0, ""),
     ("limit-caret", ["search", "pair.rmj", "x", "--limit", "10^30", *P], 2, "at least 1"),
     ("limit-huge", ["search", "pair.rmj", "x", "--limit", "1" + "0" * 30, *P], 2, "at most"),
     ("cadence-huge", ["new", "x.rmj", "--mentor", "A", "--mentee", "B", "--cadence-days",
