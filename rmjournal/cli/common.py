@@ -94,7 +94,7 @@ def _decode_line(raw: bytes, what: str, where: str) -> str:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"The {what} file {where} is not UTF-8 text; save it as UTF-8.") from None
+        raise UsageError(f"The {what} in {where} is not UTF-8 text; save it as UTF-8.") from None
     return text.removeprefix(BOM).rstrip("\r")
 
 
