@@ -291,6 +291,7 @@ class CreateScreen(Screen[None]):
             partial(self._create, target, secret, role, details),
             thread=True,
             group="create",
+            description="create the journal",
             exclusive=True,
             exit_on_error=False,
         )

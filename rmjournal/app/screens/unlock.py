@@ -188,6 +188,7 @@ class UnlockScreen(Screen[None]):
             partial(self._open, path, secret),
             thread=True,
             group="unlock",
+            description="unlock",
             exclusive=True,
             exit_on_error=False,
         )
