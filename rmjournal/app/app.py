@@ -143,6 +143,8 @@ class RMJournalApp(App[None]):
             delay=options.autosave_delay, lock_after=self.lock_timeout, monotonic=options.monotonic
         )
         """The save and idle-lock rules; `save_state` shows its state."""
+        self.content_modes: set[str] = set()
+        """The content modes added on unlock, all removed again on lock."""
         self._save_lock = asyncio.Lock()
         self._locking = False
         self._quit_unsaved_armed = False
@@ -173,10 +175,11 @@ class RMJournalApp(App[None]):
         path = self.options.path
         missing = path is not None and not path.exists()
         unlock_path = None if missing else path
-        self.add_mode(
-            LOCKED_MODE,
-            lambda: UnlockScreen(unlock_path, self.options.data_dir, self.options.unlock_hint),
+        self.unlock_screen = UnlockScreen(
+            unlock_path, self.options.data_dir, self.options.unlock_hint
         )
+        """The locked mode's base screen: built once, kept for the whole run."""
+        self.add_mode(LOCKED_MODE, lambda: self.unlock_screen)
         self.switch_mode(LOCKED_MODE)
         if missing:
             from rmjournal.app.screens.create import CreateScreen
@@ -323,15 +326,14 @@ class RMJournalApp(App[None]):
         self.sub_title = plain(session.pair_title(jf))
         for mode, build in CONTENT_SCREENS.items():
             self.add_mode(mode, partial(build, jf.journal))
+            self.content_modes.add(mode)
         self.switch_mode("dashboard")
         # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
         # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
 
     def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
-        for screen in self._screen_stacks.get(LOCKED_MODE, []):
-            if isinstance(screen, UnlockScreen):
-                screen.reset(message, journal)
+        self.unlock_screen.reset(message, journal)
 
     # ----- autosave -----
 
@@ -600,9 +602,8 @@ class RMJournalApp(App[None]):
             await self.switch_mode(LOCKED_MODE)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, UnlockScreen):
             await self.pop_screen()
-        for mode in CONTENT_SCREENS:
-            if mode in self._modes:
-                await self.remove_mode(mode)
+        while self.content_modes:
+            await self.remove_mode(self.content_modes.pop())
         self.sub_title = ""
         self.who_label = ""
 
@@ -655,6 +656,11 @@ class RMJournalApp(App[None]):
         self.exit()
 
     # ----- crashes -----
+    # Textual has no public hook to replace its crash output, which prints a traceback with the
+    # local variables of every frame (journal text, keys). These three methods and the help's
+    # `_bindings`/`_keymap` are the app's only uses of Textual internals; pyproject pins Textual
+    # exactly (`textual==X`) so a new version is taken on purpose, after tests/ui/test_crash.py
+    # and the help tests pass on it (tests/ui/test_app_layout.py checks the pin and that list).
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash prints one safe sentence, never a traceback with local variables."""
