@@ -62,7 +62,7 @@ class Autosave:
         if changes != self._seen:
             self._seen = changes
             self._changed_at = now
-            if not self.saving:
+            if not self.saving and changes != self._saved:  # a save may have beaten the tick
                 self.state = "unsaved"
             return None
         if (

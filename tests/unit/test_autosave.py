@@ -115,3 +115,15 @@ def test_a_new_journal_is_unsaved_until_its_first_save(clock: FakeMonotonic) -> 
     assert rules.state == "saved"
     rules.closed()
     assert rules.state == "saved" and not rules.saving
+
+
+def test_a_save_before_the_tick_noticed_the_change_stays_saved(
+    rules: Autosave, clock: FakeMonotonic
+) -> None:
+    # ctrl+s right after a change: the save runs before any tick saw the new count.
+    rules.started()
+    rules.succeeded(saved=6, now=6)
+    assert rules.tick(6) is None
+    assert rules.state == "saved"
+    clock.wait(5.0)
+    assert rules.tick(6) is None
