@@ -56,7 +56,7 @@ async def test_no_worker_carries_journal_text_in_its_description(
         await settle(app, pilot, 4)
         assert MARKER in out.read_text(encoding="utf-8")  # the text did go through a worker
     names = {w.description for w in started}
-    assert {"unlock", "save the journal", "write"} <= names
+    assert {"unlock", "save the journal", "write the summary"} <= names
     for worker in started:
         for shown in (worker.name, worker.description, repr(worker)):
             assert MARKER not in shown

@@ -318,7 +318,11 @@ class ExportScreen(JournalScreen):
         self._write(path, text)
 
     @work(
-        thread=True, exclusive=True, group="export-write", exit_on_error=False, description="write"
+        thread=True,
+        exclusive=True,
+        group="export-write",
+        exit_on_error=False,
+        description="write the summary",
     )
     def _write(self, path: Path, text: str) -> None:
         """Write the file off the main thread (fsync); report back on it."""
