@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -96,10 +95,8 @@ async def test_hundreds_of_actions_are_paged(app_factory, journal_dir: Path, clo
     app = app_factory(path)
     async with app.run_test(size=SIZE) as pilot:
         await open_app(app, pilot)
-        started = time.perf_counter()
         await pilot.press("a")
         await settle(app, pilot)
-        assert time.perf_counter() - started < 5
         table = app.screen.query_one("#tracker")
         assert table.row_count == PAGE
         assert f"1–{PAGE} of {PAGE * 3 + 8}" in str(table.border_subtitle)
