@@ -83,9 +83,12 @@ def test_textual_is_pinned_exactly_and_its_internals_are_the_known_few() -> None
     import textual.app
 
     pyproject = (APP.parent.parent / "pyproject.toml").read_text(encoding="utf-8")
-    pinned = re.search(r'"textual==([0-9.]+)"', pyproject)
-    assert pinned is not None, "pin Textual exactly while the app uses its internals"
-    assert version("textual") == pinned.group(1)
+    # One release only, written as a range so CI's lowest-versions run can read the minimum.
+    pinned = re.search(r'"textual>=([0-9]+)\.([0-9]+)\.([0-9]+),<([0-9.]+)"', pyproject)
+    assert pinned is not None, "pin Textual to one release while the app uses its internals"
+    major, minor, patch, below = pinned.groups()
+    assert below == f"{major}.{minor}.{int(patch) + 1}"
+    assert version("textual") == f"{major}.{minor}.{patch}"
     # Private names of Textual's own App that app/ touches: exactly the list above.
     app = textual.app.App()
     ours = set()
