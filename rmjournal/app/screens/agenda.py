@@ -64,6 +64,7 @@ class AgendaScreen(SessionPage):
         self.refresh_page()
 
     def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        """The agenda page's row: topic, raised by, minutes, prompt, visibility."""
         if item.hidden:
             return [
                 Text(str(number)),
@@ -86,6 +87,7 @@ class AgendaScreen(SessionPage):
         ]
 
     def fill_agenda(self) -> None:
+        """The agenda rows, and the time boxes' total under the table."""
         super().fill_agenda()
         items = [i for i in self.agenda_items() if not i.hidden]
         total = sum(i.minutes or 0 for i in items)

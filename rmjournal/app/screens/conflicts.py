@@ -130,4 +130,5 @@ class ConflictsScreen(Screen[None]):
             table.move_cursor(row=min(row, len(self._ids) - 1))
 
     def action_close(self) -> None:
+        """Back to where the merge was offered."""
         self.dismiss(None)

@@ -196,6 +196,7 @@ class CreateScreen(Screen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Back to the unlock screen (not while the journal is being created)."""
         if not self.busy:
             self.app.pop_screen()
 
@@ -270,6 +271,7 @@ class CreateScreen(Screen[None]):
         return target
 
     def show_message(self, text: str) -> None:
+        """Say what is wrong with the form, in words, under it."""
         line = Text("✗ ", style="bold")
         line.append_text(literal(text))
         self.query_one("#create-message", Static).update(line)
@@ -291,6 +293,7 @@ class CreateScreen(Screen[None]):
             partial(self._create, target, secret, role, details),
             thread=True,
             group="create",
+            description="create the journal",
             exclusive=True,
             exit_on_error=False,
         )

@@ -247,7 +247,13 @@ class ExportScreen(JournalScreen):
         self.query_one("#approve-partner", Button).disabled = True
         self._check_partner(jf.vault, Secret.passphrase(secret), other_role(self.journal.me))
 
-    @work(thread=True, exclusive=True, group="partner-approval", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="partner-approval",
+        exit_on_error=False,
+        description="check the partner",
+    )
     def _check_partner(self, vault: Vault, secret: Secret, role: str) -> None:
         """Run the KDF for the partner's slot off the main thread; report back on it."""
         try:
@@ -311,7 +317,13 @@ class ExportScreen(JournalScreen):
         self._write_message("Writing…")
         self._write(path, text)
 
-    @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export-write",
+        exit_on_error=False,
+        description="write the summary",
+    )
     def _write(self, path: Path, text: str) -> None:
         """Write the file off the main thread (fsync); report back on it."""
         try:

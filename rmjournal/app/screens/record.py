@@ -98,9 +98,11 @@ class RecordScreen(SessionPage):
         self.refresh_page()
 
     def agenda_width(self) -> int:
+        """The agenda table takes about two thirds of the width; the entries the rest."""
         return self.app.size.width * 64 // 100
 
     def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        """The record page's row: topic (✎ when it has notes) and outcome."""
         topic = user_text(one_line(item.topic, self.flex - 2), hidden=item.hidden)
         if not item.hidden and item.notes.strip():
             topic.append(" ✎", style="dim")
@@ -112,6 +114,7 @@ class RecordScreen(SessionPage):
         ]
 
     def refresh_page(self) -> None:
+        """Show the journal's state: agenda, entries and the highlighted topic's notes."""
         self.fill_agenda()
         self._fill_entries()
         self._load_notes()
@@ -337,6 +340,7 @@ class RecordScreen(SessionPage):
         return None if entry.hidden else entry
 
     def visibility_target(self) -> tuple[str, str] | None:
+        """The highlighted entry when the entries have the focus, else the agenda topic."""
         if self.focused is self.query_one("#entries", DataTable):
             entry = self._highlighted_entry()
             return None if entry is None else (entry.id, entry.visibility)
