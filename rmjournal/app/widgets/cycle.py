@@ -27,8 +27,8 @@ class Cycle(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,space", "step(1)", "Next choice", show=False),
-        Binding("left", "step(-1)", "Previous choice", show=False),
+        Binding("right,space", "step(1)", "Next choice", show=False, id="choice.next"),
+        Binding("left", "step(-1)", "Previous choice", show=False, id="choice.previous"),
     ]
 
     value: reactive[str] = reactive("")
