@@ -444,7 +444,7 @@ class RMJournalApp(App[None]):
                 jf.vault.authenticate(current, jf.vault.role)
             jf.vault.change_passphrase(new)
 
-        if await self._change_keys(jf, change):
+        if await self.change_keys(jf, change):
             self.notify("Your passphrase is changed: unlock with the new one from now on.")
 
     def action_partner_passphrase(self) -> None:
@@ -478,12 +478,12 @@ class RMJournalApp(App[None]):
         if form is None:
             return
         recovery: list[str | None] = []
-        if await self._change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
+        if await self.change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
             self.notify(f"The {them} can now unlock this journal with their passphrase.")
             if recovery and recovery[0]:
                 await self.push_screen_wait(RecoveryKeyScreen(recovery[0], whose=them))
 
-    async def _change_keys(self, jf: JournalFile, change: Callable[[], object]) -> bool:
+    async def change_keys(self, jf: JournalFile, change: Callable[[], object]) -> bool:
         """Save, then run `change` (it rewrites the key slots) in a thread; whether it worked.
 
         Saving first: a key change rewrites the file as last saved. The save lock is held

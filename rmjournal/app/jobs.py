@@ -116,6 +116,8 @@ def default_backup_path(jf: JournalFile, now: Any) -> Path:
 
 async def backup(app: RMJournalApp) -> None:
     """Save, then copy the saved journal (still encrypted) and check that the copy opens."""
+    from rmjournal.core.clock import default_clock
+
     jf = _open(app)
     if jf is None:
         return
@@ -123,7 +125,7 @@ async def backup(app: RMJournalApp) -> None:
         app,
         "Back up the journal",
         "Write the encrypted copy to:",
-        str(default_backup_path(jf, jf.journal.clock.now())),
+        str(default_backup_path(jf, (app.clock or default_clock()).now())),
         "The copy opens with the same passphrases and recovery keys. Enter backs up · "
         "Escape cancels",
     )
@@ -220,7 +222,7 @@ async def new_recovery_key(app: RMJournalApp) -> None:
     if not sure:
         return
     made: list[str] = []
-    if await app._change_keys(jf, lambda: made.append(jf.vault.new_recovery_key())):
+    if await app.change_keys(jf, lambda: made.append(jf.vault.new_recovery_key())):
         app.notify("Your old recovery key no longer opens the journal.", timeout=6)
         await app.push_screen_wait(RecoveryKeyScreen(made[0]))
 

@@ -53,8 +53,9 @@ def test_hints_are_worked_out_from_today() -> None:
     assert examples(TODAY) == "2026-12-08, 08/12/2026, +7, +2w or tuesday"
     later = TODAY + timedelta(days=400)
     assert (later + timedelta(days=7)).isoformat() in date_label("Due", later, optional=True)
-    assert "empty for none" in date_label("Due", TODAY, optional=True)
-    assert "empty" not in date_label("Date", TODAY)
+    assert date_label("Due", TODAY, optional=True).endswith("or empty)")
+    assert date_label("Date", TODAY) == f"Date ({examples(TODAY)})"
+    assert date_label("Start", TODAY, short=True) == "Start (2026-12-08, +7 or tuesday)"
 
 
 async def test_due_date_field_takes_uk_dates_and_weekdays(app_factory, journal_path: Path) -> None:
@@ -69,7 +70,7 @@ async def test_due_date_field_takes_uk_dates_and_weekdays(app_factory, journal_p
         await pilot.press("u")
         await pilot.pause()
         assert isinstance(app.screen, AskDialog)
-        assert examples(today) in app.screen.label  # the hint's example is from today
+        assert (today + timedelta(days=7)).isoformat() in app.screen.label  # from today
         app.screen.query_one("#answer").value = "31/01/2027"
         await pilot.press("enter")
         await settle(app, pilot)

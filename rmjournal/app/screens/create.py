@@ -122,7 +122,7 @@ class CreateScreen(Screen[None]):
             with Horizontal(classes="columns"):
                 with Vertical(classes="column"):
                     yield from self._field(
-                        date_label("Start date", today), "started-on", today.isoformat()
+                        date_label("Start date", today, short=True), "started-on", today.isoformat()
                     )
                     yield from self._field(
                         "Meet every … days", "cadence", str(DEFAULT_CADENCE_DAYS), type="integer"
@@ -132,7 +132,7 @@ class CreateScreen(Screen[None]):
                         "Planned sessions", "planned", str(DEFAULT_SESSIONS), type="integer"
                     )
                     yield from self._field(
-                        date_label("Review date", today),
+                        date_label("Review date", today, short=True),
                         "review-on",
                         (today + timedelta(days=REVIEW_AFTER_DAYS)).isoformat(),
                     )

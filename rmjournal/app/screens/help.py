@@ -114,8 +114,9 @@ def _rows(app: App[Any], bindings: list[Binding], scope: str) -> list[KeyRow]:
     from textual.binding import BindingsMap
 
     remapped = BindingsMap(bindings)
-    if app._keymap:
-        remapped.apply_keymap(app._keymap)  # show the user's remapped keys
+    keymap = getattr(getattr(app, "config", None), "keys", None)  # the app's set_keymap()
+    if keymap:
+        remapped.apply_keymap(keymap)  # show the user's remapped keys
     keys: dict[str, list[str]] = {}  # binding id → its keys as displayed
     described: dict[str, str] = {}
     for group in remapped.key_to_bindings.values():

@@ -72,11 +72,22 @@ def parse_date(text: str, today: date) -> date:
 
 
 def examples(today: date) -> str:
-    """Worked examples from today: "2026-12-08, 08/12/2026, +7, +2w or friday"."""
+    """Worked examples from today: "2026-12-08, 08/12/2026, +7, +2w or tuesday"."""
     week = today + timedelta(days=7)
     return f"{week.isoformat()}, {week:%d/%m/%Y}, +7, +2w or {WEEKDAYS[week.weekday()]}"
 
 
-def date_label(what: str, today: date, *, optional: bool = False) -> str:
-    """A date field's label with today's examples, e.g. "Due date (2026-12-08, …; empty: none)"."""
-    return f"{what} ({examples(today)}" + ("; empty for none)" if optional else ")")
+def date_label(what: str, today: date, *, optional: bool = False, short: bool = False) -> str:
+    """A date field's label with examples from today, e.g. "Due (2026-12-08, …, +2w or empty)".
+
+    `short` gives one example and the weekday form, for narrow columns.
+    """
+    week = today + timedelta(days=7)
+    if short:
+        shown = f"{week.isoformat()}, +7 or {WEEKDAYS[week.weekday()]}"
+    else:
+        shown = f"{week.isoformat()}, {week:%d/%m/%Y}, +7, +2w, {WEEKDAYS[week.weekday()]}"
+        shown += " or empty" if optional else ""
+        if not optional:
+            shown = examples(today)
+    return f"{what} ({shown})"
