@@ -30,7 +30,7 @@ from rmjournal.app import session
 from rmjournal.app.autosave import Autosave
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
-from rmjournal.app.screens.help import HelpScreen, KeyRow
+from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.app.themes import FALLBACK_THEME, UserThemes, bundled_themes
 from rmjournal.core.clock import Clock
@@ -110,7 +110,7 @@ class RMJournalApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "rmjournal"
-    COMMANDS: ClassVar = App.COMMANDS | {JournalCommands}
+    COMMANDS: ClassVar = {JournalCommands}  # the product's commands only, not Textual's
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "go('dashboard')", "Dashboard", id="go.dashboard"),
         Binding("s", "go('sessions')", "Sessions", id="go.sessions"),
@@ -232,42 +232,15 @@ class RMJournalApp(App[None]):
             self.notify(f"{mode.capitalize()}: this is not available yet.", timeout=3)
 
     def action_help(self) -> None:
-        """Every key that works here, from the live bindings."""
+        """The product's keys, grouped by screen, opened on this screen's page."""
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
             return
-        self.push_screen(HelpScreen(self.key_rows()))
+        self.push_screen(HelpScreen(key_pages(self), start=type(self.screen)))
 
     def key_rows(self) -> list[KeyRow]:
-        """Help lines: the app's keys first, then the current screen's and focused widget's."""
-        rows: list[KeyRow] = []
-        seen: set[tuple[str, str]] = set()  # (key, action)
-
-        def add(binding: Binding, scope: str) -> None:
-            if not binding.description or binding.system:
-                return
-            key = self.get_key_display(binding)
-            description = binding.description
-            if binding.action == "command_palette":
-                description = "Command palette: find any command"
-            if (key, binding.action) not in seen:
-                seen.add((key, binding.action))
-                rows.append(KeyRow(key, description, scope, binding.id or ""))
-
-        app_bindings = self._bindings.copy()
-        if self._keymap:
-            app_bindings.apply_keymap(self._keymap)  # show the user's remapped keys
-        for bindings in app_bindings.key_to_bindings.values():
-            for binding in bindings:
-                add(binding, "everywhere")
-        add(
-            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Command palette"),
-            "everywhere",
-        )
-        for active in self.screen.active_bindings.values():
-            if active.node is not self:
-                add(active.binding, "this screen")
-        return rows
+        """Every help line: the keys that work everywhere, then each screen's."""
+        return [row for page in key_pages(self) for row in page.rows]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's palette commands minus Screenshot: it would write journal text to disk."""
@@ -482,7 +455,7 @@ class RMJournalApp(App[None]):
                 jf.vault.authenticate(current, jf.vault.role)
             jf.vault.change_passphrase(new)
 
-        if await self._change_keys(jf, change):
+        if await self.change_keys(jf, change):
             self.notify("Your passphrase is changed: unlock with the new one from now on.")
 
     def action_partner_passphrase(self) -> None:
@@ -521,12 +494,12 @@ class RMJournalApp(App[None]):
         if form is None:
             return
         recovery: list[str | None] = []
-        if await self._change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
+        if await self.change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
             self.notify(f"The {them} can now unlock this journal with their passphrase.")
             if recovery and recovery[0]:
                 await self.push_screen_wait(RecoveryKeyScreen(recovery[0], whose=them))
 
-    async def _change_keys(self, jf: JournalFile, change: Callable[[], object]) -> bool:
+    async def change_keys(self, jf: JournalFile, change: Callable[[], object]) -> bool:
         """Save, then run `change` (it rewrites the key slots) in a thread; whether it worked.
 
         Saving first: a key change rewrites the file as last saved. The save lock is held

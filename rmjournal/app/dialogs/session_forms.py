@@ -16,6 +16,7 @@ from textual.widgets import Label, Static, TextArea
 from rmjournal.app.dialogs.action_forms import VISIBILITY_CHOICES
 from rmjournal.app.dialogs.form import FormDialog, FormProblem, parse_due, parse_minutes
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.dates import date_label, examples
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Role, Session, Visibility
 
@@ -150,7 +151,7 @@ class SessionDialog(FormDialog[SessionForm | None]):
 
     def fields(self) -> ComposeResult:
         day = self.session.date.isoformat()
-        yield from self.field("Date (2026-08-01, or +7 for a week from today)", "session-date", day)
+        yield from self.field(date_label("Date", self.today), "session-date", day)
         yield from self.field("Place (empty for none)", "session-place", self.session.place or "")
 
     def result(self) -> SessionForm | None:
@@ -159,5 +160,5 @@ class SessionDialog(FormDialog[SessionForm | None]):
         except FormProblem as problem:
             raise problem.at("session-date") from None
         if on is None:
-            raise FormProblem("Type the session's date, like 2026-08-01, or +7.", "session-date")
+            raise FormProblem(f"Type the session's date: {examples(self.today)}.", "session-date")
         return SessionForm(on, self.value_of("session-place").strip() or None)
