@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("add", "recent"), "rmjournal.cli.entries"),
     "approve": "rmjournal.cli.summary",
     "merge": "rmjournal.cli.merge",
+    **dict.fromkeys(
+        ("calendar", "due", "templates", "prompts", "prompt", "pack"), "rmjournal.cli.between"
+    ),
 }
 
 

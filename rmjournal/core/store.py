@@ -20,7 +20,7 @@ from rmjournal.core.errors import FileDamaged
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The schema this code writes; `migrate()` brings older databases up to it."""
 
 RECORD_TABLES = (
@@ -32,6 +32,7 @@ RECORD_TABLES = (
     "actions",
     "follow_ups",
     "prompts",
+    "templates",
 )
 """Tables holding merge-able records (id, created_at, updated_at, author, deleted_at)."""
 
@@ -269,6 +270,8 @@ def install_version_triggers(db: sqlite_utils.Database) -> None:
     conn = db.conn
     for table in VERSIONED_TABLES:
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
+        if not cols:  # a table a later migration creates (and then calls this again)
+            continue
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
         fields = ", ".join(
             f"'{c}', CASE WHEN OLD.{c} IS NOT NEW.{c} THEN v ELSE json_extract(f, '$.{c}') END"
@@ -437,12 +440,35 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     conn.execute("VACUUM")
 
 
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    """Version 6: the pair's own session templates and agreement texts (`core/template_store.py`).
+
+    One record table for both (`kind` is "session" or "agreement"; `body` holds a template's
+    topics as JSON or an agreement's Markdown), so copies merge them like every record.
+    """
+    db.table("templates").create(
+        {
+            "id": str,
+            "kind": str,
+            "name": str,
+            "description": str,
+            "body": str,
+            "pack": str,
+            **_common(),
+        },
+        pk="id",
+        not_null={"kind", "name", "body", "pack"},
+    )
+    install_version_triggers(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_1,
     2: _migrate_2,
     3: _migrate_3,
     4: _migrate_4,
     5: _migrate_5,
+    6: _migrate_6,
 }
 
 
