@@ -204,7 +204,8 @@ def cmd_due(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         return 0
     if not items:
-        print(f"Nothing is due in the next {args.days} days, and nothing is overdue.")
+        # On stderr: a notifier script shows stdout, and nothing due should show nothing.
+        print(f"Nothing is due in the next {args.days} days, and nothing is overdue.", file=sys.stderr)
         return 0
     for item in items:
         line = item.line()
