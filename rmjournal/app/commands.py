@@ -43,6 +43,10 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
         "New action", "Agree a new action or commitment", "screen_action('actions', 'new_action')"
     ),
     PaletteCommand(
+        "Export the calendar", "An .ics file of sessions and due dates", "calendar_export"
+    ),
+    PaletteCommand("Add a prompt of your own", "A reflection prompt for the picker", "add_prompt"),
+    PaletteCommand(
         "Review merge conflicts", "Fields both copies changed, kept and other version", "conflicts"
     ),
     PaletteCommand(

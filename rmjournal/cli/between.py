@@ -205,7 +205,9 @@ def cmd_due(args: argparse.Namespace) -> int:
         return 0
     if not items:
         # On stderr: a notifier script shows stdout, and nothing due should show nothing.
-        print(f"Nothing is due in the next {args.days} days, and nothing is overdue.", file=sys.stderr)
+        print(
+            f"Nothing is due in the next {args.days} days, and nothing is overdue.", file=sys.stderr
+        )
         return 0
     for item in items:
         line = item.line()

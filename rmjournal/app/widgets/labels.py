@@ -12,6 +12,8 @@ from datetime import date
 from rich.text import Text
 
 from rmjournal.app.widgets.literal import literal
+from rmjournal.core.due import DUE_SOON_DAYS  # one rule, one wording for every face
+from rmjournal.core.due import long_date as long_date  # noqa: PLC0414 - the screens import it here
 from rmjournal.core.model import Action, ActionStatus, Outcome, SessionStatus, Visibility
 
 VISIBILITY = {
@@ -52,9 +54,6 @@ OWNER_WORDS = {"mentor": "mentor", "mentee": "mentee", "both": "both"}
 
 PRIVATE_PLACEHOLDER = "⊘ private — your partner's item"
 """Shown in place of an item private to the partner: that it exists, nothing of what it says."""
-
-DUE_SOON_DAYS = 7
-"""Actions due within this many days count as "due soon" everywhere in the app."""
 
 
 def _pair(symbol: str, word: str, style: str = "") -> Text:
@@ -141,11 +140,6 @@ def due_short(due: date | None, today: date) -> str:
     if days == 0:
         return f"{day}, today"
     return f"{day}, {-days}d late" if days < 0 else f"{day}, in {days}d"
-
-
-def long_date(day: date) -> str:
-    """A date people read easily: "Mon 3 Aug 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str = "") -> Text:
