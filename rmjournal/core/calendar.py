@@ -52,8 +52,7 @@ def sequence(created_at: str, updated_at: str) -> int:
 
 def session_start(session: Session) -> time | None:
     """The session's time of day, if it has one."""
-    at = getattr(session, "time", None)
-    return time.fromisoformat(at) if at else None
+    return time.fromisoformat(session.time) if session.time else None
 
 
 def _alarm(description: str, *, related_end: bool = False) -> Any:

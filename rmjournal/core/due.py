@@ -55,7 +55,7 @@ def long_date(day: date) -> str:
 
 def session_heading(session: Session, today: date) -> str:
     """ "Session 4 · Thu 3 Dec 2026 14:00 (in 2 days)": a session as the dashboard heads it."""
-    at = getattr(session, "time", None)
+    at = session.time
     when = relative((session.date - today).days)
     return f"Session {session.number} · {long_date(session.date)}{' ' + at if at else ''} ({when})"
 

@@ -35,6 +35,7 @@ FORMAT = "rmjournal-export"
 VERSION = 1
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
 
 MAX_NUMBER = 100_000
@@ -117,7 +118,7 @@ def _pair_object(journal: Journal) -> dict[str, Any]:
 # Rows straight from SQL into the document's dicts, grouped by session in one pass each: at
 # 50,000 entries building `Entry` objects first took as long as everything else together.
 _SESSIONS_SQL = """SELECT rowid, id, number, date, status, created_at, updated_at,
-    duration_minutes, place FROM sessions WHERE deleted_at IS NULL ORDER BY rowid"""
+    duration_minutes, place, time FROM sessions WHERE deleted_at IS NULL ORDER BY rowid"""
 _ENTRIES_SQL = """SELECT s.rowid, e.id, e.kind, e.author, e.text, e.visibility, e.tags,
     e.created_at, e.updated_at, e.prompt
     FROM sessions s JOIN entries e ON e.session_id = s.id
@@ -223,7 +224,7 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
     agenda = conn.execute(_AGENDA_SQL)
     next_entry = entries.fetchone()
     next_item = agenda.fetchone()
-    for srowid, sid, number, day, status, created, updated, minutes, place in conn.execute(
+    for srowid, sid, number, day, status, created, updated, minutes, place, at in conn.execute(
         _SESSIONS_SQL
     ).fetchall():
         items: list[dict[str, Any]] = []
@@ -278,6 +279,8 @@ def _iter_sessions(journal: Journal, *, with_entries: bool = True) -> Iterator[d
             session["duration_minutes"] = minutes
         if place is not None:
             session["place"] = place
+        if at is not None:
+            session["time"] = at
         if not with_entries:
             session["_rowid"] = srowid
         yield session
@@ -516,6 +519,12 @@ class _Checker:
         self.add(path, "expected an id (a UUID like 4bc7344e-257b-5325-aee9-49831131e6b9)")
         return False
 
+    def time_of_day(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and _TIME.match(value):
+            return True
+        self.add(path, "expected a time of day like 14:30")
+        return False
+
     def date(self, value: Any, path: str) -> bool:
         if isinstance(value, str) and _DATE.match(value):
             try:
@@ -655,6 +664,7 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         c.field(s, "status", path, c.enum(SESSION_STATUSES))
         c.field(s, "duration_minutes", path, c.integer(0), optional=True)
         c.field(s, "place", path, c.text, optional=True)
+        c.field(s, "time", path, c.time_of_day, optional=True)
         stamps(s, path)
         for apath, item in c.items(s, "agenda", path):
             raised = c.field(item, "raised_by", apath, c.enum(ROLES))
@@ -817,6 +827,7 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                     "status": s["status"],
                     "duration_minutes": s.get("duration_minutes"),
                     "place": s.get("place"),
+                    "time": s.get("time"),
                 },
             )
             for position, item in enumerate(s["agenda"]):

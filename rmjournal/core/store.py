@@ -441,7 +441,8 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_6(db: sqlite_utils.Database) -> None:
-    """Version 6: the pair's own session templates and agreement texts (`core/template_store.py`).
+    """Version 6: a session's time of day, and the pair's own session templates and agreement
+    texts (`core/template_store.py`).
 
     One record table for both (`kind` is "session" or "agreement"; `body` holds a template's
     topics as JSON or an agreement's Markdown), so copies merge them like every record.
@@ -459,6 +460,7 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"kind", "name", "body", "pack"},
     )
+    db.conn.execute("ALTER TABLE sessions ADD COLUMN time TEXT")  # "HH:MM", for calendars
     install_version_triggers(db)
 
 

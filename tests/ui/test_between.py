@@ -204,3 +204,31 @@ async def test_the_dashboard_says_what_due_says(app_factory, journal_path: Path,
         text = shown_text(app)
         assert words[-1] in text  # "Session 1 · Wed 22 Jul 2026 (in 2 days)"
         assert "! OVERDUE" in text and "3d late" in text
+
+
+async def test_a_session_gets_a_time_of_day_and_a_length(app_factory, demo_path: Path) -> None:
+    from rmjournal.app.dialogs.session_forms import SessionDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        journal = app.journal_file.journal
+        planned = journal.next_session()
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("m")  # the highlighted row is the planned session
+        dialog = app.screen
+        assert isinstance(dialog, SessionDialog)
+        dialog.query_one("#session-time").value = "half past two"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "like 14:30" in shown_text(app)
+        dialog.query_one("#session-time").value = "14:30"
+        dialog.query_one("#session-minutes").value = "45"
+        await pilot.press("enter")
+        await pilot.pause()
+        moved = journal.session(planned.id)
+        assert (moved.time, moved.duration_minutes, moved.date) == ("14:30", 45, planned.date)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "14:30 · 45 min" in shown_text(app)

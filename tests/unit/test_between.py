@@ -190,3 +190,30 @@ def test_a_malformed_pack_names_every_problem_by_path_and_changes_nothing(
         parse_pack(b"{ nope")
     export = {"format": "rmjournal-export", "version": 1}
     assert "use `rmjournal import`" in str(validate_pack(export)[0])
+
+
+# ---------------------------------------------------------------------------- time of day
+
+
+def test_a_sessions_time_of_day_is_checked_kept_and_exported(journal: Journal) -> None:
+    from rmjournal.core.errors import UsageError
+    from rmjournal.core.interchange import export_document, import_document, validate_document
+
+    session = journal.add_session(date(2026, 7, 22), time="9:30", duration_minutes=50)
+    assert (session.time, session.duration_minutes) == ("09:30", 50)
+    for bad in ("25:00", "9.30", "noon", "12:5"):
+        with pytest.raises(UsageError, match="like 14:30"):
+            journal.update_session(session.id, time=bad)
+    assert journal.update_session(session.id, time="").time is None
+    journal.update_session(session.id, time="14:00")
+    doc = export_document(journal)
+    assert doc["sessions"][0]["time"] == "14:00"
+    fresh = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)))
+    import_document(fresh, doc)
+    assert fresh.session(session.id).time == "14:00"
+    doc["sessions"][0]["time"] = "14h"
+    assert [str(p) for p in validate_document(doc)] == [
+        "sessions[0].time: expected a time of day like 14:30"
+    ]
+    (item,) = due_items(journal, 7, date(2026, 7, 20))
+    assert item.words.startswith("Session 1 · Wed 22 Jul 2026 14:00 (in 2 days)")

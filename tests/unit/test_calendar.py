@@ -182,3 +182,24 @@ def test_alarms_go_off_the_day_before_what_the_journal_says(journal: Journal) ->
         (alarm,) = todo.walk("VALARM")
         assert alarm["TRIGGER"].params["RELATED"] == "END"
         assert todo.decoded("DUE") + alarm.decoded("TRIGGER") == action.due_on - timedelta(days=1)
+
+
+def test_a_timed_session_has_a_floating_start_and_a_duration(journal: Journal) -> None:
+    planned = journal.next_session()
+    assert planned is not None
+    journal.update_session(planned.id, time="14:30", duration_minutes=45)
+    other = journal.add_session(date(2026, 8, 26), time="9:05")
+    assert other.time == "09:05"
+    data = calendar_ics(journal)
+    cal = icalendar.Calendar.from_ical(data)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    timed = events[uid(planned.id)]
+    assert timed.decoded("DTSTART") == datetime(2026, 7, 29, 14, 30)
+    assert timed.decoded("DTSTART").tzinfo is None and "TZID" not in timed["DTSTART"].params
+    assert timed.decoded("DURATION") == timedelta(minutes=45) and "DTEND" not in timed
+    (alarm,) = timed.walk("VALARM")
+    assert timed.decoded("DTSTART") + alarm.decoded("TRIGGER") == datetime(2026, 7, 28, 14, 30)
+    assert events[uid(other.id)].decoded("DURATION") == timedelta(minutes=60)
+    read = {e.uid.value: e for e in vobject.readOne(data.decode()).vevent_list}
+    assert read[uid(planned.id)].dtstart.value == datetime(2026, 7, 29, 14, 30)
+    assert read[uid(planned.id)].duration.value == timedelta(minutes=45)
