@@ -21,6 +21,7 @@ from rmjournal.core.model import PHASES, PROMPT_FOR
 from rmjournal.text import one_line
 
 MAX_TEXT_FILE = 1 << 20
+MAX_DAYS = 3660
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -181,6 +182,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     """One line per thing due or overdue; always exit 0 (nothing due is not an error)."""
     from rmjournal.core.due import due_items
 
+    if args.days > MAX_DAYS:
+        raise UsageError(f"--days looks at most {MAX_DAYS} days (ten years) ahead.")
     with open_journal(args) as jf:
         today = jf.journal.today()
         items = due_items(jf.journal, args.days, today)

@@ -245,6 +245,11 @@ def parse_pack(raw: bytes) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- import
 
 
+def _deleted(journal: Journal, table: str, item_id: str) -> bool:
+    raw = journal.raw_record(table, item_id)
+    return raw is not None and raw.get("deleted_at") is not None
+
+
 def import_pack(journal: Journal, doc: dict[str, Any]) -> PackReport:
     """Add or update the pack's prompts, templates and agreement texts, all in one transaction.
 
@@ -260,6 +265,9 @@ def import_pack(journal: Journal, doc: dict[str, Any]) -> PackReport:
     known_agreements = {a.id: a for a in template_store.agreement_texts(journal)}
     with journal.transaction():
         for p in doc.get("prompts", []):
+            if _deleted(journal, "prompts", p["id"]):
+                report.unchanged += 1  # deleted here on purpose: a pack does not bring it back
+                continue
             # The exporter's own prompts ("custom") take the pack's name; prompts that came to
             # the exporter from another pack keep where they came from.
             pack = name if str(p.get("pack") or "custom") == "custom" else str(p["pack"])
@@ -297,6 +305,9 @@ def import_pack(journal: Journal, doc: dict[str, Any]) -> PackReport:
             )
             same_words.add((p["phase"], p["for"], p["text"].strip()))
         for t in doc.get("templates", []):
+            if _deleted(journal, template_store.TABLE, t["id"]):
+                report.unchanged += 1
+                continue
             template = template_from_json(t, pack=name)
             old_t: SessionTemplate | None = known_templates.get(template.id)
             if old_t is not None and old_t._replace(pack=name) == template:
@@ -306,6 +317,9 @@ def import_pack(journal: Journal, doc: dict[str, Any]) -> PackReport:
             report.added += old_t is None
             template_store.put_session_template(journal, template, pack=name)
         for a in doc.get("agreements", []):
+            if _deleted(journal, template_store.TABLE, a["id"]):
+                report.unchanged += 1
+                continue
             old_a = known_agreements.get(a["id"])
             if old_a is not None and (old_a.name, old_a.text) == (a["name"], a["text"]):
                 report.unchanged += 1

@@ -143,6 +143,9 @@ def test_a_pack_from_one_pair_imports_into_another(journal: Journal, clock: Fixe
     again = import_pack(journal, doc)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 4)
     assert not again.changed
+    journal.delete(before[0].id)  # deleted on purpose: the pack does not bring it back
+    assert not import_pack(journal, doc).changed
+    assert [p for p in journal.prompts("before", "mentor") if not p.builtin] == []
     # The journal round-trips through its bytes with the imported template kept.
     reopened = Journal.from_bytes(
         journal.to_bytes(), me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)), clock=clock
