@@ -220,3 +220,17 @@ def test_a_sessions_time_of_day_is_checked_kept_and_exported(journal: Journal) -
     ]
     (item,) = due_items(journal, 7, date(2026, 7, 20))
     assert item.words.startswith("Session 1 · Wed 22 Jul 2026 14:00 (in 2 days)")
+
+
+def test_a_template_from_a_pack_on_one_copy_merges_into_the_other(
+    journal: Journal, clock: FixedClock
+) -> None:
+    from rmjournal.core.merge import merge_into
+
+    copy_b = Journal.from_bytes(
+        journal.to_bytes(), me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock
+    )
+    import_pack(copy_b, _scheme_pack(clock))
+    merge_into(journal, copy_b.to_bytes())
+    assert find_template("Network listening session", journal).topics[0].minutes == 30
+    assert "What did the network ask you to say?" in [p.text for p in journal.custom_prompts()]
