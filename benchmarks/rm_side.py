@@ -56,7 +56,7 @@ class RmJournal:
         # compile our sources again (~0.05-0.1 s). Kept under benchmarks/.work, not the tree.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
-        self.env = {**env, "NO_COLOR": "1", "TERM": "dumb"}
+        self.env = {**env, "NO_COLOR": "1", "TERM": "dumb", "XDG_STATE_HOME": str(folder / "state")}
 
     def create(self, entries: list[CorpusEntry]) -> None:
         """`rmjournal new` with the test KDF, then `rmjournal import` of the corpus document."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,25 @@ def _no_ambient_switches(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RMJOURNAL_ALLOW_TEST_KDF", "RMJOURNAL_NOW"):
         monkeypatch.delenv(name, raising=False)
     os.umask(0o022)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_state_folder_for_the_session(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Module- and session-scoped fixtures (journals made once for many tests) also remember
+    journals in a private state folder, never the real one in the home folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("session-state")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_state_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test (and every CLI or app process it starts) remembers journals in its own
+    state folder, never the real one in the home folder (`rmjournal.core.seen`)."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder

@@ -16,7 +16,7 @@ from rmjournal.core.errors import UsageError
 
 if TYPE_CHECKING:
     from rmjournal.app.app import RMJournalApp
-    from rmjournal.app.config import LoadedConfig
+    from rmjournal.config import LoadedConfig
     from rmjournal.core.clock import Clock
 
 
@@ -25,18 +25,30 @@ class UnsafeEnvironment(UsageError):
 
 
 def unsafe_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """Why the app must not start here (TEXTUAL_LOG or devtools/debug set), or None."""
+    """Why the app must not start here, or None: every Textual switch that writes the screen
+    or a log (TEXTUAL_LOG, TEXTUAL_SCREENSHOT and its location/file name, devtools, debug)."""
     env = os.environ if environ is None else environ
     if env.get("TEXTUAL_LOG"):
         return (
             "TEXTUAL_LOG is set: Textual would copy everything on screen, journal text included, "
             "into that log file. Unset TEXTUAL_LOG and start rmjournal again."
         )
+    for name in (
+        "TEXTUAL_SCREENSHOT",
+        "TEXTUAL_SCREENSHOT_LOCATION",
+        "TEXTUAL_SCREENSHOT_FILENAME",
+    ):
+        if env.get(name, "").strip() not in ("", "-1"):
+            return (
+                f"{name} is set: Textual would write the screen, journal text included, to an "
+                f"SVG file. Unset {name} and start rmjournal again."
+            )
     features = {part.strip().lower() for part in env.get("TEXTUAL", "").split(",")}
-    if features & {"devtools", "debug"}:
+    if features & {"devtools", "debug"} or env.get("TEXTUAL_DEBUG") == "1":
+        name = "TEXTUAL" if features & {"devtools", "debug"} else "TEXTUAL_DEBUG"
         return (
-            "TEXTUAL asks for devtools or debug: they would stream journal text to a console "
-            "or print it on errors. Unset TEXTUAL and start rmjournal again."
+            f"{name} asks for devtools or debug: they would stream journal text to a console "
+            f"or print it on errors. Unset {name} and start rmjournal again."
         )
     return None
 
@@ -59,14 +71,17 @@ def make_app(
     reason = unsafe_environment(environ)
     if reason:
         raise UnsafeEnvironment(reason)
-    from rmjournal.app import config as settings
+    from rmjournal import config as settings
+    from rmjournal import paths
+    from rmjournal.core.hardening import harden_process
+
+    harden_process()  # before the unlock or create screen can hold a passphrase: no core dumps
     from rmjournal.app.app import AppOptions, RMJournalApp
     from rmjournal.app.themes import load_user_themes
 
-    env = dict(os.environ if environ is None else environ)
-    folder = config_dir if config_dir is not None else settings.config_dir(env)
-    loaded = config if config is not None else settings.load_config(folder / "config.toml")
-    journals = data_dir or loaded.config.data_dir or settings.data_dir(env)
+    folder = config_dir if config_dir is not None else paths.config_dir()
+    loaded = config if config is not None else settings.load_config(folder / settings.CONFIG_FILE)
+    journals = data_dir or settings.journals_dir(loaded)
     options = AppOptions(
         path=path,
         data_dir=journals,

@@ -160,20 +160,15 @@ class RMJournalApp(App[None]):
         problems = list(self.options.loaded_config.problems)
         if self.config.theme not in self.available_themes:
             problems.append(f"theme {self.config.theme!r} is not known; using {FALLBACK_THEME!r}")
-        if problems:
+        lines = [f"• config.toml: {p}" for p in problems]
+        lines += [f"• theme {f} (not loaded)" for f in self.options.user_themes.failures]
+        if lines:  # one toast naming each problem; plain text (markup=False), never markup
             self.notify(
-                Text("\n".join(f"• {p}" for p in problems)),  # type: ignore[arg-type]
-                title="Settings: using defaults for",
+                "\n".join(lines),
+                title="Settings: using the defaults for",
                 severity="warning",
                 timeout=12,
-            )
-        failures = self.options.user_themes.failures
-        if failures:
-            self.notify(
-                Text("\n".join(f"• {f}" for f in failures)),  # type: ignore[arg-type]
-                title=f"{len(failures)} theme file{'s' if len(failures) > 1 else ''} not loaded",
-                severity="warning",
-                timeout=12,
+                markup=False,
             )
         path = self.options.path
         missing = path is not None and not path.exists()
@@ -291,6 +286,8 @@ class RMJournalApp(App[None]):
                 timeout=8,
             )
         self.enter_journal(message.journal_file)
+        if warning := message.journal_file.rollback_warning:  # an older copy put back
+            self.notify(warning, severity="warning", timeout=12, markup=False)
 
     def on_create_screen_created(self, message: CreateScreen.Created) -> None:
         from rmjournal.app.dialogs.recovery import RecoveryKeyScreen

@@ -1,5 +1,9 @@
 """Themes as data: the bundled dark, light and high-contrast files, and the user's own.
 
+The bundled files live in the repository's top-level `themes/` folder and are installed as the
+package data `rmjournal/themes/*.toml`, read with `importlib.resources` (so they are found in a
+wheel, an editable install or a zip alike).
+
 Each theme is a TOML file validated on load (known keys, colours that parse), so a broken user
 theme is reported once by name instead of crashing the app or painting it unreadable.
 """
@@ -8,13 +12,15 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-BUNDLED_DIR = Path(__file__).parent / "themes"
+BUNDLED_PACKAGE = "rmjournal.themes"
 BUNDLED_NAMES = ("dark", "light", "high-contrast")
 FALLBACK_THEME = "dark"
 COLOR_KEYS = (
@@ -88,7 +94,7 @@ def theme_from_data(data: dict[str, Any]) -> Theme:
     return theme
 
 
-def load_theme_file(path: Path) -> Theme:
+def load_theme_file(path: Path | Traversable) -> Theme:
     """The theme in one TOML file; `ThemeInvalid` if it cannot be read or is wrong."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -101,7 +107,17 @@ def load_theme_file(path: Path) -> Theme:
 
 def bundled_themes() -> list[Theme]:
     """The three themes shipped with the app (a broken one is a bug, so it raises)."""
-    return [load_theme_file(BUNDLED_DIR / f"{name}.toml") for name in BUNDLED_NAMES]
+    folder = bundled_folder()
+    return [load_theme_file(folder / f"{name}.toml") for name in BUNDLED_NAMES]
+
+
+def bundled_folder() -> Traversable:
+    """The installed `rmjournal/themes` package data, or the checkout's `themes/` folder when
+    rmjournal runs from a source tree that is not installed (`python -m rmjournal` there)."""
+    try:
+        return resources.files(BUNDLED_PACKAGE)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "themes"
 
 
 @dataclass

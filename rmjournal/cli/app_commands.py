@@ -8,7 +8,6 @@ for importing textual.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -16,9 +15,11 @@ from rmjournal.cli.common import add_test_kdf_option, allow_test_kdf
 
 
 def data_folder() -> Path:
-    """Where journals live by default: `$XDG_DATA_HOME/rmjournal` or `~/.local/share/rmjournal`."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "rmjournal"
+    """Where journals live: `data_dir` in config.toml, else the system's data folder
+    (`rmjournal.paths.data_dir()`), the same folder the app's picker lists."""
+    from rmjournal.config import journals_dir
+
+    return journals_dir()
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,7 +74,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from rmjournal.core import demo
     from rmjournal.core.safefile import make_private_dirs
 
-    path: Path = args.path or data_folder() / "demo.rmj"
+    if args.path is None:
+        from rmjournal.config import journals_dir, load_user_config
+
+        loaded = load_user_config()
+        for problem in loaded.problems:
+            print(f"Settings: {problem} in config.toml; using the default.", file=sys.stderr)
+        path: Path = journals_dir(loaded) / "demo.rmj"
+    else:
+        path = args.path
     make_private_dirs(path.parent)
     if path.exists():
         print(f"The demo journal is at {path}.")

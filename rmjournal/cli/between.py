@@ -26,7 +26,7 @@ MAX_DAYS = 3660
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add calendar, due, templates, prompts, prompt and pack to the `rmjournal` parser."""
-    from rmjournal.core.due import DUE_SOON_DAYS
+    from rmjournal.core.model import DUE_SOON_DAYS
 
     cal = subparsers.add_parser(
         "calendar",

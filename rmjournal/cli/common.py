@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rmjournal.core.errors import UsageError
+from rmjournal.core.hardening import harden_process
 from rmjournal.core.model import ROLES
 from rmjournal.core.secret import Secret
 
@@ -99,6 +100,7 @@ def _prompt(label: str) -> str:
 
 def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret:
     """The unlocking secret from the options, or a prompt on the terminal."""
+    harden_process()  # before any secret is in memory: no core dumps from here on
     given = [
         bool(getattr(args, "passphrase_file", None)),
         bool(getattr(args, "passphrase_stdin", False)),
@@ -121,6 +123,7 @@ def read_new_passphrase(
     args: argparse.Namespace, attr: str = "new_passphrase_file", who: str = "new"
 ) -> Secret:
     """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt."""
+    harden_process()  # before any secret is in memory: no core dumps from here on
     path = getattr(args, attr, None)
     if path:
         return Secret.passphrase(_first_line_of(path, "new passphrase"))
@@ -146,10 +149,15 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
     """The JournalFile named on the command line, unlocked with `secret` or the options' one."""
     from rmjournal.core.journalfile import JournalFile
 
-    return JournalFile.open(
+    jf = JournalFile.open(
         args.path,
         secret if secret is not None else read_secret(args),
         role_hint=getattr(args, "role", None),
         allow_test_kdf=allow_test_kdf(args),
         lock_wait=LOCK_WAIT,
     )
+    if jf.rollback_warning:  # an older copy put back: said, not refused
+        from rmjournal.text import one_line
+
+        print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
+    return jf

@@ -192,10 +192,11 @@ def _widen_pipe(stream: Any) -> None:
     """Let a pipe on `stream` hold 1 MiB (Linux): with the usual 64 KiB, writing a large export
     waits for the reader every 64 KiB (about 500 times at 50,000 entries)."""
     try:
-        import fcntl
+        if sys.platform == "linux":  # F_SETPIPE_SZ is Linux's; fcntl is not on Windows
+            import fcntl
 
-        fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (AttributeError, ValueError, OSError):
+            fcntl.fcntl(stream.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, ValueError, OSError):
         pass  # not a pipe, not Linux, or over the system's limit: the default still works
 
 

@@ -142,7 +142,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     import sqlite3
 
     with _open(args) as vault:
-        body = vault.read_body()
+        body = vault.take_body()  # the decrypted buffer itself: no second copy
         conn = sqlite3.connect(":memory:")
         try:
             conn.execute("PRAGMA temp_store=MEMORY")

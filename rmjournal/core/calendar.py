@@ -52,7 +52,10 @@ def sequence(created_at: str, updated_at: str) -> int:
 
 def session_start(session: Session) -> time | None:
     """The session's time of day, if it has one."""
-    return time.fromisoformat(session.time) if session.time else None
+    try:
+        return time.fromisoformat(session.time) if session.time else None
+    except ValueError:  # not "HH:MM" (an import the Journal did not check): an all-day event
+        return None
 
 
 def _alarm(description: str, *, related_end: bool = False) -> Any:

@@ -12,13 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from rmjournal.core.model import Session
+from rmjournal.core.model import DUE_SOON_DAYS, Session
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
-
-DUE_SOON_DAYS = 7
-"""Actions and sessions within this many days count as "due soon" everywhere."""
 
 OVERDUE_MARK = "! OVERDUE"
 """The marker of an open action past its due date (a word, not only a colour)."""

@@ -1,7 +1,8 @@
 """The journal file's bytes (format version 1): header, key slots, sealed body, checksum.
 
 Kept apart from `vault.py` so the format can be read as one piece next to `docs/format.md`,
-which describes the same layout in words; every rule a reader enforces lives here.
+which describes the same layout in words; every rule a reader enforces lives here (the order
+they run in while a file is read, `unlock_source`, is in `opening.py`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import os
 import struct
 import unicodedata
+from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from rmjournal.core import crypto, recovery
+from rmjournal.core import crypto
 from rmjournal.core.crypto import KEY_BYTES, NONCE_BYTES, TAG_BYTES, Argon2Params
-from rmjournal.core.errors import FileDamaged, Tampered, TestKdfRefused, WrongSecret
+from rmjournal.core.errors import FileDamaged, Tampered, TestKdfRefused
 from rmjournal.core.model import Role
 from rmjournal.core.secret import Secret
 
@@ -33,6 +35,10 @@ SLOT = struct.Struct(">BBBBIII32s12s80s")  # role, kind, kdf, 0, memory, passes,
 SLOT_FIELDS_BYTES = 4 + 12 + SALT_BYTES  # the part of a slot bound as associated data
 BODY_INFO = struct.Struct(">32s12sQ")  # body salt, body nonce, body ciphertext length
 WRAPPED_BYTES = 2 * KEY_BYTES + TAG_BYTES
+MIN_FILE_BYTES = PREFIX.size + SLOT.size + BODY_INFO.size + TAG_BYTES + TRAILER_BYTES
+MAX_HEADER_BYTES = PREFIX.size + MAX_SLOTS * SLOT.size + BODY_INFO.size
+MAX_FILE_BYTES = 2 * 1024**3
+"""The largest file a reader opens (2 GiB); anything larger is refused from its size alone."""
 
 ROLE_CODES: dict[Role, int] = {"mentor": 1, "mentee": 2}
 KIND_CODES: dict[SlotKind, int] = {"passphrase": 1, "recovery": 2}
@@ -46,6 +52,8 @@ MAX_MEMORY_KIB = 1024 * 1024
 MAX_ITERATIONS = 16
 MAX_LANES = 16
 MAX_WORK_KIB = 4 * 1024 * 1024
+MAX_TRIED_WORK_KIB = 2 * MAX_WORK_KIB
+"""Argon2id work (memory × passes, summed) one unlock may spend trying slots: 8 GiB·passes."""
 NORMAL_MIN = Argon2Params(crypto.MIN_MEMORY_KIB, crypto.MIN_ITERATIONS, 1)
 TEST_MIN = Argon2Params(8, 1, 1)
 
@@ -103,7 +111,7 @@ class Unlocked(NamedTuple):
     kek: bytes
     pair_key: bytes
     personal_key: bytes
-    body: bytes
+    body: bytes | memoryview  # a view of the one decrypted buffer when read from a file
 
 
 def slot_aad(file_id: bytes, slot: Slot) -> bytes:
@@ -120,6 +128,13 @@ def passphrase_kek(secret: Secret, salt: bytes, params: Argon2Params) -> bytes:
     """The key-encryption key of a passphrase slot: Argon2id of the NFC passphrase."""
     text = unicodedata.normalize("NFC", secret.value)
     return crypto.argon2id(text.encode("utf-8"), salt, params)
+
+
+def calibrated_kek(secret: Secret, salt: bytes) -> tuple[Argon2Params, bytes]:
+    """A new slot's cost, calibrated on this machine, and its key from the accepted run."""
+    text = unicodedata.normalize("NFC", secret.value)
+    params, kek = crypto.calibrated_key(text.encode("utf-8"), salt)
+    return params, kek
 
 
 def recovery_kek(recovery_key: bytes, salt: bytes) -> bytes:
@@ -157,7 +172,7 @@ def encode(
     generation: int,
     slots: tuple[Slot, ...],
     pair_key: bytes,
-    body: bytes,
+    body: bytes | memoryview,
 ) -> tuple[bytearray, Header]:
     """The whole file for one save (fresh body salt and nonce) and its parsed header.
 
@@ -193,17 +208,29 @@ def _altered(name: str, what: str) -> Tampered:
     )
 
 
-def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
-    """The header of a whole file, after every check that needs no secret.
+def parse(data: bytes | bytearray | memoryview, name: str, *, allow_test_kdf: bool) -> Header:
+    """The header of a whole file in memory, after every check that needs no secret."""
+    view = memoryview(data)
+    return parse_parts(
+        bytes(view[:MAX_HEADER_BYTES]), len(view), name, allow_test_kdf=allow_test_kdf,
+        checksum_ok=lambda: crypto.sha256(view[:-TRAILER_BYTES]) == view[-TRAILER_BYTES:],
+    )  # fmt: skip
 
-    Order: magic, version, checksum (damage), test-KDF switch, then exact structure and KDF
-    bounds, so that no key derivation ever starts on parameters out of range.
+
+def parse_parts(
+    head: bytes, size: int, name: str, *, allow_test_kdf: bool, checksum_ok: Callable[[], bool]
+) -> Header:
+    """The header from the file's first bytes (`head`, up to `MAX_HEADER_BYTES`) and its size.
+
+    Order: magic, version, checksum (damage; `checksum_ok` hashes the file, in memory or read
+    in chunks), test-KDF switch, then exact structure and KDF bounds, so that no key derivation
+    ever starts on parameters out of range. The body itself is not needed.
     """
-    if not data.startswith(MAGIC):
+    if not head.startswith(MAGIC):
         raise FileDamaged(f"{name} is not an rmjournal journal (or its first bytes are damaged).")
-    if len(data) < PREFIX.size + SLOT.size + BODY_INFO.size + TAG_BYTES + TRAILER_BYTES:
+    if size < MIN_FILE_BYTES:
         raise FileDamaged(f"{name} is damaged: it is cut short. Restore it from a backup.")
-    _, version, flags, file_id, generation, count = PREFIX.unpack_from(data)
+    _, version, flags, file_id, generation, count = PREFIX.unpack_from(head)
     if version > VERSION:
         raise FileDamaged(
             f"{name} was written by a newer rmjournal (format {version}); "
@@ -211,7 +238,7 @@ def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
         )
     if version != VERSION:
         raise FileDamaged(f"{name} has an unknown format version ({version}); it cannot be opened.")
-    if crypto.sha256(memoryview(data)[:-TRAILER_BYTES]) != data[-TRAILER_BYTES:]:
+    if not checksum_ok():
         raise FileDamaged(
             f"{name} is damaged: its checksum does not match (cut short, extended or corrupted). "
             "Restore it from a backup or your partner's copy."
@@ -228,15 +255,15 @@ def parse(data: bytes, name: str, *, allow_test_kdf: bool) -> Header:
     if not 1 <= count <= MAX_SLOTS:
         raise _altered(name, "impossible number of key slots")
     header_length = PREFIX.size + count * SLOT.size + BODY_INFO.size
-    if len(data) < header_length + TAG_BYTES + TRAILER_BYTES:
+    if size < header_length + TAG_BYTES + TRAILER_BYTES:
         raise _altered(name, "lengths do not add up")
     slots = tuple(
-        _parse_slot(data, PREFIX.size + i * SLOT.size, name, test_kdf) for i in range(count)
+        _parse_slot(head, PREFIX.size + i * SLOT.size, name, test_kdf) for i in range(count)
     )
-    body_salt, body_nonce, length = BODY_INFO.unpack_from(data, header_length - BODY_INFO.size)
-    if length < TAG_BYTES or header_length + length + TRAILER_BYTES != len(data):
+    body_salt, body_nonce, length = BODY_INFO.unpack_from(head, header_length - BODY_INFO.size)
+    if length < TAG_BYTES or header_length + length + TRAILER_BYTES != size:
         raise _altered(name, "lengths do not add up")
-    raw = bytes(data[:header_length])
+    raw = head[:header_length]
     return Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
 
 
@@ -279,7 +306,9 @@ def open_slot(header: Header, slot: Slot, kek: bytes) -> tuple[bytes, bytes] | N
     return plain[:KEY_BYTES], plain[KEY_BYTES:]
 
 
-def open_body(header: Header, data: bytes, pair_key: bytes, name: str) -> bytes:
+def open_body(
+    header: Header, data: bytes | bytearray | memoryview, pair_key: bytes, name: str
+) -> bytes:
     """The body's plaintext, its tag verified against the whole header; `Tampered` otherwise."""
     start = len(header.raw)
     sealed = memoryview(data)[start : start + header.body_length]
@@ -290,35 +319,60 @@ def open_body(header: Header, data: bytes, pair_key: bytes, name: str) -> bytes:
     return plain
 
 
+def open_body_in_place(header: Header, sealed: bytearray, pair_key: bytes, name: str) -> memoryview:
+    """Decrypt the sealed body (`body_length` bytes) in its own buffer; the plaintext's view.
+
+    No second copy of a large body: AES-GCM writes each plaintext block over its ciphertext.
+    On a bad tag the buffer holds unauthenticated bytes and is wiped before `Tampered`.
+    """
+    view = memoryview(sealed)
+    plain = view[: header.body_length - TAG_BYTES]
+    key = body_key(pair_key, header.file_id, header.body_salt)
+    if not crypto.unseal_into(key, header.body_nonce, view, header.raw, plain):
+        plain.release()
+        view[:] = bytes(len(view))
+        view.release()
+        raise _altered(name, "its contents fail authentication")
+    return plain
+
+
 def candidate_slots(header: Header, kind: SlotKind, role_hint: Role | None) -> list[Slot]:
     """The slots a secret of `kind` may open: those of `role_hint` first, then the others."""
     slots = [s for s in header.slots if s.kind == kind]
     return sorted(slots, key=lambda s: s.role != role_hint)
 
 
-def unlock(
-    data: bytes, secret: Secret, name: str, *, role_hint: Role | None, allow_test_kdf: bool
-) -> tuple[Header, Unlocked]:
-    """Parse and open a file with a passphrase or recovery key; nothing is trusted before both
-    the slot's tag and the body's tag (over the whole header) verify."""
-    recovery_key = recovery.decode(secret.value) if secret.kind == "recovery" else None
-    header = parse(data, name, allow_test_kdf=allow_test_kdf)
-    for slot in candidate_slots(header, secret.kind, role_hint):
-        if recovery_key is not None:
-            kek = recovery_kek(recovery_key, slot.salt)
-        else:
-            assert slot.params is not None
-            kek = passphrase_kek(secret, slot.salt, slot.params)
-        keys = open_slot(header, slot, kek)
-        if keys is not None:
-            body = open_body(header, data, keys[0], name)
-            return header, Unlocked(slot, kek, keys[0], keys[1], body)
-    if recovery_key is not None:
-        raise WrongSecret(
-            f"That recovery key does not open {name}: it belongs to another journal or was "
-            "replaced by a newer one."
-        )
-    raise WrongSecret(
-        f"The passphrase does not open {name}. Check it and try again, "
-        "or unlock with your recovery key."
-    )
+def slot_order(
+    header: Header,
+    kind: SlotKind,
+    role_hint: Role | None,
+    first: tuple[int, str | None] | None = None,
+) -> list[Slot]:
+    """`candidate_slots`, with slot `first` (index and role of the one that opened the file
+    last here) in front when it still is of that role, of `kind` and of the hinted role (a
+    hint always wins over the memory)."""
+    order = candidate_slots(header, kind, role_hint)
+    if first is not None and 0 <= first[0] < len(header.slots):
+        slot = header.slots[first[0]]
+        if slot.kind == kind and slot.role == first[1] and role_hint in (None, slot.role):
+            order.remove(slot)
+            order.insert(0, slot)
+    return order
+
+
+def within_budget(slots: list[Slot]) -> list[Slot]:
+    """The leading slots whose Argon2id work adds up to at most `MAX_TRIED_WORK_KIB`.
+
+    Every slot is within the per-slot bounds, but eight at the maximum would make one wrong
+    guess cost eight maximal derivations; past the budget, the remaining slots are not tried.
+    Recovery slots (HKDF) cost nothing here. The first slot is always tried.
+    """
+    kept: list[Slot] = []
+    spent = 0
+    for slot in slots:
+        cost = slot.params.memory_kib * slot.params.iterations if slot.params else 0
+        if kept and spent + cost > MAX_TRIED_WORK_KIB:
+            break
+        spent += cost
+        kept.append(slot)
+    return kept

@@ -21,12 +21,13 @@ PR_GET_DUMPABLE = 3
 
 def harden_process() -> None:
     """No core dumps of this process from now on; on Linux, not dumpable. Never fails."""
-    try:
-        import resource
+    if sys.platform != "win32":  # Windows writes no core files; Windows Error Reporting
+        try:  # dumps are a system setting (docs/security.md)
+            import resource
 
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ImportError, ValueError, OSError):  # not POSIX, or a limit we may not lower
-        pass
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        except (ImportError, ValueError, OSError):  # a limit we may not lower
+            pass
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import cast
 
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher, random_key
@@ -15,6 +16,16 @@ from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person, Role
 from rmjournal.core.secret import Secret
 from rmjournal.core.vault import Vault
+
+
+def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
+    """The journal read from the vault's body; the vault then forgets the body, so the
+    database is the one copy of it in memory (the decrypted buffer is freed on return)."""
+    body = vault.take_body()
+    # SQLite deserializes from any buffer: the view of the decrypted file buffer, not a copy.
+    return Journal.from_bytes(
+        cast(bytes, body), me=vault.role, cipher=vault.private_cipher(), clock=clock
+    )
 
 
 class JournalFile:
@@ -32,6 +43,11 @@ class JournalFile:
     def path(self) -> Path:
         """The journal file."""
         return self.vault.path
+
+    @property
+    def rollback_warning(self) -> str | None:
+        """One sentence if this file is older than a copy of it opened here before, else None."""
+        return self.vault.rollback_warning
 
     @property
     def dirty(self) -> bool:
@@ -54,10 +70,7 @@ class JournalFile:
             path, secret, role_hint=role_hint, allow_test_kdf=allow_test_kdf, lock_wait=lock_wait
         )
         try:
-            journal = Journal.from_bytes(
-                vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
-            )
-            vault.release_body()  # the journal's database holds it now; one copy is enough
+            journal = _journal_of(vault, clock)
         except BaseException:
             vault.close()
             raise
@@ -89,10 +102,7 @@ class JournalFile:
             path, passphrase=passphrase, role=role, body=body, test_kdf=test_kdf
         )
         try:
-            journal = Journal.from_bytes(
-                vault.read_body(), me=vault.role, cipher=vault.private_cipher(), clock=clock
-            )
-            vault.release_body()  # the journal's database holds it now; one copy is enough
+            journal = _journal_of(vault, clock)
             made = cls(vault, journal)
             if mentor is not None and mentee is not None:
                 journal.start_pair(mentor=mentor, mentee=mentee, title=title)

@@ -47,7 +47,7 @@ import sqlite_utils
 
 from rmjournal.core import store
 from rmjournal.core.errors import JournalError, NotACopy
-from rmjournal.core.interchange import _newer
+from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ def _when(version: str) -> str:
 def _later(a: str, b: str) -> bool:
     """Whether stamp `a` is strictly later than `b` (as times; as text if unparseable)."""
     try:
-        return _newer(a, b)
+        return newer(a, b)
     except (TypeError, ValueError):
         return a > b
 
@@ -451,7 +451,7 @@ class _Merger:
                 " VALUES (?, ?, ?, ?, ?)",
                 (table, row["id"], meta.v, *meta.stored()),
             )
-        # The shared search index follows by itself (triggers, see store._migrate_5).
+        # The shared search index follows by itself (triggers, see search_schema.migrate_5).
         self.report.writes += 1
 
     def _rewrite(self, table: str, item_id: str, changes: Row, tag: str) -> Row:

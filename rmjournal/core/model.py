@@ -42,6 +42,32 @@ PROMPT_FOR: tuple[PromptFor, ...] = get_args(PromptFor)
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 """Action statuses that still need follow-through (carried into the next agenda)."""
 
+DUE_SOON_DAYS = 7
+"""An open action due from today to this many days ahead is "due soon" (`Action.is_due_soon`)."""
+
+VISIBILITY_CYCLE: dict[Visibility, Visibility] = {
+    "pair": "shareable",
+    "shareable": "private",
+    "private": "pair",
+}
+"""The next visibility when a person cycles an item's: pair → shareable → private → pair."""
+
+STATUS_WORDS: dict[ActionStatus, str] = {
+    "open": "open",
+    "in_progress": "in progress",
+    "done": "done",
+    "dropped": "dropped",
+}
+"""An action status as people say it."""
+
+OUTCOME_WORDS: dict[Outcome, str] = {
+    "open": "open",
+    "discussed": "discussed",
+    "carried_over": "carried over",
+    "dropped": "dropped",
+}
+"""An agenda item's outcome as people say it."""
+
 
 def other_role(role: Role) -> Role:
     """The partner of `role`."""
@@ -182,6 +208,31 @@ class Action(NamedTuple):
     def is_overdue(self, today: date) -> bool:
         """Open with a due date that has passed."""
         return self.is_open and self.due_on is not None and self.due_on < today
+
+    def is_due_soon(self, today: date, days: int = DUE_SOON_DAYS) -> bool:
+        """Open and due from `today` to `days` days ahead (the one meaning of "due soon")."""
+        return self.is_open and self.due_on is not None and 0 <= (self.due_on - today).days <= days
+
+
+class ReviewItems(NamedTuple):
+    """Everything this reader may read that the review and the summary are made of, read once.
+
+    The partner's private items are in it as `hidden` (the review counts them, never shows
+    them); `shareable()` picks what a summary may show.
+    """
+
+    sessions: tuple[Session, ...]
+    goals: tuple[Goal, ...]
+    actions: tuple[Action, ...]
+    """In the order they were agreed."""
+    entries: tuple[Entry, ...]
+    """Every kind, in the order they were written."""
+    agenda: tuple[AgendaItem, ...]
+
+    @staticmethod
+    def shareable(item: Goal | Action | Entry | AgendaItem) -> bool:
+        """Whether a summary may show `item`: marked shareable (so never the partner's private)."""
+        return item.visibility == "shareable" and not item.hidden
 
 
 class Prompt(NamedTuple):

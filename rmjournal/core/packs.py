@@ -315,7 +315,7 @@ def import_pack(journal: Journal, doc: dict[str, Any]) -> PackReport:
                 continue
             report.updated += old_t is not None
             report.added += old_t is None
-            template_store.put_session_template(journal, template, pack=name)
+            template_store.put_session_template(journal, template.to_json(), pack=name)
         for a in doc.get("agreements", []):
             if _deleted(journal, template_store.TABLE, a["id"]):
                 report.unchanged += 1

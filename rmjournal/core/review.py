@@ -40,6 +40,7 @@ from rmjournal.core.model import (
     Goal,
     Owner,
     Pair,
+    ReviewItems,
     Session,
 )
 
@@ -229,21 +230,24 @@ def tagged_to(tags: Sequence[str], keys: set[str]) -> bool:
 
 
 def _in_scope(item: Goal | Action | Entry, shareable_only: bool) -> bool:
-    if item.hidden:
-        return False
-    return item.visibility == "shareable" if shareable_only else True
+    return ReviewItems.shareable(item) if shareable_only else not item.hidden
 
 
 # -------------------------------------------------------------------- the figures
 
 
 def review_figures(
-    journal: Journal, today: date | None = None, *, shareable_only: bool = False
+    journal: Journal,
+    today: date | None = None,
+    *,
+    shareable_only: bool = False,
+    items: ReviewItems | None = None,
 ) -> ReviewFigures:
     """The review of `journal` as of `today` (the journal's clock by default).
 
     `shareable_only` keeps the item lists to shareable items (for the summary); counts are the
-    same either way.
+    same either way. `items` are the journal's `shareable_items()` when the caller has read them
+    already (the summary), so nothing is read or opened twice.
     """
     pair = journal.pair()
     if pair is None:
@@ -251,10 +255,14 @@ def review_figures(
 
         raise NotFound("This journal has no pair yet, so there is nothing to review.")
     day = today or journal.today()
-    sessions = journal.sessions()
-    actions = journal.actions(order="agreed")
-    entries = journal.entries(kind="learning")
-    goals = journal.goals()
+    if items is None:
+        sessions = journal.sessions()
+        actions = journal.actions(order="agreed")
+        entries = journal.entries(kind="learning")
+        goals = journal.goals()
+    else:
+        sessions, actions, goals = list(items.sessions), list(items.actions), list(items.goals)
+        entries = [e for e in items.entries if e.kind == "learning"]
 
     held = [s for s in sessions if s.status == "held"]
     held_dates = sorted(s.date for s in held)

@@ -1,25 +1,79 @@
 """Files that survive crashes and second instances: the journal lock and the atomic write.
 
-A save goes to a fresh temp file in the same folder (O_EXCL, 0600), is fsynced, read back and
-compared, then moved over the original with `os.replace` and the folder fsynced: at every
-instant the journal on disk is either the old file or the new one. The file operations go
-through `_io`, which fault tests replace with one that fails at a chosen step (ENOSPC, EIO) on
-real files, so the recovery paths are exercised for real.
+A save goes to a fresh temp file in the same folder (O_EXCL, 0600), is flushed to the drive
+(`fsync`; `F_FULLFSYNC` on macOS, where `fsync` leaves the data in the drive's cache), read
+back and compared, then moved over the original with `os.replace` and the folder flushed: at
+every instant the journal on disk is either the old file or the new one. A journal that is a
+symbolic link (into a synced folder, say) is written at the link's target, so the link stays.
+On Windows, where an indexer, antivirus or sync client may hold the target for a moment, the
+replace is retried briefly. The file operations go through `_io`, which fault tests replace
+with one that fails at a chosen step (ENOSPC, EIO) on real files, so the recovery paths are
+exercised for real.
+
+Every call that exists only on POSIX systems (`fchmod`, `getuid`, `O_CLOEXEC`, `O_DIRECTORY`,
+`O_NOFOLLOW`, `fcntl`) is guarded, so the same code runs on Windows, macOS and Linux.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
+import stat
+import sys
 import time
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # Python's descriptors are non-inheritable anyway
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows: checked with lstat there
+REPLACE_RETRY_DELAYS: tuple[float, ...] = (
+    (0.02, 0.05, 0.1, 0.2, 0.4, 0.8) if sys.platform == "win32" else ()
+)
+"""Pauses between attempts when the replace meets PermissionError: on Windows another program
+(indexer, antivirus, OneDrive) may hold the journal open for a moment; on POSIX it is final."""
+LOCK_ATTEMPTS = 20
+"""How often the lock is taken again when its file was deleted or replaced while waiting."""
+
+
+def _fchmod(fd: int, mode: int) -> None:
+    """Set the mode of an open file where the system has POSIX modes (not on Windows)."""
+    if sys.platform != "win32" and hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+
+
+def _owned_by_me(fd: int) -> bool:
+    """Whether this user owns the open file (always true where there are no POSIX owners)."""
+    if sys.platform != "win32" and hasattr(os, "getuid"):
+        return os.fstat(fd).st_uid == os.getuid()
+    return True
+
+
+def _full_fsync(fd: int) -> None:
+    """Flush `fd` to the drive itself: `F_FULLFSYNC` on macOS (its `fsync` stops at the drive's
+    cache), falling back to `fsync` where the file system does not support it."""
+    if sys.platform == "darwin":
+        try:
+            import fcntl
+
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except (ImportError, AttributeError, OSError):
+            pass
+    os.fsync(fd)
+
+
+def real_target(path: Path) -> Path:
+    """The file a save must replace: `path` itself, or the file a symbolic link points to (so
+    the link, into a synced folder say, stays a link)."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
 
 
 class FileSystem:
@@ -27,8 +81,9 @@ class FileSystem:
 
     def create_exclusive(self, path: Path) -> int:
         """A new file only this user can read, failing if the name exists."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-        os.fchmod(fd, FILE_MODE)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY
+        fd = os.open(path, flags, FILE_MODE)
+        _fchmod(fd, FILE_MODE)
         return fd
 
     def write(self, fd: int, data: bytes | bytearray) -> None:
@@ -38,8 +93,8 @@ class FileSystem:
             view = view[os.write(fd, view) :]
 
     def fsync(self, fd: int) -> None:
-        """The file's data on the disk, not just in the cache."""
-        os.fsync(fd)
+        """The file's data on the disk, not just in the cache (`F_FULLFSYNC` on macOS)."""
+        _full_fsync(fd)
 
     def close(self, fd: int) -> None:
         os.close(fd)
@@ -67,10 +122,13 @@ class FileSystem:
         os.replace(source, target)
 
     def fsync_dir(self, folder: Path) -> None:
-        """The folder entry (the rename) on the disk."""
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        """The folder entry (the rename) on the disk. Windows cannot open a folder as a file;
+        NTFS journals the rename itself, so there is nothing to flush there."""
+        if sys.platform == "win32":
+            return
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
         try:
-            os.fsync(fd)
+            _full_fsync(fd)
         finally:
             os.close(fd)
 
@@ -106,6 +164,7 @@ def temp_name(target: Path) -> Path:
 
 def remove_stale_temps(target: Path) -> None:
     """Delete temp files a crashed save left beside `target` (only call with the lock held)."""
+    target = real_target(Path(target))
     prefix = f".{target.name}."
     try:
         names = os.listdir(target.parent)
@@ -127,12 +186,29 @@ def _why(exc: OSError, folder: Path) -> str:
     return f"the system reported {errno.errorcode.get(exc.errno or 0, type(exc).__name__)}"
 
 
+def _replace(temp: Path, target: Path) -> None:
+    """`_io.replace`, tried again after a pause while Windows reports the target busy."""
+    for delay in REPLACE_RETRY_DELAYS:
+        try:
+            _io.replace(temp, target)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    _io.replace(temp, target)
+
+
 def atomic_write(target: Path, data: bytes | bytearray) -> None:
     """Replace (or create) `target` with `data` so a crash leaves the old or the new file.
 
-    On failure before the replace, the temp file is removed, `target` is byte-identical and
-    `SaveFailed` is raised; if only the final folder fsync fails, `NotDurable` is raised.
+    A symbolic link is followed: its target is replaced and the link stays. When this process
+    holds the journal's lock, the lock is checked first (see `JournalLock.confirm`). On failure
+    before the replace, the temp file is removed, `target` is byte-identical and `SaveFailed`
+    is raised; if only the final folder fsync fails, `NotDurable` is raised.
     """
+    target = real_target(Path(target))
+    held = _held.get(_key(target))
+    if held is not None:
+        held.confirm()
     temp = temp_name(target)
     try:
         fd = _io.create_exclusive(temp)
@@ -143,7 +219,7 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
             _io.close(fd)
         if not _io.read_back(temp, data):
             raise OSError(errno.EIO, "read-back mismatch")
-        _io.replace(temp, target)
+        _replace(temp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             _io.remove(temp)
@@ -157,42 +233,193 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
         raise NotDurable(str(exc)) from None
 
 
+def _portalocker() -> Any:
+    """portalocker, imported with a placeholder temp folder: at import it computes
+    `tempfile.gettempdir()` as a default argument, which probes $TMPDIR by writing a file there;
+    rmjournal never uses that default and writes nothing to temp folders."""
+    import tempfile
+
+    saved = tempfile.tempdir
+    tempfile.tempdir = saved or os.curdir
+    try:
+        import portalocker
+    finally:
+        tempfile.tempdir = saved
+    return portalocker
+
+
+def _try_lock(handle: BinaryIO) -> bool:
+    """Take the exclusive lock on the open lock file now; False if another program holds it.
+
+    POSIX: `flock`, the call portalocker itself makes there, without the ~20 ms its import costs
+    every command. Windows (or wherever `fcntl` is missing): portalocker (`LockFileEx`, or
+    `msvcrt.locking`).
+    """
+    if sys.platform != "win32":
+        try:
+            import fcntl
+        except ImportError:
+            pass
+        else:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+    portalocker = _portalocker()
+    try:
+        portalocker.lock(
+            handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
+        )
+    except portalocker.exceptions.LockException:
+        return False
+    return True
+
+
+def _unlock(handle: BinaryIO) -> None:
+    """Release the lock `_try_lock` took (closing the file would too; this is explicit)."""
+    if sys.platform != "win32":
+        try:
+            import fcntl
+        except ImportError:
+            pass
+        else:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return
+    portalocker = _portalocker()
+    with contextlib.suppress(portalocker.exceptions.LockException):
+        portalocker.unlock(handle)
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+_held: dict[str, JournalLock] = {}
+"""The locks this process holds, by their journal's real path, so that a save checks its own."""
+
+
+class LockLost(SaveFailed):
+    """The lock file was deleted or replaced and another program took the new one."""
+
+
 class JournalLock:
-    """An exclusive `flock` on `<journal>.lock`, held for as long as the journal is open.
+    """An exclusive lock on `<journal>.lock`, held for as long as the journal is open.
 
     A lock file beside the journal (never the journal itself, which saves replace) lets a
-    second app or command see at once that the journal is in use, and the kernel drops the lock
-    when a process dies, so a crash never leaves a stale lock.
+    second app or command see at once that the journal is in use, and the system drops the lock
+    when a process dies, so a crash never leaves a stale lock. The locking itself is `flock`
+    on POSIX and `portalocker` on Windows (see `_try_lock`).
+
+    The lock file is opened without following a symbolic link (a link there is refused), and
+    after locking the file at the path must still be the one locked: a sync client that deletes
+    or replaces it would otherwise let a second writer lock a new file. Before each save the
+    holder confirms the same (`confirm`), taking the new file if no one else holds it.
+    For a journal that is a symbolic link the lock sits beside the real file, so every name
+    of one journal shares one lock.
     """
 
     def __init__(self, journal: Path, wait: float = 0.0) -> None:
+        journal = real_target(Path(journal))
+        self.journal = journal
         self.path = journal.with_name(journal.name + ".lock")
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-        except FileNotFoundError:
-            raise JournalError(f"The folder {journal.parent} does not exist.") from None
-        except OSError as exc:
-            raise JournalError(f"Cannot use {journal.name}: {_why(exc, journal.parent)}.") from None
-        if os.fstat(fd).st_uid == os.getuid():
-            os.fchmod(fd, FILE_MODE)
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        for _attempt in range(LOCK_ATTEMPTS):
+            handle = self._open()
+            if not self._lock(handle, deadline):
+                handle.close()
+                raise JournalLocked(
+                    f"{journal.name} is open in another rmjournal window or command. "
+                    "Close it there (or wait for it to finish), then try again."
+                )
+            if self._is_current(handle):
                 break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise JournalLocked(
-                        f"{journal.name} is open in another rmjournal window or command. "
-                        "Close it there (or wait for it to finish), then try again."
-                    ) from None
-                time.sleep(0.05)
-        self._fd: int | None = fd
+            self._unlock_close(handle)  # deleted or replaced while we waited: lock the new one
+        else:
+            raise JournalLocked(
+                f"The lock file {self.path.name} keeps being deleted or replaced (a sync "
+                "client?). Keep it out of sync, then try again."
+            )
+        self._file: BinaryIO | None = handle
+        _held[_key(journal)] = self
+
+    def _open(self) -> BinaryIO:
+        """The lock file's descriptor, created 0600 if missing; a link there is refused."""
+        try:
+            if not _NOFOLLOW and self.path.is_symlink():
+                raise OSError(errno.ELOOP, "symbolic link")
+            fd = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | _CLOEXEC | _BINARY | _NOFOLLOW, FILE_MODE
+            )
+        except FileNotFoundError:
+            raise JournalError(f"The folder {self.journal.parent} does not exist.") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or self.path.is_symlink():
+                raise JournalError(
+                    f"{self.path.name} is a link, and rmjournal does not follow links for its "
+                    "lock file. Remove it, then try again."
+                ) from None
+            why = _why(exc, self.journal.parent)
+            raise JournalError(f"Cannot use {self.journal.name}: {why}.") from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise JournalError(f"{self.path.name} is not a plain file. Remove it, then try again.")
+        if _owned_by_me(fd):
+            _fchmod(fd, FILE_MODE)
+        return open(fd, "r+b", buffering=0)  # a file object: what every portalocker locks
+
+    @staticmethod
+    def _lock(handle: BinaryIO, deadline: float) -> bool:
+        """Take the exclusive lock on `handle`, polling until `deadline`; False if still held."""
+        while True:
+            if _try_lock(handle):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+    def _is_current(self, handle: BinaryIO) -> bool:
+        """Whether the file at the lock path is still the one open as `handle`."""
+        try:
+            now = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        held = os.fstat(handle.fileno())
+        return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
+
+    @staticmethod
+    def _unlock_close(handle: BinaryIO) -> None:
+        with contextlib.suppress(OSError):
+            _unlock(handle)
+        handle.close()
+
+    def confirm(self) -> None:
+        """Make sure this lock still guards the journal before writing it.
+
+        If the lock file was deleted or replaced, the new file is locked instead when no one
+        else holds it; if another program does, `LockLost` (a `SaveFailed`) is raised and
+        nothing is written.
+        """
+        if self._file is None or self._is_current(self._file):
+            return
+        try:
+            handle = self._open()
+        except JournalError as exc:
+            raise LockLost(f"Not saved: {exc}") from None
+        if not self._lock(handle, time.monotonic()):
+            handle.close()
+            raise LockLost(
+                f"Not saved: the lock file {self.path.name} was deleted or replaced (a sync "
+                f"client?) and another rmjournal has {self.journal.name} open now. Your changes "
+                "are still open: save elsewhere, or close the other one and save again."
+            )
+        self._unlock_close(self._file)
+        self._file = handle
 
     def release(self) -> None:
         """Let others open the journal (idempotent)."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
+        if self._file is not None:
+            self._unlock_close(self._file)
+            self._file = None
+            if _held.get(_key(self.journal)) is self:
+                del _held[_key(self.journal)]

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
-    from rmjournal.core.templates import SessionTemplate
 
 TABLE = "templates"
 TemplateKind = Literal["session", "agreement"]
@@ -33,15 +32,13 @@ def _rows(journal: Journal, kind: TemplateKind) -> list[dict[str, Any]]:
     return journal.records.select(TABLE, "kind = ?", (kind,))
 
 
-def session_templates(journal: Journal) -> list[SessionTemplate]:
-    """The journal's own session templates, oldest first."""
-    from rmjournal.core.templates import template_from_json
-
+def session_templates(journal: Journal) -> list[tuple[dict[str, Any], str]]:
+    """The journal's own session templates as (their JSON form, their pack), oldest first."""
     found = []
     for row in _rows(journal, "session"):
         obj = {"id": row["id"], "name": row["name"], "description": row["description"]}
         obj["topics"] = json.loads(row["body"])
-        found.append(template_from_json(obj, pack=row["pack"]))
+        found.append((obj, str(row["pack"])))
     return found
 
 
@@ -80,16 +77,15 @@ def _put(  # noqa: PLR0917 - one private writer for both kinds
     )
 
 
-def put_session_template(journal: Journal, template: SessionTemplate, *, pack: str) -> None:
-    """Store (or replace, by id) one of the journal's own session templates."""
-    topics = template.to_json()["topics"]
+def put_session_template(journal: Journal, template: dict[str, Any], *, pack: str) -> None:
+    """Store (or replace, by id) one of the journal's own session templates (its JSON form)."""
     _put(
         journal,
-        template.id,
+        str(template["id"]),
         "session",
-        template.name,
-        template.description,
-        json.dumps(topics, ensure_ascii=False),
+        str(template["name"]),
+        str(template.get("description") or ""),
+        json.dumps(template["topics"], ensure_ascii=False),
         pack,
     )
 

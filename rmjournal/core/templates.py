@@ -94,7 +94,10 @@ def custom_templates(journal: Journal) -> list[SessionTemplate]:
     """The pair's own templates and those imported from packs, oldest first."""
     from rmjournal.core import template_store
 
-    return template_store.session_templates(journal)
+    return [
+        template_from_json(obj, pack=pack)
+        for obj, pack in template_store.session_templates(journal)
+    ]
 
 
 def all_templates(journal: Journal | None = None) -> list[SessionTemplate]:

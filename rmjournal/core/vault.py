@@ -2,20 +2,21 @@
 
 A `Vault` holds the lock on its file for as long as it is open, knows who unlocked it (`role`)
 and only that person's personal key, and writes every change atomically. The byte layout is in
-`fileformat.py` (and `docs/format.md`); crash-safe writing and the lock are in `safefile.py`.
+`fileformat.py` (and `docs/format.md`); checked reading in `opening.py`; the key operations in
+`vault_keys.py`; crash-safe writing and the lock in `safefile.py`; what this computer remembers
+about a file (the slot to try first, the newest save seen) in `seen.py`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
-from rmjournal.core import crypto, fileformat, hardening, recovery, safefile
-from rmjournal.core.crypto import Argon2Params, PrivateCipher, random_key
+from rmjournal.core import crypto, fileformat, hardening, safefile
+from rmjournal.core.crypto import PrivateCipher, random_key
 from rmjournal.core.errors import (
     ChangedOnDisk,
     FileDamaged,
@@ -24,61 +25,28 @@ from rmjournal.core.errors import (
     NotFound,
     SaveFailed,
     UsageError,
-    WrongSecret,
 )
-from rmjournal.core.fileformat import MAX_SLOTS, SALT_BYTES, Header, Slot, SlotKind
-from rmjournal.core.model import Role, other_role
+from rmjournal.core.fileformat import SALT_BYTES, Header, Slot
+from rmjournal.core.model import Role
+from rmjournal.core.opening import (
+    FileInfo,
+    FileSource,
+    SlotInfo,
+    inspect,
+    read_checked,
+    slot_infos,
+    unlock_source,
+)
 from rmjournal.core.secret import Secret
+from rmjournal.core.seen import Seen, rollback_warning
+from rmjournal.core.vault_keys import KeyOperations, _recovery_slot
 
 __all__ = ["FileInfo", "SlotInfo", "Vault", "inspect"]
 
 
-class SlotInfo(NamedTuple):
-    """One key slot as `info` shows it: number (position), whose, what kind, and its KDF cost."""
-
-    number: int
-    role: Role
-    kind: SlotKind
-    kdf: str
-    unlocked_with: bool = False
-
-
-class FileInfo(NamedTuple):
-    """Header facts readable without a secret (`rmjournal info`)."""
-
-    path: Path
-    version: int
-    test_kdf: bool
-    file_id: str
-    generation: int
-    slots: list[SlotInfo]
-    size: int
-    modified: datetime
-
-
-def _slot_infos(header: Header, unlocked: Slot | None = None) -> list[SlotInfo]:
-    return [
-        SlotInfo(
-            number=i,
-            role=slot.role,
-            kind=slot.kind,
-            kdf=slot.params.describe() if slot.params else "HKDF-SHA256 (256-bit recovery key)",
-            unlocked_with=slot is unlocked,
-        )
-        for i, slot in enumerate(header.slots)
-    ]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return safefile._io.read(path)
-    except FileNotFoundError:
-        raise NotFound(f"There is no journal at {path}.") from None
-    except IsADirectoryError:
-        raise FileDamaged(f"{path} is a folder, not a journal.") from None
-    except OSError as exc:
-        reason = (exc.strerror or "an input/output error").lower()
-        raise JournalError(f"{path} could not be read ({reason}).") from None
+def _read(path: Path) -> bytearray:
+    """The whole file, its type and size checked first (`opening.read_checked`)."""
+    return read_checked(path)
 
 
 class _Snapshot(NamedTuple):
@@ -96,24 +64,7 @@ class _Snapshot(NamedTuple):
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, trailer)
 
 
-def inspect(path: Path) -> FileInfo:
-    """Header facts for `info`: format, KDF, slots, size, last save; no secret needed."""
-    data = _read(path)
-    header = fileformat.parse(data, path.name, allow_test_kdf=True)
-    st = os.stat(path)
-    return FileInfo(
-        path=path,
-        version=fileformat.VERSION,
-        test_kdf=header.test_kdf,
-        file_id=header.file_id.hex(),
-        generation=header.generation,
-        slots=_slot_infos(header),
-        size=len(data),
-        modified=datetime.fromtimestamp(st.st_mtime, UTC),
-    )
-
-
-class Vault:
+class Vault(KeyOperations):
     """An open journal file: the lock, the keys of the person who unlocked it, the body.
 
     Only the unlocking person's personal key is ever unsealed; the partner's stays in their
@@ -124,6 +75,8 @@ class Vault:
     path: Path
     role: Role
     test_kdf: bool
+    rollback_warning: str | None
+    """One sentence when this file is older than a copy of it opened here before, else None."""
 
     def __init__(
         self,
@@ -131,7 +84,9 @@ class Vault:
         lock: safefile.JournalLock,
         header: Header,
         unlocked: fileformat.Unlocked,
-        data: bytes | bytearray,
+        trailer: bytes,
+        *,
+        seen: Seen,
     ) -> None:
         self.path = path
         self.role = unlocked.slot.role
@@ -142,9 +97,19 @@ class Vault:
         self._kek = unlocked.kek
         self._pair_key = unlocked.pair_key
         self._personal_key = unlocked.personal_key
-        self._body: bytes | None = unlocked.body  # None once released (read from the file)
+        self._body: bytes | memoryview | None = unlocked.body  # None once released
         self._keep_body = True
-        self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
+        self._snapshot = _Snapshot.of(path, trailer)
+        self._seen = seen
+        file_id = header.file_id.hex()
+        self.rollback_warning = rollback_warning(
+            path.name, header.generation, seen.recall(file_id).generation
+        )
+        index = header.slots.index(unlocked.slot)
+        seen.remember(
+            file_id, header.generation, slot=index, role=unlocked.slot.role,
+            kind=unlocked.slot.kind,
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"<Vault {self.path.name} {self.role}>"
@@ -160,11 +125,13 @@ class Vault:
         role: Role = "mentor",
         body: bytes,
         test_kdf: bool = False,
+        seen: Seen | None = None,
     ) -> tuple[Vault, str]:
         """A new journal holding `body`, opened (lock held), and the creator's recovery key.
 
         The Argon2id cost is calibrated on this machine (about 0.5 s) unless `test_kdf`, which
-        records the insecure tiny cost in the header so normal readers refuse the file.
+        records the insecure tiny cost in the header so normal readers refuse the file. The
+        calibration's accepted run derives the slot's key itself: no further derivation.
         """
         if passphrase.kind != "passphrase":
             raise UsageError("A new journal needs a passphrase.")
@@ -175,11 +142,14 @@ class Vault:
         try:
             if path.exists():
                 raise JournalError(f"{path} already exists. Choose another name.")
-            params = crypto.TEST_ARGON2 if test_kdf else crypto.calibrate_argon2()[0]
             file_id = os.urandom(fileformat.FILE_ID_BYTES)
             pair_key, personal_key = random_key(), random_key()
             salt = os.urandom(SALT_BYTES)
-            kek = fileformat.passphrase_kek(passphrase, salt, params)
+            if test_kdf:
+                params = crypto.TEST_ARGON2
+                kek = fileformat.passphrase_kek(passphrase, salt, params)
+            else:
+                params, kek = fileformat.calibrated_kek(passphrase, salt)
             mine = fileformat.make_slot(
                 file_id, role=role, kind="passphrase", params=params, salt=salt, kek=kek,
                 pair_key=pair_key, personal_key=personal_key,
@@ -196,7 +166,10 @@ class Vault:
             with contextlib.suppress(safefile.NotDurable):  # complete; next save fsyncs again
                 safefile.atomic_write(path, data)
             unlocked = fileformat.Unlocked(mine, kek, pair_key, personal_key, bytes(body))
-            return cls(path, lock, header, unlocked, data), recovery_text
+            trailer = bytes(data[-fileformat.TRAILER_BYTES :])
+            del data
+            made = cls(path, lock, header, unlocked, trailer, seen=seen or Seen())
+            return made, recovery_text
         except BaseException:
             lock.release()
             raise
@@ -210,8 +183,13 @@ class Vault:
         role_hint: Role | None = None,
         allow_test_kdf: bool = False,
         lock_wait: float = 0.0,
+        seen: Seen | None = None,
     ) -> Vault:
         """Unlock the journal at `path` and take its lock (waiting up to `lock_wait` seconds).
+
+        The slot that opened this file last on this computer is tried first (`seen`: the
+        user's state folder unless given), so one key derivation usually suffices; a file older
+        than one seen here before opens with `rollback_warning` set.
 
         Raises `WrongSecret`/`BadRecoveryKey` (exit 3), `FileDamaged`/`Tampered`/
         `TestKdfRefused` (exit 4) or `JournalLocked` (exit 5).
@@ -220,14 +198,20 @@ class Vault:
         if not path.exists():
             raise NotFound(f"There is no journal at {path}.")
         hardening.harden_process()  # keys and plaintext from here on: no core dumps
+        seen = seen or Seen()
         lock = safefile.JournalLock(path, lock_wait)
         try:
-            data = _read(path)
-            header, unlocked = fileformat.unlock(
-                data, secret, path.name, role_hint=role_hint, allow_test_kdf=allow_test_kdf
-            )
+            with FileSource(path) as source:
+                file_id = source.file_id()
+                memory = seen.recall(file_id) if file_id else None
+                first = (memory.slot, memory.role) if memory and memory.slot is not None else None
+                header, unlocked = unlock_source(
+                    source, secret, path.name, role_hint=role_hint,
+                    allow_test_kdf=allow_test_kdf, first=first,
+                )  # fmt: skip
+                trailer = source.trailer
             safefile.remove_stale_temps(path)
-            return cls(path, lock, header, unlocked, data)
+            return cls(path, lock, header, unlocked, trailer, seen=seen)
         except BaseException:
             lock.release()
             raise
@@ -274,7 +258,16 @@ class Vault:
         After `release_body()` it is read and decrypted from the file again (`ChangedOnDisk` if
         someone else wrote the file since)."""
         self._require_open()
-        return self._saved_body()
+        body = self._saved_body()
+        return body if isinstance(body, bytes) else bytes(body)
+
+    def take_body(self) -> bytes | memoryview:
+        """The decrypted body handed over without a copy (a view of the buffer the file was
+        decrypted in), and `release_body()`: for a caller that reads it into its database."""
+        self._require_open()
+        body = self._saved_body()
+        self.release_body()
+        return body
 
     def release_body(self) -> None:
         """Stop keeping the decrypted body in memory, now and after each save.
@@ -286,7 +279,7 @@ class Vault:
         self._body = None
         self._keep_body = False
 
-    def _saved_body(self) -> bytes:
+    def _saved_body(self) -> bytes | memoryview:
         """The body of the file as this vault last read or wrote it."""
         if self._body is not None:
             return self._body
@@ -333,11 +326,11 @@ class Vault:
     def save(self, body: bytes) -> None:
         """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote."""
         self._require_open()
-        self._write(self._header.slots, self._pair_key, bytes(body))
+        self._write(self._header.slots, self._pair_key, body)
 
     def slots(self) -> list[SlotInfo]:
         """The key slots in file order, marking the one this person unlocked with."""
-        return _slot_infos(self._header, self._slot)
+        return slot_infos(self._header, self._slot)
 
     def authenticate(self, secret: Secret, role: Role) -> None:
         """Check that `secret` is a passphrase opening one of `role`'s slots (`WrongSecret` if not).
@@ -378,150 +371,6 @@ class Vault:
                 "Try again, or back up to another disk."
             )
 
-    # --- key operations ----------------------------------------------------------------------
-
-    def change_passphrase(self, new: Secret) -> None:
-        """Seal the keys under a new passphrase in place of the one used to unlock.
-
-        Unlocked with a recovery key (a forgotten passphrase), the person's first passphrase
-        slot gets the new passphrase, or a new slot is added if they have none.
-        """
-        self._require_open()
-        slot, kek = self._passphrase_slot(self.role, new, self._pair_key, self._personal_key)
-        slots = list(self._header.slots)
-        if self._slot is not None and self._slot.kind == "passphrase":
-            slots[slots.index(self._slot)] = slot
-        else:
-            mine = [
-                i for i, s in enumerate(slots) if s.role == self.role and s.kind == "passphrase"
-            ]
-            if mine:
-                slots[mine[0]] = slot
-            else:
-                self._check_room(slots, 1)
-                slots.append(slot)
-        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=(slot, kek))
-
-    def add_slot(self, role: Role, passphrase: Secret) -> str | None:
-        """Add a passphrase slot for `role`; for a partner who has none yet, their recovery key.
-
-        A partner joining gets a fresh personal key, a passphrase slot and a recovery slot. A
-        partner who already has slots must add more themselves: their personal key is theirs.
-        """
-        self._require_open()
-        slots = list(self._header.slots)
-        if role == self.role:
-            self._check_room(slots, 1)
-            slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, self._personal_key)
-            self._write((*slots, slot), self._pair_key, self._saved_body())
-            return None
-        if any(s.role == role for s in slots):
-            raise JournalError(
-                f"The {role} already has a slot, and only the {role} can add another: "
-                f"they unlock with their own passphrase and run `rmjournal slot add PATH "
-                f"--role {role}`."
-            )
-        self._check_room(slots, 2)
-        personal_key = random_key()
-        slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, personal_key)
-        rescue, text = _recovery_slot(self._header.file_id, role, self._pair_key, personal_key)
-        self._write((*slots, slot, rescue), self._pair_key, self._saved_body())
-        return text
-
-    def remove_slot(self, index: int) -> None:
-        """Remove slot `index`; never the last slot, nor the unlocking person's last passphrase."""
-        self._require_open()
-        slots = list(self._header.slots)
-        if not 0 <= index < len(slots):
-            raise NotFound(f"There is no slot {index}; `rmjournal info` lists the slots.")
-        gone = slots[index]
-        if len(slots) == 1:
-            raise UsageError(
-                "That is the journal's only slot; removing it would lock everyone out."
-            )
-        own_passphrases = [s for s in slots if s.role == self.role and s.kind == "passphrase"]
-        if gone.kind == "passphrase" and own_passphrases == [gone]:
-            raise UsageError(
-                "That is your only passphrase slot; removing it would lock you out. "
-                "Add another passphrase first (`rmjournal slot add`), or change it with `passwd`."
-            )
-        del slots[index]
-        self._write(tuple(slots), self._pair_key, self._saved_body())
-
-    def new_recovery_key(self) -> str:
-        """A new recovery key for the unlocking person; their old recovery key stops working."""
-        self._require_open()
-        rescue, text = _recovery_slot(
-            self._header.file_id, self.role, self._pair_key, self._personal_key
-        )
-        slots = list(self._header.slots)
-        old = [i for i, s in enumerate(slots) if s.role == self.role and s.kind == "recovery"]
-        if old:
-            slots[old[0]] = rescue
-            slots = [s for i, s in enumerate(slots) if i not in old[1:]]
-        else:
-            self._check_room(slots, 1)
-            slots.append(rescue)
-        unlocked = None
-        if (
-            self._slot is not None
-            and self._slot.kind == "recovery"
-            and self._slot.role == self.role
-        ):
-            key = recovery.decode(text)
-            unlocked = (rescue, fileformat.recovery_kek(key, rescue.salt))
-        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=unlocked)
-        return text
-
-    def rekey(self, partner: Secret | None = None) -> dict[Role, str]:
-        """A new pair key and new recovery keys (after a suspected compromise).
-
-        Every slot must be resealed under the new pair key, which needs its secret: this
-        person's passphrase (the one they unlocked with) and, if the partner has slots, the
-        partner's passphrase typed by the partner (`partner`). Without it nothing changes: the
-        partner must be present. Personal keys stay (private fields in the database are sealed
-        with them). Returns the new recovery key of each role.
-        """
-        self._require_open()
-        me, them = self.role, other_role(self.role)
-        if self._slot is None or self._slot.kind != "passphrase":
-            raise UsageError(
-                "Rekeying needs your passphrase: unlock with it rather than the recovery key "
-                "(if you forgot it, set a new one first with `rmjournal passwd`)."
-            )
-        slots = self._header.slots
-        theirs = [s for s in slots if s.role == them]
-        partner_slot: Slot | None = None
-        partner_kek = partner_key = b""
-        if theirs and partner is None:
-            raise UsageError(
-                f"The {them} must be present to rekey: their slots hold the pair key too, and "
-                f"only their passphrase can move them to the new key. Nothing was changed."
-            )
-        if theirs and partner is not None:
-            partner_slot, partner_kek, partner_key = self._open_partner(partner, them)
-        keep = {id(self._slot), id(partner_slot)}
-        stuck = [i for i, s in enumerate(slots) if s.kind == "passphrase" and id(s) not in keep]
-        if stuck:
-            listed = ", ".join(str(i) for i in stuck)
-            raise UsageError(
-                f"Slot {listed} cannot be moved to the new key without its passphrase. Remove "
-                "it first (`rmjournal slot remove`) and add it again after rekeying. "
-                "Nothing was changed."
-            )
-        file_id = self._header.file_id
-        new_key = random_key()
-        mine = _reseal(file_id, self._slot, self._kek, new_key, self._personal_key)
-        my_rescue, my_text = _recovery_slot(file_id, me, new_key, self._personal_key)
-        new_slots = [mine, my_rescue]
-        texts: dict[Role, str] = {me: my_text}
-        if partner_slot is not None:
-            new_slots.append(_reseal(file_id, partner_slot, partner_kek, new_key, partner_key))
-            their_rescue, texts[them] = _recovery_slot(file_id, them, new_key, partner_key)
-            new_slots.append(their_rescue)
-        self._write(tuple(new_slots), new_key, self._saved_body(), unlocked=(mine, self._kek))
-        return texts
-
     # --- internals ---------------------------------------------------------------------------
 
     def _require_open(self) -> None:
@@ -547,55 +396,11 @@ class Vault:
         if now != self._snapshot:
             raise ChangedOnDisk(self._changed_message())
 
-    def _check_room(self, slots: list[Slot], needed: int) -> None:
-        if len(slots) + needed > MAX_SLOTS:
-            raise UsageError(
-                f"The journal has {len(slots)} of its {MAX_SLOTS} slots in use. "
-                "Remove one first (`rmjournal slot remove`)."
-            )
-
-    def _passphrase_params(self) -> Argon2Params:
-        if self.test_kdf:
-            return crypto.TEST_ARGON2
-        if self._slot is not None and self._slot.params is not None:
-            return self._slot.params
-        for slot in self._header.slots:
-            if slot.params is not None:
-                return slot.params
-        return crypto.calibrate_argon2()[0]
-
-    def _passphrase_slot(
-        self, role: Role, passphrase: Secret, pair_key: bytes, personal_key: bytes
-    ) -> tuple[Slot, bytes]:
-        if passphrase.kind != "passphrase":
-            raise UsageError("A slot needs a passphrase, not a recovery key.")
-        params = self._passphrase_params()
-        salt = os.urandom(SALT_BYTES)
-        kek = fileformat.passphrase_kek(passphrase, salt, params)
-        slot = fileformat.make_slot(
-            self._header.file_id, role=role, kind="passphrase", params=params, salt=salt,
-            kek=kek, pair_key=pair_key, personal_key=personal_key,
-        )  # fmt: skip
-        return slot, kek
-
-    def _open_partner(self, partner: Secret, them: Role) -> tuple[Slot, bytes, bytes]:
-        if partner.kind != "passphrase":
-            raise UsageError(f"Rekeying needs the {them}'s passphrase, not a recovery key.")
-        for slot in fileformat.candidate_slots(self._header, "passphrase", them):
-            if slot.role != them:
-                continue
-            assert slot.params is not None
-            kek = fileformat.passphrase_kek(partner, slot.salt, slot.params)
-            keys = fileformat.open_slot(self._header, slot, kek)
-            if keys is not None and keys[0] == self._pair_key:
-                return slot, kek, keys[1]
-        raise WrongSecret(f"That passphrase does not open any of the {them}'s slots.")
-
     def _write(
         self,
         slots: tuple[Slot, ...],
         pair_key: bytes,
-        body: bytes,
+        body: bytes | memoryview,
         *,
         unlocked: tuple[Slot, bytes] | None = None,
     ) -> None:
@@ -622,30 +427,10 @@ class Vault:
         elif self._slot not in slots:
             self._slot = None
         self._snapshot = _Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
+        del data
+        self._seen.remember(self.file_id, header.generation)
         if not_durable:
             raise SaveFailed(
                 f"{self.path.name} was written, but the system did not confirm it reached the "
                 "disk. Save again to be sure."
             )
-
-
-def _recovery_slot(
-    file_id: bytes, role: Role, pair_key: bytes, personal_key: bytes
-) -> tuple[Slot, str]:
-    """A recovery slot for `role` and the recovery key text that opens it (shown once)."""
-    key, text = recovery.new()
-    salt = os.urandom(SALT_BYTES)
-    kek = fileformat.recovery_kek(key, salt)
-    slot = fileformat.make_slot(
-        file_id, role=role, kind="recovery", params=None, salt=salt, kek=kek,
-        pair_key=pair_key, personal_key=personal_key,
-    )  # fmt: skip
-    return slot, text
-
-
-def _reseal(file_id: bytes, slot: Slot, kek: bytes, pair_key: bytes, personal_key: bytes) -> Slot:
-    """The same slot (same secret, salt and cost) sealing a new pair key."""
-    return fileformat.make_slot(
-        file_id, role=slot.role, kind=slot.kind, params=slot.params, salt=slot.salt, kek=kek,
-        pair_key=pair_key, personal_key=personal_key,
-    )  # fmt: skip

@@ -2,10 +2,10 @@
 Python exception), change nothing when refused, stay within a deadline, and whatever is accepted
 can be used afterwards (exported, saved, the next session prepared).
 
-Regressions found by this file (fixed in `core/interchange.py`): a number with thousands of
+Regressions found by this file (fixed in `core/interchange/`): a number with thousands of
 digits (ValueError from Python's int limit), numbers too big for SQLite (OverflowError), lone
 surrogates from `\\ud800` escapes (UnicodeEncodeError when stored), a huge `version` quoted
-whole in the message; and in `core/journal.py`, planning the session after one dated 9999-12-31
+whole in the message; and in `core/journal/`, planning the session after one dated 9999-12-31
 (OverflowError in date arithmetic).
 """
 

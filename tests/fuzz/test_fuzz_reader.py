@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmjournal.core import crypto, fileformat
+from rmjournal.core import crypto, fileformat, opening
 from rmjournal.core.errors import JournalError
 from rmjournal.core.secret import Secret
 
@@ -55,7 +55,7 @@ def _bounded_kdf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def _read(data: bytes, secret: Secret, switch: bool) -> None:
     try:
-        _, unlocked = fileformat.unlock(
+        _, unlocked = opening.unlock(
             data, secret, "fuzzed.rmj", role_hint=None, allow_test_kdf=switch
         )
     except JournalError as error:

@@ -25,7 +25,6 @@ from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.model import Person
 from rmjournal.core.packs import export_pack, import_pack
 from rmjournal.core.secret import Secret
-from rmjournal.core.templates import template_from_json
 
 PACK_PROMPT = "Which voice from the network did you carry in today?"
 PACK_TEMPLATE = {
@@ -50,8 +49,7 @@ def packed_path(demo_path: Path, clock) -> Path:
     other = Journal.new(me="mentee", cipher=PrivateCipher("mentee", os.urandom(32)), clock=clock)
     other.start_pair(mentor=Person("Someone Else"), mentee=Person("Another Person"))
     other.add_prompt(PACK_PROMPT, phase="before", for_="mentor")
-    template = template_from_json(PACK_TEMPLATE, pack="custom")
-    template_store.put_session_template(other, template, pack="custom")
+    template_store.put_session_template(other, PACK_TEMPLATE, pack="custom")
     doc = export_pack(other, name="Scheme pack")
     with JournalFile.open(
         demo_path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True, clock=clock

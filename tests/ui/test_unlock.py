@@ -187,3 +187,22 @@ async def test_while_unlocking_focus_stays_and_enter_is_ignored(
                 break
             await pilot.pause(0.02)
         assert isinstance(app.screen, DashboardScreen) and app.journal_file is not None
+
+
+async def test_an_older_copy_put_back_is_said_after_unlocking(
+    app_factory, journal_path: Path
+) -> None:
+    import os
+
+    old = journal_path.with_name("old.rmj")
+    with JournalFile.open(journal_path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True) as jf:
+        jf.vault.backup(old)
+        jf.save()  # a newer save, seen on this computer
+    os.replace(old, journal_path)
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        assert isinstance(app.screen, DashboardScreen)  # it opens: a warning, not an error
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("is older than a copy of it opened on this computer" in m for m in said)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from rmjournal.core import template_store
+from rmjournal.core.calendar import calendar_ics
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.due import DUE_MARK, OVERDUE_MARK, due_items
@@ -21,7 +22,6 @@ from rmjournal.core.templates import (
     apply_template,
     builtin_templates,
     find_template,
-    template_from_json,
 )
 
 
@@ -113,9 +113,7 @@ def _scheme_pack(clock: FixedClock) -> dict:
     source = _journal(clock, "Priya Raman", "Martin Cole")
     source.add_prompt("What did the network ask you to say?", phase="before", for_="mentor")
     source.add_prompt("Which assumption did you drop?", phase="after", for_="mentee")
-    template_store.put_session_template(
-        source, template_from_json(SCHEME_TEMPLATE, pack="x"), pack="custom"
-    )
+    template_store.put_session_template(source, SCHEME_TEMPLATE, pack="custom")
     source.update_pair(agreement="We meet monthly; what is said stays between us.")
     return export_pack(source, name="Home Office scheme 2026", with_agreement=True)
 
@@ -214,10 +212,11 @@ def test_a_sessions_time_of_day_is_checked_kept_and_exported(journal: Journal) -
     fresh = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)))
     import_document(fresh, doc)
     assert fresh.session(session.id).time == "14:00"
-    doc["sessions"][0]["time"] = "14h"
-    assert [str(p) for p in validate_document(doc)] == [
-        "sessions[0].time: expected a time of day like 14:30"
-    ]
+    doc["sessions"][0]["time"] = "14h"  # the field table checks text, not the form:
+    assert validate_document(doc) == []  # such a time makes an all-day calendar event
+    odd = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)))
+    import_document(odd, doc)
+    assert b"DTSTART;VALUE=DATE:20260722" in calendar_ics(odd)
     (item,) = due_items(journal, 7, date(2026, 7, 20))
     assert item.words.startswith("Session 1 · Wed 22 Jul 2026 14:00 (in 2 days)")
 

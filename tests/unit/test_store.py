@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from rmjournal.core import store
+from rmjournal.core import search_schema, store
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import FileDamaged
 from rmjournal.core.journal import Journal
+from rmjournal.core.journal.search import RECENT_SQL
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FROZEN_V1 = DATA / "journal-schema-v1.sqlite"
@@ -173,16 +174,16 @@ def test_migration_5_keeps_the_index_without_its_second_copy() -> None:
         )
         conn.execute(  # as schema 4's reindex did
             "INSERT INTO search_docs (item_id, kind, title, body, when_on, session_id,"
-            f" action_id) {store._INDEX_SQL['entries']} WHERE id = ?"
-            f" AND {store._visible_where('entries')}",
+            f" action_id) {search_schema._INDEX_SQL['entries']} WHERE id = ?"
+            f" AND {search_schema._visible_where('entries')}",
             (item_id,),
         )
     docs = sorted(conn.execute(DOC_COLUMNS).fetchall())
     hits = {q: conn.execute(HITS, (q,)).fetchall() for q in QUERIES}
     assert {d[0] for d in docs} == {"7d3e4f50-6172-4c83-ad94-be0f9a8b7c63", "e1", ACTION_ID}
 
-    store.migrate(db)
-    assert store.user_version(conn) == store.SCHEMA_VERSION >= 5
+    store.migrate(db, 5)
+    assert store.user_version(conn) == 5
     assert sorted(conn.execute(DOC_COLUMNS).fetchall()) == docs  # the view shows the same
     assert {q: conn.execute(HITS, (q,)).fetchall() for q in QUERIES} == hits  # rank, snippets
     columns = {r[1] for r in conn.execute("PRAGMA table_info(search_items)")}
@@ -212,3 +213,20 @@ def test_index_follows_every_write_and_never_holds_private_text() -> None:
     journal.records.execute("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')")
     data = journal.to_bytes()
     assert b"ZEBRA" not in data.upper()  # no plaintext and no FTS token (lower case) of it
+
+
+def test_migration_6_lets_recent_read_the_newest_rows_without_sorting() -> None:
+    import sqlite_utils
+
+    conn = store.connect()
+    conn.deserialize(FROZEN_V1.read_bytes())
+    store.migrate(sqlite_utils.Database(conn))
+    assert store.user_version(conn) == store.SCHEMA_VERSION >= 6
+    for table in store.INDEXED_TABLES:
+        plan = " | ".join(
+            row[-1]
+            for row in conn.execute(
+                f"EXPLAIN QUERY PLAN {RECENT_SQL.format(table=table)}", ("mentor", 10)
+            )
+        )
+        assert f"{table}_created" in plan and "TEMP B-TREE" not in plan, plan

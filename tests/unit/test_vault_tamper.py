@@ -1,7 +1,7 @@
 """Damaged and tampered files never open, always with the right error, never running the KDF on
 out-of-range parameters: bit flips, truncation, appended bytes, slot swaps, splices, downgrades.
 
-Most cases go straight to `fileformat.unlock` on bytes (the same code `Vault.open` runs) so the
+Most cases go straight to `opening.unlock` on bytes (the same code `Vault.open` runs) so the
 exhaustive loops stay fast; a few go through `Vault.open` on disk to show the path is the same.
 """
 
@@ -25,7 +25,7 @@ from vault_helpers import (
     with_trailer,
 )
 
-from rmjournal.core import crypto, fileformat
+from rmjournal.core import crypto, fileformat, opening
 from rmjournal.core.crypto import Argon2Params
 from rmjournal.core.errors import FileDamaged, Tampered, WrongSecret
 from rmjournal.core.secret import Secret
@@ -34,9 +34,7 @@ SECRET = Secret.passphrase(PASSPHRASE)
 
 
 def _unlock(data: bytes, secret: Secret = SECRET, allow_test_kdf: bool = True) -> object:
-    return fileformat.unlock(
-        data, secret, "pair.rmj", role_hint=None, allow_test_kdf=allow_test_kdf
-    )
+    return opening.unlock(data, secret, "pair.rmj", role_hint=None, allow_test_kdf=allow_test_kdf)
 
 
 @pytest.fixture

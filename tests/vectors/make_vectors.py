@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from rmjournal.core import crypto, fileformat, recovery  # noqa: E402
+from rmjournal.core import crypto, fileformat, opening, recovery  # noqa: E402
 from rmjournal.core.crypto import Argon2Params  # noqa: E402
 from rmjournal.core.secret import Secret  # noqa: E402
 
@@ -127,9 +127,9 @@ def main() -> None:
 
     # another save of `a`: same keys and slots, new generation, fresh body salt and nonce
     header_a = fileformat.parse(a, "a", allow_test_kdf=True)
-    pk = fileformat.unlock(
-        a, Secret.passphrase(MENTOR_PW), "a", role_hint=None, allow_test_kdf=True
-    )[1].pair_key
+    pk = opening.unlock(a, Secret.passphrase(MENTOR_PW), "a", role_hint=None, allow_test_kdf=True)[
+        1
+    ].pair_key
     a4 = bytes(
         fileformat.encode(
             flags=header_a.flags, file_id=header_a.file_id, generation=4,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from rmjournal.core import crypto, errors, fileformat
+from rmjournal.core import crypto, errors, fileformat, opening
 from rmjournal.core.errors import BadRecoveryKey, FileDamaged, JournalError, Tampered, WrongSecret
 from rmjournal.core.secret import Secret
 
@@ -62,7 +62,7 @@ def test_vector(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crypto, "argon2id", counting)
     data = path.read_bytes()
     try:
-        _, unlocked = fileformat.unlock(
+        _, unlocked = opening.unlock(
             data, _secret(want["secret"]), path.name,
             role_hint=None, allow_test_kdf=want["switch"] == "yes",
         )  # fmt: skip

@@ -21,8 +21,8 @@ from rmjournal.app.dialogs.action_forms import (
 from rmjournal.app.dialogs.form import AskDialog, FormProblem, parse_due
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.session_page import attempt
-from rmjournal.app.widgets.labels import VISIBILITY_CYCLE, status_word, visibility_label
-from rmjournal.core.model import Action, ActionStatus
+from rmjournal.app.widgets.labels import status_word, visibility_label
+from rmjournal.core.model import VISIBILITY_CYCLE, Action, ActionStatus
 
 ACTION_BINDINGS: list[BindingType] = [
     Binding("space,x", "set_status('done')", "Done", id="actions.done"),

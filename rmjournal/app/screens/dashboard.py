@@ -6,7 +6,6 @@ screen is shown. `n` plans (or opens) the next session's agenda; Enter opens it.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import ClassVar
 
 from rich.console import Group
@@ -25,7 +24,6 @@ from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.due import (
     DUE_MARK,
-    DUE_SOON_DAYS,
     OVERDUE_MARK,
     lateness,
     review_words,
@@ -33,7 +31,7 @@ from rmjournal.core.due import (
 )
 from rmjournal.core.due import days_words as _days
 from rmjournal.core.due import relative as _relative
-from rmjournal.core.model import OPEN_STATUSES, Action, Pair, Session
+from rmjournal.core.model import DUE_SOON_DAYS, OPEN_STATUSES, Action, Pair, Session
 
 TOP_ACTIONS = 4
 LATEST_LEARNINGS = 3
@@ -86,8 +84,7 @@ class DashboardScreen(JournalScreen):
         today = self.journal.today()
         open_actions = self.journal.actions(status=OPEN_STATUSES)
         overdue = [a for a in open_actions if a.is_overdue(today)]
-        last = today + timedelta(days=DUE_SOON_DAYS)
-        soon = [a for a in open_actions if a.due_on is not None and today <= a.due_on <= last]
+        soon = [a for a in open_actions if a.is_due_soon(today)]
         pair = self.journal.pair()
         self._panel("pair", self._pair(pair))
         self._panel("next", self._next(self.journal.next_session()))

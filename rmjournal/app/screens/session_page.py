@@ -18,7 +18,6 @@ from textual.widgets import DataTable, Static
 
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.widgets.labels import (
-    VISIBILITY_CYCLE,
     long_date,
     session_status_label,
     visibility_label,
@@ -27,6 +26,7 @@ from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.errors import JournalError
+from rmjournal.core.model import VISIBILITY_CYCLE
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal

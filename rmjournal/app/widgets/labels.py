@@ -12,7 +12,6 @@ from datetime import date
 from rich.text import Text
 
 from rmjournal.app.widgets.literal import literal
-from rmjournal.core.due import DUE_SOON_DAYS  # one rule, one wording for every face
 from rmjournal.core.due import long_date as long_date  # noqa: PLC0414 - the screens import it here
 from rmjournal.core.model import Action, ActionStatus, Outcome, SessionStatus, Visibility
 
@@ -22,13 +21,6 @@ VISIBILITY = {
     "shareable": ("↗", "shareable"),
 }
 """Visibility level → (symbol, word)."""
-
-VISIBILITY_CYCLE: dict[Visibility, Visibility] = {
-    "pair": "shareable",
-    "shareable": "private",
-    "private": "pair",
-}
-"""The next visibility when a person presses the visibility key."""
 
 ACTION_STATUS = {
     "open": ("○", "open"),
@@ -93,11 +85,7 @@ def action_state(action: Action, today: date) -> str:
     """Where an action stands for sorting and filters: overdue, due soon, or its status."""
     if action.is_overdue(today):
         return "overdue"
-    if (
-        action.is_open
-        and action.due_on is not None
-        and (action.due_on - today).days <= DUE_SOON_DAYS
-    ):
+    if action.is_due_soon(today):
         return "due soon"
     return action.status
 

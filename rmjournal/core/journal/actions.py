@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from rmjournal.core.journal.records import UNSET, Row, as_date, as_iso, check
+from rmjournal.core.fields import to_record
+from rmjournal.core.journal.records import UNSET, Row, as_iso, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
+    DUE_SOON_DAYS,
     OPEN_STATUSES,
     OWNERS,
     VISIBILITIES,
@@ -31,16 +33,7 @@ class Actions(Sessions):
 
     def _follow_up(self, r: Row) -> FollowUp:
         p, hidden = self._records.open("follow_ups", r)
-        return FollowUp(
-            id=p["id"],
-            action_id=p["action_id"],
-            on=date.fromisoformat(p["on_date"]),
-            author=p["author"],
-            status=p["status"],
-            note=p["note"],
-            session=p["session_id"],
-            hidden=hidden,
-        )
+        return to_record(FollowUp, "follow_ups", p, hidden=hidden)
 
     def _action(self, r: Row, follow_ups: list[FollowUp] | None = None) -> Action:
         p, hidden = self._records.open("actions", r)
@@ -51,24 +44,7 @@ class Actions(Sessions):
                     "follow_ups", "action_id = ?", (p["id"],), order="on_date, rowid"
                 )
             ]
-        return Action(
-            id=p["id"],
-            title=p["title"],
-            detail=p["detail"],
-            kind=p["kind"],
-            owner=p["owner"],
-            status=p["status"],
-            visibility=p["visibility"],
-            created_at=p["created_at"],
-            updated_at=p["updated_at"],
-            agreed_in=p["agreed_in"],
-            due_on=as_date(p["due_on"]),
-            closed_on=as_date(p["closed_on"]),
-            tags=tuple(json.loads(p["tags"] or "[]")),
-            follow_ups=tuple(follow_ups),
-            author=p["author"],
-            hidden=hidden,
-        )
+        return to_record(Action, "actions", p, follow_ups=tuple(follow_ups), hidden=hidden)
 
     def action(self, action_id: str) -> Action:
         """One action or commitment, with its follow-up log."""
@@ -124,15 +100,10 @@ class Actions(Sessions):
         day = today or self.today()
         return [a for a in self.actions(status=OPEN_STATUSES) if a.is_overdue(day)]
 
-    def due_soon(self, days: int = 7, today: date | None = None) -> list[Action]:
+    def due_soon(self, days: int = DUE_SOON_DAYS, today: date | None = None) -> list[Action]:
         """Open actions due from today to `days` days ahead, soonest first."""
         day = today or self.today()
-        last = day + timedelta(days=days)
-        return [
-            a
-            for a in self.actions(status=OPEN_STATUSES)
-            if a.due_on is not None and day <= a.due_on <= last
-        ]
+        return [a for a in self.actions(status=OPEN_STATUSES) if a.is_due_soon(day, days)]
 
     def agree_action(
         self,

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 
 from rmjournal.core.errors import JournalError
+from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import UNSET, Row, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
@@ -30,19 +31,7 @@ class Entries(Sessions):
 
     def _entry(self, r: Row) -> Entry:
         p, hidden = self._records.open("entries", r)
-        return Entry(
-            id=p["id"],
-            session_id=p["session_id"],
-            kind=p["kind"],
-            author=p["author"],
-            text=p["text"],
-            visibility=p["visibility"],
-            created_at=p["created_at"],
-            updated_at=p["updated_at"],
-            prompt=p["prompt"],
-            tags=tuple(json.loads(p["tags"] or "[]")),
-            hidden=hidden,
-        )
+        return to_record(Entry, "entries", p, hidden=hidden)
 
     def entries(
         self,
@@ -139,10 +128,7 @@ class Entries(Sessions):
 
     def custom_prompts(self) -> list[Prompt]:
         """The pair's own prompts (exported with the journal; built-in ones are not)."""
-        return [
-            Prompt(r["id"], r["phase"], r["for_"], r["text"], r["pack"])
-            for r in self._records.select("prompts")
-        ]
+        return [to_record(Prompt, "prompts", r) for r in self._records.select("prompts")]
 
     def add_prompt(
         self, text: str, *, phase: Phase, for_: PromptFor = "both", pack: str = "custom"

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import JournalError, NotFound
+from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import Part, Row, check
 from rmjournal.core.model import ROLES, VISIBILITIES, Goal, Pair, Person, Role, Visibility
 
@@ -125,15 +126,7 @@ class PairAndGoals(Part):
 
     def _goal(self, r: Row) -> Goal:
         p, hidden = self._records.open("goals", r)
-        return Goal(
-            p["id"],
-            p["owner"],
-            p["text"],
-            p["visibility"],
-            p["created_at"],
-            p["updated_at"],
-            hidden,
-        )
+        return to_record(Goal, "goals", p, hidden=hidden)
 
     def goals(self, owner: Role | None = None) -> list[Goal]:
         """Each side's goals, in the order they were written."""

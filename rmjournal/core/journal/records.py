@@ -257,7 +257,7 @@ class Records:
                 f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",  # noqa: S608
                 [row[c] for c in cols],
             )
-        # The shared search index follows by itself (triggers, see store._migrate_5).
+        # The shared search index follows by itself (triggers, see search_schema.migrate_5).
         if self._private_index and table in store.INDEXED_TABLES:
             self._reindex_private(table, plain)
         self._changes += 1

@@ -17,6 +17,12 @@ from rmjournal.core.journal.records import Row, as_date
 from rmjournal.core.journal.search_index import MAIN_TEXT, beside, fts_query, index_doc
 from rmjournal.core.model import Entry, SearchHit
 
+RECENT_SQL = (
+    "SELECT *, rowid AS _rowid FROM {table} WHERE deleted_at IS NULL"
+    " AND (visibility != 'private' OR author = ?) ORDER BY created_at DESC, rowid DESC LIMIT ?"
+)
+"""The newest rows of one table this reader may read (read from schema 6's `created_at` index)."""
+
 
 class Search(PairAndGoals, Entries, Actions):
     """Everything this reader may read, found by words or by age."""
@@ -94,12 +100,7 @@ class Search(PairAndGoals, Entries, Actions):
         is the start of the item's text. The partner's private items are left out."""
         newest: list[tuple[str, int, str, Row]] = []
         for table in store.INDEXED_TABLES:
-            cur = self._records.execute(
-                f"SELECT *, rowid AS _rowid FROM {table} WHERE deleted_at IS NULL"  # noqa: S608
-                " AND (visibility != 'private' OR author = ?)"
-                " ORDER BY created_at DESC, rowid DESC LIMIT ?",
-                (self.me, limit),
-            )
+            cur = self._records.execute(RECENT_SQL.format(table=table), (self.me, limit))
             names = [c[0] for c in cur.description]
             for r in cur.fetchall():
                 row = dict(zip(names, r, strict=True))

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import JournalError, UsageError
+from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import UNSET, Part, Row, check
 from rmjournal.core.model import (
     OUTCOMES,
@@ -48,17 +49,7 @@ class Sessions(Part):
 
     @staticmethod
     def _session(r: Row) -> Session:
-        return Session(
-            id=r["id"],
-            number=int(r["number"]),
-            date=date.fromisoformat(r["date"]),
-            status=r["status"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-            duration_minutes=r["duration_minutes"],
-            place=r["place"],
-            time=r["time"],
-        )
+        return to_record(Session, "sessions", r)
 
     def sessions(
         self, status: SessionStatus | None = None, *, order: str = "number"
@@ -166,23 +157,7 @@ class Sessions(Part):
 
     def _agenda_item(self, r: Row) -> AgendaItem:
         p, hidden = self._records.open("agenda_items", r)
-        return AgendaItem(
-            id=p["id"],
-            session_id=p["session_id"],
-            position=int(p["position"]),
-            topic=p["topic"],
-            raised_by=p["raised_by"],
-            notes=p["notes"],
-            outcome=p["outcome"],
-            visibility=p["visibility"],
-            created_at=p["created_at"],
-            updated_at=p["updated_at"],
-            minutes=p["minutes"],
-            carried_from=p["carried_from"],
-            action_id=p["action_id"],
-            prompt=p["prompt"],
-            hidden=hidden,
-        )
+        return to_record(AgendaItem, "agenda_items", p, hidden=hidden)
 
     def agenda(self, session_id: str) -> list[AgendaItem]:
         """A session's agenda in order."""

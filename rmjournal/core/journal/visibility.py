@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from rmjournal.core.errors import JournalError, NotFound
-from rmjournal.core.journal.records import Part, check
-from rmjournal.core.model import VISIBILITIES, Visibility
+from rmjournal.core.journal.actions import Actions
+from rmjournal.core.journal.entries import Entries
+from rmjournal.core.journal.pair import PairAndGoals
+from rmjournal.core.journal.records import check
+from rmjournal.core.model import VISIBILITIES, ReviewItems, Visibility
 
 
-class VisibilityAndDeletion(Part):
-    """Make items private, pair or shareable; delete them so that copies can still merge."""
+class VisibilityAndDeletion(PairAndGoals, Entries, Actions):
+    """Make items private, pair or shareable; delete them so that copies can still merge; read
+    what a review or a summary may draw on."""
+
+    def shareable_items(self) -> ReviewItems:
+        """Every item the review and the shareable summary are made of, each read and opened
+        once (`ReviewItems.shareable` picks what the summary shows)."""
+        return ReviewItems(
+            sessions=tuple(self.sessions()),
+            goals=tuple(self.goals()),
+            actions=tuple(self.actions(order="agreed")),
+            entries=tuple(self.entries()),
+            agenda=tuple(self.all_agenda_items()),
+        )
 
     def _locate(self, item_id: str) -> str:
         for table in (

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
+from rmjournal.core.model import OUTCOME_WORDS, STATUS_WORDS
 from rmjournal.core.review import MonthCount
-from rmjournal.core.summary import (
-    DRAFT_MARKER,
-    OUTCOME_WORDS,
-    STATUS_WORDS,
-    Summary,
+from rmjournal.core.summary.content import DRAFT_MARKER, Summary
+from rmjournal.core.summary.wording import (
     Wording,
     action_line,
     cap,

@@ -1,0 +1,126 @@
+"""Import: a valid document merged into a journal by id in one transaction (the newer wins)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rmjournal.core.errors import InvalidImport
+from rmjournal.core.fields import to_row
+from rmjournal.core.interchange.common import (
+    newer,
+)
+from rmjournal.core.interchange.validate import parse_document, validate_document
+from rmjournal.core.journal import Journal, Row
+from rmjournal.core.model import (
+    ROLES,
+    Pair,
+    Person,
+    Role,
+)
+
+
+class ImportReport:
+    """What an import did: records added, updated (the document's copy was newer) and left."""
+
+    def __init__(self) -> None:
+        self.added = self.updated = self.left = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.updated} updated, {self.left} left as they were."
+
+
+def import_document(journal: Journal, doc: Any) -> ImportReport:
+    """Validate `doc` completely, then merge it into `journal` by id in one transaction.
+
+    `InvalidImport` (listing every problem) and no change at all if anything is wrong.
+    """
+    problems = validate_document(doc, journal)
+    if problems:
+        raise InvalidImport(problems)
+    report = ImportReport()
+    exported_by: Role = doc["exported_by"]
+
+    def merge(table: str, row: Row) -> None:
+        stored = journal.raw_record(table, row["id"])
+        if stored is None:
+            row["author"] = row["author"] or exported_by
+            journal.put_record(table, row)
+            report.added += 1
+        elif newer(row["updated_at"], stored["updated_at"]):
+            row["author"] = row["author"] or stored["author"]
+            journal.put_record(table, row)
+            report.updated += 1
+        else:
+            report.left += 1
+
+    def add_once(table: str, row: Row) -> None:
+        # Follow-ups and prompts carry no updated_at: added when new, otherwise left.
+        if journal.raw_record(table, row["id"]) is None:
+            journal.put_record(table, row)
+            report.added += 1
+        else:
+            report.left += 1
+
+    with journal.transaction():
+        p = doc["pair"]
+        if journal.is_empty() or journal.pair() is None:
+            journal.set_pair(
+                Pair(
+                    id=p["id"],
+                    title=p["title"],
+                    mentor=Person(
+                        p["mentor"]["name"], p["mentor"]["role"], p["mentor"].get("network")
+                    ),
+                    mentee=Person(
+                        p["mentee"]["name"], p["mentee"]["role"], p["mentee"].get("network")
+                    ),
+                    started_on=date.fromisoformat(p["started_on"]),
+                    cadence_days=p["cadence_days"],
+                    planned_sessions=p["planned_sessions"],
+                    review_on=date.fromisoformat(p["review_on"]),
+                    agreement=p["agreement"],
+                )
+            )
+        for g in p["goals"]:
+            merge("goals", to_row("goals", g, author=g["owner"], deleted_at=None))
+        for s in doc["sessions"]:
+            merge("sessions", to_row("sessions", s, author=None, deleted_at=None))
+            for position, item in enumerate(s["agenda"]):
+                row = to_row("agenda_items", item, session_id=s["id"], position=position)
+                merge("agenda_items", {**row, "author": item["raised_by"], "deleted_at": None})
+            for entry in s["entries"]:
+                merge("entries", to_row("entries", entry, session_id=s["id"], deleted_at=None))
+        for a in doc["actions"]:
+            author = a["owner"] if a["owner"] in ROLES else exported_by
+            merge("actions", to_row("actions", a, author=author, deleted_at=None))
+            for f in a["follow_ups"]:
+                # A follow-up carries no stamps of its own; it is as new as its action.
+                row = to_row(
+                    "follow_ups",
+                    f,
+                    action_id=a["id"],
+                    created_at=a["updated_at"],
+                    updated_at=a["updated_at"],
+                    deleted_at=None,
+                    visibility="private" if a["visibility"] == "private" else "pair",
+                )
+                add_once("follow_ups", row)
+        for pr in doc["prompts"]:
+            add_once(
+                "prompts",
+                to_row(
+                    "prompts",
+                    pr,
+                    created_at=doc["exported_at"],
+                    updated_at=doc["exported_at"],
+                    author=exported_by,
+                    deleted_at=None,
+                ),
+            )
+    return report
+
+
+def import_json(journal: Journal, text: str | bytes) -> ImportReport:
+    """Parse, validate and merge a JSON document (see `import_document`)."""
+    return import_document(journal, parse_document(text))

@@ -1,0 +1,341 @@
+"""Validation: every problem of a document, each with its JSON path, before anything is written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from rmjournal.core.errors import InvalidImport, Problem
+from rmjournal.core.fields import Field, document_fields
+from rmjournal.core.interchange.common import (
+    DATE,
+    FORMAT,
+    MAX_NUMBER,
+    TIMESTAMP,
+    VERSION,
+    is_unicode,
+    shown,
+)
+from rmjournal.core.journal import Journal
+from rmjournal.core.model import (
+    OWNERS,
+    ROLES,
+    VISIBILITIES,
+)
+
+
+def parse_document(text: str | bytes) -> Any:
+    """The JSON value in `text`; `InvalidImport` if it is not JSON at all."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise InvalidImport(
+            [Problem("", "the file is not UTF-8 text, so it is not JSON")]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InvalidImport(
+            [
+                Problem(
+                    "", f"the file is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InvalidImport(
+            [Problem("", "the file is not JSON this tool can read (nested too deeply)")]
+        ) from None
+    except ValueError:  # a number with thousands of digits (Python's int conversion limit)
+        raise InvalidImport(
+            [Problem("", "the file is not JSON this tool can read (a number is far too long)")]
+        ) from None
+
+
+class _Checker:
+    """Walks a document collecting every problem with its JSON path."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    def obj(self, value: Any, path: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.add(path, "expected an object")
+            return None
+        return value
+
+    def field(
+        self,
+        obj: dict[str, Any],
+        key: str,
+        path: str,
+        check: Callable[[Any, str], bool],
+        *,
+        optional: bool = False,
+    ) -> Any:
+        """The value at `key` if present and valid (None otherwise; a problem if required)."""
+        where = f"{path}.{key}" if path else key
+        if key not in obj or (optional and obj[key] is None):
+            if not optional:
+                self.add(where, "missing")
+            return None
+        value = obj[key]
+        return value if check(value, where) else None
+
+    def text(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and is_unicode(value):
+            return True
+        if isinstance(value, str):
+            self.add(path, "expected text, not an escape that stands for no character")
+        else:
+            self.add(path, "expected text")
+        return False
+
+    def nonempty(self, value: Any, path: str) -> bool:
+        if not self.text(value, path):
+            return False
+        if not value.strip():
+            self.add(path, "expected some text, not an empty string")
+            return False
+        return True
+
+    def integer(self, minimum: int) -> Callable[[Any, str], bool]:
+        def check(value: Any, path: str) -> bool:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.add(path, "expected a whole number")
+                return False
+            if not minimum <= value <= MAX_NUMBER:
+                self.add(path, f"expected a whole number from {minimum} to {MAX_NUMBER}")
+                return False
+            return True
+
+        return check
+
+    def enum(self, allowed: Sequence[str]) -> Callable[[Any, str], bool]:
+        def check(value: Any, path: str) -> bool:
+            if value not in allowed or not isinstance(value, str):
+                self.add(path, f"expected one of {', '.join(allowed)}")
+                return False
+            return True
+
+        return check
+
+    def uuid(self, value: Any, path: str) -> bool:
+        if isinstance(value, str):
+            import uuid  # only when validating an import: keeps it off `export`'s start-up
+
+            try:
+                uuid.UUID(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected an id (a UUID like 4bc7344e-257b-5325-aee9-49831131e6b9)")
+        return False
+
+    def date(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and DATE.match(value):
+            try:
+                date.fromisoformat(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected a date like 2026-03-05")
+        return False
+
+    def stamp(self, value: Any, path: str) -> bool:
+        if isinstance(value, str) and TIMESTAMP.match(value):
+            try:
+                datetime.fromisoformat(value)
+                return True
+            except ValueError:
+                pass
+        self.add(path, "expected a timestamp with its offset, like 2026-03-05T18:00:00+00:00")
+        return False
+
+    def tags(self, value: Any, path: str) -> bool:
+        if not isinstance(value, list):
+            self.add(path, "expected a list of text")
+            return False
+        ok = True
+        for i, tag in enumerate(value):
+            if not self.text(tag, f"{path}[{i}]"):
+                ok = False
+        return ok
+
+    def check_of(self, f: Field) -> Callable[[Any, str], bool]:
+        """The check a value of field `f` must pass."""
+        if f.kind == "enum":
+            return self.enum(f.allowed)
+        if f.kind == "int":
+            return self.integer(f.minimum)
+        checks: dict[str, Callable[[Any, str], bool]] = {
+            "id": self.uuid,
+            "text": self.text,
+            "nonempty": self.nonempty,
+            "date": self.date,
+            "stamp": self.stamp,
+            "tags": self.tags,
+        }
+        return checks[f.kind]
+
+    def fields(self, obj: dict[str, Any], path: str, table: str, done: tuple[str, ...]) -> None:
+        """Check every field of `table` the document holds, but the id and those in `done`."""
+        for f in document_fields(table):
+            if f.name != "id" and f.name not in done:
+                self.field(obj, f.doc_key, path, self.check_of(f), optional=f.optional)
+
+    def items(self, obj: dict[str, Any], key: str, path: str) -> list[tuple[str, dict[str, Any]]]:
+        """The objects of the list at `key`, each with its path."""
+        where = f"{path}.{key}" if path else key
+        if key not in obj:
+            self.add(where, "missing")
+            return []
+        value = obj[key]
+        if not isinstance(value, list):
+            self.add(where, "expected a list")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            checked = self.obj(item, f"{where}[{i}]")
+            if checked is not None:
+                out.append((f"{where}[{i}]", checked))
+        return out
+
+
+class _Seen(NamedTuple):
+    """An id found in the document: where, which table, whose, and how visible."""
+
+    path: str
+    table: str
+    author: str | None
+    visibility: Any
+
+
+def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]:
+    """Every problem in `doc` (with its JSON path); empty if it can be imported into `journal`."""
+    c = _Checker()
+    top = c.obj(doc, "")
+    if top is None:
+        c.problems = [Problem("", "expected a JSON object (an rmjournal export)")]
+        return c.problems
+    if top.get("format") != FORMAT:
+        c.add("format", f"expected {FORMAT!r}: this is not an rmjournal export")
+    version = top.get("version")
+    if version != VERSION or isinstance(version, bool):
+        c.add(
+            "version", f"unknown version {shown(version)}; this rmjournal reads version {VERSION}"
+        )
+        return c.problems
+    c.field(top, "exported_at", "", c.stamp)
+    exported_by = c.field(top, "exported_by", "", c.enum(ROLES))
+    me = journal.me if journal is not None else exported_by
+    seen: dict[str, _Seen] = {}
+
+    def record_id(obj: dict[str, Any], path: str, table: str, author: Any, visibility: Any) -> None:
+        item_id = c.field(obj, "id", path, c.uuid)
+        if item_id is None:
+            return
+        if item_id in seen:
+            c.add(f"{path}.id", f"the same id is used at {seen[item_id].path}.id")
+            return
+        seen[item_id] = _Seen(path, table, author, visibility)
+        if visibility == "private" and author in ROLES and me in ROLES and author != me:
+            c.add(
+                path,
+                f"a private item of the {author} cannot be imported by the {me}: "
+                "it could not be kept private to its author",
+            )
+
+    def stamps(obj: dict[str, Any], path: str) -> None:
+        c.field(obj, "created_at", path, c.stamp)
+        c.field(obj, "updated_at", path, c.stamp)
+
+    # pair
+    pair = c.obj(top.get("pair"), "pair") if "pair" in top else None
+    if "pair" not in top:
+        c.add("pair", "missing")
+    if pair is not None:
+        pair_id = c.field(pair, "id", "pair", c.uuid)
+        c.field(pair, "title", "pair", c.text)
+        for side in ROLES:
+            if side not in pair:
+                c.add(f"pair.{side}", "missing")
+                continue
+            person = c.obj(pair[side], f"pair.{side}")
+            if person is not None:
+                c.field(person, "name", f"pair.{side}", c.nonempty)
+                c.field(person, "role", f"pair.{side}", c.text)
+                c.field(person, "network", f"pair.{side}", c.text, optional=True)
+        c.field(pair, "started_on", "pair", c.date)
+        c.field(pair, "cadence_days", "pair", c.integer(1))
+        c.field(pair, "planned_sessions", "pair", c.integer(1))
+        c.field(pair, "review_on", "pair", c.date)
+        c.field(pair, "agreement", "pair", c.text)
+        for path, goal in c.items(pair, "goals", "pair"):
+            owner = c.field(goal, "owner", path, c.enum(ROLES))
+            visibility = c.field(goal, "visibility", path, c.enum(VISIBILITIES))
+            record_id(goal, path, "goals", owner, visibility)
+            c.fields(goal, path, "goals", done=("owner", "visibility"))
+        if journal is not None and pair_id is not None and not journal.is_empty():
+            current = journal.pair()
+            if current is not None and current.id != pair_id:
+                c.add(
+                    "pair.id",
+                    "this document belongs to another pair (its pair id is not this journal's)",
+                )
+
+    # sessions
+    for path, s in c.items(top, "sessions", ""):
+        record_id(s, path, "sessions", None, None)
+        c.fields(s, path, "sessions", done=())
+        for apath, item in c.items(s, "agenda", path):
+            raised = c.field(item, "raised_by", apath, c.enum(ROLES))
+            visibility = c.field(item, "visibility", apath, c.enum(VISIBILITIES))
+            record_id(item, apath, "agenda_items", raised, visibility)
+            c.fields(item, apath, "agenda_items", done=("raised_by", "visibility"))
+        for epath, entry in c.items(s, "entries", path):
+            author = c.field(entry, "author", epath, c.enum(ROLES))
+            visibility = c.field(entry, "visibility", epath, c.enum(VISIBILITIES))
+            record_id(entry, epath, "entries", author, visibility)
+            c.fields(entry, epath, "entries", done=("author", "visibility"))
+
+    # actions
+    for path, a in c.items(top, "actions", ""):
+        owner = c.field(a, "owner", path, c.enum(OWNERS))
+        visibility = c.field(a, "visibility", path, c.enum(VISIBILITIES))
+        author = owner if owner in ROLES else exported_by
+        record_id(a, path, "actions", author, visibility)
+        c.fields(a, path, "actions", done=("owner", "visibility"))
+        for fpath, f in c.items(a, "follow_ups", path):
+            fauthor = c.field(f, "author", fpath, c.enum(ROLES))
+            record_id(f, fpath, "follow_ups", fauthor, visibility)
+            c.fields(f, fpath, "follow_ups", done=("author",))
+
+    # prompts
+    for path, p in c.items(top, "prompts", ""):
+        record_id(p, path, "prompts", None, None)
+        c.fields(p, path, "prompts", done=())
+
+    # against the journal: an id may not change table, nor overwrite the partner's private item
+    if journal is not None:
+        known = journal.record_ids()
+        for item_id, where in seen.items():
+            if item_id not in known:
+                continue
+            table, visibility, author = known[item_id]
+            if table != where.table:
+                c.add(
+                    f"{where.path}.id",
+                    "this id already belongs to another kind of item in the journal",
+                )
+            elif visibility == "private" and author != journal.me:
+                c.add(
+                    f"{where.path}.id",
+                    "this id belongs to your partner's private item in the journal",
+                )
+    return c.problems

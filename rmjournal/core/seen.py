@@ -1,0 +1,150 @@
+"""What this computer remembers about journals it opened: no secrets, only hints and a guard.
+
+For each file id (copies of one journal share it) the state folder keeps two facts:
+
+- the slot that opened the file last here (its index, role and kind), so the next unlock tries
+  that slot first and runs one key derivation instead of one per slot before it;
+- the highest save generation seen, so a copy older than one already opened here (a backup or
+  a synced copy put back) is noticed and the person warned.
+
+Neither is a secret: both are in the file itself, readable without a passphrase. The state file
+is a hint, never a reason to fail: a missing, unreadable or corrupt one is treated as empty and
+rewritten; a failed write is ignored. Writes are atomic (temp file, `os.replace`) and 0600.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+STATE_NAME = "seen.json"
+MAX_FILES = 256
+"""The most journals remembered; the least recently opened are forgotten first."""
+_MAX_STATE_BYTES = 1 << 20
+
+
+def state_folder() -> Path:
+    """`rmjournal.paths.state_dir()`, without importing `platformdirs` on Linux.
+
+    Every unlocking command reads the state file, and `platformdirs` costs about 30 ms of
+    imports (`shutil`, `random`) on each; on Linux its answer is the XDG rule, spelled out here
+    (a test checks both agree). Other systems ask `platformdirs`.
+    """
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_STATE_HOME", "").strip()
+        return Path(base or os.path.expanduser("~/.local/state")) / "rmjournal"
+    from rmjournal import paths
+
+    return paths.state_dir()
+
+
+class Memory(NamedTuple):
+    """What is remembered about one file id."""
+
+    slot: int | None  # index of the slot that opened it last here
+    role: str | None
+    kind: str | None
+    generation: int  # the highest generation seen here (0: never seen)
+
+
+_NOTHING = Memory(None, None, None, 0)
+
+
+class Seen:
+    """The state file in `folder` (the user's state folder unless a test gives another)."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self._folder = folder
+
+    @property
+    def folder(self) -> Path:
+        """The folder holding the state file."""
+        if self._folder is None:
+            self._folder = state_folder()
+        return self._folder
+
+    @property
+    def path(self) -> Path:
+        """The state file."""
+        return self.folder / STATE_NAME
+
+    def recall(self, file_id: str) -> Memory:
+        """What is remembered about `file_id` (nothing, if the state file is missing or bad)."""
+        entry = self._load().get(file_id)
+        if not isinstance(entry, dict):
+            return _NOTHING
+        slot, role, kind, generation = (
+            entry.get("slot"), entry.get("role"), entry.get("kind"), entry.get("generation")
+        )  # fmt: skip
+        return Memory(
+            slot if isinstance(slot, int) and not isinstance(slot, bool) and slot >= 0 else None,
+            role if isinstance(role, str) else None,
+            kind if isinstance(kind, str) else None,
+            generation if isinstance(generation, int) and generation > 0 else 0,
+        )
+
+    def remember(
+        self,
+        file_id: str,
+        generation: int,
+        *,
+        slot: int | None = None,
+        role: str | None = None,
+        kind: str | None = None,
+    ) -> None:
+        """Record a generation seen (the highest is kept) and, if given, the slot that opened it."""
+        files = self._load()
+        old = files.pop(file_id, None)
+        entry: dict[str, object] = dict(old) if isinstance(old, dict) else {}
+        seen = entry.get("generation")
+        highest = seen if isinstance(seen, int) and seen > generation else generation
+        entry["generation"] = highest
+        if slot is not None:
+            entry.update(slot=slot, role=role, kind=kind)
+        files[file_id] = entry  # last: the most recently used
+        while len(files) > MAX_FILES:
+            del files[next(iter(files))]
+        self._store(files)
+
+    def _load(self) -> dict[str, object]:
+        try:
+            with self.path.open("rb") as handle:
+                raw = handle.read(_MAX_STATE_BYTES + 1)
+            document = json.loads(raw) if len(raw) <= _MAX_STATE_BYTES else None
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(document, dict) or document.get("version") != 1:
+            return {}
+        files = document.get("files")
+        return dict(files) if isinstance(files, dict) else {}
+
+    def _store(self, files: dict[str, object]) -> None:
+        text = json.dumps({"version": 1, "files": files}, separators=(",", ":"))
+        folder = self.folder
+        temp = folder / f".{STATE_NAME}.{os.urandom(8).hex()}.tmp"
+        with contextlib.suppress(OSError):  # a hint only: never fail an open or a save for it
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, text.encode("utf-8"))
+            finally:
+                os.close(fd)
+            try:
+                os.replace(temp, self.path)
+            finally:
+                temp.unlink(missing_ok=True)
+
+
+def rollback_warning(name: str, generation: int, highest: int) -> str | None:
+    """One sentence when save `generation` is older than the `highest` seen here, else None."""
+    if generation >= highest:
+        return None
+    return (
+        f"{name} is older than a copy of it opened on this computer before (save {generation}, "
+        f"after save {highest} was seen): an older copy may have been put back, so check for "
+        "a newer one before you go on."
+    )

@@ -1,0 +1,222 @@
+"""The words both renderers use: names or roles, anonymised user text, the lines and tables
+that the Markdown and the HTML summary share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rmjournal.core.model import (
+    ROLES,
+    STATUS_WORDS,
+    Action,
+    Entry,
+    Owner,
+    Pair,
+    Role,
+)
+from rmjournal.core.review import ReviewFigures
+from rmjournal.core.summary.content import Summary
+
+# ---------------------------------------------------------------------- anonymising
+
+_HONORIFICS = {
+    "sir", "dame", "lord", "lady", "dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor",
+    "rt", "hon", "mbe", "obe", "cbe", "kbe", "dbe", "cb", "the", "of", "and", "de", "van", "von",
+}  # fmt: skip
+"""Words in a name that are not the person's own (replacing them everywhere would harm text)."""
+
+_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:]\s*|\n\s*|[\"“(]\s*)$")
+
+
+class Anonymiser:
+    """Puts "the mentor" / "the mentee" in place of each partner's names in any text.
+
+    Full names, each first, middle and last name, hyphenated parts, possessives ("Helen's"
+    becomes "the mentee's"), any letter case, at word boundaries only.
+    """
+
+    def __init__(self, pair: Pair) -> None:
+        words: dict[str, set[Role]] = {}
+        for role in ROLES:
+            name = " ".join(pair.person(role).name.split())
+            if not name:
+                continue
+            candidates = {name}
+            parts = re.split(r"\s+", name)
+            candidates.update(parts)
+            for part in parts:
+                candidates.update(p for p in re.split(r"[-‐]", part) if p)
+            for candidate in candidates:
+                bare = candidate.strip(".,")
+                if len(bare) < 2 or bare.lower() in _HONORIFICS:
+                    continue
+                words.setdefault(bare.lower(), set()).add(role)
+        self._roles = {
+            w: (f"the {next(iter(r))}" if len(r) == 1 else "a partner") for w, r in words.items()
+        }
+        ordered = sorted(self._roles, key=len, reverse=True)
+        self._pattern = (
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)",
+                re.IGNORECASE,
+            )
+            if ordered
+            else None
+        )
+
+    def __call__(self, text: str) -> str:
+        """`text` with every partner's name replaced by their role."""
+        if self._pattern is None or not text:
+            return text
+
+        def swap(match: re.Match[str]) -> str:
+            words = self._roles[match.group().lower()]
+            if _BEFORE_SENTENCE.search(text[: match.start()]):
+                return words[0].upper() + words[1:]
+            return words
+
+        return self._pattern.sub(swap, text)
+
+
+# ---------------------------------------------------------------------- shared wording
+
+
+class Wording:
+    """The words both renderers use, with names or roles as asked (user text anonymised too)."""
+
+    def __init__(self, summary: Summary, anonymise: bool) -> None:
+        self.summary = summary
+        self.anonymise = anonymise
+        self._anon: Callable[[str], str] = Anonymiser(summary.pair) if anonymise else str
+
+    def text(self, value: str | None) -> str:
+        """User text, anonymised if asked (escaping is the renderer's job)."""
+        return self._anon(value or "")
+
+    def who(self, role: str) -> str:
+        """A partner as named beside an item: "Kwame Mensah", or "the mentor" when anonymised."""
+        if role == "both":
+            return "both partners"
+        if self.anonymise or role not in ("mentor", "mentee"):
+            return f"the {role}"
+        return self.summary.pair.person("mentor" if role == "mentor" else "mentee").name
+
+    def who_full(self, role: Role) -> str:
+        """A partner with their role: "Kwame Mensah (the mentor)", or "the mentor"."""
+        return f"the {role}" if self.anonymise else f"{self.who(role)} (the {role})"
+
+    def title(self) -> str:
+        """The pair's title."""
+        return self.text(self.summary.pair.title) or "Reverse mentoring"
+
+    def person_line(self, role: Role) -> str:
+        """Name, job title and network (job and network are left out when anonymised)."""
+        person = self.summary.pair.person(role)
+        if self.anonymise:
+            return f"The {role}"
+        extra = ", ".join(x for x in (person.role, person.network or "") if x.strip())
+        return f"{person.name}" + (f" — {extra}" if extra else "")
+
+    def approval_lines(self) -> list[str]:
+        """Who approved and when, one sentence per partner."""
+        s = self.summary
+        if s.approved:
+            parts = [
+                f"{self.who_full(r)} on {st.current.on.isoformat()}"
+                for r, st in s.approvals.items()
+                if st.current is not None
+            ]
+            return [f"Approved by both partners: {' and '.join(parts)}."]
+        return [cap(st.sentence(self.who_full(r))) + "." for r, st in s.approvals.items()]
+
+    def as_of(self) -> str:
+        """E.g. "Figures as of 2026-07-20; 44 days to the review (2026-09-02)." """
+        f = self.summary.figures
+        return f"Figures as of {f.today.isoformat()}; {f.review_sentence()}."
+
+
+def cap(text: str) -> str:
+    """`text` with its first letter in upper case (the rest untouched)."""
+    return text[:1].upper() + text[1:]
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def pair_lines(w: Wording) -> list[tuple[str, str]]:
+    """Who the pair are and their plan as (label, value) pairs, shared by both formats."""
+    p = w.summary.pair
+    return [
+        *((cap(role), w.person_line(role)) for role in ROLES),
+        ("Started", p.started_on.isoformat()),
+        ("Meeting", f"every {p.cadence_days} days, {p.planned_sessions} sessions planned"),
+        ("Review", p.review_on.isoformat()),
+    ]
+
+
+def figure_lines(w: Wording) -> list[tuple[str, str]]:
+    """The review at a glance as (label, value) pairs, shared by both formats."""
+    f = w.summary.figures
+    close = "—" if f.median_days_to_close is None else f"{f.median_days_to_close:g} days"
+    return [
+        ("Sessions", f.sessions_sentence()),
+        ("Cadence", f.cadence_sentence()),
+        ("Actions and commitments agreed", str(f.actions_total)),
+        ("Commitments kept", f"{f.commitments_kept} of {f.commitments_made}"),
+        ("Overdue now", str(f.overdue)),
+        ("Median time to close an action", close),
+        ("Learnings recorded", str(f.learnings_total)),
+        ("Review", f.review_sentence()),
+    ]
+
+
+def status_table(f: ReviewFigures) -> list[tuple[str, int, int, int]]:
+    """Rows of (status, actions, commitments, total)."""
+    return [
+        (
+            STATUS_WORDS[s].capitalize(),
+            f.by_kind_status["action"][s],
+            f.by_kind_status["commitment"][s],
+            f.by_status[s],
+        )
+        for s in STATUS_WORDS
+    ]
+
+
+def owner_table(f: ReviewFigures, w: Wording) -> list[tuple[str, list[int]]]:
+    """Rows of (owner, counts by status in STATUS_WORDS order)."""
+    names: dict[Owner, str] = {"mentor": "The mentor", "mentee": "The mentee", "both": "Both"}
+    return [(names[o], [f.by_owner_status[o][s] for s in STATUS_WORDS]) for o in names]
+
+
+def month_table(f: ReviewFigures) -> list[tuple[str, int, int, int, int]]:
+    """Rows of (month, sessions held, actions agreed, actions closed, learnings)."""
+    return [
+        (m.month, m.count, o.count, c.count, learn.count)
+        for m, o, c, learn in zip(
+            f.sessions_by_month,
+            f.opened_by_month,
+            f.closed_by_month,
+            f.learnings_by_month,
+            strict=True,
+        )
+    ]
+
+
+def action_line(a: Action, w: Wording) -> str:
+    """E.g. "commitment of the mentee, in progress, due 2026-06-30"."""
+    bits = [f"{a.kind} of {w.who(a.owner)}", STATUS_WORDS[a.status]]
+    if a.due_on and a.status in ("open", "in_progress"):
+        bits.append(f"due {a.due_on.isoformat()}")
+    if a.closed_on and a.status in ("done", "dropped"):
+        bits.append(f"{STATUS_WORDS[a.status]} on {a.closed_on.isoformat()}")
+        bits.pop(1)
+    return ", ".join(bits)
+
+
+def entry_line(e: Entry, w: Wording) -> str:
+    """E.g. "the mentee, session 2, 2026-04-02"."""
+    where = w.summary.session_label(e.session_id)
+    return f"{w.who(e.author)}" + (f", {where}" if where else "")
