@@ -420,6 +420,21 @@ class RMJournalApp(App[None]):
         if self.journal_file is not None:
             self.push_screen(ConflictsScreen(self.journal_file.journal))
 
+    def action_calendar_export(self) -> None:
+        """Write the pair's dates as an .ics file (asks what goes in, warns about topics)."""
+        from rmjournal.app.dialogs.between import run_calendar_export
+
+        if self.journal_file is not None:
+            path = self.journal_file.vault.path.with_suffix(".ics")
+            run_calendar_export(self, self.journal_file.journal, path)
+
+    def action_add_prompt(self) -> None:
+        """Add a reflection prompt of the pair's own (it appears in the prompt picker)."""
+        from rmjournal.app.dialogs.between import run_prompt_dialog
+
+        if self.journal_file is not None:
+            run_prompt_dialog(self, self.journal_file.journal)
+
     # ----- keys -----
 
     def action_change_passphrase(self) -> None:

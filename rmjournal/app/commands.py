@@ -81,6 +81,10 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
         job=True,
     ),
     PaletteCommand(
+        "Export the calendar", "An .ics file of sessions and due dates", "calendar_export"
+    ),
+    PaletteCommand("Add a prompt of your own", "A reflection prompt for the picker", "add_prompt"),
+    PaletteCommand(
         "Review merge conflicts", "Fields both copies changed, kept and other version", "conflicts"
     ),
     PaletteCommand(

@@ -38,6 +38,9 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("act", "status", "follow-up"), "rmjournal.cli.tracker"),
     "review": "rmjournal.cli.review",
     **dict.fromkeys(("completion", "manpage"), "rmjournal.cli.shell"),
+    **dict.fromkeys(
+        ("calendar", "due", "templates", "prompts", "prompt", "pack"), "rmjournal.cli.between"
+    ),
 }
 
 EXIT_CODES = """exit codes:

@@ -134,6 +134,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         UPDATED,
         _f("duration_minutes", "int", optional=True),
         _f("place", "text", optional=True),
+        _f("time", "text", optional=True, since=7),  # "HH:MM", checked by Journal
     ),
     "agenda_items": (
         ID,

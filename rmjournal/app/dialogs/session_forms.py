@@ -132,10 +132,12 @@ class EntryDialog(FormDialog[EntryForm | None]):
 
 @dataclass
 class SessionForm:
-    """A session's day and place as the dialog collected them."""
+    """A session's day, place, time of day and length as the dialog collected them."""
 
     on: date
     place: str | None
+    time: str | None = None
+    minutes: int | None = None
 
 
 class SessionDialog(FormDialog[SessionForm | None]):
@@ -145,7 +147,7 @@ class SessionDialog(FormDialog[SessionForm | None]):
     KEYS_HINT = "Enter saves · Tab moves · Escape cancels"
 
     def __init__(self, session: Session, today: date) -> None:
-        super().__init__(f"Session {session.number}: date and place")
+        super().__init__(f"Session {session.number}: date, time and place")
         self.session = session
         self.today = today
 
@@ -153,6 +155,15 @@ class SessionDialog(FormDialog[SessionForm | None]):
         day = self.session.date.isoformat()
         yield from self.field(date_label("Date", self.today), "session-date", day)
         yield from self.field("Place (empty for none)", "session-place", self.session.place or "")
+        yield from self.field(
+            "Time of day (14:30; empty for none)", "session-time", self.session.time or ""
+        )
+        length = self.session.duration_minutes
+        yield from self.field(
+            "Length in minutes (empty for none)",
+            "session-minutes",
+            "" if length is None else str(length),
+        )
 
     def result(self) -> SessionForm | None:
         try:
@@ -161,4 +172,17 @@ class SessionDialog(FormDialog[SessionForm | None]):
             raise problem.at("session-date") from None
         if on is None:
             raise FormProblem(f"Type the session's date: {examples(self.today)}.", "session-date")
-        return SessionForm(on, self.value_of("session-place").strip() or None)
+        from rmjournal.core.errors import UsageError
+        from rmjournal.core.journal.sessions import time_of_day
+
+        try:
+            at = time_of_day(self.value_of("session-time"))
+        except UsageError:
+            raise FormProblem(
+                "Type the time like 14:30 (24-hour clock), or leave it empty.", "session-time"
+            ) from None
+        try:
+            minutes = parse_minutes(self.value_of("session-minutes"))
+        except FormProblem as problem:
+            raise problem.at("session-minutes") from None
+        return SessionForm(on, self.value_of("session-place").strip() or None, at, minutes)

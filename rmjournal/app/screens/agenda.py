@@ -41,6 +41,7 @@ class AgendaScreen(SessionPage):
         Binding("w", "who", "Raised by", id="agenda.who"),
         Binding("t", "time_box", "Time box", id="agenda.time"),
         Binding("p", "prompt", "Prompt", id="agenda.prompt"),
+        Binding("f", "template", "From template", id="agenda.template"),
         Binding("c", "carry_forward", "Carry over", show=False, id="agenda.carry"),
         Binding("delete", "remove", "Remove", show=False, id="agenda.remove"),
         Binding("o", "record", "Record", id="agenda.record"),
@@ -205,6 +206,12 @@ class AgendaScreen(SessionPage):
                 self.refresh_page()
 
         self.app.push_screen(PromptPicker(self.journal, "before", self.journal.me), picked)
+
+    def action_template(self) -> None:
+        """Add the topics of a session template (built-in, or the pair's own) to this agenda."""
+        from rmjournal.app.dialogs.between import run_template_picker
+
+        run_template_picker(self.app, self.journal, self.session_id, lambda _n: self.refresh_page())
 
     def action_carry_forward(self) -> None:
         """Bring in anything unfinished that is not on the agenda yet."""

@@ -30,6 +30,7 @@ ITEM_WORDS = {
     "actions": "action",
     "follow_ups": "follow-up",
     "prompts": "prompt",
+    "templates": "template",
     "approvals": "approval",
 }
 """How a person names each kind of record."""

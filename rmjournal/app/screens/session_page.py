@@ -93,7 +93,7 @@ class SessionPage(JournalScreen):
         s = self.session()
         line = Text(f"Session {s.number} · ")
         line.append_text(session_status_label(s.status))
-        line.append(f" · {long_date(s.date)}")
+        line.append(f" · {long_date(s.date)}" + (f" {s.time}" if s.time else ""))
         if s.duration_minutes:
             line.append(f" · {s.duration_minutes} min")
         if s.place:

@@ -220,7 +220,13 @@ class SessionsScreen(JournalScreen):
         def moved(form: SessionForm | None) -> None:
             if form is not None and attempt(
                 self,
-                lambda: self.journal.update_session(session.id, on=form.on, place=form.place),
+                lambda: self.journal.update_session(
+                    session.id,
+                    on=form.on,
+                    place=form.place,
+                    time=form.time,
+                    duration_minutes=form.minutes,
+                ),
             ):
                 self.refresh_list()
 

@@ -12,6 +12,7 @@ from datetime import date
 from rich.text import Text
 
 from rmjournal.app.widgets.literal import literal
+from rmjournal.core.due import long_date as long_date  # noqa: PLC0414 - the screens import it here
 from rmjournal.core.model import Action, ActionStatus, Outcome, SessionStatus, Visibility
 
 VISIBILITY = {
@@ -127,11 +128,6 @@ def due_short(due: date | None, today: date) -> str:
     if days == 0:
         return f"{day}, today"
     return f"{day}, {-days}d late" if days < 0 else f"{day}, in {days}d"
-
-
-def long_date(day: date) -> str:
-    """A date people read easily: "Mon 3 Aug 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str = "") -> Text:
