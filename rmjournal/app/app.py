@@ -40,6 +40,7 @@ from rmjournal.text import plain
 if TYPE_CHECKING:
     from rmjournal.app.screens.base import JournalScreen
     from rmjournal.app.screens.create import CreateScreen
+    from rmjournal.app.screens.session_page import SessionPage
     from rmjournal.core.journal import Journal
     from rmjournal.core.journalfile import JournalFile
 
@@ -270,6 +271,14 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
         if warning := message.journal_file.rollback_warning:  # an older copy put back
             self.notify(warning, severity="warning", timeout=12, markup=False)
+
+    def on_session_page_switch_page(self, message: SessionPage.SwitchPage) -> None:
+        """Swap a session's agenda page and record page, keeping the highlighted item."""
+        from rmjournal.app.screens.agenda import AgendaScreen
+        from rmjournal.app.screens.record import RecordScreen
+
+        page = AgendaScreen if message.page == "agenda" else RecordScreen
+        self.switch_screen(page(message.journal, message.session_id, message.item_id))
 
     def on_create_screen_created(self, message: CreateScreen.Created) -> None:
         from rmjournal.app.dialogs.recovery import RecoveryKeyScreen

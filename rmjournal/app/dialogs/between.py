@@ -23,8 +23,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rmjournal.app.dialogs.form import DIALOG_CSS, ConfirmDialog, FormDialog, FormProblem
-from rmjournal.app.dialogs.prompt_picker import FOR_CHOICES, PHASE_CHOICES
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.labels import FOR_CHOICES, PHASE_CHOICES
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.errors import JournalError
 

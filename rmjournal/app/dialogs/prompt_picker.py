@@ -19,18 +19,12 @@ from textual.widgets.option_list import Option
 
 from rmjournal.app.dialogs.form import DIALOG_CSS
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.labels import FOR_CHOICES, PHASE_CHOICES
 from rmjournal.app.widgets.literal import literal
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
     from rmjournal.core.model import Phase, Prompt, PromptFor
-
-PHASE_CHOICES = [
-    ("before", "before a session"),
-    ("after", "after a session"),
-    ("review", "at review"),
-]
-FOR_CHOICES = [("mentor", "for the mentor"), ("mentee", "for the mentee"), ("both", "for anyone")]
 
 
 class PromptPicker(ModalScreen["Prompt | None"]):

@@ -242,10 +242,8 @@ class AgendaScreen(SessionPage):
 
     def action_record(self) -> None:
         """Switch to recording this session (notes and outcomes)."""
-        from rmjournal.app.screens.record import RecordScreen
-
-        self.app.switch_screen(
-            RecordScreen(self.journal, self.session_id, cursor_key_or_none(self))
+        self.post_message(
+            self.SwitchPage("record", self.journal, self.session_id, cursor_key_or_none(self))
         )
 
 

@@ -14,6 +14,7 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -81,10 +82,9 @@ def product_classes() -> tuple[type[DOMNode], ...]:
 
     A class that other listed classes extend is left out: its keys are on their pages.
     """
-    import rmjournal.app
-
+    app_folder = str(Path(__file__).resolve().parent.parent)  # the rmjournal.app package
     found: list[type[DOMNode]] = []
-    for info in pkgutil.walk_packages(rmjournal.app.__path__, prefix="rmjournal.app."):
+    for info in pkgutil.walk_packages([app_folder], prefix="rmjournal.app."):
         if info.ispkg:
             continue
         module = importlib.import_module(info.name)

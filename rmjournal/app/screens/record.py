@@ -323,12 +323,10 @@ class RecordScreen(SessionPage):
 
     def action_agenda(self) -> None:
         """Switch to preparing this session's agenda."""
-        from rmjournal.app.screens.agenda import AgendaScreen
-
         self._save_notes()
         item = self.current_item()
-        self.app.switch_screen(
-            AgendaScreen(self.journal, self.session_id, item.id if item else None)
+        self.post_message(
+            self.SwitchPage("agenda", self.journal, self.session_id, item.id if item else None)
         )
 
     def _highlighted_entry(self) -> Entry | None:

@@ -137,3 +137,13 @@ def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str
     if not text.strip():
         return Text(empty, style="dim")
     return literal(text, style)
+
+
+PHASE_CHOICES = [
+    ("before", "before a session"),
+    ("after", "after a session"),
+    ("review", "at review"),
+]
+"""A reflection prompt's phases, as the prompt dialogs offer them."""
+FOR_CHOICES = [("mentor", "for the mentor"), ("mentee", "for the mentee"), ("both", "for anyone")]
+"""Whom a reflection prompt is for, as the prompt dialogs offer them."""
