@@ -265,19 +265,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan (or reuse) the next session, pre-filled; print its number alone on stdout."""
     from rmjournal.core.dates import parse_date
+    from rmjournal.core.journal.sessions import time_of_day
+    from rmjournal.core.templates import apply_template, find_template
 
-    if args.at is not None or args.template is not None:
-        flag = "--at" if args.at is not None else "--template"
-        raise JournalError(
-            f"{flag} is not available yet in this version: sessions have no "
-            f"{'time of day' if flag == '--at' else 'templates'} so far. Nothing was changed."
-        )
     place = args.place.strip() if args.place else None
+    at = time_of_day(args.at)  # checked before the journal is unlocked or anything is written
     with open_journal(args) as jf:
         journal = jf.journal
         if journal.pair() is None:
             raise JournalError("This journal has no pair yet; set it up in the app first.")
         on = parse_date(args.on, journal.today()) if args.on else None
+        template = find_template(args.template, journal) if args.template else None
         existing = journal.next_session()
         before = len(journal.agenda(existing.id)) if existing else 0
         session = journal.plan_next_session(on, place=place)
@@ -288,8 +286,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
             changes["place"] = place
         if args.minutes is not None:
             changes["duration_minutes"] = args.minutes
+        if at is not None:
+            changes["time"] = at
         if changes:
             session = journal.update_session(session.id, **changes)
+        if template is not None:
+            apply_template(journal, session.id, template)
         count = len(journal.agenda(session.id))
         jf.save(last=True)
     added = count - before

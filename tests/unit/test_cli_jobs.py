@@ -334,7 +334,8 @@ def test_show_and_sessions_read_as_sentences(lived_in: Cli) -> None:
         (["follow-up", "pair.rmj", "#1"], 2, "--note"),
         (["follow-up", "pair.rmj", "#1", "--note", "  "], 2, "empty"),
         (["plan", "pair.rmj", "--on", "31/02/2026"], 2, "not a date"),
-        (["plan", "pair.rmj", "--at", "10:00"], 1, "not available yet"),
+        (["plan", "pair.rmj", "--at", "25:00"], 2, "24-hour clock"),
+        (["plan", "pair.rmj", "--template", "nope"], 1, "no session template"),
         (["show", "pair.rmj", "0"], 2, "at least 1"),
     ],
 )  # fmt: skip
@@ -346,6 +347,19 @@ def test_refusals_change_nothing(lived_in: Cli, argv: list[str], code: int, ment
     assert mention.lower() in err.lower()
     assert "Traceback" not in err and "Error" not in err
     assert (cli.folder / "pair.rmj").read_bytes() == before
+
+
+def test_plan_with_a_time_of_day_and_a_template(lived_in: Cli) -> None:
+    cli = lived_in
+    out, _ = cli("plan", "pair.rmj", "--at", "9:05", "--minutes", "45", "--template", "regular")
+    session = _session(cli.export(), int(out))
+    assert session["time"] == "09:05" and session["duration_minutes"] == 45
+    topics = [item["topic"] for item in session["agenda"]]
+    assert "Check-in: what has happened since last time" in topics
+    assert "Being the only one in the room" in topics  # carried over, as without a template
+    cli("plan", "pair.rmj", "--template", "Regular session")  # the same session, applied again
+    again = [item["topic"] for item in _session(cli.export(), int(out))["agenda"]]
+    assert sorted(again) == sorted(topics)
 
 
 def test_the_partners_private_topic_cannot_be_changed(lived_in: Cli) -> None:
