@@ -11,7 +11,7 @@ RUNVENV := .venv-run
 RUNSTAMP := $(RUNVENV)/.installed
 SOURCES := $(shell find rmjournal themes -type f \( -name '*.py' -o -name '*.toml' -o -name '*.tcss' -o -name '*.json' \) -not -path '*/__pycache__/*' | LC_ALL=C sort)
 
-.PHONY: run test test-all lint bench clean FORCE
+.PHONY: run test test-all lint bench completions clean FORCE
 
 # A strict editable install sees edits to its files but not new or removed files: the file list
 # is kept here, and a change to it installs again.
@@ -53,6 +53,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+completions: $(STAMP)
+	@mkdir -p build/completions build/man
+	$(PY) -m rmjournal completion bash > build/completions/rmjournal.bash
+	$(PY) -m rmjournal completion zsh > build/completions/_rmjournal
+	$(PY) -m rmjournal manpage > build/man/rmjournal.1
 
 clean:
 	rm -rf $(VENV) $(RUNVENV) .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

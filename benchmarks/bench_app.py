@@ -1,5 +1,7 @@
-"""The app's two waits a person notices (issue #4): start to the unlock prompt, unlock to the
-dashboard's first paint, on a 10,000-entry journal.
+"""The app's waits a person notices: start to the unlock prompt, unlock to the dashboard's first
+paint (issue #4), on a 10,000-entry journal; and inside the app (issue #20, `app_feel.py`):
+a key typed while the journal is saved, Escape back to the sessions list, marking an action
+done among 1,000, and the app's peak memory.
 
 Each run is a fresh Python process (imports included), driving the real app headless through
 Textual's `run_test()` with the test KDF, so key derivation costs a few milliseconds and the
@@ -11,6 +13,7 @@ passphrase to the DashboardScreen being active with its first refresh processed.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -25,6 +28,10 @@ from benchmarks.corpus import generate
 
 START_TARGET = 1.0
 UNLOCK_TARGET = 0.300
+KEY_TARGET = 0.050
+BACK_TARGET = 0.050
+MARK_TARGET = 0.030
+MEMORY_TARGET = 200.0
 
 CHILD = r"""
 import asyncio, sys, time
@@ -96,7 +103,89 @@ def _one(journal: rm_side.RmJournal, scratch: Path) -> tuple[float, float, float
     return prompt_at - spawned, painted, settled
 
 
+def _feel(journal: rm_side.RmJournal, scratch: Path, mode: str) -> dict[str, float]:
+    """One `app_feel` child run on `journal` (mode "journal" or "actions"): its figures."""
+    argv = [str(journal.path), str(scratch), str(journal.secret), mode]
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.app_feel", *argv],
+        capture_output=True,
+        text=True,
+        env={**journal.env, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        timeout=1800,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the app run failed: {done.stderr.strip()[-600:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def feel_rows(quick: bool) -> list[dict]:
+    """The in-app waits of issue #20 at 10,000 and 50,000 entries (1,000 with --quick)."""
+    sizes = [1_000] if quick else [10_000, 50_000]
+    rows: list[dict] = []
+    folder = Path(tempfile.mkdtemp(prefix="rmj-bench-feel-"))
+    try:
+        for size in sizes:
+            journal = rm_side.RmJournal(folder / f"journal{size}", rm_side.available())
+            journal.create(generate(size))
+            got = _feel(journal, folder / f"feel{size}", "journal")
+            label = f"{size // 1000}k"
+            load = os.getloadavg()[0]
+            rows += [
+                {
+                    "name": f"app key press → frame during a save, p95 {label}",
+                    "value": got["key_p95"],
+                    "unit": "s",
+                    "target": KEY_TARGET,
+                    "note": f"{got['keys_during_saves']:.0f} keys over 6 saves of "
+                    f"{got['save']:.2f} s; load {load:.1f}",
+                },
+                {
+                    "name": f"app Escape back to the sessions list {label}",
+                    "value": got["back_to_sessions"],
+                    "unit": "s",
+                    "target": BACK_TARGET,
+                    "note": f"median of 5, to the first frame; load {load:.1f}",
+                },
+                {
+                    "name": f"app peak memory {label}",
+                    "value": got["peak_mib"],
+                    "unit": "MiB",
+                    "target": MEMORY_TARGET if size >= 50_000 else None,
+                    "note": "max RSS of the app process, test KDF",
+                },
+            ]
+            if size == sizes[0]:
+                marked = _feel(journal, folder / f"actions{size}", "actions")
+                rows.append(
+                    {
+                        "name": "app mark an action done among 1,000",
+                        "value": marked["mark_done"],
+                        "unit": "s",
+                        "target": MARK_TARGET,
+                        "note": f"median of 10, key → first frame; load {os.getloadavg()[0]:.1f}",
+                    }
+                )
+            journal.remove()
+    except (RuntimeError, subprocess.TimeoutExpired, KeyError, ValueError) as error:
+        rows.append(
+            {"name": "app feel figures", "value": float("nan"), "unit": "s", "note": str(error)}
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for row in rows:
+        if row.get("target") is None:
+            row.pop("target", None)
+    return rows
+
+
 def run(quick: bool) -> list[dict]:
+    """Start-to-prompt and unlock-to-dashboard on 10,000 entries, then the in-app waits."""
+    return start_rows(quick) + feel_rows(quick)
+
+
+def start_rows(quick: bool) -> list[dict]:
     """Start-to-prompt and unlock-to-dashboard, median of runs, on a 10,000-entry journal."""
     size, reps = (1_000, 3) if quick else (10_000, 5)
     folder = Path(tempfile.mkdtemp(prefix="rmj-bench-app-"))

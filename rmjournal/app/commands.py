@@ -1,7 +1,8 @@
-"""The command palette's journal commands: every app action, findable by typing its name.
+"""The command palette's journal commands: every app action and job, findable by its name.
 
 Built from one table so the palette, the help screen and the bindings never disagree; commands
-that need an unlocked journal are offered only while one is open.
+that need an unlocked journal are offered only while one is open. The palette holds the
+product's own commands and themes only: none of Textual's widget commands or built-in themes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ class PaletteCommand:
     title: str
     help: str
     action: str
+    """An app action string (`run_action`), or a job name from `rmjournal.app.jobs.JOBS`."""
     needs_journal: bool = True
+    job: bool = False
 
 
 PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
@@ -43,6 +46,45 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
         "New action", "Agree a new action or commitment", "screen_action('actions', 'new_action')"
     ),
     PaletteCommand(
+        "Approve the summary",
+        "Approve the shareable summary as it stands (on the Export screen)",
+        "screen_action('export', 'approve_mine')",
+    ),
+    PaletteCommand(
+        "Merge another copy",
+        "Merge the partner's or a synced copy of this journal into it",
+        "merge",
+        job=True,
+    ),
+    PaletteCommand(
+        "Back up now",
+        "Save, then write an encrypted copy and check that it opens",
+        "backup",
+        job=True,
+    ),
+    PaletteCommand(
+        "Export the journal as JSON",
+        "Everything, as the JSON interchange document (a plaintext file)",
+        "export_json",
+        job=True,
+    ),
+    PaletteCommand(
+        "Import a JSON document",
+        "Check a JSON interchange document, then merge it into this journal",
+        "import_json",
+        job=True,
+    ),
+    PaletteCommand(
+        "New recovery key",
+        "Replace your recovery key; the old one stops working",
+        "recovery_key",
+        job=True,
+    ),
+    PaletteCommand(
+        "Export the calendar", "An .ics file of sessions and due dates", "calendar_export"
+    ),
+    PaletteCommand("Add a prompt of your own", "A reflection prompt for the picker", "add_prompt"),
+    PaletteCommand(
         "Review merge conflicts", "Fields both copies changed, kept and other version", "conflicts"
     ),
     PaletteCommand(
@@ -52,7 +94,7 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
     ),
     PaletteCommand(
         "Partner's passphrase",
-        "The partner sets their own passphrase to unlock this journal",
+        "The partner's own key slot: they set a passphrase to unlock this journal",
         "partner_passphrase",
     ),
     PaletteCommand("Save now", "Write every change to the file now", "save"),
@@ -80,18 +122,34 @@ class ListProvider(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
+def product_themes(app: RMJournalApp) -> list[str]:
+    """The bundled themes and the user's own, by name (not Textual's built-in ones)."""
+    from rmjournal.app.themes import BUNDLED_NAMES
+
+    names = set(BUNDLED_NAMES) | {theme.name for theme in app.options.user_themes.themes}
+    return sorted(name for name in names if name in app.available_themes)
+
+
 class JournalCommands(ListProvider):
-    """Journal actions and a "Theme: …" entry for every registered theme."""
+    """Journal actions and jobs, and a "Theme: …" entry for each of the product's themes."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        from rmjournal.app.jobs import run_job
+
         app = cast("RMJournalApp", self.app)
         unlocked = app.journal_file is not None
         found: list[tuple[str, str, Callable[[], object]]] = [
-            (cmd.title, cmd.help, partial(app.run_action, cmd.action))
+            (
+                cmd.title,
+                cmd.help,
+                partial(run_job, app, cmd.action)
+                if cmd.job
+                else partial(app.run_action, cmd.action),
+            )
             for cmd in PALETTE_COMMANDS
             if unlocked or not cmd.needs_journal
         ]
-        for name in sorted(app.available_themes):
+        for name in product_themes(app):
             found.append(
                 (f"Theme: {name}", "Switch to this colour theme", partial(app.use_theme, name))
             )

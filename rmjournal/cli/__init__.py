@@ -8,13 +8,14 @@ commands that open the app import it, lazily, so scripted commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from rmjournal import __version__
-from rmjournal.core.errors import JournalError
+from rmjournal.core.errors import JournalError, UsageError
 
 # Each sub-command and the module that registers it, in the order --help lists them. A command
 # builds only its own module's parsers (importing and building all of them cost ~20 ms on every
@@ -30,11 +31,32 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("add", "recent"), "rmjournal.cli.entries"),
     "approve": "rmjournal.cli.summary",
     "merge": "rmjournal.cli.merge",
+    **dict.fromkeys(
+        ("sessions", "show", "plan", "topic", "notes", "outcome", "held", "cancel"),
+        "rmjournal.cli.sessions",
+    ),
+    **dict.fromkeys(("act", "status", "follow-up"), "rmjournal.cli.tracker"),
+    "review": "rmjournal.cli.review",
+    **dict.fromkeys(("completion", "manpage"), "rmjournal.cli.shell"),
+    **dict.fromkeys(
+        ("calendar", "due", "templates", "prompts", "prompt", "pack"), "rmjournal.cli.between"
+    ),
 }
+
+EXIT_CODES = """exit codes:
+  0  success
+  1  other error (a sentence on stderr says what and what to do)
+  2  usage: a wrong command, option, date or number, or no terminal for the app
+  3  wrong passphrase or recovery key
+  4  file damaged, tampered with, not a journal, or made with the test key derivation
+  5  the journal is open in another rmjournal window or command
+  6  invalid import: nothing was changed"""
+"""Listed at the end of every command's --help (cli.md's exit codes, in words)."""
 
 
 class _Formatter(argparse.HelpFormatter):
-    """argparse's help layout, with the width found without `shutil`.
+    """argparse's help layout (the exit-code epilog kept as laid out), with the width found
+    without `shutil`.
 
     argparse imports `shutil` (and with it bz2 and lzma) for the terminal's width as the first
     argument is added: 5 ms of every command's start-up, for help that is rarely shown.
@@ -50,12 +72,18 @@ class _Formatter(argparse.HelpFormatter):
                 columns = 80
         super().__init__(prog, width=max(columns, 20) - 2)
 
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text is EXIT_CODES:  # a table: kept as laid out
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one-or-two-sentence message and exit 2."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("epilog", EXIT_CODES)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -77,34 +105,117 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """One message on stderr, if stderr is there at all."""
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(f"rmjournal: {message}\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _safe_streams() -> None:
+    """Output that never raises on a character the stream cannot encode (a Windows pipe is
+    often cp1252): such a character is written as a backslash escape instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="backslashreplace")
+
+
+def _nearest(word: str) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.5)
+    return f"Did you mean '{match[0]}'? " if match else ""
+
+
+def _check_first_word(args_list: list[str]) -> list[str]:
+    """`rmjournal [PATH]` opens the app; any other first word must be a command (exit 2)."""
+    if not args_list:
+        return ["open"]
+    first = args_list[0]
+    if first in COMMANDS or first.startswith("-"):
+        return args_list
+    if os.path.exists(first):
+        return ["open", *args_list]
+    if first == "help":  # `rmjournal help [COMMAND]` is what many tools take
+        return [*args_list[1:2], "--help"]
+    from rmjournal.text import one_line
+
+    shown = one_line(first, 60)
+    if os.sep in first or "/" in first or first.endswith(".rmj"):
+        raise UsageError(
+            f"There is no journal at {shown}. To make one there, run "
+            f"'rmjournal new {shown} --mentor NAME --mentee NAME' or 'rmjournal open {shown}'."
+        )
+    raise UsageError(
+        f"'{shown}' is neither a command nor an existing file. "
+        f"{_nearest(first)}See 'rmjournal --help'."
+    )
+
+
+def _needs_terminal(args: argparse.Namespace) -> bool:
+    return args.command == "open" or (args.command == "demo" and not args.no_open)
+
+
+def _has_terminal() -> bool:
+    try:
+        return bool(sys.stdin.isatty() and sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Errors are sentences on stderr, never tracebacks."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _safe_streams()
     try:
-        # `rmjournal [PATH]` opens the app: a first word that is not a command is a path.
-        if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
-            args_list = ["open", *args_list]
+        if sys.stdout is None or sys.stdout.closed:
+            raise UsageError(
+                "Standard output is closed, so nothing could be shown; "
+                "run the command with its output going to a terminal, a file or a pipe."
+            )
+        args_list = _check_first_word(args_list)
         parser = build_parser(args_list[0])
         args = parser.parse_args(args_list)
         if not getattr(args, "handler", None):
             parser.print_help()
             return 2
+        if _needs_terminal(args) and not _has_terminal():
+            raise UsageError(
+                "The full-screen app needs a terminal, and standard input or output is not one; "
+                "in scripts use the commands that 'rmjournal --help' lists."
+            )
         return int(args.handler(args) or 0)
     except JournalError as error:
-        print(f"rmjournal: {error}", file=sys.stderr)
+        _say(str(error))
         return error.exit_code
     except KeyboardInterrupt:
-        print("rmjournal: interrupted; nothing was saved since the last save.", file=sys.stderr)
+        _say("interrupted; nothing was saved since the last save.")
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
     except Exception as error:  # the last line of defence: never a traceback
-        print(
-            f"rmjournal: an unexpected problem stopped the command ({type(error).__name__}). "
-            "Your journal file was not changed; please report this.",
-            file=sys.stderr,
+        _say(
+            f"an unexpected problem stopped the command ({type(error).__name__}). "
+            "Nothing was saved after the command's last message; please report this."
         )
         return 1
+
+
+def _quiet_stdout() -> None:
+    """After the reader of a pipe went away: point stdout at nothing, so the interpreter's own
+    flush at exit does not print "Exception ignored" about the same broken pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, ValueError, OSError):
+        pass
 
 
 APP_COMMANDS = ("open", "demo")
@@ -125,9 +236,8 @@ def run() -> NoReturn:
     code = main(argv)
     if not argv or argv[0] in APP_COMMANDS or argv[0] not in COMMANDS:
         sys.exit(code)  # the app (`rmjournal [PATH]` is `open`)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # stdout closed early (`| head`): nothing more can be said
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        # Closed at the start (None) or early (`| head`): nothing more can be said there.
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
     os._exit(code)

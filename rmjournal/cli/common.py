@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rmjournal.core.errors import UsageError
+from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.hardening import harden_process
 from rmjournal.core.model import ROLES
 from rmjournal.core.secret import Secret
@@ -69,16 +70,160 @@ def allow_test_kdf(args: argparse.Namespace) -> bool:
     return bool(getattr(args, "insecure_test_kdf", False)) or os.environ.get(TEST_KDF_ENV) == "1"
 
 
+MAX_SECRET_BYTES = 4096
+"""A passphrase or recovery key file is read up to this many bytes: a secret is one short line,
+and a device such as /dev/zero must not be read until memory runs out."""
+
+MAX_TEXT_BYTES = 16 << 20
+"""The most text one `--text-file`, `--note-file` or `--detail-file` may hold (16 MiB)."""
+
+MAX_IMPORT_BYTES = 256 << 20
+"""The most an import document (`import --from`) may hold (256 MiB)."""
+
+BOM = "\ufeff"
+
+
+def _decode_line(raw: bytes, what: str, where: str) -> str:
+    """The first line of `raw` as text: UTF-8, a leading BOM (Notepad's) removed."""
+    line = raw.split(b"\n", 1)[0]
+    if b"\n" not in raw and len(raw) > MAX_SECRET_BYTES:
+        raise UsageError(
+            f"The {what} in {where} is longer than {MAX_SECRET_BYTES} bytes with no line end; "
+            "a secret is one short line."
+        )
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"The {what} in {where} is not UTF-8 text; save it as UTF-8.") from None
+    return text.removeprefix(BOM).rstrip("\r")
+
+
 def _first_line_of(path: Path, what: str) -> str:
     try:
-        with path.open(encoding="utf-8") as handle:
-            return handle.readline().rstrip("\r\n")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SECRET_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"The {what} file {path} does not exist.") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"The {what} file {path} is not UTF-8 text; save it as UTF-8.") from None
+    except IsADirectoryError:
+        raise UsageError(f"The {what} file {path} is a folder; give a file.") from None
     except OSError as exc:
         raise UsageError(f"The {what} file {path} could not be read ({_reason(exc)}).") from None
+    return _decode_line(raw, what, str(path))
+
+
+def _stdin_bytes() -> Any:
+    """Standard input as a binary stream; a sentence when it is closed."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise UsageError(
+            "Standard input is closed, so nothing can be read from it; "
+            "give a file instead of -, or run the command with its input open."
+        )
+    return getattr(stream, "buffer", None) or stream
+
+
+def _bounded_read(handle: Any, limit: int) -> bytes | None:
+    """At most `limit + 1` bytes of an open file, or None for a regular file larger than
+    `limit`: that one is not read at all (`fstat` knows its size), so it costs no memory."""
+    facts = os.fstat(handle.fileno())
+    if stat.S_ISREG(facts.st_mode) and facts.st_size > limit:
+        return None
+    return bytes(handle.read(limit + 1))
+
+
+def _as_bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8", "surrogateescape") if isinstance(data, str) else data
+
+
+def read_stdin_line(what: str = "passphrase") -> str:
+    """The first line of standard input (a secret), read at most `MAX_SECRET_BYTES` far."""
+    raw = _as_bytes(_stdin_bytes().readline(MAX_SECRET_BYTES + 1))
+    return _decode_line(raw, what, "standard input")
+
+
+def read_text_source(source: Path | str, what: str = "text", limit: int = MAX_TEXT_BYTES) -> str:
+    """The whole text of a file, or of standard input when `source` is `-`: bounded, UTF-8,
+    a leading BOM removed. Every problem is a `UsageError` sentence, never a traceback."""
+    name = str(source)
+    size_words = f"{limit >> 20} MiB"
+    raw: bytes | None
+    if name == "-":
+        if sys.stdin is not None and sys.stdin.isatty():
+            print(f"Type the {what}, then Ctrl-D on a line of its own.", file=sys.stderr)
+        raw = _as_bytes(_stdin_bytes().read(limit + 1))
+        where = "standard input"
+    else:
+        path = Path(source)
+        where = f"the {what} file {path}"
+        try:
+            with path.open("rb") as handle:
+                raw = _bounded_read(handle, limit)
+        except FileNotFoundError:
+            raise UsageError(f"The {what} file {path} does not exist.") from None
+        except IsADirectoryError:
+            raise UsageError(f"The {what} file {path} is a folder; give a file.") from None
+        except OSError as exc:
+            raise UsageError(
+                f"The {what} file {path} could not be read ({_reason(exc)})."
+            ) from None
+    if raw is None or len(raw) > limit:
+        raise UsageError(f"The {what} from {where} is larger than {size_words}, the most allowed.")
+    try:
+        return raw.decode("utf-8").removeprefix(BOM)
+    except UnicodeDecodeError:
+        raise UsageError(f"The {what} from {where} is not UTF-8 text; save it as UTF-8.") from None
+
+
+def read_bytes_source(source: Path, what: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The bytes of a file, or of standard input when `source` is `-`, bounded to `limit`."""
+    from rmjournal.core.errors import NotFound
+
+    raw: bytes | None
+    if str(source) == "-":
+        raw = _as_bytes(_stdin_bytes().read(limit + 1))
+        where = "standard input"
+    else:
+        where = str(source)
+        try:
+            with Path(source).open("rb") as handle:
+                raw = _bounded_read(handle, limit)
+        except FileNotFoundError:
+            raise NotFound(f"There is no file {source} to import.") from None
+        except IsADirectoryError:
+            raise UsageError(f"{source} is a folder; give the JSON file to import.") from None
+        except OSError as exc:
+            raise JournalError(f"{source} could not be read ({_reason(exc)}).") from None
+    if raw is None or len(raw) > limit:
+        raise UsageError(
+            f"The {what} in {where} is larger than {limit >> 20} MiB, the most allowed."
+        )
+    return raw.removeprefix(b"\xef\xbb\xbf")
+
+
+def text_option(args: argparse.Namespace, text_attr: str, file_attr: str, what: str) -> str | None:
+    """The text of a `--text T` / `--text-file F` pair (F may be `-`), or None if neither."""
+    text = getattr(args, text_attr, None)
+    path = getattr(args, file_attr, None)
+    if text is not None and path is not None:
+        raise UsageError(
+            f"Give the {what} either as --{text_attr.replace('_', '-')} or as "
+            f"--{file_attr.replace('_', '-')}, not both."
+        )
+    if path is not None:
+        return read_text_source(path, what)
+    if text is not None:
+        check_text(text, what)
+    return text
+
+
+def check_text(text: str, what: str) -> None:
+    """Refuse text from the command line that is not valid Unicode (undecodable argv bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(
+            f"The {what} is not valid UTF-8 text; check your terminal's encoding."
+        ) from None
 
 
 def _reason(exc: OSError) -> str:
@@ -87,7 +232,7 @@ def _reason(exc: OSError) -> str:
 
 
 def _prompt(label: str) -> str:
-    if not sys.stdin.isatty():
+    if sys.stdin is None or sys.stdin.closed or not sys.stdin.isatty():
         raise UsageError(
             "No passphrase given and no terminal to ask on. "
             "Use --passphrase-file FILE or --passphrase-stdin in scripts."
@@ -115,7 +260,7 @@ def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret
     if args.passphrase_file:
         return Secret.passphrase(_first_line_of(args.passphrase_file, "passphrase"))
     if args.passphrase_stdin:
-        return Secret.passphrase(sys.stdin.readline())
+        return Secret.passphrase(read_stdin_line())
     return Secret.passphrase(_prompt(label))
 
 
@@ -134,15 +279,43 @@ def read_new_passphrase(
     return first
 
 
+MAX_NUMBER = 1_000_000
+"""The largest number any count option takes: more is a typo (and would overflow SQLite)."""
+
+
 def positive_int(value: str) -> int:
-    """argparse type: a whole number of at least 1."""
+    """argparse type: a whole number from 1 to `MAX_NUMBER`."""
     try:
-        number = int(value)
+        number = int(value) if len(value) <= 12 else 0
     except ValueError:
         number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    if not 1 <= number <= MAX_NUMBER:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least 1 and at most {MAX_NUMBER:,}, not {value!r}"
+        )
     return number
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """`--json`: one JSON document on stdout instead of the plain text."""
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON document on stdout (for scripts)"
+    )
+
+
+def print_json(document: Any) -> None:
+    """Write one JSON document and a newline to stdout (UTF-8 text as is, not escaped)."""
+    import json
+
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+
+
+def to_terminal() -> bool:
+    """Whether stdout is a terminal (then long titles are cut to fit; piped, never)."""
+    try:
+        return bool(sys.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> JournalFile:

@@ -16,25 +16,32 @@ from pathlib import Path
 from typing import Any
 
 from rmjournal.cli.common import (
+    add_json_option,
     add_path_argument,
     add_secret_options,
     add_test_kdf_option,
+    check_text,
     open_journal,
     positive_int,
+    print_json,
+    read_bytes_source,
     read_new_passphrase,
     read_secret,
+    to_terminal,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 from rmjournal.text import one_line
 
 
 def _date_arg(value: str) -> date:
+    """argparse type: any DATE form (core/dates.py), counted from today's date."""
+    from rmjournal.core.clock import default_clock
+    from rmjournal.core.dates import DateProblem, parse_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a date like 2026-03-02, not {value!r}"
-        ) from None
+        return parse_date(value, default_clock().now().astimezone().date())
+    except DateProblem as problem:
+        raise argparse.ArgumentTypeError(str(problem).rstrip(".")) from None
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,14 +77,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     imp = subparsers.add_parser("import", help="validate a JSON export, then merge it in")
     add_path_argument(imp)
-    imp.add_argument("--from", dest="source", type=Path, required=True, metavar="FILE.json")
+    imp.add_argument(
+        "--from", dest="source", type=Path, required=True, metavar="FILE.json",
+        help="the JSON document (- for stdin)",
+    )  # fmt: skip
     add_secret_options(imp)
     imp.set_defaults(handler=cmd_import)
 
     exp = subparsers.add_parser("export", help="JSON export, or the shareable summary")
     add_path_argument(exp)
     exp.add_argument("--format", choices=("json", "markdown", "html"), default="json")
-    exp.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (0600) not stdout")
+    exp.add_argument(
+        "--out", type=Path, metavar="FILE", help="write to FILE (0600) not stdout (- for stdout)"
+    )
     exp.add_argument(
         "--anonymise", action="store_true", help="roles in place of names (summaries only)"
     )
@@ -90,6 +102,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument(
         "--limit", type=positive_int, default=100, metavar="N", help="at most N hits"
     )
+    add_json_option(search)
     add_secret_options(search)
     search.set_defaults(handler=cmd_search)
 
@@ -99,6 +112,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions.add_argument("--overdue", action="store_true", help="only open actions past due")
     actions.add_argument("--owner", choices=("mentor", "mentee", "both"))
     actions.add_argument("--kind", choices=("action", "commitment"))
+    add_json_option(actions)
     add_secret_options(actions)
     actions.set_defaults(handler=cmd_actions)
 
@@ -115,18 +129,53 @@ def write_private_file(out: Path, text: str) -> None:
         atomic_write(out, text.encode("utf-8"))
 
 
+def _remove_made(path: Path, lock_existed: bool) -> None:
+    """Take away a journal this command made and could not finish (and its new lock file)."""
+    for target in (path, path.with_name(path.name + ".lock")):
+        if target.suffix == ".lock" and lock_existed:
+            continue
+        with contextlib.suppress(OSError):
+            target.unlink()
+
+
+def _show_recovery_key(path: Path, args: argparse.Namespace, recovery: str) -> None:
+    """Print the recovery key first (so even `new | head -1` shows it), then the rest."""
+    lines = [
+        f"Recovery key: {recovery}",
+        "Write the recovery key down and keep it offline: it is shown only this once.",
+        f"Created {path} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
+        f"you are the {args.role}.",
+    ]
+    sys.stdout.write(lines[0] + "\n")
+    sys.stdout.flush()  # the key has reached the reader, or this raises
+    with contextlib.suppress(OSError, ValueError):  # the key was shown: the rest is courtesy
+        sys.stdout.write("\n".join(lines[1:]) + "\n")
+        sys.stdout.flush()
+
+
 def cmd_new(args: argparse.Namespace) -> int:
-    """Create the journal file with the pair set up, and print the recovery key once."""
+    """Create the journal file with the pair set up, and print the recovery key once.
+
+    The journal exists only if the recovery key was shown: when stdout fails before the key's
+    line is out (closed, or a pipe whose reader left), the new file is removed again. Any
+    other failure after the file was made removes it too, so a failed `new` leaves nothing.
+    """
     from rmjournal.core.journalfile import JournalFile
     from rmjournal.core.model import Person
     from rmjournal.core.secret import Secret
 
     if args.passphrase_file and args.passphrase_stdin:
         raise UsageError("Give only one of --passphrase-file and --passphrase-stdin.")
+    for value, what in ((args.mentor, "mentor's name"), (args.mentee, "mentee's name"),
+                        (args.title or "", "title"), (args.mentor_job, "mentor's job title"),
+                        (args.mentee_job, "mentee's job title")):  # fmt: skip
+        check_text(value, what)
     if not args.mentor.strip() or not args.mentee.strip():
         raise UsageError("The mentor's and the mentee's names must not be empty.")
-    if args.path.exists():
+    if args.path.exists() or args.path.is_symlink():
         raise JournalError(f"{args.path} already exists. Choose another name.")
+    if not args.path.parent.is_dir():
+        raise NotFound(f"The folder {args.path.parent} does not exist.")
     if args.passphrase_file or args.passphrase_stdin:
         secret = read_secret(
             argparse.Namespace(
@@ -143,26 +192,40 @@ def cmd_new(args: argparse.Namespace) -> int:
             "Warning: this journal uses the INSECURE test key derivation. Use it for tests only.",
             file=sys.stderr,
         )
+    lock_existed = args.path.with_name(args.path.name + ".lock").exists()
     jf, recovery = JournalFile.create(
         args.path, passphrase=secret, role=args.role, test_kdf=args.insecure_test_kdf
     )
-    with jf:
-        jf.journal.start_pair(
-            mentor=Person(args.mentor.strip(), args.mentor_job),
-            mentee=Person(args.mentee.strip(), args.mentee_job),
-            title=args.title,
-            started_on=args.start,
-            cadence_days=args.cadence_days,
-            planned_sessions=args.sessions,
-            review_on=args.review,
-        )
-        jf.save()
-    print(
-        f"Created {args.path} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
-        f"you are the {args.role}."
-    )
-    print("Write the recovery key down and keep it offline: it is shown only this once.")
-    print(f"Recovery key: {recovery}")
+    try:
+        with jf:
+            jf.journal.start_pair(
+                mentor=Person(args.mentor.strip(), args.mentor_job),
+                mentee=Person(args.mentee.strip(), args.mentee_job),
+                title=args.title,
+                started_on=args.start,
+                cadence_days=args.cadence_days,
+                planned_sessions=args.sessions,
+                review_on=args.review,
+            )
+            jf.save()
+            try:
+                _show_recovery_key(args.path, args, recovery)
+            except (OSError, ValueError):
+                _remove_made(args.path, lock_existed)
+                raise JournalError(
+                    "The recovery key could not be shown because standard output closed, "
+                    "so the journal was not created; run the command again."
+                ) from None
+    except JournalError:
+        _remove_made(args.path, lock_existed)
+        raise
+    except BaseException as error:
+        _remove_made(args.path, lock_existed)
+        if isinstance(error, Exception):
+            raise JournalError(
+                "The journal could not be created, and no file was left behind; please report this."
+            ) from error
+        raise
     return 0
 
 
@@ -170,21 +233,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Validate the JSON document completely, then merge it and say what changed."""
     from rmjournal.core.interchange import import_document, parse_document
 
-    try:
-        raw = args.source.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"There is no file {args.source} to import.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{args.source} is a folder; give the JSON file to import.") from None
-    except OSError as exc:
-        reason = (exc.strerror or "an input/output error").lower()
-        raise JournalError(f"{args.source} could not be read ({reason}).") from None
+    secret = read_secret(args)  # first, so --passphrase-stdin takes the first line
+    raw = read_bytes_source(args.source, "import document")
     doc = parse_document(raw)
-    with open_journal(args) as jf:
+    with open_journal(args, secret) as jf:
         report = import_document(jf.journal, doc)
         if report.added or report.updated:
             jf.save(last=True)
-    print(f"Imported {args.source.name}: {report}")
+    name = "standard input" if str(args.source) == "-" else args.source.name
+    print(f"Imported {name}: {report}")
     return 0
 
 
@@ -220,8 +277,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"The {args.format} summary is not available yet in this version. "
                 "Use --format json."
             )
+    to_stdout = args.out is None or str(args.out) == "-"
     with open_journal(args) as jf:
-        if render is None and not args.out:
+        if render is None and to_stdout:
             # Written as it is read (one session at a time): at 50,000 entries the whole text
             # and the document behind it would double the command's memory.
             # In chunks of about 1 MB: a write per session cost a pipe round trip each.
@@ -241,7 +299,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             text = export_json(jf.journal)
         else:
             text = str(render(jf.journal, args.format, anonymise=args.anonymise))
-    if args.out:
+    if not to_stdout:
         write_private_file(args.out, text)
         print(f"Wrote {args.out} (readable only by you).", file=sys.stderr)
     else:
@@ -251,10 +309,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Print matching items, one per line, newest first."""
+    """Print matching items, one per line, newest first (`--json`: one document)."""
     with open_journal(args) as jf:
         hits = jf.journal.search(args.query, limit=args.limit)
-    hits.sort(key=lambda h: h.when or date.min, reverse=True)
+        hits.sort(key=lambda h: h.when or date.min, reverse=True)
+        if args.json:
+            print_json({"query": args.query, "hits": hit_objects(jf.journal, hits)})
+            return 0
     if not hits:
         print("Nothing matches.", file=sys.stderr)
         return 0
@@ -262,36 +323,100 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def hit_objects(journal: Any, hits: list[Any]) -> list[dict[str, Any]]:
+    """Search hits for `--json`: where each is and its full text, as the export has it."""
+    objects = []
+    for hit in hits:
+        obj: dict[str, Any] = {
+            "kind": hit.kind,
+            "id": hit.id,
+            "title": hit.title,
+            "snippet": hit.snippet,
+            "date": hit.when.isoformat() if hit.when else None,
+            "session": hit.session_id,
+            "action": hit.action_id,
+        }
+        obj.update(_full_text(journal, hit))
+        objects.append(obj)
+    return objects
+
+
+def _full_text(journal: Any, hit: Any) -> dict[str, str]:
+    """The hit's whole text under the export's own keys (never a private item's of the
+    partner: search finds only what the reader may read)."""
+    try:
+        if hit.kind == "entry":
+            return {"text": journal.entry(hit.id).text}
+        if hit.kind == "agenda":
+            item = journal.agenda_item(hit.id)
+            return {"topic": item.topic, "notes": item.notes}
+        if hit.kind == "action":
+            found = journal.action(hit.id)
+            return {"title": found.title, "detail": found.detail}
+        if hit.kind == "goal":
+            return {"text": journal.goal(hit.id).text}
+        if hit.kind == "follow_up" and hit.action_id:
+            for step in journal.action(hit.action_id).follow_ups:
+                if step.id == hit.id:
+                    return {"note": step.note}
+    except JournalError:
+        pass
+    return {}
+
+
 def print_hits(hits: list[Any], snippet_width: int | None = None) -> None:
-    """One line per hit: date, kind, title, snippet (user text made safe for a terminal)."""
+    """One line per hit: date, kind, title, snippet (user text made safe for a terminal).
+
+    Titles are cut to 60 characters only on a terminal: piped, every line is whole."""
+    title_width = 60 if to_terminal() else None
+    if not to_terminal():
+        snippet_width = None
     lines = []
     for hit in hits:
         when = hit.when.isoformat() if hit.when else "          "
         snippet = f" — {one_line(hit.snippet, snippet_width)}" if hit.snippet else ""
-        lines.append(f"{when}  {hit.kind:<9}  {one_line(hit.title, 60)}{snippet}\n")
+        lines.append(f"{when}  {hit.kind:<9}  {one_line(hit.title, title_width)}{snippet}\n")
     sys.stdout.write("".join(lines))
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
-    """Print the follow-up tracker as a table (overdue marked in words, not colour)."""
+    """Print the follow-up tracker as a table (overdue marked in words, not colour).
+
+    The first column is each action's `#N`, the number `status` and `follow-up` take."""
+    from rmjournal.cli.refs import action_numbers
+
     with open_journal(args) as jf:
         journal = jf.journal
         today = journal.today()
         found = journal.actions(status=args.status, owner=args.owner, kind=args.kind)
         if args.overdue:
             found = [a for a in found if a.is_overdue(today)]
+        numbers = action_numbers(journal)
+        if args.json:
+            from rmjournal.core.interchange import export_document
+
+            exported = {a["id"]: a for a in export_document(journal)["actions"]}
+    if args.json:
+        listed = [
+            {**exported[a.id], "number": numbers[a.id], "overdue": a.is_overdue(today)}
+            for a in found
+            if a.id in exported
+        ]
+        print_json({"as_of": today.isoformat(), "actions": listed})
+        return 0
     if not found:
         print("No actions match.", file=sys.stderr)
         return 0
-    rows = [("DUE", "STATUS", "OWNER", "KIND", "TITLE")]
+    width = 70 if to_terminal() else None
+    rows = [("#", "DUE", "STATUS", "OWNER", "KIND", "TITLE")]
     for a in found:
         due = a.due_on.isoformat() if a.due_on else "-"
         status = a.status.replace("_", " ")
         if a.is_overdue(today):
             status += " OVERDUE"
-        title = f"(private to the {a.author})" if a.hidden else one_line(a.title, 70)
-        rows.append((due, status, a.owner, a.kind, title))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        title = f"(private to the {a.author})" if a.hidden else one_line(a.title, width)
+        rows.append((f"#{numbers[a.id]}", due, status, a.owner, a.kind, title))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for r in rows:
-        print("  ".join(r[i].ljust(widths[i]) for i in range(4)) + "  " + r[4])
+        print("  ".join(r[i].ljust(widths[i]) for i in range(5)) + "  " + r[5])
     return 0

@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from rmjournal.cli.common import (
+    add_json_option,
     add_path_argument,
     add_secret_options,
+    check_text,
     open_journal,
     positive_int,
+    print_json,
     read_secret,
+    read_text_source,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 from rmjournal.core.model import ENTRY_KINDS, VISIBILITIES
@@ -48,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add.add_argument("--visibility", choices=VISIBILITIES, default="pair", help="default pair")
     add.add_argument(
-        "--text-file", type=Path, metavar="F", help="read the text from F (default stdin)"
+        "--text-file", type=Path, metavar="F", help="read the text from F (- or none: stdin)"
     )
     add_secret_options(add)
     add.set_defaults(handler=cmd_add)
@@ -58,26 +62,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     recent.add_argument(
         "-n", type=positive_int, default=10, metavar="N", dest="count", help="how many (default 10)"
     )
+    add_json_option(recent)
     add_secret_options(recent)
     recent.set_defaults(handler=cmd_recent)
 
 
 def _read_text(args: argparse.Namespace) -> str:
-    if args.text_file is not None:
-        try:
-            return str(args.text_file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"The text file {args.text_file} does not exist.") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"{args.text_file} is not UTF-8 text; save it as UTF-8.") from None
-        except OSError as exc:
-            reason = (exc.strerror or "an input/output error").lower()
-            raise UsageError(
-                f"The text file {args.text_file} could not be read ({reason})."
-            ) from None
-    if sys.stdin.isatty():
-        print("Type the entry, then Ctrl-D on a line of its own.", file=sys.stderr)
-    return sys.stdin.read()
+    return read_text_source(args.text_file if args.text_file is not None else "-", "entry")
 
 
 def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:
@@ -108,6 +99,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     text = _read_text(args)
     if not text.strip():
         raise UsageError("The entry is empty, so nothing was added.")
+    check_text(args.prompt or "", "prompt")
+    for tag in args.tag:
+        check_text(tag, "tag")
     tags = [t.strip() for t in args.tag if t.strip()]
     with open_journal(args, secret) as jf:
         session, planned = _target_session(jf.journal, args.session)
@@ -137,6 +131,11 @@ def cmd_recent(args: argparse.Namespace) -> int:
 
     with open_journal(args) as jf:
         hits = jf.journal.recent(args.count)
+        if args.json:
+            from rmjournal.cli.content import hit_objects
+
+            print_json({"hits": hit_objects(jf.journal, hits)})
+            return 0
     if not hits:
         print("The journal has no items yet.", file=sys.stderr)
         return 0

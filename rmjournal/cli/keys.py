@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rmjournal.cli.common import (
+    add_json_option,
     add_path_argument,
     add_secret_options,
     add_test_kdf_option,
@@ -20,7 +21,7 @@ from rmjournal.cli.common import (
     read_new_passphrase,
     read_secret,
 )
-from rmjournal.core.errors import FileDamaged
+from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
@@ -35,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the key-management commands to the `rmjournal` parser."""
     info = subparsers.add_parser("info", help="format, key derivation and slots (no passphrase)")
     add_path_argument(info)
+    add_json_option(info)
     add_test_kdf_option(info)
     info.set_defaults(handler=cmd_info)
 
@@ -125,6 +127,25 @@ def cmd_info(args: argparse.Namespace) -> int:
     finally:
         if lock is not None:
             lock.release()
+    if args.json:
+        from rmjournal.cli.common import print_json
+
+        print_json(
+            {
+                "path": str(facts.path),
+                "version": facts.version,
+                "file_id": facts.file_id,
+                "size": facts.size,
+                "modified": facts.modified.isoformat(timespec="seconds"),
+                "generation": facts.generation,
+                "test_kdf": facts.test_kdf,
+                "slots": [
+                    {"number": s.number, "role": s.role, "kind": s.kind, "kdf": s.kdf}
+                    for s in facts.slots
+                ],
+            }
+        )
+        return 0
     print(f"Journal:        {facts.path}")
     print(f"Format:         version {facts.version}")
     print(f"File id:        {facts.file_id}")
@@ -230,6 +251,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the saved journal (still encrypted) and verify the copy opens."""
     from rmjournal.core.clock import default_clock
 
+    if args.out is not None and str(args.out) == "-":
+        raise UsageError(
+            "A backup is written to a file so that it can be verified; give --out FILE, not -."
+        )
     with _open(args) as vault:
         out = args.out
         if out is None:  # beside the journals, never among them (the picker lists those)

@@ -134,6 +134,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         UPDATED,
         _f("duration_minutes", "int", optional=True),
         _f("place", "text", optional=True),
+        _f("time", "text", optional=True, since=7),  # "HH:MM", checked by Journal
     ),
     "agenda_items": (
         ID,
@@ -152,7 +153,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("position", "int", key=None),
         # The notes of the partner who did not put the item on the agenda (`notes` are the
         # author's); the document has them in `notes_by` (interchange/), not as a key.
-        _f("partner_notes", "text", key=None, optional=True, private=True, since=7),
+        _f("partner_notes", "text", key=None, optional=True, private=True, since=8),
     ),
     "entries": (
         ID,

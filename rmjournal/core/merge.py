@@ -95,6 +95,7 @@ _NAMES = {
     "actions": "actions",
     "follow_ups": "follow-ups",
     "prompts": "prompts",
+    "templates": "templates",
     "approvals": "approvals",
     "conflicts": "conflicts",
 }

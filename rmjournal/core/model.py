@@ -123,6 +123,8 @@ class Session(NamedTuple):
     updated_at: str
     duration_minutes: int | None = None
     place: str | None = None
+    time: str | None = None
+    """The time of day it starts, "HH:MM" (local time), if the pair set one."""
 
 
 def joined_notes(mentor: str, mentee: str) -> str:

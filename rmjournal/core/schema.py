@@ -38,6 +38,7 @@ RECORD_TABLES = (
     "actions",
     "follow_ups",
     "prompts",
+    "templates",
 )
 """Tables holding merge-able records (id, created_at, updated_at, author, deleted_at)."""
 
@@ -219,6 +220,8 @@ def install_version_triggers(db: sqlite_utils.Database) -> None:
     conn = db.conn
     for table in VERSIONED_TABLES:
         cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "id"]
+        if not cols:  # a table a later migration creates (and then calls this again)
+            continue
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols)
         fields = ", ".join(
             f"'{c}', CASE WHEN OLD.{c} IS NOT NEW.{c} THEN v ELSE json_extract(f, '$.{c}') END"
@@ -297,8 +300,40 @@ def _field_migration(version: int) -> Callable[[sqlite_utils.Database], None]:
 MIGRATIONS.update({v: _field_migration(v) for v in range(FIRST_SCHEMA + 1, SCHEMA_VERSION + 1)})
 
 
-def _migrate_7(db: sqlite_utils.Database) -> None:
-    """Version 7: notes on an agenda item are kept per author.
+def _create_templates(db: sqlite_utils.Database) -> None:
+    """The pair's own session templates and agreement texts (`core/template_store.py`).
+
+    One record table for both (`kind` is "session" or "agreement"; `body` holds a template's
+    topics as JSON or an agreement's Markdown), so copies merge them like every record.
+    """
+    db.table("templates").create(
+        {"id": str, "kind": str, "name": str, "description": str, "body": str, "pack": str}
+        | _common(),
+        pk="id",
+        not_null={"kind", "name", "body", "pack"},
+    )
+
+
+TEMPLATES_SINCE = 7
+"""The schema whose migration creates the `templates` table (with that version's fields)."""
+
+
+def _with_templates(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        _create_templates(db)
+        fields_migration(db)  # adds that version's columns and reinstalls the version triggers
+
+    migrate.__doc__ = f"Version {TEMPLATES_SINCE}: the templates table, then the new fields."
+    return migrate
+
+
+MIGRATIONS[TEMPLATES_SINCE] = _with_templates(MIGRATIONS[TEMPLATES_SINCE])
+
+
+def _migrate_8(db: sqlite_utils.Database) -> None:
+    """Version 8: notes on an agenda item are kept per author.
 
     `notes` stays the notes of the item's author (the person who put it on the agenda: what the
     one `notes` of earlier versions was written into), and `partner_notes` (the field table's)
@@ -308,8 +343,8 @@ def _migrate_7(db: sqlite_utils.Database) -> None:
     still opens (it is bound to its field's name) and the version history stays true. The
     search view reads the new column too.
     """
-    _field_migration(7)(db)
+    _field_migration(8)(db)
     index_partner_notes(db)
 
 
-MIGRATIONS[7] = _migrate_7
+MIGRATIONS[8] = _migrate_8

@@ -146,7 +146,7 @@ def _search_view(columns: dict[str, tuple[str, str, str, str, str, str]]) -> str
 
 
 def index_partner_notes(db: sqlite_utils.Database) -> None:
-    """Schema 7: the search view reads an agenda item's `partner_notes` too. An empty column
+    """Schema 8: the search view reads an agenda item's `partner_notes` too. An empty column
     adds no words, so the index built over the earlier view is valid as it stands."""
     db.conn.execute("DROP VIEW search_docs")
     db.conn.execute(_search_view(_INDEX_COLUMNS))

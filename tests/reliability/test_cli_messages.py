@@ -8,9 +8,13 @@ line), never shows a traceback, a Python exception or a secret, and leaves stdou
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from testkit import EXAMPLE_JSON
@@ -79,6 +83,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     private["exported_by"] = "mentee"
     private["sessions"][0]["entries"][0].update(author="mentee", visibility="private")
     (w / "partners-private.json").write_text(json.dumps(private))
+    (w / "latin1.txt").write_bytes("caf\xe9\n".encode("latin-1"))
+    with (w / "huge.txt").open("wb") as sparse:  # sizes past the limits, no disk used
+        sparse.truncate((16 << 20) + 1)
+    with (w / "huge.json").open("wb") as sparse:
+        sparse.truncate((256 << 20) + 1)
     return w
 
 
@@ -111,6 +120,30 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("remove-only-passphrase", ["slot", "remove", "pair.rmj", "0", *P], 2, "only passphrase"),
     ("rekey-with-recovery", ["rekey", "pair.rmj", "--recovery-key-file", "recovery",
                              "--insecure-test-kdf"], 2, "passphrase"),
+    ("unknown-first-word", ["verfiy", "pair.rmj"], 2, "did you mean 'verify'"),
+    ("unknown-word-no-match", ["zzqx"], 2, "neither a command nor an existing file"),
+    ("missing-journal-as-first-word", ["missing.rmj"], 2, "rmjournal open missing.rmj"),
+    ("help-word", ["help", "plan"], 0, ""),
+    ("limit-caret", ["search", "pair.rmj", "x", "--limit", "10^30", *P], 2, "at least 1"),
+    ("limit-huge", ["search", "pair.rmj", "x", "--limit", "1" + "0" * 30, *P], 2, "at most"),
+    ("cadence-huge", ["new", "x.rmj", "--mentor", "A", "--mentee", "B", "--cadence-days",
+                      "9" * 40, *P], 2, "at most"),
+    ("passphrase-dev-zero", ["verify", "pair.rmj", "--passphrase-file", "/dev/zero",
+                             "--insecure-test-kdf"], 2, "one short line"),
+    ("passphrase-folder", ["verify", "pair.rmj", "--passphrase-file", "out-folder",
+                           "--insecure-test-kdf"], 2, "folder"),
+    ("text-too-big", ["add", "pair.rmj", "--text-file", "huge.txt", *P], 2, "16 MiB"),
+    ("text-not-utf8", ["add", "pair.rmj", "--text-file", "latin1.txt", *P], 2, "not UTF-8"),
+    ("import-too-big", ["import", "pair.rmj", "--from", "huge.json", *P], 2, "256 MiB"),
+    ("new-undecodable-name", ["new", "x.rmj", "--mentor", "\udcff", "--mentee", "B", *P], 2,
+     "not valid UTF-8"),
+    ("date-form", ["act", "pair.rmj", "--title", "T", "--owner", "both", "--due", "next week",
+                   *P], 2, "DD/MM/YYYY"),
+    ("act-no-title", ["act", "pair.rmj", "--title", "", "--owner", "both", *P], 2, "title"),
+    ("no-such-action", ["status", "pair.rmj", "#99", "done", *P], 1, "no action #99"),
+    ("no-such-session", ["show", "pair.rmj", "99", *P], 1, "no session 99"),
+    ("new-missing-folder", ["new", "nowhere/x.rmj", "--mentor", "A", "--mentee", "B", *P], 1,
+     "does not exist"),
     # other errors (1)
     ("missing-journal", ["verify", "missing.rmj", *P], 1, "no journal"),
     ("info-missing-journal", ["info", "missing.rmj"], 1, "no journal"),
@@ -215,4 +248,144 @@ def test_locked(
 
 
 def test_every_exit_code_is_walked() -> None:
-    assert {code for _, _, code, _ in CASES} | {5} == {1, 2, 3, 4, 5, 6}
+    assert {code for _, _, code, _ in CASES if code} | {5} == {1, 2, 3, 4, 5, 6}
+
+
+# ---------------------------------------------------------------------- streams and terminals
+# These run the real console entry point in a subprocess: a closed descriptor, a pipe whose
+# reader has gone, or the absence of a terminal cannot be faked inside the test process.
+
+NOW = {"RMJOURNAL_NOW": "2026-07-20T09:00:00+00:00"}
+
+
+def _rmjournal(
+    world: Path, *argv: str, close: tuple[int, ...] = (), **options: Any
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "RMJOURNAL_ALLOW_TEST_KDF"}
+    env.update(NOW, **options.pop("env", {}))
+
+    def closing() -> None:
+        for fd in close:
+            os.close(fd)
+
+    options.setdefault("stdin", subprocess.DEVNULL)
+    options.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "rmjournal", *argv],
+        cwd=world, env=env, stderr=subprocess.PIPE, text=True, timeout=60,
+        preexec_fn=closing if close else None, **options,
+    )  # fmt: skip
+
+
+def _one_sentence(err: str, mention: str) -> None:
+    assert err.startswith("rmjournal: ") and len(err.splitlines()) == 1, err
+    assert not PYTHONISMS.search(err) and mention.lower() in err.lower(), err
+
+
+@pytest.mark.parametrize(
+    "argv", [[], ["pair.rmj"], ["open", "pair.rmj"], ["demo", "--path", "demo-here.rmj"]]
+)
+def test_no_terminal_no_app(world: Path, argv: list[str]) -> None:
+    ran = _rmjournal(world, *argv)
+    assert ran.returncode == 2 and ran.stdout == ""
+    _one_sentence(ran.stderr, "needs a terminal")
+    assert not (world / "demo-here.rmj").exists()
+
+
+def test_closed_stdout_is_one_sentence(world: Path) -> None:
+    for argv in (["info", "pair.rmj"], ["search", "pair.rmj", "panel", *P], ["--help"]):
+        ran = _rmjournal(world, *argv, close=(1,), stdout=None)
+        assert ran.returncode == 2
+        _one_sentence(ran.stderr, "standard output is closed")
+
+
+def test_closed_stdin_is_one_sentence(world: Path) -> None:
+    before = _files(world)
+    for argv in (["add", "pair.rmj", *P],
+                 ["verify", "pair.rmj", "--passphrase-stdin", "--insecure-test-kdf"],
+                 ["import", "pair.rmj", "--from", "-", *P]):  # fmt: skip
+        ran = _rmjournal(world, *argv, close=(0,), stdin=None)
+        assert ran.returncode == 2, ran.stderr
+        _one_sentence(ran.stderr, "standard input is closed")
+    assert _files(world) == before
+
+
+def test_new_shows_the_key_first_even_to_head(world: Path) -> None:
+    ran = subprocess.run(
+        f"{sys.executable} -m rmjournal new headed.rmj --mentor A --mentee B {' '.join(P)}"
+        " | head -1",
+        shell=True, cwd=world, capture_output=True, text=True, timeout=60,
+        env={**os.environ, **NOW},
+    )  # fmt: skip
+    assert ran.stdout.startswith("Recovery key: ") and len(ran.stdout.splitlines()) == 1
+    assert (world / "headed.rmj").exists()
+    (world / "headed.rmj").unlink()
+    (world / "headed.rmj.lock").unlink()
+
+
+def test_new_whose_key_cannot_be_shown_leaves_no_file(world: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        ran = _rmjournal(world, "new", "lost.rmj", "--mentor", "A", "--mentee", "B", *P,
+                         stdout=write)  # fmt: skip
+    finally:
+        os.close(write)
+    assert ran.returncode == 1
+    lines = ran.stderr.splitlines()
+    assert lines[0].startswith("Warning: ")  # the test KDF's warning comes first
+    _one_sentence(lines[1] + "\n", "the journal was not created")
+    assert not (world / "lost.rmj").exists() and not (world / "lost.rmj.lock").exists()
+
+
+def test_a_new_that_fails_midway_leaves_no_file(
+    world: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever stops `new` after the file was made takes the file away again, and the
+    message does not claim that nothing changed."""
+    from rmjournal.core.journal import Journal
+
+    def broken(self: Journal, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.chdir(world)
+    monkeypatch.setattr(Journal, "start_pair", broken)
+    before = _files(world)
+    got = main(["new", "half.rmj", "--mentor", "A", "--mentee", "B", *P])
+    _, err = capsys.readouterr()
+    assert got == 1
+    _check_message(err.splitlines()[-1] + "\n", 1, "no file was left behind")
+    assert "not changed" not in err
+    assert _files(world) == before and not (world / "half.rmj.lock").exists()
+
+
+def test_a_closed_pipe_is_a_quiet_exit(world: Path) -> None:
+    ran = subprocess.run(
+        f"{sys.executable} -m rmjournal export pair.rmj {' '.join(P)} | head -c 10;"
+        f" {sys.executable} -m rmjournal manpage | head -c 10",
+        shell=True, cwd=world, capture_output=True, text=True, timeout=60,
+        env={**os.environ, **NOW},
+    )  # fmt: skip
+    assert ran.stderr == "" and ran.returncode == 0
+
+
+def test_a_bom_is_stripped_from_secrets_and_texts(world: Path, tmp_path: Path) -> None:
+    target = tmp_path / "pair.rmj"
+    shutil.copy(world / "pair.rmj", target)
+    (tmp_path / "bom-pw").write_bytes(b"\xef\xbb\xbf" + PW.encode() + b"\r\n")
+    (tmp_path / "bom.txt").write_bytes("\ufeffWritten in Notepad.\r\n".encode())
+    unlock = ["--passphrase-file", "bom-pw", "--insecure-test-kdf"]
+    ran = _rmjournal(tmp_path, "add", "pair.rmj", "--text-file", "bom.txt", *unlock)
+    assert ran.returncode == 0, ran.stderr
+    out = _rmjournal(tmp_path, "search", "pair.rmj", "Notepad", "--json", *unlock)
+    texts = [h.get("text", "") for h in json.loads(out.stdout)["hits"]]
+    assert any(t.startswith("Written in Notepad.") for t in texts), texts
+    assert not any("\ufeff" in t for t in texts)
+
+
+def test_a_narrow_encoding_never_stops_the_output(world: Path) -> None:
+    """A Windows pipe is often cp1252: a character it lacks is escaped, not a crash."""
+    ran = _rmjournal(world, "search", "pair.rmj", "induction", *P,
+                     env={"PYTHONIOENCODING": "ascii"})  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "\\u2014" in ran.stdout  # the em dash between title and snippet, escaped

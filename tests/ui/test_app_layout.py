@@ -59,3 +59,49 @@ def test_one_form_problem_and_no_private_copies_of_the_text_helpers() -> None:
     assert _defined("FormProblem") == [APP / "dialogs" / "form.py"]
     assert _defined("plain") == []  # the one is rmjournal/text.py, shared with the CLI
     assert _defined("one_line") == []
+
+
+TEXTUAL_INTERNALS = {
+    "_bindings",
+    "_keymap",
+    "_handle_exception",
+    "_return_code",
+    "_exception",
+    "_exception_event",
+    "_exit_renderables",
+    "_close_messages_no_wait",
+    "_fatal_error",
+    "_print_error_renderables",
+}
+"""The Textual internals the app uses (crash output and the help's key list), nothing else."""
+
+
+def test_textual_is_pinned_exactly_and_its_internals_are_the_known_few() -> None:
+    import re
+    from importlib.metadata import version
+
+    import textual.app
+
+    pyproject = (APP.parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    # One release only, written as a range so CI's lowest-versions run can read the minimum.
+    pinned = re.search(r'"textual>=([0-9]+)\.([0-9]+)\.([0-9]+),<([0-9.]+)"', pyproject)
+    assert pinned is not None, "pin Textual to one release while the app uses its internals"
+    major, minor, patch, below = pinned.groups()
+    assert below == f"{major}.{minor}.{int(patch) + 1}"
+    assert version("textual") == f"{major}.{minor}.{patch}"
+    # Private names of Textual's own App that app/ touches: exactly the list above.
+    app = textual.app.App()
+    ours = set()
+    for path in APP.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = [n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
+        names += [  # methods that override a private one
+            f.name
+            for c in ast.walk(tree)
+            if isinstance(c, ast.ClassDef)
+            for f in c.body
+            if isinstance(f, ast.FunctionDef)
+        ]
+        ours |= {n for n in names if n.startswith("_") and not n.startswith("__")}
+    ours = {name for name in ours if hasattr(app, name)}
+    assert ours == TEXTUAL_INTERNALS

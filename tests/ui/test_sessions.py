@@ -205,3 +205,51 @@ def test_prompt_picker_snapshot(snap_compare, app_factory, demo_path) -> None:
     app = app_factory(demo_path)
     run = snapshot_run(app, "dark", "s", "up", "enter", "p")
     assert snap_compare(app, run_before=run, terminal_size=SIZE)
+
+
+async def test_back_to_the_list_redraws_only_what_changed(
+    app_factory, demo_path, monkeypatch
+) -> None:
+    # Escape from a session's page must not rebuild every row (a journal may hold thousands of
+    # sessions): nothing is read when nothing changed; otherwise only changed cells redraw.
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionsScreen)
+        journal = app.journal_file.journal
+        table = screen.query_one("#sessions")
+        reads: list[str] = []
+        clears: list[bool] = []
+        real_sessions, real_clear = journal.sessions, table.clear
+        monkeypatch.setattr(journal, "sessions", lambda: reads.append("s") or real_sessions())
+        monkeypatch.setattr(
+            table, "clear", lambda columns=False: clears.append(columns) or real_clear(columns)
+        )
+        await pilot.press("p")  # the planned session's agenda, then back without a change
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        sid = app.screen.session_id
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and reads == [] and clears == []
+        row = table.get_row_index(sid)
+        before = [str(c) for c in table.get_row_at(row)]
+        others = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count) if i != row]
+        await pilot.press("p")
+        await settle(app, pilot)
+        first = app.screen.query_one("#agenda")  # remove the first topic: its counts change
+        first.focus()
+        await pilot.press("delete", "y")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and reads == ["s"] and clears == []
+        after = [str(c) for c in table.get_row_at(row)]
+        assert int(after[3]) == int(before[3]) - 1  # one topic fewer, redrawn in place
+        assert [
+            [str(c) for c in table.get_row_at(i)] for i in range(table.row_count) if i != row
+        ] == others
+        assert screen.query_one("#sessions").cursor_row == row

@@ -28,9 +28,14 @@ async def test_a_bad_config_and_theme_are_drawn_in_one_toast_and_the_app_goes_on
         await pilot.pause(0.2)
         toasts = list(app.screen.query(Toast))
         assert len(toasts) == 1
-        svg = app.export_screenshot()  # draws the toast, as the terminal would
-        drawn = " ".join(html.unescape(re.sub(r"<[^>]+>", "", svg)).split())
-        for problem in ("theme must be", "lock_timeout_minutes", "'who'", "broken.toml"):
+        problems = ("theme must be", "lock_timeout_minutes", "'who'", "broken.toml")
+        for _ in range(50):  # the toast fades in: draw until it is fully on screen
+            svg = app.export_screenshot()  # draws the toast, as the terminal would
+            drawn = " ".join(html.unescape(re.sub(r"<[^>]+>", "", svg)).split())
+            if all(problem in drawn for problem in problems):
+                break
+            await pilot.pause(0.1)
+        for problem in problems:
             assert problem in drawn, problem
         assert "[b]red" in drawn  # the user's text shown as text, not taken as markup
         assert app.theme == "dark" and app.lock_timeout == 600

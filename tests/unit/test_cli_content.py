@@ -91,7 +91,8 @@ def test_actions_overdue_on_the_example(example_journal: tuple[Path, Path]) -> N
     out = run("actions", path, "--overdue", *secret_args(pw))
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert lines[0].split() == ["DUE", "STATUS", "OWNER", "KIND", "TITLE"]
+    assert lines[0].split() == ["#", "DUE", "STATUS", "OWNER", "KIND", "TITLE"]
+    assert all(line.startswith("#") for line in lines[1:])  # the number `status` takes
     titles = [line.split("  ")[-1].strip() for line in lines[1:]]
     assert len(titles) == 3
     assert titles[0] == "Write a short blog post about what I learned from shadowing"

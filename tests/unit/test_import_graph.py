@@ -22,13 +22,28 @@ def module_name(path: Path, base: Path) -> str:
     return ".".join(parts)
 
 
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of `tree` but those under `if TYPE_CHECKING:` (type-only imports never run)."""
+    nodes: list[ast.AST] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                todo.extend(child.orelse)
+                continue
+            todo.append(child)
+    return nodes
+
+
 def import_graph(root: Path = PACKAGE) -> dict[str, set[str]]:
     """Module → the rmjournal modules it imports (`from pkg import sub` names `pkg.sub`)."""
     modules = {module_name(p, root.parent): p for p in root.rglob("*.py")}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
@@ -85,6 +100,19 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def test_type_only_imports_make_no_circle(tmp_path: Path) -> None:
+    pkg = tmp_path / "rmjournal"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from rmjournal import b\n")
+    (pkg / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from rmjournal import a\n"
+    )
+    assert cycles(import_graph(pkg)) == []
+    (pkg / "b.py").write_text("def f():\n    from rmjournal import a\n")
+    assert cycles(import_graph(pkg)) == [["rmjournal.a", "rmjournal.b"]]
+
+
 def test_the_checker_finds_a_circle(tmp_path: Path) -> None:
     pkg = tmp_path / "rmjournal"
     (pkg / "sub").mkdir(parents=True)
@@ -93,6 +121,10 @@ def test_the_checker_finds_a_circle(tmp_path: Path) -> None:
     (pkg / "a.py").write_text("def f():\n    from rmjournal.sub.b import g\n")
     (pkg / "sub" / "b.py").write_text("from .. import a\n")
     assert cycles(import_graph(pkg)) == [["rmjournal.a", "rmjournal.sub.b"]]
+
+
+def test_no_import_circles_anywhere() -> None:
+    assert cycles(import_graph()) == []
 
 
 def test_core_has_no_import_circles() -> None:

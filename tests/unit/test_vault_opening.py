@@ -397,12 +397,12 @@ def test_the_state_folder_is_the_one_paths_gives(monkeypatch: pytest.MonkeyPatch
 def test_one_noisy_timing_does_not_halve_the_memory_cost() -> None:
     noise = iter([1.3 / 0.8])  # the first timing ran during a busy moment: 1.3 s, not 0.8 s
 
-    def machine(params: Argon2Params) -> float:  # 0.8 s at 256 MiB, in proportion to memory
-        return 0.8 * params.memory_kib / (256 * 1024) * next(noise, 1.0)
+    def machine(params: Argon2Params) -> float:  # 0.8 s at 128 MiB, in proportion to memory
+        return 0.8 * params.memory_kib / (128 * 1024) * next(noise, 1.0)
 
     params, took = crypto.calibrate_argon2(measure=machine)
-    # One timing would have cut the memory to 98 MiB (which then times 0.31 s: "in range").
-    assert params.memory_kib == 256 * 1024 and took == pytest.approx(0.8)
+    # One timing would have cut the memory to 64 MiB (which then times 0.4 s: "in range").
+    assert params.memory_kib == 128 * 1024 and took == pytest.approx(0.8)
 
 
 def test_two_agreeing_timings_decide_without_a_third() -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Label, TextArea
 
 from rmjournal.app.dialogs.form import FormDialog, FormProblem, parse_due
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.dates import date_label
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.model import Action, ActionKind, ActionStatus, Owner, Visibility
 
@@ -74,7 +75,7 @@ class ActionDialog(FormDialog[ActionForm | None]):
         )
         yield from self.choice("Kind", Cycle(KIND_CHOICES, self.kind, id="action-kind"))
         yield from self.field(
-            "Due date (2026-08-01, +14 for two weeks, empty for none)",
+            date_label("Due date", self.today, optional=True),
             "action-due",
             a.due_on.isoformat() if a and a.due_on else "",
         )

@@ -6,7 +6,7 @@ one-line field or ctrl+s accepts. Problems are shown in words inside the dialog,
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -54,18 +54,16 @@ class FormProblem(ValueError):
 
 
 def parse_due(text: str, today: date) -> date | None:
-    """A due date from "2026-08-01", "+7" (days from today) or "" (no date)."""
+    """A date in any of the CLI's DATE forms (widgets/dates.py), or None when left empty."""
+    from rmjournal.app.widgets.dates import DateUnreadable, parse_date
+
     text = text.strip()
     if not text:
         return None
-    if text.startswith("+") and text[1:].isdigit():
-        return today + timedelta(days=int(text[1:]))
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FormProblem(
-            "Type a date like 2026-08-01, or +7 for a week from today, or leave it empty."
-        ) from None
+        return parse_date(text, today)
+    except DateUnreadable as error:
+        raise FormProblem(f"{error} Or leave it empty.") from None
 
 
 def parse_minutes(text: str) -> int | None:

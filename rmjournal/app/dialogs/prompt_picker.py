@@ -19,18 +19,12 @@ from textual.widgets.option_list import Option
 
 from rmjournal.app.dialogs.form import DIALOG_CSS
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.labels import FOR_CHOICES, PHASE_CHOICES
 from rmjournal.app.widgets.literal import literal
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
     from rmjournal.core.model import Phase, Prompt, PromptFor
-
-PHASE_CHOICES = [
-    ("before", "before a session"),
-    ("after", "after a session"),
-    ("review", "at review"),
-]
-FOR_CHOICES = [("mentor", "for the mentor"), ("mentee", "for the mentee"), ("both", "for anyone")]
 
 
 class PromptPicker(ModalScreen["Prompt | None"]):
@@ -50,6 +44,7 @@ class PromptPicker(ModalScreen["Prompt | None"]):
         Binding("escape", "cancel", "Cancel", id="prompts.cancel"),
         Binding("f", "cycle('phase')", "Phase", id="prompts.phase"),
         Binding("w", "cycle('for')", "For whom", id="prompts.for"),
+        Binding("plus", "add_prompt", "Add your own", id="prompts.add"),
     ]
 
     def __init__(self, journal: Journal, phase: Phase, for_: PromptFor) -> None:
@@ -68,7 +63,7 @@ class PromptPicker(ModalScreen["Prompt | None"]):
                 yield Cycle(FOR_CHOICES, self.for_, id="for")
             yield OptionList(id="prompt-list")
             yield Static(
-                "↑/↓ choose · Enter picks · f phase · w for whom · Escape cancels",
+                "↑/↓ choose · Enter picks · f phase · w for whom · + add your own · Escape cancels",
                 classes="dialog-keys",
             )
 
@@ -97,6 +92,14 @@ class PromptPicker(ModalScreen["Prompt | None"]):
     def action_cycle(self, which: str) -> None:
         """Move the phase or the person filter on by one."""
         self.query_one(f"#{which}", Cycle).action_step(1)
+
+    def action_add_prompt(self) -> None:
+        """Write a prompt of your own for the phase and person shown; it is listed at once."""
+        from rmjournal.app.dialogs.between import run_prompt_dialog
+
+        phase = self.query_one("#phase", Cycle).value
+        for_ = self.query_one("#for", Cycle).value
+        run_prompt_dialog(self.app, self.journal, lambda _p: self._fill(), phase=phase, for_=for_)  # type: ignore[arg-type]
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

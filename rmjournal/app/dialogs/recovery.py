@@ -62,6 +62,7 @@ class RecoveryKeyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#continue")
     def action_done(self) -> None:
+        """Close once the person ticked that the key is written down; else ring the bell."""
         if self.query_one("#saved", Checkbox).value:
             self._key = ""
             self.dismiss(True)

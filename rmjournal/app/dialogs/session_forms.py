@@ -16,6 +16,7 @@ from textual.widgets import Label, Static, TextArea
 from rmjournal.app.dialogs.action_forms import VISIBILITY_CHOICES
 from rmjournal.app.dialogs.form import FormDialog, FormProblem, parse_due, parse_minutes
 from rmjournal.app.widgets.cycle import Cycle
+from rmjournal.app.widgets.dates import date_label, examples
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Role, Session, Visibility
 
@@ -131,10 +132,12 @@ class EntryDialog(FormDialog[EntryForm | None]):
 
 @dataclass
 class SessionForm:
-    """A session's day and place as the dialog collected them."""
+    """A session's day, place, time of day and length as the dialog collected them."""
 
     on: date
     place: str | None
+    time: str | None = None
+    minutes: int | None = None
 
 
 class SessionDialog(FormDialog[SessionForm | None]):
@@ -144,14 +147,23 @@ class SessionDialog(FormDialog[SessionForm | None]):
     KEYS_HINT = "Enter saves · Tab moves · Escape cancels"
 
     def __init__(self, session: Session, today: date) -> None:
-        super().__init__(f"Session {session.number}: date and place")
+        super().__init__(f"Session {session.number}: date, time and place")
         self.session = session
         self.today = today
 
     def fields(self) -> ComposeResult:
         day = self.session.date.isoformat()
-        yield from self.field("Date (2026-08-01, or +7 for a week from today)", "session-date", day)
+        yield from self.field(date_label("Date", self.today), "session-date", day)
         yield from self.field("Place (empty for none)", "session-place", self.session.place or "")
+        yield from self.field(
+            "Time of day (14:30; empty for none)", "session-time", self.session.time or ""
+        )
+        length = self.session.duration_minutes
+        yield from self.field(
+            "Length in minutes (empty for none)",
+            "session-minutes",
+            "" if length is None else str(length),
+        )
 
     def result(self) -> SessionForm | None:
         try:
@@ -159,5 +171,18 @@ class SessionDialog(FormDialog[SessionForm | None]):
         except FormProblem as problem:
             raise problem.at("session-date") from None
         if on is None:
-            raise FormProblem("Type the session's date, like 2026-08-01, or +7.", "session-date")
-        return SessionForm(on, self.value_of("session-place").strip() or None)
+            raise FormProblem(f"Type the session's date: {examples(self.today)}.", "session-date")
+        from rmjournal.core.errors import UsageError
+        from rmjournal.core.journal.sessions import time_of_day
+
+        try:
+            at = time_of_day(self.value_of("session-time"))
+        except UsageError:
+            raise FormProblem(
+                "Type the time like 14:30 (24-hour clock), or leave it empty.", "session-time"
+            ) from None
+        try:
+            minutes = parse_minutes(self.value_of("session-minutes"))
+        except FormProblem as problem:
+            raise problem.at("session-minutes") from None
+        return SessionForm(on, self.value_of("session-place").strip() or None, at, minutes)

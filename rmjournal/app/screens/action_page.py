@@ -21,6 +21,7 @@ from rmjournal.app.dialogs.action_forms import (
 from rmjournal.app.dialogs.form import AskDialog, FormProblem, parse_due
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.session_page import attempt
+from rmjournal.app.widgets.dates import date_label
 from rmjournal.app.widgets.labels import status_word, visibility_label
 from rmjournal.core.model import VISIBILITY_CYCLE, Action, ActionStatus
 
@@ -100,7 +101,7 @@ class ActionPage(JournalScreen):
         self.app.push_screen(
             AskDialog(
                 "Due date",
-                "Due on (2026-08-01, +14 for two weeks from today, empty for none)",
+                date_label("Due on", self.journal.today(), optional=True),
                 action.due_on.isoformat() if action.due_on else "",
             ),
             answered,

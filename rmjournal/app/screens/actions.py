@@ -7,6 +7,7 @@ at once (a journal may hold hundreds of actions): `]` and `[` page through the r
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import ClassVar
 
@@ -28,6 +29,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
+from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Action
 from rmjournal.text import one_line
 
@@ -114,8 +116,13 @@ class ActionsScreen(ActionPage):
         super().__init__(journal)
         self.filters = {"status": "all", "owner": "all", "kind": "all"}
         self.page = 0
+        self.actions: list[Action] = []
+        """Every action the owner and kind filters let through (the counts line counts them)."""
         self.rows: list[Action] = []
+        """The rows the status filter lets through, in tracker order (all pages)."""
         self.by_id: dict[str, Action] = {}
+        self.counts: Counter[tuple[str, ...]] = Counter()
+        """How many actions have each combination of `_count_keys()`, for the counts line."""
         self.flex = 30
 
     def compose_body(self) -> ComposeResult:
@@ -148,6 +155,7 @@ class ActionsScreen(ActionPage):
             owner=None if owner == "all" else owner,  # type: ignore[arg-type]
             kind=None if kind == "all" else kind,  # type: ignore[arg-type]
         )
+        self.actions = actions
         self._show_counts(actions, today)
         wanted = self.filters["status"]
         self.rows = tracker_order([a for a in actions if matches_status(a, wanted, today)], today)
@@ -201,11 +209,15 @@ class ActionsScreen(ActionPage):
         ]
 
     def _show_counts(self, actions: list[Action], today: date) -> None:
-        counts = {state: 0 for state in STATE_ORDER}
-        for a in actions:
-            counts[action_state(a, today)] += 1
-        still_open = sum(1 for a in actions if a.is_open)
-        in_progress = sum(1 for a in actions if a.status == "in_progress")
+        self.counts = Counter(_count_keys(a, today) for a in actions)
+        self._show_counted()
+
+    def _show_counted(self) -> None:
+        counts: Counter[str] = Counter()
+        for keys, n in self.counts.items():
+            for key in keys:
+                counts[key] += n
+        still_open, in_progress = counts["still open"], counts["in_progress"]
         line = Text()
         line.append(f"! {counts['overdue']} overdue", style="bold")
         line.append(f"  ·  » {counts['due soon']} due soon")
@@ -255,7 +267,44 @@ class ActionsScreen(ActionPage):
         return self.by_id.get(key) if key else None
 
     def action_changed(self, action_id: str) -> None:
-        self.refresh_tracker(keep=action_id)
+        """Re-read the changed action only and redraw its row in place.
+
+        The row keeps its place until the tracker is next re-read (coming back to the screen,
+        a filter), so the cursor does not jump away from what was just changed. An action that
+        no longer passes the filters, or is not on this page, is a full re-read instead.
+        """
+        if action_id not in self.by_id:
+            self.refresh_tracker(keep=action_id)
+            return
+        try:
+            action = self.journal.action(action_id)
+        except JournalError:
+            self.refresh_tracker(keep=action_id)
+            return
+        today = self.journal.today()
+        if not (
+            self._passes_owner_and_kind(action)
+            and matches_status(action, self.filters["status"], today)
+        ):
+            self.refresh_tracker(keep=action_id)
+            return
+        self.counts[_count_keys(self.by_id[action_id], today)] -= 1
+        self.counts[_count_keys(action, today)] += 1
+        self.actions = [action if a.id == action_id else a for a in self.actions]
+        self.rows = [action if a.id == action_id else a for a in self.rows]
+        self.by_id[action_id] = action
+        table = self.query_one("#tracker", DataTable)
+        for (label, _), cell in zip(COLUMNS, self._cells(action, today), strict=True):
+            table.update_cell(action_id, label, cell)
+        self._show_counted()
+        self._show_preview()
+
+    def _passes_owner_and_kind(self, action: Action) -> bool:
+        """The owner and kind filters, as `Journal.actions()` applies them."""
+        owner, kind = self.filters["owner"], self.filters["kind"]
+        if owner != "all" and action.owner not in (owner, "both"):
+            return False
+        return kind in ("all", action.kind)
 
     # ----- keys -----
 
@@ -318,6 +367,16 @@ class ActionsScreen(ActionPage):
         action = self.current_action()
         if action is not None:
             self.app.push_screen(ActionDetailScreen(self.journal, action.id))
+
+
+def _count_keys(a: Action, today: date) -> tuple[str, ...]:
+    """The tallies of the counts line `a` adds one to: its state, and open / in progress."""
+    keys = [action_state(a, today)]
+    if a.is_open:
+        keys.append("still open")
+    if a.status == "in_progress":
+        keys.append("in_progress")
+    return tuple(keys)
 
 
 def _closed(a: Action) -> str:

@@ -41,6 +41,7 @@ class AgendaScreen(SessionPage):
         Binding("w", "who", "Raised by", id="agenda.who"),
         Binding("t", "time_box", "Time box", id="agenda.time"),
         Binding("p", "prompt", "Prompt", id="agenda.prompt"),
+        Binding("f", "template", "From template", id="agenda.template"),
         Binding("c", "carry_forward", "Carry over", show=False, id="agenda.carry"),
         Binding("delete", "remove", "Remove", show=False, id="agenda.remove"),
         Binding("o", "record", "Record", id="agenda.record"),
@@ -64,6 +65,7 @@ class AgendaScreen(SessionPage):
         self.refresh_page()
 
     def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        """The agenda page's row: topic, raised by, minutes, prompt, visibility."""
         if item.hidden:
             return [
                 Text(str(number)),
@@ -86,6 +88,7 @@ class AgendaScreen(SessionPage):
         ]
 
     def fill_agenda(self) -> None:
+        """The agenda rows, and the time boxes' total under the table."""
         super().fill_agenda()
         items = [i for i in self.agenda_items() if not i.hidden]
         total = sum(i.minutes or 0 for i in items)
@@ -204,6 +207,12 @@ class AgendaScreen(SessionPage):
 
         self.app.push_screen(PromptPicker(self.journal, "before", self.journal.me), picked)
 
+    def action_template(self) -> None:
+        """Add the topics of a session template (built-in, or the pair's own) to this agenda."""
+        from rmjournal.app.dialogs.between import run_template_picker
+
+        run_template_picker(self.app, self.journal, self.session_id, lambda _n: self.refresh_page())
+
     def action_carry_forward(self) -> None:
         """Bring in anything unfinished that is not on the agenda yet."""
         added: list[int] = []
@@ -233,10 +242,8 @@ class AgendaScreen(SessionPage):
 
     def action_record(self) -> None:
         """Switch to recording this session (notes and outcomes)."""
-        from rmjournal.app.screens.record import RecordScreen
-
-        self.app.switch_screen(
-            RecordScreen(self.journal, self.session_id, cursor_key_or_none(self))
+        self.post_message(
+            self.SwitchPage("record", self.journal, self.session_id, cursor_key_or_none(self))
         )
 
 

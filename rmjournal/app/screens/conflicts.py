@@ -30,6 +30,7 @@ ITEM_WORDS = {
     "actions": "action",
     "follow_ups": "follow-up",
     "prompts": "prompt",
+    "templates": "template",
     "approvals": "approval",
 }
 """How a person names each kind of record."""
@@ -155,4 +156,5 @@ class ConflictsScreen(Screen[None]):
             table.move_cursor(row=min(row, len(self._ids) - 1))
 
     def action_close(self) -> None:
+        """Back to where the merge was offered."""
         self.dismiss(None)

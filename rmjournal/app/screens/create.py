@@ -37,6 +37,7 @@ from rmjournal.app.config import JOURNAL_SUFFIX
 from rmjournal.app.dialogs.form import FormProblem
 from rmjournal.app.screens.agreement import AGREEMENT_TEMPLATE
 from rmjournal.app.widgets.choice import ClearRadioButton
+from rmjournal.app.widgets.dates import date_label
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.strength import PassphraseProblem, passphrase_from, strength_label
 from rmjournal.core.clock import Clock, default_clock
@@ -121,7 +122,7 @@ class CreateScreen(Screen[None]):
             with Horizontal(classes="columns"):
                 with Vertical(classes="column"):
                     yield from self._field(
-                        "Start date (YYYY-MM-DD)", "started-on", today.isoformat()
+                        date_label("Start date", today, short=True), "started-on", today.isoformat()
                     )
                     yield from self._field(
                         "Meet every … days", "cadence", str(DEFAULT_CADENCE_DAYS), type="integer"
@@ -131,7 +132,7 @@ class CreateScreen(Screen[None]):
                         "Planned sessions", "planned", str(DEFAULT_SESSIONS), type="integer"
                     )
                     yield from self._field(
-                        "Review date (YYYY-MM-DD)",
+                        date_label("Review date", today, short=True),
                         "review-on",
                         (today + timedelta(days=REVIEW_AFTER_DAYS)).isoformat(),
                     )
@@ -196,6 +197,7 @@ class CreateScreen(Screen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        """Back to the unlock screen (not while the journal is being created)."""
         if not self.busy:
             self.app.pop_screen()
 
@@ -203,10 +205,12 @@ class CreateScreen(Screen[None]):
         return self.query_one(f"#{field_id}", Input).value.strip()
 
     def _date(self, field_id: str, what: str) -> date:
+        from rmjournal.app.widgets.dates import DateUnreadable, parse_date
+
         try:
-            return date.fromisoformat(self._value(field_id))
-        except ValueError:
-            raise FormProblem(f"The {what} must be a date like 2026-09-01.", field_id) from None
+            return parse_date(self._value(field_id), self._clock.today())
+        except DateUnreadable as error:
+            raise FormProblem(f"The {what}: {error}", field_id) from None
 
     def _number(self, field_id: str, what: str, low: int, high: int) -> int:
         try:
@@ -270,6 +274,7 @@ class CreateScreen(Screen[None]):
         return target
 
     def show_message(self, text: str) -> None:
+        """Say what is wrong with the form, in words, under it."""
         line = Text("✗ ", style="bold")
         line.append_text(literal(text))
         self.query_one("#create-message", Static).update(line)
@@ -291,6 +296,7 @@ class CreateScreen(Screen[None]):
             partial(self._create, target, secret, role, details),
             thread=True,
             group="create",
+            description="create the journal",
             exclusive=True,
             exit_on_error=False,
         )

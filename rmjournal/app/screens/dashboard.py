@@ -18,26 +18,22 @@ from textual.widgets import Static
 
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.navigate import show_session
-from rmjournal.app.widgets.labels import (
-    long_date,
-    user_text,
-)
+from rmjournal.app.widgets.labels import long_date, user_text
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
+from rmjournal.core.due import (
+    DUE_MARK,
+    OVERDUE_MARK,
+    lateness,
+    review_words,
+    session_heading,
+)
+from rmjournal.core.due import days_words as _days
+from rmjournal.core.due import relative as _relative
 from rmjournal.core.model import DUE_SOON_DAYS, OPEN_STATUSES, Action, Pair, Session
 
 TOP_ACTIONS = 4
 LATEST_LEARNINGS = 3
-
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
-def _relative(days: int) -> str:
-    if days == 0:
-        return "today"
-    return f"in {_days(days)}" if days > 0 else f"{_days(-days)} ago"
 
 
 class DashboardScreen(JournalScreen):
@@ -129,9 +125,7 @@ class DashboardScreen(JournalScreen):
             return text
         today = self.journal.today()
         agenda = self.journal.agenda(session.id)
-        days = (session.date - today).days
-        when = _relative(days)
-        text = Text(f"Session {session.number} · {long_date(session.date)} ({when})\n", "bold")
+        text = Text(f"{session_heading(session, today)}\n", "bold")
         carried = sum(1 for i in agenda if i.carried_from)
         follow = sum(1 for i in agenda if i.action_id and not i.carried_from)
         minutes = sum(i.minutes or 0 for i in agenda if not i.hidden)
@@ -158,10 +152,9 @@ class DashboardScreen(JournalScreen):
         rows.add_column(no_wrap=True)
         rows.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
         rows.add_column(no_wrap=True, justify="right")
-        shown = [("! OVERDUE", a) for a in overdue] + [("» due", a) for a in soon]
+        shown = [(OVERDUE_MARK, a) for a in overdue] + [(DUE_MARK, a) for a in soon]
         for label, a in shown[:TOP_ACTIONS]:
-            days = (a.due_on - today).days if a.due_on else 0
-            when = f"{-days}d late" if days < 0 else ("today" if days == 0 else f"in {days}d")
+            when = lateness((a.due_on - today).days if a.due_on else 0)
             rows.add_row(
                 Text(label, style="bold" if label.startswith("!") else ""),
                 user_text(a.title, hidden=a.hidden),
@@ -194,12 +187,7 @@ class DashboardScreen(JournalScreen):
             text.append(f"Last held: session {last.number}, {_relative(-ago)}")
             text.append(f" (every {_days(pair.cadence_days)} planned)\n")
         days = (pair.review_on - self.journal.today()).days
-        if days > 0:
-            text.append(f"Review in {_days(days)}", style="bold")
-        elif days == 0:
-            text.append("Review is due today", style="bold")
-        else:
-            text.append(f"Review was due {_days(-days)} ago", style="bold")
+        text.append(review_words(days), style="bold")
         text.append(f" ({long_date(pair.review_on)})\n")
         text.append("r: the six-month review", style="dim")
         return text

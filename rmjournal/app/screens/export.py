@@ -20,6 +20,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from rmjournal.app.screens.base import JournalScreen
+from rmjournal.app.widgets.choice import ClearCheckbox, ClearRadioButton
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.errors import JournalError
@@ -90,6 +91,7 @@ class ExportScreen(JournalScreen):
         Binding("o", "partner_field", "Partner approves", id="export.partner"),
         Binding("w", "write_file", "Write file", id="export.write"),
         Binding("n", "toggle_anonymise", "Anonymise", id="export.anonymise"),
+        Binding("m", "toggle_format", "Markdown/HTML", id="export.format"),
         Binding("f5", "refresh_summary", "Refresh", show=False, id="export.refresh"),
     ]
     DEFAULT_CSS = """
@@ -100,7 +102,8 @@ class ExportScreen(JournalScreen):
     ExportScreen #export-side Input { margin: 0; }
     ExportScreen #export-side Label { width: 100%; }
     ExportScreen #export-side Button { margin: 1 1 0 0; }
-    ExportScreen #format { height: auto; border: none; padding: 0; }
+    ExportScreen #format { height: auto; border: round $border-blurred; padding: 0 1; }
+    ExportScreen #format:focus { border: heavy $border; }
     ExportScreen #write-warning { color: $text-warning; margin-top: 1; }
     """
 
@@ -131,10 +134,11 @@ class ExportScreen(JournalScreen):
                 left.border_title = "Left out"
                 yield left
                 yield Label("Write the summary to a file", classes="section")
-                with RadioSet(id="format"):
-                    yield RadioButton("Markdown", value=True, id="format-markdown")
-                    yield RadioButton("HTML (self-contained, printable)", id="format-html")
-                yield Checkbox("Anonymise: roles in place of names (n)", id="anonymise")
+                with RadioSet(id="format") as formats:
+                    formats.border_title = "Format (m switches)"
+                    yield ClearRadioButton("Markdown", value=True, id="format-markdown")
+                    yield ClearRadioButton("HTML (self-contained, printable)", id="format-html")
+                yield ClearCheckbox("Anonymise: roles in place of names (n)", id="anonymise")
                 yield Input(id="out-path", placeholder="file to write")
                 yield Button("Write file (w)", id="write")
                 yield Static(PLAINTEXT_WARNING, id="write-warning")
@@ -247,7 +251,13 @@ class ExportScreen(JournalScreen):
         self.query_one("#approve-partner", Button).disabled = True
         self._check_partner(jf.vault, Secret.passphrase(secret), other_role(self.journal.me))
 
-    @work(thread=True, exclusive=True, group="partner-approval", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="partner-approval",
+        exit_on_error=False,
+        description="check the partner",
+    )
     def _check_partner(self, vault: Vault, secret: Secret, role: str) -> None:
         """Run the KDF for the partner's slot off the main thread; report back on it."""
         try:
@@ -279,6 +289,13 @@ class ExportScreen(JournalScreen):
         """Switch anonymising on or off (the preview follows)."""
         box = self.query_one("#anonymise", Checkbox)
         box.value = not box.value
+        box.scroll_visible()
+
+    def action_toggle_format(self) -> None:
+        """Switch the file format between Markdown and HTML (the path's suffix follows)."""
+        wanted = "#format-markdown" if self.fmt == "html" else "#format-html"
+        self.query_one(wanted, RadioButton).value = True
+        self.query_one("#format", RadioSet).scroll_visible()
 
     @on(Checkbox.Changed, "#anonymise")
     def _anonymise_changed(self) -> None:
@@ -311,7 +328,13 @@ class ExportScreen(JournalScreen):
         self._write_message("Writing…")
         self._write(path, text)
 
-    @work(thread=True, exclusive=True, group="export-write", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export-write",
+        exit_on_error=False,
+        description="write the summary",
+    )
     def _write(self, path: Path, text: str) -> None:
         """Write the file off the main thread (fsync); report back on it."""
         try:

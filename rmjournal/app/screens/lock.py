@@ -46,9 +46,11 @@ class SaveFailedLockScreen(Screen[str]):
         yield Footer()
 
     def action_retry(self) -> None:
+        """Try to save again, then lock."""
         self.dismiss("retry")
 
     def action_discard(self) -> None:
+        """Lock without the unsaved changes; asks for the key a second time first."""
         if self._discard_armed:
             self.dismiss("discard")
             return

@@ -100,9 +100,11 @@ class RecordScreen(SessionPage):
         self.refresh_page()
 
     def agenda_width(self) -> int:
+        """The agenda table takes about two thirds of the width; the entries the rest."""
         return self.app.size.width * 64 // 100
 
     def agenda_row(self, number: int, item: AgendaItem) -> list[object]:
+        """The record page's row: topic (✎ when it has notes) and outcome."""
         topic = user_text(one_line(item.topic, self.flex - 2), hidden=item.hidden)
         if not item.hidden and item.notes.strip():
             topic.append(" ✎", style="dim")
@@ -114,6 +116,7 @@ class RecordScreen(SessionPage):
         ]
 
     def refresh_page(self) -> None:
+        """Show the journal's state: agenda, entries and the highlighted topic's notes."""
         self.fill_agenda()
         self._fill_entries()
         self._load_notes()
@@ -352,12 +355,10 @@ class RecordScreen(SessionPage):
 
     def action_agenda(self) -> None:
         """Switch to preparing this session's agenda."""
-        from rmjournal.app.screens.agenda import AgendaScreen
-
         self._save_notes()
         item = self.current_item()
-        self.app.switch_screen(
-            AgendaScreen(self.journal, self.session_id, item.id if item else None)
+        self.post_message(
+            self.SwitchPage("agenda", self.journal, self.session_id, item.id if item else None)
         )
 
     def _highlighted_entry(self) -> Entry | None:
@@ -369,6 +370,7 @@ class RecordScreen(SessionPage):
         return None if entry.hidden else entry
 
     def visibility_target(self) -> tuple[str, str] | None:
+        """The highlighted entry when the entries have the focus, else the agenda topic."""
         if self.focused is self.query_one("#entries", DataTable):
             entry = self._highlighted_entry()
             return None if entry is None else (entry.id, entry.visibility)

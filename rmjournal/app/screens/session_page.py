@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -104,6 +106,19 @@ class SessionPage(JournalScreen):
 
     COMMANDS: ClassVar = {ScreenCommands}
     PALETTE_LABEL = "Session"
+
+    @dataclass
+    class SwitchPage(Message):
+        """Show the session's other page instead of this one, keeping `item_id` highlighted.
+
+        The app makes the switch, so that the agenda and record pages need not import each other.
+        """
+
+        page: Literal["agenda", "record"]
+        journal: Journal
+        session_id: str
+        item_id: str | None
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="session.back"),
         Binding("v", "visibility", "Visibility", id="session.visibility"),
@@ -130,7 +145,7 @@ class SessionPage(JournalScreen):
         s = self.session()
         line = Text(f"Session {s.number} · ")
         line.append_text(session_status_label(s.status))
-        line.append(f" · {long_date(s.date)}")
+        line.append(f" · {long_date(s.date)}" + (f" {s.time}" if s.time else ""))
         if s.duration_minutes:
             line.append(f" · {s.duration_minutes} min")
         if s.place:

@@ -6,7 +6,9 @@ Enter opens the highlighted session's record, `p` its agenda.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections import defaultdict
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -23,7 +25,10 @@ from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor,
 from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns
-from rmjournal.core.model import Session
+from rmjournal.core.model import AgendaItem, Session, SessionStatus
+
+if TYPE_CHECKING:
+    from rmjournal.core.journal import Journal
 
 COLUMNS: list[Column] = [
     ("No.", 3),
@@ -34,6 +39,44 @@ COLUMNS: list[Column] = [
     ("Carried", 7),
     ("Place", None),
 ]
+
+
+class SessionRow(NamedTuple):
+    """What one row of the list says: compared to tell which rows need redrawing."""
+
+    number: int
+    is_next: bool
+    on: date
+    status: SessionStatus
+    topics: int
+    still_open: int
+    carried: int
+    place: str
+
+
+def _row(session: Session, agenda: list[AgendaItem], is_next: bool) -> SessionRow:
+    return SessionRow(
+        session.number,
+        is_next,
+        session.date,
+        session.status,
+        len(agenda),
+        sum(1 for i in agenda if i.outcome == "open"),
+        sum(1 for i in agenda if i.carried_from or i.outcome == "carried_over"),
+        session.place or "",
+    )
+
+
+def _cells(row: SessionRow) -> list[Text]:
+    return [
+        Text(str(row.number), style="bold" if row.is_next else ""),
+        Text(long_date(row.on)),
+        session_status_label(row.status),
+        Text(str(row.topics)),
+        Text(str(row.still_open)),
+        Text(str(row.carried)),
+        user_text(row.place, empty="—"),
+    ]
 
 
 class SessionsScreen(JournalScreen):
@@ -56,6 +99,13 @@ class SessionsScreen(JournalScreen):
     SessionsScreen #sessions { height: 1fr; border: round $border; }
     """
 
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(journal)
+        self._rows: dict[str, SessionRow] = {}
+        """What each shown row says, by session id, in table order."""
+        self._shown_at = -1
+        """The journal's change count when the rows were last read (-1: never)."""
+
     def compose_body(self) -> ComposeResult:
         yield Static("", id="sessions-summary")
         table: DataTable[object] = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
@@ -72,39 +122,47 @@ class SessionsScreen(JournalScreen):
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        """Re-read the sessions and their agendas."""
+        """Show the sessions as the journal has them now, touching only the rows that changed.
+
+        Coming back from a session's page is the common case: when the journal did not change
+        meanwhile nothing is read at all; otherwise the sessions and every agenda are read in two
+        queries and only the cells that differ are redrawn. The table is rebuilt only when
+        sessions came or went (or the columns were re-fitted to a new width).
+        """
         table = self.query_one("#sessions", DataTable)
         key = cursor_key(table)
-        fit_columns(table, COLUMNS, self.app.size.width)
-        table.clear()
+        refitted = fit_columns(table, COLUMNS, self.app.size.width)
+        changes = self.journal.changes
+        if not refitted and changes == self._shown_at:
+            return
         sessions = self.journal.sessions()
         next_session = self.journal.next_session()
-        for s in sessions:
-            agenda = self.journal.agenda(s.id)
-            open_items = sum(1 for i in agenda if i.outcome == "open")
-            carried = sum(1 for i in agenda if i.carried_from or i.outcome == "carried_over")
-            is_next = next_session is not None and s.id == next_session.id
-            number = Text(str(s.number), style="bold" if is_next else "")
-            table.add_row(
-                number,
-                Text(long_date(s.date)),
-                session_status_label(s.status),
-                Text(str(len(agenda))),
-                Text(str(open_items)),
-                Text(str(carried)),
-                user_text(s.place or "", empty="—"),
-                key=s.id,
-            )
-        if not sessions:
-            table.add_row(
-                Text(""),
-                Text("No sessions yet — press n to plan the first one.", "dim italic"),
-                *[Text("")] * 5,
-                key="__empty__",
-            )
-        if key is None and next_session is not None:
-            key = next_session.id
-        keep_cursor(table, key)
+        agendas: dict[str, list[AgendaItem]] = defaultdict(list)
+        for item in self.journal.all_agenda_items():
+            agendas[item.session_id].append(item)
+        next_id = next_session.id if next_session is not None else None
+        rows = {s.id: _row(s, agendas[s.id], s.id == next_id) for s in sessions}
+        if refitted or list(rows) != list(self._rows):
+            table.clear()
+            for session_id, row in rows.items():
+                table.add_row(*_cells(row), key=session_id)
+            if not sessions:
+                table.add_row(
+                    Text(""),
+                    Text("No sessions yet — press n to plan the first one.", "dim italic"),
+                    *[Text("")] * 5,
+                    key="__empty__",
+                )
+            if key is None and next_session is not None:
+                key = next_session.id
+            keep_cursor(table, key)
+        else:
+            for session_id, row in rows.items():
+                if row != self._rows[session_id]:
+                    for (label, _), cell in zip(COLUMNS, _cells(row), strict=True):
+                        table.update_cell(session_id, label, cell)
+        self._rows = rows
+        self._shown_at = changes
         pair = self.journal.pair()
         held = sum(1 for s in sessions if s.status == "held")
         planned = pair.planned_sessions if pair else 0
@@ -193,7 +251,13 @@ class SessionsScreen(JournalScreen):
         def moved(form: SessionForm | None) -> None:
             if form is not None and attempt(
                 self,
-                lambda: self.journal.update_session(session.id, on=form.on, place=form.place),
+                lambda: self.journal.update_session(
+                    session.id,
+                    on=form.on,
+                    place=form.place,
+                    time=form.time,
+                    duration_minutes=form.minutes,
+                ),
             ):
                 self.refresh_list()
 

@@ -138,6 +138,7 @@ class UnlockScreen(Screen[None]):
             self.query_one("#unlock-message", Static).update("")
 
     def set_busy(self, busy: bool) -> None:
+        """Show or hide the "unlocking" look while the key derivation runs."""
         self.busy = busy
         self.query_one("#unlock-busy").display = busy
         # (the field stays enabled: disabling it moved the focus and re-laid the footer twice
@@ -158,6 +159,7 @@ class UnlockScreen(Screen[None]):
         field.focus()
 
     def action_new_journal(self) -> None:
+        """Open the "new pair journal" form."""
         from rmjournal.app.screens.create import CreateScreen
 
         self.app.push_screen(CreateScreen(None, self.data_dir))
@@ -188,6 +190,7 @@ class UnlockScreen(Screen[None]):
             partial(self._open, path, secret),
             thread=True,
             group="unlock",
+            description="unlock",
             exclusive=True,
             exit_on_error=False,
         )

@@ -22,11 +22,13 @@ class Cycle(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     Cycle { height: 1; width: auto; min-width: 16; padding: 0 1; background: $boost; }
-    Cycle:focus { background: $accent 40%; text-style: bold; }
+    Cycle:focus {
+        background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold;
+    }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,space", "step(1)", "Next choice", show=False),
-        Binding("left", "step(-1)", "Previous choice", show=False),
+        Binding("right,space", "step(1)", "Next choice", show=False, id="choice.next"),
+        Binding("left", "step(-1)", "Previous choice", show=False, id="choice.previous"),
     ]
 
     value: reactive[str] = reactive("")

@@ -12,6 +12,7 @@ from datetime import date
 from rich.text import Text
 
 from rmjournal.app.widgets.literal import literal
+from rmjournal.core.due import long_date as long_date  # noqa: PLC0414 - the screens import it here
 from rmjournal.core.model import Action, ActionStatus, Outcome, SessionStatus, Visibility
 
 VISIBILITY = {
@@ -129,11 +130,6 @@ def due_short(due: date | None, today: date) -> str:
     return f"{day}, {-days}d late" if days < 0 else f"{day}, in {days}d"
 
 
-def long_date(day: date) -> str:
-    """A date people read easily: "Mon 3 Aug 2026"."""
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
 def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str = "") -> Text:
     """User text shown literally; the private placeholder if hidden; `empty` if blank."""
     if hidden:
@@ -141,3 +137,13 @@ def user_text(text: str, *, hidden: bool = False, empty: str = "—", style: str
     if not text.strip():
         return Text(empty, style="dim")
     return literal(text, style)
+
+
+PHASE_CHOICES = [
+    ("before", "before a session"),
+    ("after", "after a session"),
+    ("review", "at review"),
+]
+"""A reflection prompt's phases, as the prompt dialogs offer them."""
+FOR_CHOICES = [("mentor", "for the mentor"), ("mentee", "for the mentee"), ("both", "for anyone")]
+"""Whom a reflection prompt is for, as the prompt dialogs offer them."""

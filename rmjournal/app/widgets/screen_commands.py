@@ -25,6 +25,8 @@ class ScreenCommands(ListProvider):
             binding = active.binding
             if active.node is not screen or not binding.description or not active.enabled:
                 continue
+            if not binding.id:  # Textual's own screen keys (Focus Next…), not the product's
+                continue
             if binding.action in seen:
                 continue
             seen.add(binding.action)

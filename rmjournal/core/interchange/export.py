@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from rmjournal.core.errors import JournalError
@@ -145,17 +145,33 @@ def _iter_session_json(journal: Journal) -> Iterator[_Encoded]:
         yield _Encoded(f'{text[:at]},"entries":{written}{text[at + 13 :]}')
 
 
+def _plan(fields: tuple[Field, ...]) -> tuple[tuple[str, bool, Callable[[Any], Any] | None], ...]:
+    """(key, optional, converter or None for "as stored") for each field, in order."""
+
+    def convert(f: Field) -> Callable[[Any], Any]:
+        return lambda stored: f.document_value(f.record_value(stored))
+
+    return tuple(
+        (f.doc_key, f.optional, None if f.kind in ("id", "text", "enum", "stamp") else convert(f))
+        for f in fields
+    )
+
+
+_PLANS: dict[tuple[Field, ...], tuple[tuple[str, bool, Callable[[Any], Any] | None], ...]] = {}
+
+
 def _row_object(fields: tuple[Field, ...], values: Sequence[Any], **nested: Any) -> dict[str, Any]:
     """One row's document object from its values (as `_columns` reads them), in the document's
     order: required keys, `nested` lists, then the optional keys that are not NULL."""
+    plan = _PLANS.get(fields) or _PLANS.setdefault(fields, _plan(fields))
     out: dict[str, Any] = {}
     optional: list[tuple[str, Any]] = []
-    for f, stored in zip(fields, values, strict=True):
-        if f.optional:
-            if stored is not None:
-                optional.append((f.doc_key, f.document_value(f.record_value(stored))))
-        else:
-            out[f.doc_key] = f.document_value(f.record_value(stored))
+    for (key, is_optional, convert), stored in zip(plan, values, strict=True):
+        value = stored if convert is None else convert(stored)
+        if not is_optional:
+            out[key] = value
+        elif stored is not None:
+            optional.append((key, value))
     out.update(nested)
     out.update(optional)
     return out

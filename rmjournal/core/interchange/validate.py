@@ -55,11 +55,16 @@ def parse_document(text: str | bytes) -> Any:
         ) from None
 
 
+_Check = tuple[str, Callable[[Any, str], bool], bool]
+"""A field's key, its check, and whether it is optional."""
+
+
 class _Checker:
     """Walks a document collecting every problem with its JSON path."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self._plans: dict[tuple[str, tuple[str, ...]], list[_Check]] = {}
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -204,9 +209,15 @@ class _Checker:
 
     def fields(self, obj: dict[str, Any], path: str, table: str, done: tuple[str, ...]) -> None:
         """Check every field of `table` the document holds, but the id and those in `done`."""
-        for f in document_fields(table):
-            if f.name != "id" and f.name not in done:
-                self.field(obj, f.doc_key, path, self.check_of(f), optional=f.optional)
+        plan = self._plans.get((table, done))
+        if plan is None:  # made once per table: a document holds thousands of objects
+            plan = self._plans[(table, done)] = [
+                (f.doc_key, self.check_of(f), f.optional)
+                for f in document_fields(table)
+                if f.name != "id" and f.name not in done
+            ]
+        for key, check, optional in plan:
+            self.field(obj, key, path, check, optional=optional)
 
     def items(self, obj: dict[str, Any], key: str, path: str) -> list[tuple[str, dict[str, Any]]]:
         """The objects of the list at `key`, each with its path."""

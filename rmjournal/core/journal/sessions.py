@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from rmjournal.core.errors import JournalError
+from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import UNSET, Part, Row, check
 from rmjournal.core.model import (
@@ -22,6 +22,27 @@ from rmjournal.core.model import (
     Visibility,
     joined_notes,
 )
+
+
+def time_of_day(text: str | None) -> str | None:
+    """A time of day as stored, "HH:MM" (24-hour), from "14:30", "9:05" or None / "" (no time).
+
+    `UsageError` (exit 2) for anything else, in one sentence that shows the form.
+    """
+    if text is None or not text.strip():
+        return None
+    hours, sep, minutes = text.strip().partition(":")
+    if (
+        sep
+        and hours.isdigit()
+        and minutes.isdigit()
+        and len(hours) <= 2
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return f"{int(hours):02d}:{minutes}"
+    raise UsageError(f"A time of day is written like 14:30 (24-hour clock), not {text!r}.")
 
 
 class Sessions(Part):
@@ -67,9 +88,11 @@ class Sessions(Part):
         status: SessionStatus = "planned",
         place: str | None = None,
         duration_minutes: int | None = None,
+        time: str | None = None,
     ) -> Session:
         """Add a session on a date without pre-filling its agenda (see `plan_next_session`)."""
         check(status, SESSION_STATUSES, "A session's status")
+        time = time_of_day(time)
         number = (
             int(
                 self._records.execute(
@@ -85,6 +108,7 @@ class Sessions(Part):
             "status": status,
             "duration_minutes": duration_minutes,
             "place": place,
+            "time": time,
         }
         self._records.put("sessions", row)
         return self._session(row)
@@ -97,8 +121,9 @@ class Sessions(Part):
         place: str | None = UNSET,
         duration_minutes: int | None = UNSET,
         status: SessionStatus | None = None,
+        time: str | None = UNSET,
     ) -> Session:
-        """Move a session, change its place or length, or set its status."""
+        """Move a session, change its place, time of day ("HH:MM") or length, or its status."""
         fields: Row = {}
         if on is not None:
             fields["date"] = on.isoformat()
@@ -106,6 +131,8 @@ class Sessions(Part):
             fields["place"] = place
         if duration_minutes is not UNSET:
             fields["duration_minutes"] = duration_minutes
+        if time is not UNSET:
+            fields["time"] = time_of_day(time)
         if status is not None:
             check(status, SESSION_STATUSES, "A session's status")
             fields["status"] = status
@@ -242,7 +269,7 @@ class Sessions(Part):
 
     def notes_column(self, item_id: str) -> str:
         """Where this reader's notes on an agenda item are kept: `notes` if they put the item on
-        the agenda, else `partner_notes` (schema 7: each partner writes only their own)."""
+        the agenda, else `partner_notes` (schema 8: each partner writes only their own)."""
         row = self._records.live("agenda_items", item_id, "agenda item")
         return "notes" if row["author"] == self.me else "partner_notes"
 

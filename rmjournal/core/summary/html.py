@@ -46,6 +46,7 @@ dl.figures { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1
   margin: .5rem 0; }
 dl.figures dt { font-weight: 700; }
 dl.figures dd { margin: 0; }
+dl.figures dt, dl.figures dd, li, p { min-width: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; min-width: 60%; }
 caption { text-align: left; font-weight: 700; padding: .25rem 0; }
 th, td { border: 1px solid #767676; padding: .25rem .6rem; text-align: left; }
@@ -62,6 +63,23 @@ svg.chart .outline { fill: #ffffff; stroke: #1d4e89; stroke-width: 2; }
 .meta { color: #3b3b3b; font-size: .95rem; }
 blockquote { margin: .3rem 0 .8rem; padding-left: .9rem; border-left: 4px solid #1d4e89; }
 footer { margin-top: 2.5rem; border-top: 1px solid #767676; padding-top: .75rem; }
+@media (max-width: 36rem) {
+  main { padding: 1rem .5rem 2rem; }
+  h1 { font-size: 1.6rem; }
+  dl.figures { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.figures dd { margin: 0 0 .5rem; }
+  table { width: 100%; min-width: 0; font-size: .8rem; }
+  th, td { padding: .2rem .25rem; }
+  thead th { overflow-wrap: anywhere; }
+}
+@media (forced-colors: active) {
+  body, body * { color: CanvasText; -webkit-text-fill-color: CanvasText; }
+  svg.chart text { fill: CanvasText; }
+  svg.chart .axis { stroke: CanvasText; }
+  svg.chart .fill { fill: CanvasText; }
+  svg.chart .outline { fill: Canvas; stroke: CanvasText; }
+  h2, blockquote { border-color: CanvasText; }
+}
 @media print {
   @page { margin: 16mm 14mm; }
   body { background: #ffffff; color: #000000; font-size: 11pt; }

@@ -1,0 +1,105 @@
+"""When the open journal is saved and when it locks: a plain state machine, no Textual.
+
+The app feeds it what happened (a key or mouse use, the journal's change count on each tick, a
+save starting, succeeding or failing) and it answers what to do next. Time comes from the
+monotonic clock it is given, so the rules can be tested by moving a number instead of waiting:
+
+- a change is saved once no further change came for `delay` seconds (typing is not saved
+  key by key), and never again while the same count is already saved or already failed;
+- after `lock_after` seconds without a key or mouse use the journal locks;
+- the state shown to the person is one of `SaveState`, in words on every content screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+SaveState = Literal["saved", "unsaved", "saving", "failed"]
+"""What the status line says about the open journal."""
+
+Next = Literal["save", "lock"] | None
+"""What a tick asks the app to do."""
+
+NEVER_SAVED = -1
+"""The saved count of a journal that exists only in memory (just created)."""
+
+
+class Autosave:
+    """The save and idle-lock rules for one open journal (see the module docstring)."""
+
+    def __init__(self, *, delay: float, lock_after: float, monotonic: Callable[[], float]) -> None:
+        self.delay = delay
+        self.lock_after = lock_after
+        self.monotonic = monotonic
+        self.state: SaveState = "saved"
+        self.saving = False
+        self._last_activity = monotonic()
+        self._seen = 0
+        self._saved = 0
+        self._failed: int | None = None
+        self._changed_at = 0.0
+
+    def opened(self, changes: int, *, unsaved: bool = False) -> None:
+        """A journal was opened with `changes` writes counted (`unsaved`: not on disk yet)."""
+        self._seen = changes
+        self._saved = NEVER_SAVED if unsaved else changes
+        self._failed = None
+        self._changed_at = 0.0
+        self._last_activity = self.monotonic()
+        self.saving = False
+        self.state = "unsaved" if unsaved else "saved"
+
+    def activity(self) -> None:
+        """A key or mouse use: the idle-lock countdown starts again."""
+        self._last_activity = self.monotonic()
+
+    def tick(self, changes: int) -> Next:
+        """The periodic check: "lock" when idle too long, "save" once changes settled."""
+        now = self.monotonic()
+        if now - self._last_activity >= self.lock_after:
+            return "lock"
+        if changes != self._seen:
+            self._seen = changes
+            self._changed_at = now
+            if not self.saving and changes != self._saved:  # a save may have beaten the tick
+                self.state = "unsaved"
+            return None
+        if (
+            changes not in (self._saved, self._failed)
+            and now - self._changed_at >= self.delay
+            and not self.saving
+        ):
+            return "save"
+        return None
+
+    def is_saved(self, changes: int) -> bool:
+        """Whether `changes` is what the file on disk already holds."""
+        return changes == self._saved
+
+    def started(self) -> None:
+        """A save began (the snapshot is being written)."""
+        self.saving = True
+        self.state = "saving"
+
+    def succeeded(self, saved: int, now: int) -> None:
+        """The snapshot taken at count `saved` is on disk; `now` is the count after the save."""
+        self.saving = False
+        self._saved = saved
+        self._failed = None
+        self.state = "saved" if now == saved else "unsaved"
+
+    def failed(self, changes: int) -> None:
+        """Saving count `changes` failed: not retried on its own until something changes."""
+        self.saving = False
+        self._failed = changes
+        self.state = "failed"
+
+    def nothing_to_save(self) -> None:
+        """A save was asked for, but the file already holds every change."""
+        self.state = "saved"
+
+    def closed(self) -> None:
+        """The journal was closed (locked or quit)."""
+        self.saving = False
+        self.state = "saved"

@@ -1,0 +1,169 @@
+"""Sub-commands for the follow-up tracker without the app: act, status, follow-up.
+
+`act` agrees an action or commitment as the app's dialog does (a title is required, the due
+date is any DATE form); `status` and `follow-up` log a dated follow-up exactly as the app's
+keys do, so the action's log tells the same story whichever face wrote it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from rmjournal.cli import refs
+from rmjournal.cli.common import (
+    add_path_argument,
+    add_secret_options,
+    check_text,
+    open_journal,
+    positive_int,
+    read_secret,
+    text_option,
+)
+from rmjournal.core.errors import JournalError, UsageError
+from rmjournal.core.model import ACTION_STATUSES, OWNERS, VISIBILITIES
+from rmjournal.text import one_line
+
+if TYPE_CHECKING:
+    from rmjournal.core.journal import Journal
+    from rmjournal.core.model import Action
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add act, status and follow-up to the `rmjournal` parser."""
+    act = subparsers.add_parser("act", help="agree an action or commitment; prints its short id")
+    add_path_argument(act)
+    act.add_argument("--title", required=True, metavar="T", help="what is to be done")
+    act.add_argument("--owner", required=True, choices=OWNERS, help="who does it")
+    act.add_argument(
+        "--commitment", action="store_true", help="a commitment (the mentee's own), not an action"
+    )
+    act.add_argument("--due", metavar="DATE", help="the due date")
+    act.add_argument(
+        "--session", type=positive_int, metavar="N", help="the session it was agreed in"
+    )
+    act.add_argument("--detail", metavar="T", help="more detail")
+    act.add_argument("--detail-file", metavar="F", help="read the detail from F (- for stdin)")
+    act.add_argument("--visibility", choices=VISIBILITIES, default="pair", help="default pair")
+    act.add_argument("--goal", metavar="GOAL", help="the goal it serves (number or id)")
+    add_secret_options(act)
+    act.set_defaults(handler=cmd_act)
+
+    status = subparsers.add_parser(
+        "status", help="change an action's status, with a dated follow-up"
+    )
+    add_path_argument(status)
+    status.add_argument("action", metavar="ACTION", help="#N as 'actions' numbers it, or an id")
+    status.add_argument("status", choices=ACTION_STATUSES, metavar="STATUS",
+                        help="open, in_progress, done or dropped")  # fmt: skip
+    status.add_argument("--note", metavar="T", help="what happened")
+    status.add_argument("--note-file", metavar="F", help="read the note from F (- for stdin)")
+    add_secret_options(status)
+    status.set_defaults(handler=cmd_status)
+
+    follow = subparsers.add_parser("follow-up", help="a dated follow-up note on an action")
+    add_path_argument(follow)
+    follow.add_argument("action", metavar="ACTION", help="#N as 'actions' numbers it, or an id")
+    follow.add_argument("--note", metavar="T", help="what happened")
+    follow.add_argument("--note-file", metavar="F", help="read the note from F (- for stdin)")
+    follow.add_argument("--status", choices=ACTION_STATUSES, help="the status after it")
+    add_secret_options(follow)
+    follow.set_defaults(handler=cmd_follow_up)
+
+
+def cmd_act(args: argparse.Namespace) -> int:
+    """Agree one action or commitment; print its short id (the first 8 characters)."""
+    from rmjournal.core.dates import parse_date
+
+    secret = read_secret(args)
+    title = " ".join((args.title or "").split())
+    if not title:
+        raise UsageError("Give the action a title: it is empty, so nothing was agreed.")
+    check_text(title, "title")
+    detail = text_option(args, "detail", "detail_file", "detail") or ""
+    with open_journal(args, secret) as jf:
+        journal = jf.journal
+        due = parse_date(args.due, journal.today()) if args.due else None
+        agreed_in = refs.session_by_number(journal, args.session).id if args.session else None
+        tags = []
+        if args.goal:
+            served = refs.goal(journal, args.goal)
+            tags.append(served.id[:8])  # the review links an item to a goal by this tag
+        made = journal.agree_action(
+            title,
+            detail=detail.rstrip("\n"),
+            owner=args.owner,
+            kind="commitment" if args.commitment else "action",
+            due_on=due,
+            agreed_in=agreed_in,
+            visibility=args.visibility,
+            tags=tags,
+        )
+        number = refs.action_numbers(journal)[made.id]
+        jf.save(last=True)
+    due_words = f", due {due.isoformat()}" if due else ""
+    whose = "both of you" if made.owner == "both" else f"the {made.owner}"
+    print(
+        f"Agreed {made.kind} #{number} for {whose}{due_words}: {one_line(made.title)}",
+        file=sys.stderr,
+    )
+    print(made.id[:8])
+    return 0
+
+
+def _note(args: argparse.Namespace) -> str | None:
+    note = text_option(args, "note", "note_file", "note")
+    return None if note is None else note.strip()
+
+
+def _mine(journal: Journal, args: argparse.Namespace) -> tuple[int, Action]:
+    number, found = refs.action(journal, args.action)
+    if found.hidden:
+        raise JournalError(f"Action #{number} is private to your partner, so it cannot be changed.")
+    return number, found
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Change an action's status (logged as a dated follow-up, with the note if given)."""
+    secret = read_secret(args)
+    note = _note(args)
+    with open_journal(args, secret) as jf:
+        journal = jf.journal
+        number, found = _mine(journal, args)
+        if found.status == args.status and not note:
+            print(
+                f"Action #{number} is already {args.status.replace('_', ' ')}; "
+                "nothing was changed.",
+                file=sys.stderr,
+            )
+            return 0
+        journal.set_status(found.id, args.status, note or "")
+        day = journal.today()
+        jf.save(last=True)
+    print(
+        f"Action #{number} is now {args.status.replace('_', ' ')} (logged on {day.isoformat()}).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_follow_up(args: argparse.Namespace) -> int:
+    """Log a dated follow-up note on an action, maybe with a new status."""
+    secret = read_secret(args)
+    note = _note(args)
+    if note is None:
+        raise UsageError("Give the follow-up note with --note T or --note-file F.")
+    if not note:
+        raise UsageError("The follow-up note is empty, so nothing was logged.")
+    with open_journal(args, secret) as jf:
+        journal = jf.journal
+        number, found = _mine(journal, args)
+        logged = journal.follow_up(found.id, note, status=args.status)
+        jf.save(last=True)
+    print(
+        f"Logged a follow-up on action #{number} for {logged.on.isoformat()}; "
+        f"it is {logged.status.replace('_', ' ')}.",
+        file=sys.stderr,
+    )
+    return 0
