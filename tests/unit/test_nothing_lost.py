@@ -132,13 +132,17 @@ def test_schema_5_journal_keeps_its_notes_as_the_authors_and_still_searches() ->
     db = store.new_database(5)
     old = Journal(db, me="mentor", cipher=base_journal().records._cipher, clock=None)
     old.start_pair(mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
-    s = old.add_session(date(2026, 3, 5))
+    old.records.execute(  # as schema 5 wrote a session (later columns do not exist yet)
+        "INSERT INTO sessions (id, number, date, status, created_at, updated_at, author)"
+        " VALUES ('s1', 1, '2026-03-05', 'planned', ?, ?, 'mentor') RETURNING id",
+        ("2026-03-01T09:00:00+00:00", "2026-03-01T09:00:00+00:00"),
+    ).fetchone()
     old.records.execute(
         "INSERT INTO agenda_items (id, session_id, position, topic, raised_by, notes, outcome,"
         " visibility, created_at, updated_at, author) VALUES ('i1', ?, 0, 'Rotas', 'mentee',"
         " 'evening shifts', 'open', 'pair', '2026-03-01T09:00:00+00:00',"
         " '2026-03-01T09:00:00+00:00', 'mentee')",
-        (s.id,),
+        ("s1",),
     )
     migrated = Journal.from_bytes(store.serialize(db), me="mentor", cipher=old.records._cipher)
     item = migrated.agenda_item("i1")
@@ -377,14 +381,18 @@ def test_a_private_items_sealed_notes_still_open_after_schema_6() -> None:
     cipher = base_journal().records._cipher
     old = Journal(db, me="mentor", cipher=cipher)
     old.start_pair(mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
-    s = old.add_session(date(2026, 3, 5))
+    old.records.execute(  # as schema 5 wrote a session (later columns do not exist yet)
+        "INSERT INTO sessions (id, number, date, status, created_at, updated_at, author)"
+        " VALUES ('s1', 1, '2026-03-05', 'planned', ?, ?, 'mentor') RETURNING id",
+        ("2026-03-01T09:00:00+00:00", "2026-03-01T09:00:00+00:00"),
+    ).fetchone()
     stamp = "2026-03-01T09:00:00+00:00"
     old.records.execute(
         "INSERT INTO agenda_items (id, session_id, position, topic, raised_by, notes, outcome,"
         " visibility, created_at, updated_at, author) VALUES ('p1', ?, 0, ?, 'mentor', ?,"
         " 'open', 'private', ?, ?, 'mentor')",
         (
-            s.id,
+            "s1",
             cipher.seal("p1", "topic", "Private worry"),
             cipher.seal("p1", "notes", "sealed words"),
             stamp,
