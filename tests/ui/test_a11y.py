@@ -14,7 +14,7 @@ from uikit import PASSPHRASE, SIZE, settle, unlock
 from rmjournal.app.screens.help import HelpScreen, product_classes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from test_contrast import MINIMUM, ratio
+from contrastkit import MINIMUM, ratio
 
 
 @pytest.mark.parametrize("theme", sorted(MINIMUM))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_tmux import REPO, TMUX, Tmux
+from tmuxkit import REPO, TMUX, Tmux
 from uikit import PASSPHRASE, make_journal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")

@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from testkit import MARKER
 from uikit import PASSPHRASE
-
-from tests.conftest import MARKER  # type: ignore[import-not-found]
 
 SCRIPT = r"""
 import sys
