@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from vault_helpers import PASSPHRASE, make_journal, sqlite_body
+from testkit import PASSPHRASE
+from vault_helpers import make_journal, sqlite_body
 
 from rmjournal.core import safefile
 from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed

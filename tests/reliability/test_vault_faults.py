@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from vault_helpers import PASSPHRASE, make_journal, notes_of, open_journal, sqlite_body
+from testkit import PASSPHRASE
+from vault_helpers import make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import safefile
 from rmjournal.core.errors import SaveFailed, WrongSecret

@@ -6,10 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import PASSPHRASE
 from textual.color import Color
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
-from uikit import PASSPHRASE, SIZE, settle, unlock
+from uikit import SIZE, settle, unlock
 
 from rmjournal.app.screens.help import HelpScreen, product_classes
 

@@ -12,8 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from testkit import PASSPHRASE
 from tmuxkit import REPO, TMUX, Tmux
-from uikit import ACTION_TITLE, PASSPHRASE, make_journal
+from uikit import ACTION_TITLE, make_journal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
