@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-from testkit import DATA, EXAMPLE_JSON, FIXED_NOW, MARKER, REPO, SHARED
+from testkit import EXAMPLE_JSON, FIXED_NOW
 
 from rmjournal.core.clock import FixedClock
-
-__all__ = ["DATA", "EXAMPLE_JSON", "FIXED_NOW", "MARKER", "REPO", "SHARED"]
 
 # Property tests are derandomized (the same examples every run, so CI never flakes on a new
 # one) and keep no example database: failing examples may hold journal-like text, and

@@ -15,9 +15,13 @@ from rmjournal.core.journal import Journal
 from rmjournal.core.model import Role
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 EXAMPLE_JSON = DATA / "example-journal.json"
+
+PASSPHRASE = "correct horse battery staple"
+"""The passphrase of every test journal's first person (the mentor unless a test says)."""
+MENTEE_PASSPHRASE = "mentee passphrase for tests"
+"""The partner's passphrase in tests that add a second slot."""
 
 MARKER = "ZEBRA-PLAINTEXT-MARKER-7f3a"
 """A string written into journals by leak tests; it must never be found in any file on disk."""

@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testkit import PASSPHRASE
 
 from rmjournal.core import crypto, fileformat
 from rmjournal.core.secret import Secret
 from rmjournal.core.vault import Vault
-
-PASSPHRASE = "correct horse battery staple"
-MENTEE_PASSPHRASE = "mentee's own words, typed by them"
 
 
 def sqlite_body(*notes: str) -> bytes:

@@ -6,7 +6,7 @@ back and compared, then moved over the original with `os.replace` and the folder
 every instant the journal on disk is either the old file or the new one. A journal that is a
 symbolic link (into a synced folder, say) is written at the link's target, so the link stays.
 On Windows, where an indexer, antivirus or sync client may hold the target for a moment, the
-replace is retried briefly. The file operations go through `_io`, which fault tests replace
+replace is retried briefly. The file operations go through `disk`, which fault tests replace
 with one that fails at a chosen step (ENOSPC, EIO) on real files, so the recovery paths are
 exercised for real.
 
@@ -136,7 +136,7 @@ class FileSystem:
         path.unlink(missing_ok=True)
 
 
-_io = FileSystem()
+disk = FileSystem()
 
 
 class NotDurable(Exception):
@@ -187,14 +187,14 @@ def _why(exc: OSError, folder: Path) -> str:
 
 
 def _replace(temp: Path, target: Path) -> None:
-    """`_io.replace`, tried again after a pause while Windows reports the target busy."""
+    """`disk.replace`, tried again after a pause while Windows reports the target busy."""
     for delay in REPLACE_RETRY_DELAYS:
         try:
-            _io.replace(temp, target)
+            disk.replace(temp, target)
             return
         except PermissionError:
             time.sleep(delay)
-    _io.replace(temp, target)
+    disk.replace(temp, target)
 
 
 def atomic_write(target: Path, data: bytes | bytearray) -> None:
@@ -211,24 +211,24 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
         held.confirm()
     temp = temp_name(target)
     try:
-        fd = _io.create_exclusive(temp)
+        fd = disk.create_exclusive(temp)
         try:
-            _io.write(fd, data)
-            _io.fsync(fd)
+            disk.write(fd, data)
+            disk.fsync(fd)
         finally:
-            _io.close(fd)
-        if not _io.read_back(temp, data):
+            disk.close(fd)
+        if not disk.read_back(temp, data):
             raise OSError(errno.EIO, "read-back mismatch")
         _replace(temp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            _io.remove(temp)
+            disk.remove(temp)
         raise SaveFailed(
             f"Saving failed: {_why(exc, target.parent)}. {target.name} is unchanged and your "
             "changes are still open; fix the problem and save again, or save elsewhere."
         ) from None
     try:
-        _io.fsync_dir(target.parent)
+        disk.fsync_dir(target.parent)
     except OSError as exc:
         raise NotDurable(str(exc)) from None
 

@@ -359,13 +359,13 @@ class Vault(KeyOperations):
         with contextlib.suppress(safefile.NotDurable):
             safefile.atomic_write(out, data)
         try:
-            back = safefile._io.read(out)
+            back = safefile.disk.read(out)
             header = fileformat.parse(back, out.name, allow_test_kdf=self.test_kdf)
             good = fileformat.open_body(header, back, self._pair_key, out.name) == saved
         except (OSError, FileDamaged):
             good = False
         if not good:
-            safefile._io.remove(out)
+            safefile.disk.remove(out)
             raise SaveFailed(
                 f"The backup {out} did not read back correctly and was removed. "
                 "Try again, or back up to another disk."

@@ -21,13 +21,13 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testkit import EXAMPLE_JSON
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import InvalidImport, JournalError
 from rmjournal.core.interchange import export_json, import_document, import_json
 from rmjournal.core.journal import Journal
-from tests.conftest import EXAMPLE_JSON
 
 CLOCK = FixedClock(datetime(2026, 7, 20, 9, 0, tzinfo=UTC))
 EXAMPLE: dict[str, Any] = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))

@@ -244,11 +244,11 @@ def test_folder_turning_read_only_while_open(
             def create_exclusive(self, path: Path) -> int:
                 raise OSError(errno.EROFS, os.strerror(errno.EROFS))
 
-        monkeypatch.setattr(safefile, "_io", ReadOnly())
+        monkeypatch.setattr(safefile, "disk", ReadOnly())
         with pytest.raises(SaveFailed, match="no permission to write") as caught:
             jf.save()
         assert "unchanged" in str(caught.value) and jf.dirty
         assert path.read_bytes() == before
-        monkeypatch.setattr(safefile, "_io", safefile.FileSystem())
+        monkeypatch.setattr(safefile, "disk", safefile.FileSystem())
         jf.save()
     assert _records(path) > 0

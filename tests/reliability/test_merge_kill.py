@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mergekit import normalised
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.journal import Journal
@@ -24,7 +25,6 @@ from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.merge import merge_file, merge_into
 from rmjournal.core.model import Person
 from rmjournal.core.secret import Secret
-from tests.unit.test_merge import normalised
 
 PW = "kill test passphrase"
 FILLER = "Notes that make the journal big enough for kills to land mid-save. " * 6

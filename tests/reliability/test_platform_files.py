@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from vault_helpers import PASSPHRASE, make_journal, sqlite_body
+from testkit import PASSPHRASE
+from vault_helpers import make_journal, sqlite_body
 
 from rmjournal.core import safefile
 from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed
@@ -181,12 +182,12 @@ def test_a_briefly_busy_target_is_retried_where_windows_needs_it(
     target = journal_dir / "pair.rmj"
     target.write_bytes(b"old")
     disk = BusyOnWindows(busy_times=2)
-    monkeypatch.setattr(safefile, "_io", disk)
+    monkeypatch.setattr(safefile, "disk", disk)
     monkeypatch.setattr(safefile, "REPLACE_RETRY_DELAYS", (0.0, 0.0, 0.0))
     atomic_write(target, b"new")
     assert target.read_bytes() == b"new" and disk.calls == 3
     busy = BusyOnWindows(busy_times=10)
-    monkeypatch.setattr(safefile, "_io", busy)
+    monkeypatch.setattr(safefile, "disk", busy)
     with pytest.raises(SaveFailed, match="unchanged"):
         atomic_write(target, b"newer")
     assert target.read_bytes() == b"new" and busy.calls == 4

@@ -14,7 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from vault_helpers import PASSPHRASE, make_journal
+from testkit import PASSPHRASE
+from vault_helpers import make_journal
 
 REPO = Path(__file__).resolve().parent.parent.parent
 

@@ -1,7 +1,7 @@
 """A save that fails at any step (full disk, I/O error) leaves the journal byte-identical, leaves
 no temp file, and can be retried once the problem is gone.
 
-The faults are injected by swapping `safefile._io` for a `FileSystem` whose chosen step raises
+The faults are injected by swapping `safefile.disk` for a `FileSystem` whose chosen step raises
 the `OSError` a real disk would; every other step, and every file, is real.
 """
 
@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from vault_helpers import PASSPHRASE, make_journal, notes_of, open_journal, sqlite_body
+from testkit import PASSPHRASE
+from vault_helpers import make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import safefile
 from rmjournal.core.errors import SaveFailed, WrongSecret
@@ -80,7 +81,7 @@ def test_failed_save_keeps_the_original_and_can_be_retried(
     before = path.read_bytes()
     changed = sqlite_body("original", "unsaved change")
 
-    monkeypatch.setattr(safefile, "_io", FailingDisk(step, code))
+    monkeypatch.setattr(safefile, "disk", FailingDisk(step, code))
     with pytest.raises(SaveFailed, match="unchanged") as caught:
         vault.save(changed)
     if code == errno.ENOSPC and step not in ("corrupt",):
@@ -89,7 +90,7 @@ def test_failed_save_keeps_the_original_and_can_be_retried(
     assert _leftovers(journal_dir) == []
     assert vault.generation == 1 and notes_of(vault.read_body()) == ["original"]
 
-    monkeypatch.setattr(safefile, "_io", safefile.FileSystem())  # space freed, disk fine
+    monkeypatch.setattr(safefile, "disk", safefile.FileSystem())  # space freed, disk fine
     vault.save(changed)
     vault.close()
     with open_journal(path) as again:
@@ -104,11 +105,11 @@ def test_failed_passphrase_change_keeps_the_old_passphrase(
     path = journal_dir / "pair.rmj"
     vault, _ = make_journal(path, "original")
     before = path.read_bytes()
-    monkeypatch.setattr(safefile, "_io", FailingDisk(step, errno.EIO))
+    monkeypatch.setattr(safefile, "disk", FailingDisk(step, errno.EIO))
     with pytest.raises(SaveFailed):
         vault.change_passphrase(Secret.passphrase("new passphrase"))
     assert path.read_bytes() == before
-    monkeypatch.setattr(safefile, "_io", safefile.FileSystem())
+    monkeypatch.setattr(safefile, "disk", safefile.FileSystem())
     vault.close()
     open_journal(path, PASSPHRASE).close()
     with open_journal(path, PASSPHRASE) as retry:
@@ -123,10 +124,10 @@ def test_unconfirmed_folder_sync_is_reported_and_the_next_save_works(
 ) -> None:
     path = journal_dir / "pair.rmj"
     vault, _ = make_journal(path, "original")
-    monkeypatch.setattr(safefile, "_io", FailingDisk("fsync_dir", errno.EIO))
+    monkeypatch.setattr(safefile, "disk", FailingDisk("fsync_dir", errno.EIO))
     with pytest.raises(SaveFailed, match="Save again"):
         vault.save(sqlite_body("original", "written"))
-    monkeypatch.setattr(safefile, "_io", safefile.FileSystem())
+    monkeypatch.setattr(safefile, "disk", safefile.FileSystem())
     vault.save(sqlite_body("original", "written", "again"))  # no ChangedOnDisk: state moved on
     vault.close()
     with open_journal(path) as again:
@@ -139,11 +140,11 @@ def test_failed_backup_leaves_nothing_behind(
     path = journal_dir / "pair.rmj"
     vault, _ = make_journal(path, "original")
     out = journal_dir / "copy.rmj"
-    monkeypatch.setattr(safefile, "_io", FailingDisk("write", errno.ENOSPC))
+    monkeypatch.setattr(safefile, "disk", FailingDisk("write", errno.ENOSPC))
     with pytest.raises(SaveFailed):
         vault.backup(out)
     assert not out.exists() and _leftovers(journal_dir) == []
-    monkeypatch.setattr(safefile, "_io", safefile.FileSystem())
+    monkeypatch.setattr(safefile, "disk", safefile.FileSystem())
     vault.backup(out)
     vault.close()
     open_journal(out).close()

@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from testkit import PASSPHRASE, REPO
+
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-PASSPHRASE = "correct horse battery staple"
 
 
 def windows_like(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uikit import PASSPHRASE
+from testkit import MENTEE_PASSPHRASE, PASSPHRASE
 
 from rmjournal.core import demo
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
 
-MENTEE_PASSPHRASE = "mentee passphrase for tests"
 MARKUP = "[bold red]not bold[/] [link=https://x.test]x[/link] \x1b[31mred\x1b[0m"
 """Text that would turn into styles, links or terminal escapes if it were not shown literally."""
 

@@ -6,15 +6,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from testkit import PASSPHRASE
 from textual.color import Color
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
-from uikit import PASSPHRASE, SIZE, settle, unlock
+from uikit import SIZE, settle, unlock
 
 from rmjournal.app.screens.help import HelpScreen, product_classes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from test_contrast import MINIMUM, ratio
+from contrastkit import MINIMUM, ratio
 
 
 @pytest.mark.parametrize("theme", sorted(MINIMUM))

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from uikit import ACTION_TITLE, PASSPHRASE, SIZE, settle, unlock
+from testkit import PASSPHRASE
+from uikit import ACTION_TITLE, SIZE, settle, unlock
 
 from rmjournal.app.dialogs.form import AskDialog, FormProblem, parse_due
 from rmjournal.app.widgets.dates import DateUnreadable, date_label, examples, parse_date

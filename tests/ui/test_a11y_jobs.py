@@ -8,8 +8,9 @@ import shutil
 import stat
 from pathlib import Path
 
+from testkit import PASSPHRASE
 from textual.widgets import Input
-from uikit import PASSPHRASE, SIZE, settle, unlock
+from uikit import SIZE, settle, unlock
 
 from rmjournal.app.commands import PALETTE_COMMANDS
 from rmjournal.app.dialogs.form import AskDialog, ConfirmDialog

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_tmux import REPO, TMUX, Tmux
-from uikit import PASSPHRASE, make_journal
+from testkit import PASSPHRASE
+from tmuxkit import REPO, TMUX, Tmux
+from uikit import make_journal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 

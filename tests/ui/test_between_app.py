@@ -10,7 +10,8 @@ from pathlib import Path
 import icalendar
 import pytest
 from contentkit import make_demo_journal, open_app, shown_text
-from uikit import PASSPHRASE, SIZE, settle
+from testkit import PASSPHRASE
+from uikit import SIZE, settle
 
 from rmjournal.app.dialogs.between import CalendarDialog, PromptDialog, TemplatePicker
 from rmjournal.app.dialogs.form import ConfirmDialog

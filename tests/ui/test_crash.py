@@ -7,9 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from uikit import PASSPHRASE
-
-from tests.conftest import MARKER  # type: ignore[import-not-found]
+from testkit import MARKER, PASSPHRASE
 
 SCRIPT = r"""
 import sys
@@ -17,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, {uikit_dir!r})
-from uikit import PASSPHRASE, make_journal
+from uikit import make_journal
 
 from rmjournal.app import make_app
 from rmjournal.core.clock import FixedClock

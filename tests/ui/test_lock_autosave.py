@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from testkit import PASSPHRASE
 from textual.widgets import Static
-from uikit import ACTION_TITLE, PASSPHRASE, SIZE, screen_text, settle, unlock
+from uikit import ACTION_TITLE, SIZE, screen_text, settle, unlock
 
 from rmjournal.app import session
 from rmjournal.app.config import Config, LoadedConfig

@@ -6,7 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from uikit import PASSPHRASE, SIZE, settle, unlock
+from testkit import PASSPHRASE
+from uikit import SIZE, settle, unlock
 
 from rmjournal.app.dialogs.merge_offer import MergeOfferScreen
 from rmjournal.app.screens.conflicts import ConflictsScreen

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contentkit import MENTEE_PASSPHRASE, keys_for, make_demo_journal, make_markup_journal
+from contentkit import keys_for, make_demo_journal, make_markup_journal
 from contentkit import open_app as unlock_app
-from uikit import PASSPHRASE, SIZE, settle
+from testkit import MENTEE_PASSPHRASE, PASSPHRASE
+from uikit import SIZE, settle
 
 from rmjournal.app.dialogs.passphrase import PassphraseDialog
 from rmjournal.app.dialogs.recovery import RecoveryKeyScreen

@@ -10,7 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from contentkit import MENTEE_PASSPHRASE, make_demo_journal, open_app, shown_text
+from contentkit import make_demo_journal, open_app, shown_text
+from testkit import MENTEE_PASSPHRASE
 from uikit import settle
 
 from rmjournal.app.screens.export import ExportScreen

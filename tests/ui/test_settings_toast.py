@@ -9,8 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from testkit import PASSPHRASE
 from textual.widgets._toast import Toast
-from uikit import PASSPHRASE, SIZE, unlock
+from uikit import SIZE, unlock
 
 from rmjournal.app import UnsafeEnvironment, make_app, unsafe_environment
 from rmjournal.app.screens.dashboard import DashboardScreen

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from testkit import PASSPHRASE
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Label
 from textual.widgets._header import HeaderTitle
-from uikit import PASSPHRASE, SIZE, make_journal, settle, unlock
+from uikit import SIZE, make_journal, settle, unlock
 
 from rmjournal.app import make_app, unsafe_environment
 from rmjournal.app.config import Config, LoadedConfig, parse_config

@@ -6,51 +6,17 @@ Skipped cleanly where tmux is not installed.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from uikit import ACTION_TITLE, PASSPHRASE, make_journal
+from testkit import PASSPHRASE
+from tmuxkit import REPO, TMUX, Tmux
+from uikit import ACTION_TITLE, make_journal
 
-TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
-REPO = Path(__file__).resolve().parents[2]
-
-
-class Tmux:
-    """One detached tmux session on a private socket, driven by keys and read by capture-pane."""
-
-    def __init__(self, socket: Path, env: dict[str, str]) -> None:
-        self.socket, self.env = socket, env
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [TMUX or "tmux", "-S", str(self.socket), *args],
-            capture_output=True,
-            text=True,
-            check=check,
-            env=self.env,
-            timeout=20,
-        )
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "rmj", check=False).stdout
-
-    def alive(self) -> bool:
-        return self.run("has-session", "-t", "rmj", check=False).returncode == 0
-
-    def wait_for(self, test: Callable[[str], bool], what: str, timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if test(text):
-                return text
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; screen was:\n{self.screen()}")
 
 
 def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uikit import PASSPHRASE, SIZE, screen_text, unlock
+from testkit import PASSPHRASE
+from uikit import SIZE, screen_text, unlock
 
 from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.app.screens.unlock import UnlockScreen

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testkit import MARKER, PASSPHRASE
 from textual.worker import Worker
-from uikit import PASSPHRASE, make_journal, settle, unlock
+from uikit import make_journal, settle, unlock
 
 from rmjournal.app.screens.export import ExportScreen
-from tests.conftest import MARKER  # type: ignore[import-not-found]
 
 
 @pytest.fixture

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from testkit import PASSPHRASE
+
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.model import Person
 from rmjournal.core.secret import Secret
 
-PASSPHRASE = "correct horse battery staple"
 SIZE = (100, 34)
 ACTION_TITLE = "Read the staff survey on bullying"
 

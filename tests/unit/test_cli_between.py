@@ -8,8 +8,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
-
-from tests.unit.test_cli_content import run, secret_args
+from clikit import run, secret_args
 
 NOW = "2026-07-20T09:00:00+00:00"  # the example journal's export time (tests/data)
 
@@ -24,7 +23,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     made = run("new", path, "--mentor", "Kwame", "--mentee", "Helen", *secret_args(pw)[:2],
                "--insecure-test-kdf")  # fmt: skip
     assert made.returncode == 0, made.stderr
-    from tests.conftest import EXAMPLE_JSON
+    from testkit import EXAMPLE_JSON
 
     assert run("import", path, "--from", EXAMPLE_JSON, *secret_args(pw)).returncode == 0
     return path, pw

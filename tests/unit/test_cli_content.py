@@ -4,35 +4,15 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clikit import run, secret_args
+from testkit import EXAMPLE_JSON, MARKER
 
-from tests.conftest import EXAMPLE_JSON, MARKER
-
-NOW = "2026-07-20T09:00:00+00:00"
 MENTOR_PRIVATE = "Nervous for the first ten minutes"
-
-
-def run(
-    *args: str | Path, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "RMJOURNAL_NOW": NOW, **(env or {})}
-    full_env.pop("RMJOURNAL_ALLOW_TEST_KDF", None)
-    return subprocess.run(
-        [sys.executable, "-m", "rmjournal", *map(str, args)],
-        capture_output=True, text=True, env=full_env, input=stdin, timeout=60,
-    )  # fmt: skip
-
-
-def secret_args(pw: Path, role: str | None = None) -> list[str | Path]:
-    extra: list[str | Path] = ["--role", role] if role else []
-    return ["--passphrase-file", pw, "--insecure-test-kdf", *extra]
 
 
 @pytest.fixture(scope="module")

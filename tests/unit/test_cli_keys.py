@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from testkit import MARKER, REPO
+from testkit import MARKER, MENTEE_PASSPHRASE, PASSPHRASE, REPO
 from vault_helpers import (
-    MENTEE_PASSPHRASE,
-    PASSPHRASE,
     header_length,
     make_journal,
     notes_of,

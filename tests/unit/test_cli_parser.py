@@ -57,7 +57,7 @@ def _every_parser() -> list[tuple[str, argparse.ArgumentParser]]:
 
 def test_docs_cli_names_every_command_and_flag() -> None:
     """docs/cli.md is the contract: a command or flag it does not name is not done."""
-    from tests.testkit import REPO
+    from testkit import REPO
 
     doc = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "../shared" not in doc and "/work/" not in doc

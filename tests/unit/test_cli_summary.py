@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import EXAMPLE_JSON
+from testkit import EXAMPLE_JSON
 
 NOW = "2026-07-20T09:00:00+00:00"
 DRAFT = "DRAFT: not yet approved by both partners"

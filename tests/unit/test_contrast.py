@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from contrastkit import MINIMUM, ratio
 from textual.color import Color
 
 from rmjournal.app.themes import bundled_themes
-
-MINIMUM = {"high-contrast": 7.0, "dark": 4.5, "light": 4.5}
 
 PLAIN_BACKGROUNDS = ("background", "surface", "panel")
 
@@ -54,22 +53,6 @@ PAIRS = (
     ("text-disabled", "foreground 5% on surface"),  # its placeholder
 )
 """Other pairs: a foreground variable on a background variable (or a tint of one over another)."""
-
-
-def luminance(color: Color) -> float:
-    """WCAG relative luminance of an opaque colour."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
-
-
-def ratio(a: Color, b: Color) -> float:
-    """WCAG contrast ratio of two opaque colours (1 to 21)."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_ratio_matches_known_values() -> None:

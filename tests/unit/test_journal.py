@@ -6,15 +6,13 @@ import os
 from datetime import date
 
 import pytest
-from testkit import cipher_of, clock_of
+from testkit import MARKER, cipher_of, clock_of
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal, PartnersPrivateItem, add_months
 from rmjournal.core.model import Person
-
-MARKER = "ZEBRA-PLAINTEXT-MARKER-7f3a"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.testkit import EXAMPLE_JSON
+from testkit import EXAMPLE_JSON
 
 CHECK = """
 import sys, importlib, pkgutil

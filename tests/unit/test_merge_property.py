@@ -8,6 +8,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mergekit import (
+    BASE,
+    assert_index_consistent,
+    base_journal,
+    copy_of,
+    normalised,
+)
 from testkit import clock_of
 
 from rmjournal.core import store
@@ -16,13 +23,6 @@ from rmjournal.core.errors import JournalError
 from rmjournal.core.journal import Journal
 from rmjournal.core.merge import MERGE_TABLES, merge_into
 from rmjournal.core.model import ROLES
-from tests.unit.test_merge import (
-    BASE,
-    assert_index_consistent,
-    base_journal,
-    copy_of,
-    normalised,
-)
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "alpha beta"])
 STATUSES = st.sampled_from(["open", "in_progress", "done", "dropped"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from testkit import FIXED_NOW, PASSPHRASE
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.interchange import import_document
@@ -24,9 +25,7 @@ from rmjournal.core.summary import (
     md_inline,
     render_summary,
 )
-from tests.conftest import FIXED_NOW
 
-PASSPHRASE = "correct horse battery staple"
 NAMES = ("kwame", "mensah", "helen", "brightwell")
 
 

@@ -9,14 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from vault_helpers import (
-    MENTEE_PASSPHRASE,
-    PASSPHRASE,
-    make_journal,
-    notes_of,
-    open_journal,
-    sqlite_body,
-)
+from testkit import MENTEE_PASSPHRASE, PASSPHRASE
+from vault_helpers import make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import crypto, errors
 from rmjournal.core.errors import (

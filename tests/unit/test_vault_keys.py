@@ -5,14 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vault_helpers import (
-    MENTEE_PASSPHRASE,
-    KdfCounter,
-    make_journal,
-    notes_of,
-    open_journal,
-    sqlite_body,
-)
+from testkit import MENTEE_PASSPHRASE
+from vault_helpers import KdfCounter, make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import recovery
 from rmjournal.core.errors import (

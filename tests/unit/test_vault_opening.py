@@ -13,15 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from vault_helpers import (
-    MENTEE_PASSPHRASE,
-    PASSPHRASE,
-    KdfCounter,
-    make_journal,
-    notes_of,
-    open_journal,
-    sqlite_body,
-)
+from testkit import MENTEE_PASSPHRASE, PASSPHRASE
+from vault_helpers import KdfCounter, make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import crypto, fileformat, opening
 from rmjournal.core.crypto import Argon2Params, random_key

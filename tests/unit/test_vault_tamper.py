@@ -13,9 +13,8 @@ import struct
 from pathlib import Path
 
 import pytest
+from testkit import MENTEE_PASSPHRASE, PASSPHRASE
 from vault_helpers import (
-    MENTEE_PASSPHRASE,
-    PASSPHRASE,
     KdfCounter,
     header_length,
     make_journal,
