@@ -77,7 +77,8 @@ def test_the_wheel_ships_the_themes_licence_and_metadata(installed: tuple[Path, 
         assert f"rmjournal/themes/{theme}.toml" in names
     assert "rmjournal/app/app.tcss" in names and "rmjournal/core/prompts.json" in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
-    assert "Project-URL: Source," in meta and "Operating System :: Microsoft :: Windows" in meta
+    assert "License-Expression: MIT" in meta and "Operating System :: Microsoft :: Windows" in meta
+    assert "core/templates.json" in " ".join(names)  # data files of every core module ship
     assert not any(n.startswith(("tests/", "themes/", "benchmarks/")) for n in names)
 
 
