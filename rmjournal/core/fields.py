@@ -179,6 +179,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("due_on", "date", optional=True, hashed=True),
         _f("closed_on", "date", optional=True, hashed=True),
         _f("author", "enum", allowed=ROLES, key=None),
+        _f("agreed_on", "date", optional=True, since=7),
     ),
     "follow_ups": (
         ID,

@@ -199,6 +199,14 @@ class Action(NamedTuple):
     follow_ups: tuple[FollowUp, ...] = ()
     author: Role = "mentor"
     hidden: bool = False
+    agreed_on: date | None = None
+    """The day it was agreed: its session's date when `agreed_in`, else the day it was written.
+    The review's figures count from it; nothing is closed before it."""
+
+    @property
+    def agreed_day(self) -> date:
+        """`agreed_on`, or the day the action was written when a record lacks it."""
+        return self.agreed_on or date.fromisoformat(self.created_at[:10])
 
     @property
     def is_open(self) -> bool:

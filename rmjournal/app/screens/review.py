@@ -141,8 +141,11 @@ class ReviewScreen(JournalScreen):
         text = Text()
         text.append(f"{f.sessions_held} of {f.sessions_planned}", style="bold")
         text.append(" planned sessions held\n")
-        text.append(f"{f.sessions_cancelled} cancelled · {f.sessions_scheduled} still scheduled\n")
-        if f.mean_days_between is None:
+        text.append(f"{f.sessions_cancelled} cancelled · {f.sessions_scheduled} still scheduled")
+        text.append(f" · {f.sessions_missed} missed\n" if f.sessions_missed else "\n")
+        if f.mean_days_between is None and f.cadence_kept is False:
+            text.append("Cadence: no sessions held to measure: not kept ✗\n")
+        elif f.mean_days_between is None:
             text.append("Cadence: too few held sessions to tell\n")
         else:
             verdict = "kept ✓" if f.cadence_kept else "not kept ✗"

@@ -1,0 +1,69 @@
+"""`rmjournal review` end to end in subprocesses, on the interchange example (clock fixed by
+RMJOURNAL_NOW), against figures counted by hand from tests/data/example-journal.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_cli_content import example_journal, run, secret_args
+
+__all__ = ["example_journal"]  # the module-scoped fixture, shared
+
+LIFECYCLE_KEYS = {
+    "as_of", "stage", "phase", "sessions", "cadence", "actions", "commitments",
+    "median_days_to_close", "agreed_by_month", "closed_by_month", "goals", "opportunities",
+    "review_held_on", "decision", "check_in_on", "check_in",
+}  # fmt: skip
+
+
+def review(path: Path, pw: Path, now: str, *extra: str) -> dict:
+    out = run("review", path, *secret_args(pw), "--json", *extra, env={"RMJOURNAL_NOW": now})
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_review_json_has_lifecycles_keys_and_the_hand_counted_figures(
+    example_journal: tuple[Path, Path],
+) -> None:
+    path, pw = example_journal
+    doc = review(path, pw, "2026-07-20T09:00:00+00:00")
+    assert set(doc) == LIFECYCLE_KEYS
+    assert doc["as_of"] == "2026-07-20" and doc["stage"] == "meeting" and doc["phase"] == 1
+    # held 5 Mar, 2 Apr, 30 Apr, 28 May; 25 Jun still planned 25 days later: missed
+    assert doc["sessions"] == {"planned": 6, "held": 4, "cancelled": 0, "missed": 1, "scheduled": 0}
+    # gaps 28, 28, 28 and 53 days of silence since 28 May: 34.25; a missed session: not kept
+    assert doc["cadence"] == {"planned_days": 28, "average_days": 34.2, "kept": False}
+    assert doc["actions"] == {
+        "agreed": 6, "open": 2, "in_progress": 1, "done": 2, "dropped": 1, "overdue": 3,
+    }  # fmt: skip
+    assert doc["commitments"] == {"agreed": 2, "kept": 0}
+    # closed after 54 (5 Mar → 28 Apr), 48 (2 Apr → 20 May) and 13 days (28 May → 10 Jun)
+    assert doc["median_days_to_close"] == 48
+    assert doc["agreed_by_month"] == {"2026-03": 1, "2026-04": 4, "2026-05": 1}
+    assert doc["closed_by_month"] == {"2026-04": 1, "2026-05": 1, "2026-06": 1}
+    assert doc["goals"] == {"open": 3, "achieved": 0, "partly": 0, "not_achieved": 0}
+
+
+def test_review_a_year_on_is_due_and_the_cadence_not_kept(
+    example_journal: tuple[Path, Path],
+) -> None:
+    path, pw = example_journal
+    doc = review(path, pw, "2027-06-01T09:00:00+00:00")
+    assert doc["stage"] == "review_due"
+    assert doc["cadence"]["kept"] is False
+    text = run("review", path, *secret_args(pw), env={"RMJOURNAL_NOW": "2027-06-01T09:00:00+00:00"})
+    assert text.returncode == 0, text.stderr
+    assert "cadence not kept" in text.stdout and "the review was" in text.stdout
+
+
+@pytest.mark.parametrize("extra", [["--jsn"], []])
+def test_review_of_a_missing_file_or_bad_flag_is_a_sentence(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text("x\n")
+    out = run("review", tmp_path / "none.rmj", *secret_args(pw), *extra)
+    assert out.returncode in (1, 2) and "Traceback" not in out.stderr and out.stderr.strip()
