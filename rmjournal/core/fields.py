@@ -30,6 +30,7 @@ from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
     ENTRY_KINDS,
+    GOAL_STATUSES,
     OUTCOMES,
     OWNERS,
     PHASES,
@@ -124,6 +125,9 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("visibility", "enum", allowed=VISIBILITIES),
         CREATED,
         UPDATED,
+        _f("status", "enum", optional=True, allowed=GOAL_STATUSES, since=7),
+        _f("status_note", "text", optional=True, private=True, since=7),
+        _f("links", "tags", optional=True, since=7),
     ),
     "sessions": (
         ID,

@@ -15,18 +15,15 @@ Dates: an action counts from `agreed_on` (its session's date, else the day it wa
 agreed-per-month and days-to-close are true however late the action was typed in. The cadence
 and the missed sessions are judged up to `today`.
 
-How an action or learning is *tagged to a goal*: one of its tags, compared without regard to case,
-is the goal's id, the first 8 characters of its id, or a word (or hyphenated phrase) of the goal's
-text. So the goal "Change one recruitment practice" gathers every item tagged `recruitment`, and a
-`#panels` written in a goal's text gathers items tagged `panels`.
+What a goal gathers: the actions and learnings *linked* to it by choice (`Goal.links`, set with
+`Journal.link_to_goal`). A tag alone never links: a learning tagged `the` is not evidence for
+"Change at least one hiring practice".
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -82,7 +79,7 @@ class SessionLearnings:
 
 @dataclass
 class GoalProgress:
-    """A goal with the actions and learnings tagged to it."""
+    """A goal with the actions and learnings linked to it."""
 
     goal: Goal
     actions: list[Action] = field(default_factory=list)
@@ -254,19 +251,6 @@ def _agreed_on(action: Action) -> date:
     return action.agreed_day
 
 
-def goal_keys(goal: Goal) -> set[str]:
-    """The tags that link an item to `goal` (see the module's note), lower-cased."""
-    words = set(re.findall(r"\w+(?:[-']\w+)*", goal.text.lower()))
-    for word in list(words):
-        words.update(word.split("-"))
-    return words | {goal.id.lower(), goal.id.lower()[:8]}
-
-
-def tagged_to(tags: Sequence[str], keys: set[str]) -> bool:
-    """Whether any of `tags` links to a goal with `keys`."""
-    return any(t.strip().lstrip("#").lower() in keys for t in tags)
-
-
 def _in_scope(item: Goal | Action | Entry, shareable_only: bool) -> bool:
     return ReviewItems.shareable(item) if shareable_only else not item.hidden
 
@@ -341,12 +325,12 @@ def review_figures(
     for goal in sorted(goals, key=lambda g: (g.created_at, g.id)):
         if not _in_scope(goal, shareable_only):
             continue
-        keys = goal_keys(goal)
+        links = set(goal.links)
         progress.append(
             GoalProgress(
                 goal,
-                [a for a in visible_actions if tagged_to(a.tags, keys)],
-                [e for e in visible_learnings if tagged_to(e.tags, keys)],
+                [a for a in visible_actions if a.id in links],
+                [e for e in visible_learnings if e.id in links],
             )
         )
 

@@ -284,7 +284,8 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 
 
 def _fill_agreed_on(db: sqlite_utils.Database) -> None:
-    """Version 7 fills `actions.agreed_on`: its session's date, else the day it was written.
+    """Version 7 fills `actions.agreed_on` (its session's date, else the day it was written)
+    and gives every goal the status `open` and no links.
 
     It runs before the triggers learn the new column, so filling it is no change to merge: two
     copies migrated apart compute the same day from the same (plaintext) columns.
@@ -293,6 +294,7 @@ def _fill_agreed_on(db: sqlite_utils.Database) -> None:
         "UPDATE actions SET agreed_on = coalesce("
         "(SELECT s.date FROM sessions s WHERE s.id = actions.agreed_in), substr(created_at, 1, 10))"
     )
+    db.conn.execute("UPDATE goals SET status = 'open', links = '[]'")
 
 
 FIELD_FILLS: dict[int, Callable[[sqlite_utils.Database], None]] = {7: _fill_agreed_on}

@@ -67,3 +67,54 @@ def test_review_of_a_missing_file_or_bad_flag_is_a_sentence(
     pw.write_text("x\n")
     out = run("review", tmp_path / "none.rmj", *secret_args(pw), *extra)
     assert out.returncode in (1, 2) and "Traceback" not in out.stderr and out.stderr.strip()
+
+
+def test_goal_add_set_link_and_the_summary_shows_only_linked_items(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from tests.unit.test_cli_content import copy_of
+
+    path = copy_of(example_journal, tmp_path)
+    pw = example_journal[1]
+    added = run(
+        "goal", "add", path, "--text", "Change at least one hiring practice",
+        "--visibility", "shareable", *secret_args(pw, "mentor"),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    goal_id = added.stdout.strip()
+    listed = json.loads(run("goals", path, *secret_args(pw), "--json").stdout)["goals"]
+    mine = next(g for g in listed if g["id"] == goal_id)
+    assert (mine["status"], mine["links"], mine["owner"]) == ("open", [], "mentor")
+    # a shareable learning of the example whose words overlap the goal's: not linked by them
+    export = json.loads(run("export", path, "--format", "json", *secret_args(pw)).stdout)
+    shareable = [
+        e for s in export["sessions"] for e in s["entries"]
+        if e["kind"] == "learning" and e["visibility"] == "shareable"
+    ]  # fmt: skip
+    learning = shareable[0]
+    summary = run("export", path, "--format", "markdown", *secret_args(pw)).stdout
+    goal_part = summary.split("Change at least one hiring practice", 1)[1]
+    assert learning["text"].split("\n")[0][:30] not in goal_part.split("\n#", 1)[0]
+
+    linked = run("link", path, learning["id"][:8], goal_id[:8], *secret_args(pw))
+    assert linked.returncode == 0, linked.stderr
+    put = run("goal", "set", path, goal_id[:8], "partly", "--note", "One panel", *secret_args(pw))
+    assert put.returncode == 0, put.stderr
+    listed = json.loads(run("goals", path, *secret_args(pw), "--json").stdout)["goals"]
+    mine = next(g for g in listed if g["id"] == goal_id)
+    assert (mine["status"], mine["status_note"], mine["links"]) == (
+        "partly", "One panel", [learning["id"]],
+    )  # fmt: skip
+    summary = run("export", path, "--format", "markdown", *secret_args(pw)).stdout
+    goal_part = summary.split("Change at least one hiring practice", 1)[1].split("\n#", 1)[0]
+    assert learning["text"].split("\n")[0][:30] in goal_part
+
+
+def test_goal_and_link_errors_are_sentences(example_journal: tuple[Path, Path]) -> None:
+    path, pw = example_journal
+    bad = run("goal", "set", path, "zzzzzzzz", "partly", *secret_args(pw))
+    assert bad.returncode == 1 and "No goal" in bad.stderr and "Traceback" not in bad.stderr
+    short = run("link", path, "abc", "def", *secret_args(pw))
+    assert short.returncode == 2 and "at least 6" in short.stderr
+    wrong = run("goal", "set", path, "zzzzzzzz", "finished", *secret_args(pw))
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr

@@ -220,3 +220,49 @@ def test_the_demo_journal_has_consistent_dates_and_its_carried_topic_reappears()
     assert carried
     for item in carried:
         assert any(i.carried_from == item.id for i in agenda), item.topic
+
+
+# ------------------------------------------------------------------ goals
+
+
+def test_goal_status_note_and_links_are_explicit() -> None:
+    j, _clock = pair_journal()
+    s1 = j.add_session(date(2026, 1, 8), status="held")
+    goal = j.add_goal("mentee", "Change at least one hiring practice", visibility="shareable")
+    assert (goal.status, goal.status_note, goal.links) == ("open", None, ())
+    the = j.add_entry(s1.id, "Panels", kind="learning", visibility="shareable", tags=["the"])
+    hiring = j.agree_action("Rewrite the advert", tags=["hiring"], visibility="shareable")
+    assert review_figures(j).goals[0].learnings == []  # "the" and "hiring" are words of the goal
+    assert review_figures(j).goals[0].actions == []
+    j.link_to_goal(goal.id, hiring.id)
+    j.link_to_goal(goal.id, hiring.id)  # twice is once
+    f = review_figures(j, shareable_only=True)
+    assert [a.id for a in f.goals[0].actions] == [hiring.id]
+    assert f.goals[0].learnings == []
+    assert j.link_to_goal(goal.id, hiring.id, linked=False).links == ()
+    done = j.set_goal_status(goal.id, "partly", "One panel changed, adverts not yet.")
+    assert (done.status, done.status_note) == ("partly", "One panel changed, adverts not yet.")
+    with pytest.raises(JournalError, match="status"):
+        j.set_goal_status(goal.id, "finished")  # type: ignore[arg-type]
+    with pytest.raises(JournalError, match="No action, entry or agenda item"):
+        j.link_to_goal(goal.id, s1.id)  # a session is not linkable
+    assert the.id not in j.goal(goal.id).links
+
+
+def test_goal_status_and_links_survive_export_and_import() -> None:
+    j, _clock = pair_journal()
+    s1 = j.add_session(date(2026, 1, 8), status="held")
+    goal = j.add_goal("mentor", "Be heard at the board", visibility="private")
+    item = j.add_agenda_item(s1.id, "Board papers")
+    j.link_to_goal(goal.id, item.id)
+    j.set_goal_status(goal.id, "achieved", "Spoke twice.")
+    doc = export_document(j)
+    back = Journal.new(me="mentor", cipher=PrivateCipher("mentor", random_key()))
+    import_document(back, doc)
+    got = back.goal(goal.id)
+    assert (got.status, got.status_note, got.links) == ("achieved", "Spoke twice.", (item.id,))
+    assert export_document(back)["pair"]["goals"] == doc["pair"]["goals"]
+    bad = copy.deepcopy(doc)
+    bad["pair"]["goals"][0]["status"] = "done"
+    with pytest.raises(InvalidImport, match="status"):
+        import_document(Journal.new(me="mentor", cipher=PrivateCipher("mentor", random_key())), bad)

@@ -33,10 +33,14 @@ def new_journal(clock: FixedClock, me: Role = "mentor", key: bytes | None = None
 
 
 def with_agreed_on(doc: dict[str, Any]) -> dict[str, Any]:
-    """`doc` with each action's `agreed_on` as an import fills it when the document leaves it
-    out: its session's date, else the day it was written. The export then holds it."""
+    """`doc` with what an import fills in when the document leaves it out (the second round's
+    fields), which the export then holds: each action's `agreed_on` (its session's date, else
+    the day it was written), each goal's status `open` and no links."""
     dates = {s["id"]: s["date"] for s in doc["sessions"]}
     out = copy.deepcopy(doc)
+    for g in out["pair"]["goals"]:
+        g.setdefault("status", "open")
+        g.setdefault("links", [])
     for a in out["actions"]:
         if a.get("agreed_on") is None:
             a["agreed_on"] = dates.get(a.get("agreed_in"), a["created_at"][:10])

@@ -88,7 +88,10 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                 )
             )
         for g in p["goals"]:
-            merge("goals", to_row("goals", g, author=g["owner"], deleted_at=None))
+            row = to_row("goals", g, author=g["owner"], deleted_at=None)
+            row["status"] = row["status"] or "open"
+            row["links"] = row["links"] or "[]"
+            merge("goals", row)
         for s in doc["sessions"]:
             merge("sessions", to_row("sessions", s, author=None, deleted_at=None))
             for position, item in enumerate(s["agenda"]):
