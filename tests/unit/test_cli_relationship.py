@@ -1,5 +1,6 @@
-"""`rmjournal review`, `goals`, `goal` and `link` end to end in subprocesses, on the interchange example (clock fixed by
-RMJOURNAL_NOW), against figures counted by hand from tests/data/example-journal.json."""
+"""`rmjournal review`, `goals`, `goal` and `link` end to end in subprocesses, on the interchange
+example (clock fixed by RMJOURNAL_NOW), against figures counted by hand from
+tests/data/example-journal.json."""
 
 from __future__ import annotations
 
