@@ -56,7 +56,9 @@ def test_export_json_gives_back_the_example(
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     example = json.loads(EXAMPLE_JSON.read_text())
-    assert doc["pair"] == example["pair"]
+    from tests.unit.test_interchange import with_agreed_on  # what an import fills in
+
+    assert doc["pair"] == with_agreed_on(example)["pair"]
     assert len(doc["sessions"]) == 5 and len(doc["actions"]) == 6
     target = tmp_path / "out.json"
     wrote = run("export", path, "--out", target, *secret_args(pw))

@@ -233,9 +233,9 @@ def agreed_day(action: dict[str, Any], session_dates: dict[str, str]) -> str | N
     given = action.get("agreed_on")
     if isinstance(given, str):
         return given
-    session = session_dates.get(action.get("agreed_in") or "")
-    if session is not None:
-        return session
+    agreed_in = action.get("agreed_in")
+    if isinstance(agreed_in, str) and agreed_in in session_dates:
+        return session_dates[agreed_in]
     created = action.get("created_at")
     return created[:10] if isinstance(created, str) else None
 
