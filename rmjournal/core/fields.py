@@ -125,9 +125,9 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("visibility", "enum", allowed=VISIBILITIES),
         CREATED,
         UPDATED,
-        _f("status", "enum", optional=True, allowed=GOAL_STATUSES, since=7),
-        _f("status_note", "text", optional=True, private=True, since=7),
-        _f("links", "tags", optional=True, since=7),
+        _f("status", "enum", optional=True, allowed=GOAL_STATUSES, since=8),
+        _f("status_note", "text", optional=True, private=True, since=8),
+        _f("links", "tags", optional=True, since=8),
     ),
     "sessions": (
         ID,
@@ -183,7 +183,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("due_on", "date", optional=True, hashed=True),
         _f("closed_on", "date", optional=True, hashed=True),
         _f("author", "enum", allowed=ROLES, key=None),
-        _f("agreed_on", "date", optional=True, since=7),
+        _f("agreed_on", "date", optional=True, since=8),
     ),
     "follow_ups": (
         ID,

@@ -284,7 +284,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 
 
 def _fill_agreed_on(db: sqlite_utils.Database) -> None:
-    """Version 7 fills `actions.agreed_on` (its session's date, else the day it was written)
+    """Version 8 fills `actions.agreed_on` (its session's date, else the day it was written)
     and gives every goal the status `open` and no links.
 
     It runs before the triggers learn the new column, so filling it is no change to merge: two
@@ -297,7 +297,7 @@ def _fill_agreed_on(db: sqlite_utils.Database) -> None:
     db.conn.execute("UPDATE goals SET status = 'open', links = '[]'")
 
 
-FIELD_FILLS: dict[int, Callable[[sqlite_utils.Database], None]] = {7: _fill_agreed_on}
+FIELD_FILLS: dict[int, Callable[[sqlite_utils.Database], None]] = {8: _fill_agreed_on}
 """Schema version → what fills the columns that version adds, for rows older than them."""
 
 
