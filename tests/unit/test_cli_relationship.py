@@ -5,13 +5,27 @@ tests/data/example-journal.json."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from clikit import run, secret_args
+from testkit import EXAMPLE_JSON
 
-from tests.unit.test_cli_content import example_journal, run, secret_args
 
-__all__ = ["example_journal"]  # the module-scoped fixture, shared
+@pytest.fixture(scope="module")
+def example_journal(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A journal made by `new` with the example imported, and its passphrase file."""
+    folder = tmp_path_factory.mktemp("cli")
+    pw = folder / "pw"
+    pw.write_text("correct horse battery staple\n")
+    path = folder / "pair.rmj"
+    made = run("new", path, "--mentor", "Kwame", "--mentee", "Helen", *secret_args(pw))
+    assert made.returncode == 0, made.stderr
+    imported = run("import", path, "--from", EXAMPLE_JSON, *secret_args(pw))
+    assert imported.returncode == 0, imported.stderr
+    return path, pw
+
 
 LIFECYCLE_KEYS = {
     "as_of", "stage", "phase", "sessions", "cadence", "actions", "commitments",
@@ -75,9 +89,8 @@ def test_review_of_a_missing_file_or_bad_flag_is_a_sentence(
 def test_goal_add_set_link_and_the_summary_shows_only_linked_items(
     example_journal: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    from tests.unit.test_cli_content import copy_of
-
-    path = copy_of(example_journal, tmp_path)
+    path = tmp_path / "copy.rmj"
+    shutil.copy(example_journal[0], path)
     pw = example_journal[1]
     added = run(
         "goal", "add", path, "--text", "Change at least one hiring practice",
