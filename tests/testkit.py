@@ -6,8 +6,10 @@ Kept out of `conftest.py` so test modules can import them by a unique name (`tes
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from rmjournal.core.clock import Clock, FixedClock
 from rmjournal.core.crypto import PrivateCipher
@@ -52,3 +54,18 @@ def same_database(
 ) -> Journal:
     """The very database `journal` has open, as another reader (`me`) sees it."""
     return Journal(journal.records._conn, me=me, cipher=cipher, clock=clock)
+
+
+def as_imported(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with what an import fills in when the document leaves it out (the second round's
+    fields), which the export then holds: each action's `agreed_on` (its session's date, else
+    the day it was written), each goal's status `open` and no links."""
+    dates = {s["id"]: s["date"] for s in doc["sessions"]}
+    out = copy.deepcopy(doc)
+    for g in out["pair"]["goals"]:
+        g.setdefault("status", "open")
+        g.setdefault("links", [])
+    for a in out["actions"]:
+        if a.get("agreed_on") is None:
+            a["agreed_on"] = dates.get(a.get("agreed_in"), a["created_at"][:10])
+    return out

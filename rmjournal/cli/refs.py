@@ -50,6 +50,11 @@ def _by_prefix(ids: list[str], ref: str, what: str) -> str:
     return found[0]
 
 
+def id_by_prefix(ids: list[str], ref: str, what: str) -> str:
+    """The one id of `ids` that `ref` starts (6 or more characters), or a sentence."""
+    return _by_prefix(ids, ref, what)
+
+
 def agenda_item(journal: Journal, session: Session, ref: str) -> tuple[int, AgendaItem]:
     """The agenda item `ref` names in `session` (number or id prefix), with its number."""
     items = journal.agenda(session.id)

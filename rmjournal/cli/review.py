@@ -4,8 +4,8 @@ Everything is computed by `core.review.review_figures`, the same figures the Rev
 the summaries show. The JSON keys are those of lifecycle.md. Parts of the lifecycle that this
 version does not keep yet are reported as what is true today: the stage follows from the dates
 (agreeing before the first held session, review due from the review date, meeting between), the
-phase is 1, every goal counts as open (goals have no status yet), there are no opportunities,
-and no review, decision or check-in has been recorded.
+phase is 1, there are no opportunities, and no review, decision or check-in has been recorded.
+Goals count by their status.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rmjournal.cli import refs
 from rmjournal.cli.common import (
     add_json_option,
     add_path_argument,
     add_secret_options,
     open_journal,
 )
+from rmjournal.core.model import GOAL_STATUSES
 from rmjournal.text import one_line
 
 if TYPE_CHECKING:
@@ -50,9 +50,7 @@ def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
     """The figures under lifecycle.md's `review --json` keys."""
     today = figures.today
     cadence = figures.cadence_days
-    missed = sum(
-        refs.session_state(s, today, cadence) == "missed" for s in journal.sessions("planned")
-    )
+    missed = figures.sessions_missed
     status = figures.by_status
     goals = journal.goals()
     return {
@@ -64,7 +62,7 @@ def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
             "held": figures.sessions_held,
             "cancelled": figures.sessions_cancelled,
             "missed": missed,
-            "scheduled": figures.sessions_scheduled - missed,
+            "scheduled": figures.sessions_scheduled,
         },
         "cadence": {
             "planned_days": cadence,
@@ -87,7 +85,7 @@ def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
         "median_days_to_close": figures.median_days_to_close,
         "agreed_by_month": {m.month: m.count for m in figures.opened_by_month},
         "closed_by_month": {m.month: m.count for m in figures.closed_by_month},
-        "goals": {"open": len(goals), "achieved": 0, "partly": 0, "not_achieved": 0},
+        "goals": {s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
         "opportunities": {"offered": 0, "taken": 0},
         "review_held_on": None,
         "decision": None,
@@ -108,9 +106,7 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
         f"Review of {one_line(pair.title)} as of {figures.today.isoformat()}: "
         f"{figures.review_sentence()}.",
         f"Stage: {doc['stage'].replace('_', ' ')}.",
-        f"Sessions: {figures.sessions_sentence()}"
-        + (f"; {doc['sessions']['missed']} missed" if doc["sessions"]["missed"] else "")
-        + ".",
+        f"Sessions: {figures.sessions_sentence()}.",
         f"Cadence: {figures.cadence_sentence()}.",
         f"Actions: {figures.actions_total} agreed; {status['done']} done, "
         f"{status['dropped']} dropped, {status['open']} open, "

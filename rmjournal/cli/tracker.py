@@ -86,10 +86,7 @@ def cmd_act(args: argparse.Namespace) -> int:
         journal = jf.journal
         due = parse_date(args.due, journal.today()) if args.due else None
         agreed_in = refs.session_by_number(journal, args.session).id if args.session else None
-        tags = []
-        if args.goal:
-            served = refs.goal(journal, args.goal)
-            tags.append(served.id[:8])  # the review links an item to a goal by this tag
+        served = refs.goal(journal, args.goal) if args.goal else None
         made = journal.agree_action(
             title,
             detail=detail.rstrip("\n"),
@@ -98,8 +95,9 @@ def cmd_act(args: argparse.Namespace) -> int:
             due_on=due,
             agreed_in=agreed_in,
             visibility=args.visibility,
-            tags=tags,
         )
+        if served is not None:  # linked by choice: a tag never links an item to a goal
+            journal.link_to_goal(served.id, made.id)
         number = refs.action_numbers(journal)[made.id]
         jf.save(last=True)
     due_words = f", due {due.isoformat()}" if due else ""

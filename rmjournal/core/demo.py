@@ -1,7 +1,10 @@
 """A realistic demo pair journal: five months of sessions, actions, learnings and reflections.
 
 People trying the app need something lived-in to look at; an empty journal shows nothing of
-follow-through. Dates are relative to the journal's clock, so some actions are always overdue.
+follow-through. Dates are relative to the journal's clock, so some actions are always overdue,
+and they are consistent: every action is agreed in a session (its `agreed_on` is that session's
+date), nothing is closed before it was agreed, and the topic carried over from session 4 comes
+back in session 5.
 The people are invented (not the pair of the interchange example).
 """
 
@@ -68,6 +71,10 @@ def populate_mentor(journal: Journal, today: date | None = None) -> None:
         sessions.append(s)
     extra = journal.add_agenda_item(sessions[3].id, "Screen readers and our intranet", minutes=15)
     journal.record_outcome(extra.id, "carried_over", "Ran out of time.")
+    again = journal.add_agenda_item(
+        sessions[4].id, "Screen readers and our intranet", minutes=15, carried_from=extra.id
+    )
+    journal.record_outcome(again.id, "discussed", "Priya showed the intranet with a screen reader.")
     tail = journal.add_agenda_item(sessions[4].id, "Neurodiversity in interviews", minutes=20)
     journal.record_outcome(tail.id, "open")
     journal.add_entry(

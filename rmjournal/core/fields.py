@@ -30,6 +30,7 @@ from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
     ENTRY_KINDS,
+    GOAL_STATUSES,
     OUTCOMES,
     OWNERS,
     PHASES,
@@ -124,6 +125,9 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("visibility", "enum", allowed=VISIBILITIES),
         CREATED,
         UPDATED,
+        _f("status", "enum", optional=True, allowed=GOAL_STATUSES, since=8),
+        _f("status_note", "text", optional=True, private=True, since=8),
+        _f("links", "tags", optional=True, since=8),
     ),
     "sessions": (
         ID,
@@ -182,6 +186,7 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("due_on", "date", optional=True, hashed=True),
         _f("closed_on", "date", optional=True, hashed=True),
         _f("author", "enum", allowed=ROLES, key=None),
+        _f("agreed_on", "date", optional=True, since=8),
     ),
     "follow_ups": (
         ID,

@@ -27,6 +27,7 @@ ActionKind = Literal["action", "commitment"]
 ActionStatus = Literal["open", "in_progress", "done", "dropped"]
 Phase = Literal["before", "after", "review"]
 PromptFor = Literal["mentor", "mentee", "both"]
+GoalStatus = Literal["open", "achieved", "partly", "not_achieved"]
 
 ROLES: tuple[Role, ...] = get_args(Role)
 OWNERS: tuple[Owner, ...] = get_args(Owner)
@@ -38,6 +39,7 @@ ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
 ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 PHASES: tuple[Phase, ...] = get_args(Phase)
 PROMPT_FOR: tuple[PromptFor, ...] = get_args(PromptFor)
+GOAL_STATUSES: tuple[GoalStatus, ...] = get_args(GoalStatus)
 
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 """Action statuses that still need follow-through (carried into the next agenda)."""
@@ -110,6 +112,11 @@ class Goal(NamedTuple):
     created_at: str
     updated_at: str
     hidden: bool = False
+    status: GoalStatus = "open"
+    status_note: str | None = None
+    links: tuple[str, ...] = ()
+    """The ids of the actions, entries and agenda items linked to it by choice (a tag never
+    links)."""
 
 
 class Session(NamedTuple):
@@ -222,6 +229,14 @@ class Action(NamedTuple):
     follow_ups: tuple[FollowUp, ...] = ()
     author: Role = "mentor"
     hidden: bool = False
+    agreed_on: date | None = None
+    """The day it was agreed: its session's date when `agreed_in`, else the day it was written.
+    The review's figures count from it; nothing is closed before it."""
+
+    @property
+    def agreed_day(self) -> date:
+        """`agreed_on`, or the day the action was written when a record lacks it."""
+        return self.agreed_on or date.fromisoformat(self.created_at[:10])
 
     @property
     def is_open(self) -> bool:

@@ -11,18 +11,19 @@ exist); no text of an item the reader may not read is ever used. The lists of it
 shareable items when `shareable_only=True` (the summary). Counts therefore come out the same for
 both partners, which the summary's approval hash relies on.
 
-How an action or learning is *tagged to a goal*: one of its tags, compared without regard to case,
-is the goal's id, the first 8 characters of its id, or a word (or hyphenated phrase) of the goal's
-text. So the goal "Change one recruitment practice" gathers every item tagged `recruitment`, and a
-`#panels` written in a goal's text gathers items tagged `panels`.
+Dates: an action counts from `agreed_on` (its session's date, else the day it was written), so
+agreed-per-month and days-to-close are true however late the action was typed in. The cadence
+and the missed sessions are judged up to `today`.
+
+What a goal gathers: the actions and learnings *linked* to it by choice (`Goal.links`, set with
+`Journal.link_to_goal`). A tag alone never links: a learning tagged `the` is not evidence for
+"Change at least one hiring practice".
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -45,7 +46,17 @@ from rmjournal.core.model import (
 )
 
 CADENCE_SLACK = 1.25
-"""The cadence counts as kept while the mean gap between held sessions is within 25% of it."""
+"""The cadence counts as kept while the mean gap between sessions is within 25% of it."""
+
+SILENCE_CADENCES = 2
+"""A silence of this many cadences since the last held session (while sessions of the plan
+remain) means the cadence is not kept."""
+
+
+def is_missed(session: Session, today: date, cadence_days: int) -> bool:
+    """Planned, and its date more than half a cadence before `today`: neither held nor cancelled
+    in time, so it counts as missed (lifecycle.md)."""
+    return session.status == "planned" and (today - session.date).days * 2 > cadence_days
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ class SessionLearnings:
 
 @dataclass
 class GoalProgress:
-    """A goal with the actions and learnings tagged to it."""
+    """A goal with the actions and learnings linked to it."""
 
     goal: Goal
     actions: list[Action] = field(default_factory=list)
@@ -90,7 +101,8 @@ class ReviewFigures:
     held_dates: list[date]
     cadence_days: int
     mean_days_between: float | None
-    """Mean days between consecutive held sessions (None with fewer than two held)."""
+    """Mean days between consecutive held sessions, and from the last one to today while the
+    plan still has sessions to hold (None with no gap to measure)."""
     sessions_by_month: list[MonthCount]
     """Held sessions per month, from the start month to the review month (or last activity)."""
     by_kind_status: dict[ActionKind, dict[ActionStatus, int]]
@@ -110,6 +122,11 @@ class ReviewFigures:
     days_to_review: int
     """Days until the review date; negative once it has passed."""
     shareable_only: bool = False
+    sessions_missed: int = 0
+    """Planned sessions more than half a cadence in the past (`is_missed`); not in `scheduled`."""
+    silence_days: int | None = None
+    """Days from the last held session (or the start) to today while the plan still has
+    sessions to hold; None once every planned session is held."""
 
     # ---------------------------------------------------------------- derived wording
 
@@ -125,7 +142,17 @@ class ReviewFigures:
 
     @property
     def cadence_kept(self) -> bool | None:
-        """Whether held sessions came about as often as planned (None: too few to tell)."""
+        """Whether the pair met as often as planned, looked at up to today (None: too early).
+
+        Not kept after a missed session or a silence of `SILENCE_CADENCES` cadences; a
+        cancelled session counts against it through the gap it leaves in the mean.
+        """
+        if self.sessions_missed:
+            return False
+        if self.silence_days is not None and (
+            self.silence_days >= SILENCE_CADENCES * self.cadence_days
+        ):
+            return False
         if self.mean_days_between is None:
             return None
         return self.mean_days_between <= self.cadence_days * CADENCE_SLACK
@@ -133,6 +160,8 @@ class ReviewFigures:
     def sessions_sentence(self) -> str:
         """E.g. "4 of 6 planned sessions held (1 cancelled, 1 still scheduled)"."""
         extra = []
+        if self.sessions_missed:
+            extra.append(f"{self.sessions_missed} missed")
         if self.sessions_cancelled:
             extra.append(f"{self.sessions_cancelled} cancelled")
         if self.sessions_scheduled:
@@ -142,8 +171,13 @@ class ReviewFigures:
 
     def cadence_sentence(self) -> str:
         """The cadence kept in words, e.g. "every 28.0 days on average (planned: every 28)"."""
-        if self.mean_days_between is None:
+        if self.mean_days_between is None and self.cadence_kept is None:
             return f"not enough held sessions to tell (planned: every {self.cadence_days} days)"
+        if self.mean_days_between is None:
+            return (
+                f"no sessions held to measure (planned: every {self.cadence_days} days; "
+                "cadence not kept)"
+            )
         verdict = "kept" if self.cadence_kept else "not kept"
         return (
             f"every {self.mean_days_between:.1f} days on average "
@@ -170,7 +204,8 @@ class ReviewFigures:
         return {
             "sessions_held": self.sessions_held,
             "sessions_planned": self.sessions_planned,
-            "sessions_scheduled": self.sessions_scheduled,
+            # Missed is a matter of the date: the hash counts them among the scheduled.
+            "sessions_scheduled": self.sessions_scheduled + self.sessions_missed,
             "sessions_cancelled": self.sessions_cancelled,
             "held_dates": [d.isoformat() for d in self.held_dates],
             "cadence_days": self.cadence_days,
@@ -213,20 +248,7 @@ def _per_month(months: list[str], days: list[date]) -> list[MonthCount]:
 
 
 def _agreed_on(action: Action) -> date:
-    return date.fromisoformat(action.created_at[:10])
-
-
-def goal_keys(goal: Goal) -> set[str]:
-    """The tags that link an item to `goal` (see the module's note), lower-cased."""
-    words = set(re.findall(r"\w+(?:[-']\w+)*", goal.text.lower()))
-    for word in list(words):
-        words.update(word.split("-"))
-    return words | {goal.id.lower(), goal.id.lower()[:8]}
-
-
-def tagged_to(tags: Sequence[str], keys: set[str]) -> bool:
-    """Whether any of `tags` links to a goal with `keys`."""
-    return any(t.strip().lstrip("#").lower() in keys for t in tags)
+    return action.agreed_day
 
 
 def _in_scope(item: Goal | Action | Entry, shareable_only: bool) -> bool:
@@ -271,6 +293,14 @@ def review_figures(
     held = [s for s in sessions if s.status == "held"]
     held_dates = sorted(s.date for s in held)
     gaps = [(b - a).days for a, b in pairwise(held_dates)]
+    missed = sum(is_missed(s, day, pair.cadence_days) for s in every_session)
+    silence: int | None = None
+    if len(held) < pair.planned_sessions:
+        since = held_dates[-1] if held_dates else pair.started_on
+        silence = max((day - since).days, 0)
+        # The gap still open counts once it is longer than the planned cadence.
+        if held_dates and silence > pair.cadence_days:
+            gaps.append(silence)
     by_session: dict[str, Session] = {s.id: s for s in every_session}
 
     def learned_on(entry: Entry) -> date:
@@ -299,12 +329,12 @@ def review_figures(
     for goal in sorted(goals, key=lambda g: (g.created_at, g.id)):
         if not _in_scope(goal, shareable_only):
             continue
-        keys = goal_keys(goal)
+        links = set(goal.links)
         progress.append(
             GoalProgress(
                 goal,
-                [a for a in visible_actions if tagged_to(a.tags, keys)],
-                [e for e in visible_learnings if tagged_to(e.tags, keys)],
+                [a for a in visible_actions if a.id in links],
+                [e for e in visible_learnings if e.id in links],
             )
         )
 
@@ -313,7 +343,9 @@ def review_figures(
         pair=pair,
         sessions_held=len(held),
         sessions_planned=pair.planned_sessions,
-        sessions_scheduled=sum(s.status == "planned" for s in sessions),
+        sessions_scheduled=sum(
+            s.status == "planned" and not is_missed(s, day, pair.cadence_days) for s in sessions
+        ),
         sessions_cancelled=sum(s.status == "cancelled" for s in sessions),
         held_dates=held_dates,
         cadence_days=pair.cadence_days,
@@ -337,4 +369,6 @@ def review_figures(
         goals=progress,
         days_to_review=(pair.review_on - day).days,
         shareable_only=shareable_only,
+        sessions_missed=missed,
+        silence_days=silence,
     )

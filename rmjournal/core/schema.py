@@ -283,6 +283,24 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
 }
 
 
+def _fill_agreed_on(db: sqlite_utils.Database) -> None:
+    """Version 8 fills `actions.agreed_on` (its session's date, else the day it was written)
+    and gives every goal the status `open` and no links.
+
+    It runs before the triggers learn the new column, so filling it is no change to merge: two
+    copies migrated apart compute the same day from the same (plaintext) columns.
+    """
+    db.conn.execute(
+        "UPDATE actions SET agreed_on = coalesce("
+        "(SELECT s.date FROM sessions s WHERE s.id = actions.agreed_in), substr(created_at, 1, 10))"
+    )
+    db.conn.execute("UPDATE goals SET status = 'open', links = '[]'")
+
+
+FIELD_FILLS: dict[int, Callable[[sqlite_utils.Database], None]] = {8: _fill_agreed_on}
+"""Schema version → what fills the columns that version adds, for rows older than them."""
+
+
 def _field_migration(version: int) -> Callable[[sqlite_utils.Database], None]:
     """The migration to `version` made from the field table: add the new fields' columns."""
 
@@ -291,6 +309,8 @@ def _field_migration(version: int) -> Callable[[sqlite_utils.Database], None]:
             for f in added:
                 kind = COLUMN_TYPES.get(f.kind, "TEXT")
                 db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {f.col} {kind}")
+        if version in FIELD_FILLS:
+            FIELD_FILLS[version](db)
         install_version_triggers(db)  # the new columns' changes are tracked for merging
 
     migrate.__doc__ = f"Version {version}: the columns of the fields added in it (fields.py)."

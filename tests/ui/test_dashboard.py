@@ -37,6 +37,19 @@ async def test_dashboard_shows_follow_through_in_words(app_factory, demo_path: P
         assert "Session 6" in text  # the planned one
 
 
+async def test_a_planned_session_long_past_shows_as_missed(
+    app_factory, demo_path: Path, clock
+) -> None:
+    from datetime import timedelta
+
+    clock.moment += timedelta(days=90)  # the demo's planned session 6 is now far in the past
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert "1 missed: planned, neither held nor cancelled" in shown_text(app)
+
+
 async def test_n_plans_the_first_session_and_opens_its_agenda(app_factory, journal_path) -> None:
     app = app_factory(journal_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -120,8 +120,9 @@ def test_the_nine_jobs_through_the_cli(cli: Cli) -> None:
     cli("add", "pair.rmj", "--session", "1", "--kind", "reflection",
         "--prompt", "What surprised you?", "--text-file", "-",
         stdin="How much I had never noticed.\n")  # fmt: skip
-    cli("add", "pair.rmj", "--session", "1", "--kind", "learning", "--tag", "recruitment",
-        "--visibility", "shareable", stdin="Diverse panels change who applies.\n")  # fmt: skip
+    learning_id, _ = cli("add", "pair.rmj", "--session", "1", "--kind", "learning",
+                         "--tag", "recruitment", "--visibility", "shareable",
+                         stdin="Diverse panels change who applies.\n")  # fmt: skip
     # 4. Agree actions: an action for both, and the mentee's own commitment on the goal.
     action_id, _ = cli("act", "pair.rmj", "--title", "Shadow a panel", "--owner", "both",
                        "--due", "2026-03-20", "--session", "1", "--detail-file", "-",
@@ -179,13 +180,19 @@ def test_the_nine_jobs_through_the_cli(cli: Cli) -> None:
     assert review["as_of"] == "2026-09-01" and review["stage"] == "review_due"
     assert review["sessions"] == {"planned": 6, "held": 2, "cancelled": 0, "missed": 0,
                                   "scheduled": 0}  # fmt: skip
-    assert review["cadence"] == {"planned_days": 28, "average_days": 29.0, "kept": True}
+    # held 9 Mar and 7 Apr, then silent for 147 days with four sessions of the plan left: the
+    # gaps average (29 + 147) / 2 = 88, and a silence of two cadences is not kept
+    assert review["cadence"] == {"planned_days": 28, "average_days": 88.0, "kept": False}
     assert review["actions"] == {"agreed": 2, "open": 0, "in_progress": 0, "done": 2,
                                  "dropped": 0, "overdue": 0}  # fmt: skip
     assert review["commitments"] == {"agreed": 1, "kept": 1}
     assert review["goals"]["open"] == 1 and review["decision"] is None
     text, _ = cli("review", "pair.rmj")
     assert "2 of 6 planned sessions held" in text and "Commitments: 1 of 1 kept." in text
+    # the learning's tag is a word of the goal, but a tag alone never links
+    assert "Change one recruitment practice (1 action and 0 learnings linked)" in text
+    cli("link", "pair.rmj", learning_id.strip(), "1")
+    text, _ = cli("review", "pair.rmj")
     assert "The mentee's goal: Change one recruitment practice (1 action and 1 learning" in text
 
     # 7. The shareable summary, approved by both partners (the mentee's slot added first).

@@ -78,7 +78,8 @@ def test_a_field_added_to_the_table_gets_its_column_and_is_tracked_for_merging(
     (changed,) = db.conn.execute("SELECT f FROM row_versions WHERE item_id = 'g'").fetchone()
     assert "weight" in json.loads(changed)
     row = {"id": "g", "owner": "mentor", "text": "Listen", "visibility": "pair",
-           "created_at": stamp, "updated_at": stamp, "weight": 3}  # fmt: skip
+           "created_at": stamp, "updated_at": stamp, "status": "open", "status_note": None,
+           "links": (), "weight": 3}  # fmt: skip
     assert fields.to_row("goals", {k: v for k, v in row.items()})["weight"] == 3
     assert fields.to_document("goals", type("G", (), row)())["weight"] == 3
 

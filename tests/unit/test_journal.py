@@ -179,8 +179,8 @@ def test_actions_follow_up_close_drop_and_queries(journal: Journal, clock: Fixed
     assert done.status == "done" and done.closed_on == today and len(done.follow_ups) == 2
     assert late.id not in {a.id for a in journal.overdue()}
     assert journal.reopen_action(late.id).closed_on is None
-    dropped = journal.drop_action(undated.id, "Overtaken by events", on=date(2026, 7, 19))
-    assert dropped.status == "dropped" and dropped.closed_on == date(2026, 7, 19)
+    dropped = journal.drop_action(undated.id, "Overtaken by events", on=date(2026, 7, 21))
+    assert dropped.status == "dropped" and dropped.closed_on == date(2026, 7, 21)
     assert journal.set_due(soon.id, date(2026, 6, 1)).due_on == date(2026, 6, 1)
     assert {a.title for a in journal.actions(owner="mentee")} == {
         "Soon",

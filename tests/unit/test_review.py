@@ -13,10 +13,8 @@ from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person
 from rmjournal.core.review import (
     MonthCount,
-    goal_keys,
     months_between,
     review_figures,
-    tagged_to,
 )
 
 TODAY = date(2026, 3, 10)
@@ -132,9 +130,15 @@ def test_learnings_over_time_count_everything_but_show_only_what_may_be_read(han
     assert "Mentee secret" not in repr(f)
 
 
-def test_goals_gather_what_is_tagged_to_them(hand: dict) -> None:
+def test_goals_gather_what_is_linked_to_them_and_a_tag_alone_never_links(hand: dict) -> None:
     ids = hand["ids"]
-    f = review_figures(hand["journal"])
+    j = hand["journal"]
+    # every item is tagged with a word of a goal ("hiring", "confidence"), none linked yet
+    assert all(not g.actions and not g.learnings for g in review_figures(j).goals)
+    for item in ("a2", "l1", "l2"):
+        j.link_to_goal(ids["g1"], ids[item])
+    j.link_to_goal(ids["g2"], ids["l3"])
+    f = review_figures(j)
     by_goal = {g.goal.id: g for g in f.goals}
     assert [a.id for a in by_goal[ids["g1"]].actions] == [ids["a2"]]
     assert [e.id for e in by_goal[ids["g1"]].learnings] == [ids["l1"], ids["l2"]]
@@ -143,6 +147,8 @@ def test_goals_gather_what_is_tagged_to_them(hand: dict) -> None:
 
 def test_shareable_only_keeps_counts_and_narrows_lists(hand: dict) -> None:
     ids = hand["ids"]
+    hand["journal"].link_to_goal(ids["g1"], ids["l1"])
+    hand["journal"].link_to_goal(ids["g1"], ids["l2"])
     everything = review_figures(hand["journal"])
     shared = review_figures(hand["journal"], shareable_only=True)
     assert shared.stable() == everything.stable()
@@ -177,14 +183,6 @@ def test_helpers() -> None:
         "2026-02",
     ]
     assert months_between(date(2026, 2, 1), date(2026, 1, 1)) == []
-    keys = goal_keys(
-        __import__("rmjournal.core.model", fromlist=["Goal"]).Goal(
-            "7793c216-a30d", "mentee", "Change one self-awareness practice", "pair", "", ""
-        )
-    )
-    assert tagged_to(["Self-Awareness"], keys) and tagged_to(["awareness"], keys)
-    assert tagged_to(["7793c216"], keys) and tagged_to(["#practice"], keys)
-    assert not tagged_to(["data"], keys)
     assert MonthCount("2026-01", 2).count == 2
 
 

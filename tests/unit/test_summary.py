@@ -82,7 +82,10 @@ def test_markdown_shows_the_figures(example) -> None:
     assert "**Commitments kept:** 0 of 2" in out
     assert "**Overdue now:** 3" in out
     assert "**Median time to close an action:** 48 days" in out
-    assert "every 28.0 days on average" in out
+    # held 5 Mar, 2 Apr, 30 Apr, 28 May; 25 Jun still planned on 20 Jul is missed; the gaps
+    # 28, 28, 28 and the 53 days since 28 May average 34.25
+    assert "every 34.2 days on average (planned: every 28 days; cadence not kept)" in out
+    assert "4 of 6 planned sessions held (1 missed)" in out
     assert "44 days to the review (2026-09-02)" in out
 
 

@@ -181,6 +181,13 @@ class DashboardScreen(JournalScreen):
         text.append(bar + "\n")
         if cancelled:
             text.append(f"{cancelled} cancelled\n")
+        from rmjournal.core.review import is_missed
+
+        today = self.journal.today()
+        planned_ones = self.journal.sessions("planned")
+        missed = sum(is_missed(s, today, pair.cadence_days) for s in planned_ones)
+        if missed:
+            text.append(f"{missed} missed: planned, neither held nor cancelled\n", style="bold")
         last = self.journal.last_held_session()
         if last is not None:
             ago = (self.journal.today() - last.date).days

@@ -2,7 +2,7 @@
 
 Sessions held against the plan and the cadence kept, actions and commitments by status and owner,
 month-by-month bars (sessions held; actions agreed and closed; learnings), learnings over time and
-each goal with what is tagged to it. Bars are block characters with their numbers beside them and
+each goal with what is linked to it. Bars are block characters with their numbers beside them and
 a different character per series, so nothing depends on colour. Re-read on every visit.
 """
 
@@ -141,8 +141,11 @@ class ReviewScreen(JournalScreen):
         text = Text()
         text.append(f"{f.sessions_held} of {f.sessions_planned}", style="bold")
         text.append(" planned sessions held\n")
-        text.append(f"{f.sessions_cancelled} cancelled · {f.sessions_scheduled} still scheduled\n")
-        if f.mean_days_between is None:
+        text.append(f"{f.sessions_cancelled} cancelled · {f.sessions_scheduled} still scheduled")
+        text.append(f" · {f.sessions_missed} missed\n" if f.sessions_missed else "\n")
+        if f.mean_days_between is None and f.cadence_kept is False:
+            text.append("Cadence: no sessions held to measure: not kept ✗\n")
+        elif f.mean_days_between is None:
             text.append("Cadence: too few held sessions to tell\n")
         else:
             verdict = "kept ✓" if f.cadence_kept else "not kept ✗"
@@ -197,8 +200,9 @@ class ReviewScreen(JournalScreen):
                 text.append("\n\n")
             text.append(f"Goal of the {progress.goal.owner}: ", style="bold")
             text.append_text(literal(one_line(progress.goal.text), "bold"))
+            text.append(f" ({progress.goal.status.replace('_', ' ')})")
             if not progress.actions and not progress.learnings:
-                text.append("\n  nothing tagged to this goal yet", style="dim")
+                text.append("\n  nothing linked to this goal yet", style="dim")
             for action in progress.actions:
                 text.append(f"\n  {action.kind} [{STATUS_NAMES[action.status]}] ")
                 text.append_text(literal(one_line(action.title)))
@@ -206,7 +210,7 @@ class ReviewScreen(JournalScreen):
                 text.append("\n  learning: ")
                 text.append_text(literal(one_line(entry.text)))
         text.append(
-            "\n\nItems link to a goal through a tag that is a word of the goal, or its id.",
+            "\n\nItems link to a goal by choice (`rmjournal link`); a tag alone never links.",
             style="dim",
         )
         return text

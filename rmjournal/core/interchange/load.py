@@ -11,7 +11,12 @@ from rmjournal.core.fields import private_fields, to_row
 from rmjournal.core.interchange.common import (
     newer,
 )
-from rmjournal.core.interchange.validate import parse_document, validate_document
+from rmjournal.core.interchange.validate import (
+    agreed_day,
+    document_session_dates,
+    parse_document,
+    validate_document,
+)
 from rmjournal.core.journal import Journal, Row
 from rmjournal.core.model import (
     ROLES,
@@ -87,7 +92,10 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                 )
             )
         for g in p["goals"]:
-            merge("goals", to_row("goals", g, author=g["owner"], deleted_at=None))
+            row = to_row("goals", g, author=g["owner"], deleted_at=None)
+            row["status"] = row["status"] or "open"
+            row["links"] = row["links"] or "[]"
+            merge("goals", row)
         for s in doc["sessions"]:
             merge("sessions", to_row("sessions", s, author=None, deleted_at=None))
             for position, item in enumerate(s["agenda"]):
@@ -97,9 +105,12 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                 merge("agenda_items", {**row, "author": author, "deleted_at": None})
             for entry in s["entries"]:
                 merge("entries", to_row("entries", entry, session_id=s["id"], deleted_at=None))
+        session_dates = document_session_dates(doc, journal)
         for a in doc["actions"]:
             author = a["owner"] if a["owner"] in ROLES else exported_by
-            merge("actions", to_row("actions", a, author=author, deleted_at=None))
+            row = to_row("actions", a, author=author, deleted_at=None)
+            row["agreed_on"] = agreed_day(a, session_dates)
+            merge("actions", row)
             for f in a["follow_ups"]:
                 # A follow-up carries no stamps of its own; it is as new as its action.
                 row = to_row(

@@ -246,6 +246,38 @@ class _Seen(NamedTuple):
     visibility: Any
 
 
+def agreed_day(action: dict[str, Any], session_dates: dict[str, str]) -> str | None:
+    """A document action's `agreed_on`: as given, else its session's date, else the day it was
+    written (interchange.md, second round); None when none of them can be read."""
+    given = action.get("agreed_on")
+    if isinstance(given, str):
+        return given
+    agreed_in = action.get("agreed_in")
+    if isinstance(agreed_in, str) and agreed_in in session_dates:
+        return session_dates[agreed_in]
+    created = action.get("created_at")
+    return created[:10] if isinstance(created, str) else None
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def document_session_dates(doc: dict[str, Any], journal: Journal | None) -> dict[str, str]:
+    """Session id → its date (ISO text), from the journal and then the document (which wins)."""
+    dates: dict[str, str] = {}
+    if journal is not None and not journal.is_empty():
+        dates.update({s.id: s.date.isoformat() for s in journal.sessions()})
+    sessions = doc.get("sessions")
+    for s in sessions if isinstance(sessions, list) else []:
+        if isinstance(s, dict) and isinstance(s.get("id"), str) and isinstance(s.get("date"), str):
+            dates[s["id"]] = s["date"]
+    return dates
+
+
 def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]:
     """Every problem in `doc` (with its JSON path); empty if it can be imported into `journal`."""
     c = _Checker()
@@ -341,12 +373,20 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
             c.fields(entry, epath, "entries", done=("author", "visibility"))
 
     # actions
+    session_dates = document_session_dates(top, journal)
     for path, a in c.items(top, "actions", ""):
         owner = c.field(a, "owner", path, c.enum(OWNERS))
         visibility = c.field(a, "visibility", path, c.enum(VISIBILITIES))
         author = owner if owner in ROLES else exported_by
         record_id(a, path, "actions", author, visibility)
         c.fields(a, path, "actions", done=("owner", "visibility"))
+        closed, agreed = _iso_date(a.get("closed_on")), _iso_date(agreed_day(a, session_dates))
+        if closed is not None and agreed is not None and closed < agreed:
+            c.add(
+                f"{path}.closed_on",
+                f"closed on {closed.isoformat()}, before the day it was agreed "
+                f"({agreed.isoformat()})",
+            )
         for fpath, f in c.items(a, "follow_ups", path):
             fauthor = c.field(f, "author", fpath, c.enum(ROLES))
             record_id(f, fpath, "follow_ups", fauthor, visibility)

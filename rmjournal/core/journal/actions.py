@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import UNSET, Row, as_iso, check
 from rmjournal.core.journal.sessions import Sessions
@@ -26,6 +27,15 @@ from rmjournal.core.model import (
 )
 
 _CLOSED: tuple[ActionStatus, ...] = ("done", "dropped")
+
+
+def _check_closed_after(closed_on: date | None, agreed_on: date) -> None:
+    """Refuse a closing day before the day the action was agreed (figures count from it)."""
+    if closed_on is not None and closed_on < agreed_on:
+        raise JournalError(
+            f"An action cannot be closed ({closed_on.isoformat()}) before the day it was agreed "
+            f"({agreed_on.isoformat()})."
+        )
 
 
 class Actions(Sessions):
@@ -121,8 +131,7 @@ class Actions(Sessions):
         check(owner, OWNERS, "An owner")
         check(kind, ACTION_KINDS, "An action's kind")
         check(visibility, VISIBILITIES, "Visibility")
-        if agreed_in is not None:
-            self.session(agreed_in)
+        agreed_on = self.session(agreed_in).date if agreed_in is not None else self.today()
         row = {
             **self._records.base(),
             "title": title,
@@ -135,6 +144,7 @@ class Actions(Sessions):
             "closed_on": None,
             "visibility": visibility,
             "tags": json.dumps(list(tags), ensure_ascii=False),
+            "agreed_on": agreed_on.isoformat(),
         }
         self._records.check_private_author("actions", row)
         self._records.put("actions", row)
@@ -156,7 +166,11 @@ class Actions(Sessions):
         agreed_in: str | None = UNSET,
         tags: Iterable[str] | None = None,
     ) -> Action:
-        """Change what an action says, who owns it, its kind, session or tags."""
+        """Change what an action says, who owns it, its kind, session or tags.
+
+        A new session moves `agreed_on` to that session's date (no session: the day it was
+        written), and is refused if the action would then be closed before it was agreed.
+        """
         fields: Row = {}
         if title is not None:
             fields["title"] = title
@@ -170,6 +184,14 @@ class Actions(Sessions):
             fields["kind"] = kind
         if agreed_in is not UNSET:
             fields["agreed_in"] = agreed_in
+            current = self.action(action_id)
+            agreed_on = (
+                self.session(agreed_in).date
+                if agreed_in is not None
+                else date.fromisoformat(current.created_at[:10])
+            )
+            _check_closed_after(current.closed_on, agreed_on)
+            fields["agreed_on"] = agreed_on.isoformat()
         if tags is not None:
             fields["tags"] = json.dumps(list(tags), ensure_ascii=False)
         self._records.update("actions", action_id, "action", **fields)
@@ -199,6 +221,9 @@ class Actions(Sessions):
         day = on or self.today()
         if session_id is not None:
             self.session(session_id)
+        if new_status in _CLOSED:
+            agreed = plain.get("agreed_on") or plain["created_at"][:10]
+            _check_closed_after(day, date.fromisoformat(agreed))
         private = plain["visibility"] == "private"
         with self._records.transaction():
             row = {

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.fields import to_record
 from rmjournal.core.journal.records import Part, Row, check
-from rmjournal.core.model import ROLES, VISIBILITIES, Goal, Pair, Person, Role, Visibility
+from rmjournal.core.model import (
+    GOAL_STATUSES,
+    ROLES,
+    VISIBILITIES,
+    Goal,
+    GoalStatus,
+    Pair,
+    Person,
+    Role,
+    Visibility,
+)
 
 
 def add_months(day: date, months: int) -> date:
@@ -138,7 +149,14 @@ class PairAndGoals(Part):
         """Write down what one side wants from the pairing."""
         check(owner, ROLES, "A goal's owner")
         check(visibility, VISIBILITIES, "Visibility")
-        row = {**self._records.base(), "owner": owner, "text": text, "visibility": visibility}
+        row = {
+            **self._records.base(),
+            "owner": owner,
+            "text": text,
+            "visibility": visibility,
+            "status": "open",
+            "links": "[]",
+        }
         self._records.check_private_author("goals", row)
         self._records.put("goals", row)
         return self.goal(row["id"])
@@ -158,4 +176,33 @@ class PairAndGoals(Part):
             check(owner, ROLES, "A goal's owner")
             fields["owner"] = owner
         self._records.update("goals", goal_id, "goal", **fields)
+        return self.goal(goal_id)
+
+    def set_goal_status(self, goal_id: str, status: GoalStatus, note: str | None = None) -> Goal:
+        """Say how a goal stands (open / achieved / partly / not_achieved), maybe with a note."""
+        check(status, GOAL_STATUSES, "A goal's status")
+        fields: Row = {"status": status}
+        if note is not None:
+            fields["status_note"] = note
+        self._records.update("goals", goal_id, "goal", **fields)
+        return self.goal(goal_id)
+
+    def link_to_goal(self, goal_id: str, item_id: str, *, linked: bool = True) -> Goal:
+        """Link an action, entry or agenda item to a goal (or unlink it): by choice, never by tag.
+
+        The item must exist in the journal (the partner's private item included: its id is
+        all a link holds).
+        """
+        kinds = ("actions", "entries", "agenda_items")
+        found = any(self._records.select(table, "id = ?", (item_id,)) for table in kinds)
+        if not found:
+            raise NotFound(f"No action, entry or agenda item with id {item_id} in this journal.")
+        links = list(self.goal(goal_id).links)
+        if linked and item_id not in links:
+            links.append(item_id)
+        elif not linked and item_id in links:
+            links.remove(item_id)
+        else:
+            return self.goal(goal_id)
+        self._records.update("goals", goal_id, "goal", links=json.dumps(links))
         return self.goal(goal_id)

@@ -123,10 +123,15 @@ class Sessions(Part):
         status: SessionStatus | None = None,
         time: str | None = UNSET,
     ) -> Session:
-        """Move a session, change its place, time of day ("HH:MM") or length, or its status."""
+        """Move a session, change its place, time of day ("HH:MM") or length, or its status.
+
+        Moving a session moves the `agreed_on` of the actions agreed in it, except one that
+        would then be closed before it was agreed (that one keeps its day).
+        """
         fields: Row = {}
         if on is not None:
             fields["date"] = on.isoformat()
+            self._move_agreed_in(session_id, on)
         if place is not UNSET:
             fields["place"] = place
         if duration_minutes is not UNSET:
@@ -138,6 +143,15 @@ class Sessions(Part):
             fields["status"] = status
         self._records.update("sessions", session_id, "session", **fields)
         return self.session(session_id)
+
+    def _move_agreed_in(self, session_id: str, on: date) -> None:
+        # agreed_on is a plaintext column, so the partner's private actions move too.
+        self._records.write(
+            "UPDATE actions SET agreed_on = ?, updated_at = ? WHERE agreed_in = ?"
+            " AND deleted_at IS NULL AND agreed_on IS NOT ?"
+            " AND (closed_on IS NULL OR closed_on >= ?)",
+            (on.isoformat(), self._records.stamp(), session_id, on.isoformat(), on.isoformat()),
+        )
 
     def mark_held(
         self, session_id: str, *, duration_minutes: int | None = None, on: date | None = None
