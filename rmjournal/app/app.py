@@ -655,7 +655,7 @@ class RMJournalApp(App[None]):
     # ----- crashes -----
     # Textual has no public hook to replace its crash output, which prints a traceback with the
     # local variables of every frame (journal text, keys). These three methods and the help's
-    # `_bindings`/`_keymap` are the app's only uses of Textual internals; pyproject pins Textual
+    # `_merge_bindings` are the app's only uses of Textual internals; pyproject pins Textual
     # to one release (`textual>=X,<X+1 patch`) so a new one is taken on purpose, after test_crash
     # and the help tests pass on it (tests/ui/test_app_layout.py checks the pin and that list).
 

@@ -62,8 +62,7 @@ def test_one_form_problem_and_no_private_copies_of_the_text_helpers() -> None:
 
 
 TEXTUAL_INTERNALS = {
-    "_bindings",
-    "_keymap",
+    "_merge_bindings",
     "_handle_exception",
     "_return_code",
     "_exception",

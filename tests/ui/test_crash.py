@@ -14,7 +14,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, {uikit_dir!r})
+sys.path[:0] = [{uikit_dir!r}, {tests_dir!r}]  # uikit, and the testkit it imports
+from testkit import PASSPHRASE
 from uikit import make_journal
 
 from rmjournal.app import make_app
@@ -59,7 +60,12 @@ def _files_containing(folder: Path, needle: bytes) -> list[Path]:
 def test_crash_output_holds_no_secret_or_journal_text(tmp_path: Path) -> None:
     folder = tmp_path / "crash"
     folder.mkdir()
-    script = SCRIPT.format(uikit_dir=str(Path(__file__).parent), marker=MARKER, folder=str(folder))
+    script = SCRIPT.format(
+        uikit_dir=str(Path(__file__).parent),
+        tests_dir=str(Path(__file__).parent.parent),
+        marker=MARKER,
+        folder=str(folder),
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "xc"), TMPDIR=str(tmp_path))
     out = subprocess.run(
