@@ -6,14 +6,12 @@ read the same on and off here and the test would fail.
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from testkit import PASSPHRASE
-from tmuxkit import REPO, TMUX, Tmux
+from tmuxkit import TMUX, start_app
 from uikit import make_journal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -39,22 +37,7 @@ def test_export_toggles_read_from_text_alone(tmp_path: Path, journal_dir: Path, 
     path = journal_dir / "pair.rmj"
     make_journal(path, clock)
     # COLUMNS and LINES would override the terminal's size (a test runner may set them).
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TEXTUAL", "TMUX")) and k not in ("COLUMNS", "LINES")
-    }
-    env.update(
-        TERM="xterm-256color",
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        RMJOURNAL_NOW=clock.now().isoformat(),
-    )
-    tmux = Tmux(tmp_path / "tmux.sock", env)
-    command = f"{sys.executable} -m rmjournal {path} --insecure-test-kdf"
-    size = ["-x", "120", "-y", "60"]
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", *size, "-c", str(REPO), command)
+    tmux = start_app(tmp_path, path, clock.now().isoformat(), (120, 60))
     try:
         tmux.wait_for(lambda s: "Passphrase" in s, "the unlock screen")
         tmux.run("send-keys", "-t", "rmj", "-l", PASSPHRASE)

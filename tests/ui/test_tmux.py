@@ -5,7 +5,6 @@ Skipped cleanly where tmux is not installed.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from testkit import PASSPHRASE
-from tmuxkit import REPO, TMUX, Tmux
+from tmuxkit import REPO, TMUX, start_app
 from uikit import ACTION_TITLE, make_journal
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -22,18 +21,7 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock) -> None:
     path = journal_dir / "pair.rmj"
     make_journal(path, clock)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "TMUX"))}
-    env.update(
-        TERM="xterm-256color",
-        HOME=str(tmp_path),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        XDG_DATA_HOME=str(tmp_path / "data"),
-        RMJOURNAL_NOW=clock.now().isoformat(),
-    )
-    tmux = Tmux(tmp_path / "tmux.sock", env)
-    command = f"{sys.executable} -m rmjournal {path} --insecure-test-kdf"
-    size = ["-x", "100", "-y", "34"]
-    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", *size, "-c", str(REPO), command)
+    tmux = start_app(tmp_path, path, clock.now().isoformat(), (100, 34))
     try:
         tmux.wait_for(lambda s: "Passphrase" in s, "the unlock screen")
         tmux.run("send-keys", "-t", "rmj", "-l", PASSPHRASE)
@@ -60,7 +48,7 @@ def test_unlock_look_lock_quit_in_tmux(tmp_path: Path, journal_dir: Path, clock)
         [sys.executable, "-m", "rmjournal", *verify_args],
         capture_output=True,
         text=True,
-        env=env,
+        env=tmux.env,
         cwd=REPO,
         timeout=60,
     )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from testkit import REPO
 
-__all__ = ["REPO", "TMUX", "Tmux"]
+__all__ = ["REPO", "TMUX", "Tmux", "start_app"]
 
 TMUX = shutil.which("tmux")
 """The tmux binary, or None where it is not installed (those tests are skipped)."""
@@ -46,3 +48,28 @@ class Tmux:
                 return text
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; screen was:\n{self.screen()}")
+
+
+def start_app(tmp_path: Path, journal: Path, now: str, size: tuple[int, int]) -> Tmux:
+    """The app on `journal` in a fresh tmux session of `size` columns × rows, private folders.
+
+    TEXTUAL*/TMUX* variables are dropped, and COLUMNS/LINES, which would override the size.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "TMUX")) and k not in ("COLUMNS", "LINES")
+    }
+    env.update(
+        TERM="xterm-256color",
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        RMJOURNAL_NOW=now,
+    )
+    tmux = Tmux(tmp_path / "tmux.sock", env)
+    command = f"{sys.executable} -m rmjournal {journal} --insecure-test-kdf"
+    columns, rows = (str(n) for n in size)
+    tmux.run("-f", "/dev/null", "new-session", "-d", "-s", "rmj", "-x", columns, "-y", rows,
+             "-c", str(REPO), command)  # fmt: skip
+    return tmux
