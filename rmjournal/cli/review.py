@@ -1,11 +1,8 @@
 """`rmjournal review`: the review figures as sentences, or as one JSON document for scripts.
 
 Everything is computed by `core.review.review_figures`, the same figures the Review screen and
-the summaries show. The JSON keys are those of lifecycle.md. Parts of the lifecycle that this
-version does not keep yet are reported as what is true today: the stage follows from the dates
-(agreeing before the first held session, review due from the review date, meeting between), the
-phase is 1, there are no opportunities, and no review, decision or check-in has been recorded.
-Goals count by their status.
+the summaries show; the JSON document is `core.review.review_document` (lifecycle.md's keys,
+plus those docs/cli.md names). `--held-on DATE` marks the review held on that day.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ from rmjournal.cli.common import (
     add_secret_options,
     open_journal,
 )
-from rmjournal.core.model import GOAL_STATUSES
 from rmjournal.text import one_line
 
 if TYPE_CHECKING:
@@ -37,61 +33,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     review.set_defaults(handler=cmd_review)
 
 
-def stage(figures: ReviewFigures) -> str:
-    """The relationship's stage as far as the dates tell it (no decision is kept yet)."""
-    if figures.days_to_review <= 0:
-        return "review_due"
-    if figures.sessions_held == 0:
-        return "agreeing"
-    return "meeting"
-
-
 def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
-    """The figures under lifecycle.md's `review --json` keys."""
-    today = figures.today
-    cadence = figures.cadence_days
-    missed = figures.sessions_missed
-    status = figures.by_status
-    goals = journal.goals()
-    return {
-        "as_of": today.isoformat(),
-        "stage": stage(figures),
-        "phase": 1,
-        "sessions": {
-            "planned": figures.sessions_planned,
-            "held": figures.sessions_held,
-            "cancelled": figures.sessions_cancelled,
-            "missed": missed,
-            "scheduled": figures.sessions_scheduled,
-        },
-        "cadence": {
-            "planned_days": cadence,
-            "average_days": (
-                round(figures.mean_days_between, 1)
-                if figures.mean_days_between is not None
-                else None
-            ),
-            "kept": figures.cadence_kept is True,
-        },
-        "actions": {
-            "agreed": figures.actions_total,
-            "open": status["open"],
-            "in_progress": status["in_progress"],
-            "done": status["done"],
-            "dropped": status["dropped"],
-            "overdue": figures.overdue,
-        },
-        "commitments": {"agreed": figures.commitments_made, "kept": figures.commitments_kept},
-        "median_days_to_close": figures.median_days_to_close,
-        "agreed_by_month": {m.month: m.count for m in figures.opened_by_month},
-        "closed_by_month": {m.month: m.count for m in figures.closed_by_month},
-        "goals": {s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
-        "opportunities": {"offered": 0, "taken": 0},
-        "review_held_on": None,
-        "decision": None,
-        "check_in_on": None,
-        "check_in": {"kept": 0, "partly": 0, "not_kept": 0},
-    }
+    """The figures under lifecycle.md's `review --json` keys (`core.review.review_document`)."""
+    from rmjournal.core.review import review_document as document
+
+    return document(journal, figures)
 
 
 def _plural(n: int, word: str) -> str:
