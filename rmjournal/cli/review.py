@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add `review` to the `rmjournal` parser."""
     review = subparsers.add_parser("review", help="the review figures as plain text")
     add_path_argument(review)
+    review.add_argument(
+        "--held-on", metavar="DATE", help="mark the review held on DATE (e.g. today)"
+    )
     add_json_option(review)
     add_secret_options(review)
     review.set_defaults(handler=cmd_review)
@@ -51,7 +54,9 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     lines = [
         f"Review of {one_line(pair.title)} as of {figures.today.isoformat()}: "
         f"{figures.review_sentence()}.",
-        f"Stage: {doc['stage'].replace('_', ' ')}.",
+        f"Stage: {doc['stage'].replace('_', ' ')} (phase {doc['phase']}). "
+        f"Next: {figures.next_step}.",
+        f"Agreement: {figures.agreement.sentence() if figures.agreement else 'not signed'}.",
         f"Sessions: {figures.sessions_sentence()}.",
         f"Cadence: {figures.cadence_sentence()}.",
         f"Actions: {figures.actions_total} agreed; {status['done']} done, "
@@ -65,13 +70,40 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     by_month = [f"{m.month}: {m.count}" for m in figures.learnings_by_month if m.count]
     if by_month:
         lines.append(f"Learnings by month: {', '.join(by_month)}.")
-    lines.append(f"Goals: {len(figures.goals)}.")
+    by_status = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in doc["goals"].items())
+    lines.append(f"Goals: {len(figures.goals)} ({by_status}).")
     for progress in figures.goals:
+        goal = progress.goal
         lines.append(
-            f"  The {progress.goal.owner}'s goal: {one_line(progress.goal.text)} "
+            f"  The {goal.owner}'s goal [{goal.status.replace('_', ' ')}]: {one_line(goal.text)} "
             f"({_plural(len(progress.actions), 'action')} and "
             f"{_plural(len(progress.learnings), 'learning')} linked)."
         )
+        for a in progress.actions:
+            lines.append(f"    action [{a.status.replace('_', ' ')}]: {one_line(a.title)}")
+        for e in progress.learnings:
+            lines.append(f"    learning: {one_line(e.text, 80)}")
+    opp = doc["opportunities"]
+    lines.append(f"Opportunities: {opp['offered']} offered, {opp['taken']} taken up.")
+    for o in figures.opportunities:
+        came = f" — {one_line(o.outcome, 60)}" if o.outcome else ""
+        lines.append(
+            f"  {o.offered_on.isoformat()} by the {o.offered_by} [{o.status}]: "
+            f"{one_line(o.title)}{came}"
+        )
+    held = doc["review_held_on"] or "not yet"
+    decision = (doc["decision"] or "none yet").replace("_", " ")
+    lines.append(f"Review held: {held}. Decision: {decision}.")
+    if doc["check_in_on"]:
+        c = doc["check_in"]
+        lines.append(
+            f"A year on (check-in {doc['check_in_on']}): {c['kept']} kept, {c['partly']} partly,"
+            f" {c['not_kept']} not kept."
+        )
+        for a in figures.a_year_on:
+            note = f" — {one_line(a.check_in_note, 60)}" if a.check_in_note else ""
+            result = (a.check_in or "").replace("_", " ")
+            lines.append(f"  {result}: {one_line(a.title)}{note}")
     return lines
 
 
@@ -81,6 +113,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     from rmjournal.core.review import review_figures
 
     with open_journal(args) as jf:
+        if args.held_on is not None:
+            from rmjournal.core.dates import parse_date
+
+            jf.journal.hold_review(parse_date(args.held_on, jf.journal.today()))
+            jf.save()
         figures = review_figures(jf.journal)
         doc = review_document(jf.journal, figures)
     if args.json:
