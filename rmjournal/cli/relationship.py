@@ -358,8 +358,13 @@ def _register_decide(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         "check-in", help="the check-in a year on: list the commitments, or record one"
     )
     add_path_argument(check_in)
-    check_in.add_argument("action", metavar="ACTION", nargs="?", help="the commitment")
-    check_in.add_argument("result", nargs="?", choices=CHECK_INS, help="kept, partly, not_kept")
+    # One list, not two optional positionals: argparse cannot take those after options.
+    check_in.add_argument(
+        "record",
+        metavar="ACTION kept|partly|not_kept",
+        nargs="*",
+        help="the commitment and how it stands (neither: list the commitments)",
+    )
     check_in.add_argument("--note", metavar="T", help="the evidence")
     add_json_option(check_in)
     add_secret_options(check_in)
@@ -408,17 +413,20 @@ def cmd_check_in(args: argparse.Namespace) -> int:
     from rmjournal.cli.common import open_journal, print_json
     from rmjournal.core.lifecycle import check_in_figures
 
-    if (args.action is None) != (args.result is None):
+    if len(args.record) not in (0, 2):
         raise UsageError("Give both the ACTION and kept, partly or not_kept (or neither, to list).")
+    ref, result = args.record if args.record else (None, None)
+    if result is not None and result not in CHECK_INS:
+        raise UsageError(f"A check-in is kept, partly or not_kept, not {one_line(result, 20)!r}.")
     if args.note is not None:
         check_text(args.note, "note")
     with open_journal(args) as jf:
         journal = jf.journal
-        if args.action is not None:
-            _, action = refs.action(journal, args.action)
-            done = journal.check_in_action(action.id, args.result, args.note)
+        if ref is not None and result is not None:
+            _, action = refs.action(journal, ref)
+            done = journal.check_in_action(action.id, result, args.note)
             jf.save()
-            print(f"Checked in {done.id[:8]}: {args.result.replace('_', ' ')}.")
+            print(f"Checked in {done.id[:8]}: {result.replace('_', ' ')}.")
             return 0
         numbers = refs.action_numbers(journal)
         commitments = journal.commitments_to_revisit()
