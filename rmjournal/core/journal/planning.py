@@ -83,8 +83,10 @@ class Planning(PairAndGoals, Actions):
         sessions: int | None = None,
         review_on: date | None = None,
         check_in_on: date | None = None,
+        on: date | None = None,
     ) -> Pair:
-        """Record the decision taken at the review (held today if not held yet).
+        """Record the decision taken at the review on `on` (today unless given; the review is
+        marked held that day if it was not yet).
 
         close: the pairing ends; the check-in that revisits every commitment falls on
         `check_in_on` (a year after the review unless given). extend: `sessions` more sessions
@@ -95,13 +97,15 @@ class Planning(PairAndGoals, Actions):
         check(decision, DECISIONS, "The decision")
         if sessions is not None and sessions < 1:
             raise JournalError("The number of sessions must be at least 1.")
-        today = self.today()
+        today = on or self.today()
+        if today > self.today():
+            raise JournalError("A decision cannot be recorded on a day still to come.")
         with self._records.transaction():
             pair = self.pair()
             if pair is None:
                 raise NotFound("This journal has no pair yet.")
             if not self.review_is_held(pair):
-                pair = self.update_pair(review_held_on=today)
+                pair = self.hold_review(today)
             held_on = pair.review_held_on or today
             changes: dict[str, object] = {"decision": decision, "decided_on": today}
             if decision == "close":
