@@ -112,7 +112,7 @@ class DashboardScreen(JournalScreen):
         from rmjournal.core.lifecycle import STAGE_WORDS, next_step, stage
 
         now = stage(self.journal)
-        phase = f" (part {pair.phase})" if pair.phase > 1 else ""
+        phase = f" (phase {pair.phase})" if pair.phase > 1 and now != "part_two" else ""
         text.append(f"\nStage: {STAGE_WORDS[now]}{phase}", style="bold")
         text.append("\nNext: ")
         text.append(next_step(self.journal), style="bold")
