@@ -102,7 +102,7 @@ def _agreement(journal: Journal, today: date | None) -> bytes:
     return b"agreement\x00" + unicodedata.normalize("NFC", pair.agreement or "").encode("utf-8")
 
 
-register_variant(NAMED, "the named summary", _named)
+register_variant(NAMED, "the shareable summary", _named)
 register_variant("anonymised", "the anonymised summary", _anonymised)
 register_variant("agreement", "the agreement", _agreement)
 
