@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rmjournal.core.crypto import Signer, verify_signature
+from rmjournal.core.errors import FileDamaged
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import ROLES, Role, other_role
 
@@ -196,7 +197,12 @@ def pin_partner(journal: Journal, mine: Signer, theirs: Signer) -> None:
 def pin_in_file(vault: Vault, theirs: Signer) -> None:
     """Pin the unlocking person's and `theirs` keys, each confirmed by the other, in the
     vault's saved body, and save it: for a command that holds only the vault (`slot add`)."""
-    journal = Journal.from_bytes(vault.read_body(), me=vault.role, cipher=vault.private_cipher())
+    try:
+        journal = Journal.from_bytes(
+            vault.read_body(), me=vault.role, cipher=vault.private_cipher()
+        )
+    except FileDamaged:  # not a journal database (the vault stores any bytes)
+        return
     try:
         pin_partner(journal, vault.signer(), theirs)
         vault.save(journal.to_bytes())
