@@ -36,6 +36,7 @@ def _key_checks(vault: Vault, journal: Journal) -> str | None:
 
     problems = [signing.ensure_pinned(journal).problem]
     vault.slot_records, vault.old_pair_keys = read_key_tables(journal.records.execute)
+    vault.records_loaded = True
     problems.append(vault.check_own_record())
     found = [p for p in problems if p]
     return " ".join(found) if found else None

@@ -104,6 +104,7 @@ class Vault(KeyOperations):
         self.slot_records = {}
         self.old_pair_keys = []
         self.keys_dirty = False
+        self.records_loaded = False
         self._pending = None
         self.last_copy: CopyKeys | None = None
         file_id = header.file_id.hex()

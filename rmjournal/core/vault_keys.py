@@ -39,6 +39,9 @@ class KeyOperations:
     """The pair keys before rekeys, newest first: copies made before a rekey still open."""
     keys_dirty: bool
     """The records or old keys changed since the journal last stored them (`JournalFile.save`)."""
+    records_loaded: bool
+    """`slot_records` and `old_pair_keys` were read from the body (by `JournalFile`, or by the
+    first key operation of a command that holds only the vault)."""
     _pending: tuple[tuple[Slot, ...], bytes] | None
     _header: Header
     _slot: Slot | None
@@ -252,9 +255,15 @@ class KeyOperations:
     ) -> None:
         """Write new slots with the records signed by `signers` stored in the body."""
         slots = tuple(slots)
+        saved = self._saved_body()
+        if not self.records_loaded:  # a command holding only the vault: read them from the body
+            self.slot_records, self.old_pair_keys = _body_key_tables(saved)
+            self.records_loaded = True
+            if old_keys is not None:
+                old_keys = [*old_keys[:1], *self.old_pair_keys][:MAX_OLD_PAIR_KEYS]
         records = self._records_for(slots, pair_key, signers)
         old = self.old_pair_keys if old_keys is None else old_keys
-        body = patch_body(self._saved_body(), records, old)
+        body = patch_body(saved, records, old)
         self._write(slots, pair_key, body, unlocked=unlocked)
         self.slot_records, self.old_pair_keys, self.keys_dirty = records, old, True
         self._pending = None
@@ -537,6 +546,20 @@ def patch_body(
         write_key_tables(conn.execute, records, old)
         conn.commit()
         return store.serialize(conn)
+    finally:
+        conn.close()
+
+
+def _body_key_tables(body: bytes | memoryview) -> tuple[dict[Role, SlotRecord], list[bytes]]:
+    """The slot records and old pair keys held in a saved body (none if it is not a journal)."""
+    from rmjournal.core import store
+
+    try:
+        conn = store.load(bytes(body))
+    except FileDamaged:
+        return {}, []
+    try:
+        return read_key_tables(conn.execute)
     finally:
         conn.close()
 
