@@ -33,8 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import sqlite3
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmjournal.core.crypto import Signer, verify_signature
 from rmjournal.core.errors import FileDamaged
@@ -63,8 +62,7 @@ _PIN = "pin"
 _PIN_BY_PARTNER = "pin confirmed by partner"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Whether a signature verified, and if not, why, in one sentence."""
 
     ok: bool
@@ -74,8 +72,7 @@ class Verdict:
         return self.ok
 
 
-@dataclass(frozen=True)
-class PinCheck:
+class PinCheck(NamedTuple):
     """What opening found about the reader's own pinned key."""
 
     pinned_now: bool

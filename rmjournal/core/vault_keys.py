@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -459,12 +458,14 @@ def key_id(pair_key: bytes) -> str:
 
 def slots_digest(file_id: bytes, role: Role, slots: Iterable[Slot], pair_key: bytes) -> str:
     """SHA-256 (hex) of `role`'s slots in order, bound to the file and to the pair key."""
-    h = hashlib.sha256(b"rmjournal slots v1\x00" + file_id + role.encode("ascii"))
-    h.update(bytes.fromhex(key_id(pair_key)))
-    for slot in slots:
-        if slot.role == role:
-            h.update(slot.pack())
-    return h.hexdigest()
+    parts = [
+        b"rmjournal slots v1\x00",
+        file_id,
+        role.encode("ascii"),
+        bytes.fromhex(key_id(pair_key)),
+    ]
+    parts.extend(slot.pack() for slot in slots if slot.role == role)
+    return crypto.sha256(b"".join(parts)).hex()
 
 
 def _record_data(role: Role, counter: int, digest: str) -> bytes:

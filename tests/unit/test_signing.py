@@ -25,6 +25,7 @@ from rmjournal.core.summary import (
     build_summary,
     register_variant,
     render_summary,
+    shown,
     variant_states,
 )
 
@@ -172,7 +173,7 @@ def test_approving_the_anonymised_summary_never_approves_the_named_one(
         assert "DRAFT" in render_summary(jf.journal, "markdown")
         anon = render_summary(jf.journal, "markdown", anonymise=True)
         assert "DRAFT" not in anon and "Approved by both partners" in anon
-        assert summary.shown(anonymise=True).approved
+        assert shown(summary, anonymise=True).approved
         approve(jf.journal)  # and the named one, by the mentor alone: still a draft
         assert not build_summary(jf.journal).approved
 

@@ -32,6 +32,7 @@ from rmjournal.core.summary import (
     approve,
     build_summary,
     render_markdown,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class ExportScreen(JournalScreen):
         except JournalError as error:
             self.query_one("#preview", Static).update(Text(str(error)))
             return
-        self.summary = summary = self.summary.shown(self.anonymise)
+        self.summary = summary = shown(self.summary, self.anonymise)
         self.query_one("#preview", Static).update(literal(render_markdown(summary, self.anonymise)))
         self.query_one("#approval-status", Static).update(self._approval_text(summary))
         self.query_one("#left-out", Static).update(left_out_text(summary.left_out))

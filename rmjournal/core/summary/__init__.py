@@ -8,9 +8,11 @@ call: build, render, approve.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from rmjournal.core import signing
 from rmjournal.core.crypto import Signer
@@ -37,7 +39,6 @@ from rmjournal.core.summary.content import (
     KIND_NAMES,
     LeftOut,
     Summary,
-    anonymised_content,
     build_summary,
     canonical_bytes,
     canonical_content,
@@ -81,10 +82,40 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_summary",
+    "shown",
     "stored_approvals",
     "variant",
     "variant_states",
 ]
+
+
+def anonymised_content(summary: Summary) -> bytes:
+    """The anonymised summary's content as the bytes its approval signs: the canonical content
+    with every text anonymised as shown, marked as the anonymised variant."""
+    anon = Anonymiser(summary.pair)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return anon(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v) for v in value]
+        return value
+
+    content = walk(canonical_content(summary))
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return b"anonymised\x00" + text.encode("utf-8")
+
+
+def shown(summary: Summary, anonymise: bool) -> Summary:
+    """`summary` as shown named or anonymised: the approvals are those of that variant
+    (approving one never approves the other)."""
+    if not anonymise or summary.anonymised or summary.journal is None:
+        return summary
+    digest = content_hash(anonymised_content(summary))
+    states = approval_states(summary.journal, digest, variant_name="anonymised")
+    return dataclasses.replace(summary, approvals=states, anonymised=True)
 
 
 def _named(journal: Journal, today: date | None) -> bytes:
@@ -192,7 +223,7 @@ def render_summary(
     kind = FORMATS.get(fmt)
     if kind is None:
         raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
-    summary = build_summary(journal, today).shown(anonymise)
+    summary = shown(build_summary(journal, today), anonymise)
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)
