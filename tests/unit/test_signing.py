@@ -294,4 +294,4 @@ def test_padded_seals_open_and_old_unpadded_tokens_still_open() -> None:
     assert PrivateCipher.is_sealed(token) and cipher.open("id", "text", token) == "from before"
     # Longer texts fall in coarse size classes: a handful of lengths, never the exact one.
     sizes = {len(cipher.seal("id", "text", "y" * n)) for n in range(0, 3000, 7)}
-    assert len(sizes) <= 4
+    assert len(sizes) <= 5  # 256, 512, 1024, 2048 and 4096 bytes, for 429 lengths
