@@ -217,3 +217,30 @@ def test_after_a_passphrase_change_and_one_merge_the_old_one_opens_neither_copy(
     # A crafted copy holding the old slot again does not bring it back.
     assert run("merge", pair["a"], pair["b"], *as_("mentee", pair, "mentee")).returncode == 0
     assert run("verify", pair["a"], *as_("mentor", pair)).returncode == 3
+
+
+def test_a_copy_made_before_a_rekey_still_merges_in_and_learns_the_new_key(
+    pair: dict[str, Path], tmp_path: Path
+) -> None:
+    old_copy = tmp_path / "old.rmj"
+    shutil.copy(pair["b"], old_copy)
+    text = tmp_path / "note.txt"
+    text.write_text("A reflection written before the rekey\n")
+    added = run("add", pair["b"], "--text-file", text, *as_("mentee", pair, "mentee"))
+    assert added.returncode == 0, added.stderr
+    rekeyed = run(
+        "rekey", pair["a"], *as_("mentor", pair), "--partner-passphrase-file", pair["mentee"]
+    )
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    merged = run("merge", pair["a"], pair["b"], *as_("mentor", pair))  # B: made before the rekey
+    assert merged.returncode == 0, merged.stderr
+    assert "1 added" in merged.stdout
+    back = run("merge", pair["b"], pair["a"], *as_("mentee", pair, "mentee"))
+    assert back.returncode == 0, back.stderr
+    assert "The other copy was rekeyed" in back.stdout
+    with (
+        JournalFile.open(pair["a"], Secret.passphrase(MENTOR_PW), allow_test_kdf=True) as a,
+        JournalFile.open(pair["b"], Secret.passphrase(MENTEE_PW), allow_test_kdf=True) as b,
+    ):
+        assert a.vault._pair_key == b.vault._pair_key  # one pair key again in both copies
+    assert run("merge", pair["a"], old_copy, *as_("mentor", pair)).returncode == 0
