@@ -272,6 +272,8 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
         if warning := message.journal_file.rollback_warning:  # an older copy put back
             self.notify(warning, severity="warning", timeout=12, markup=False)
+        if warning := message.journal_file.key_warning:  # a pinned key or a slot not signed
+            self.notify(warning, severity="warning", timeout=15, markup=False)
 
     def on_session_page_switch_page(self, message: SessionPage.SwitchPage) -> None:
         """Swap a session's agenda page and record page, keeping the highlighted item."""
@@ -520,6 +522,10 @@ class RMJournalApp(App[None]):
             return
         recovery: list[str | None] = []
         if await self.change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
+            if jf.vault.joined is not None:  # both present: pin both signing keys, confirmed
+                from rmjournal.core import signing
+
+                signing.pin_partner(jf.journal, jf.vault.signer(), jf.vault.joined)
             self.notify(f"The {them} can now unlock this journal with their passphrase.")
             if recovery and recovery[0]:
                 await self.push_screen_wait(RecoveryKeyScreen(recovery[0], whose=them))

@@ -333,4 +333,8 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
         from rmjournal.text import one_line
 
         print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
+    if jf.key_warning:  # a signing key or a key slot someone changed without its owner's key
+        from rmjournal.text import one_line
+
+        print(f"Warning: {one_line(jf.key_warning)}", file=sys.stderr)
     return jf

@@ -145,10 +145,12 @@ def _closed_step(journal: Journal, pair: Pair, day: date) -> str:
 
 
 def agreement_content(pair: Pair) -> bytes:
-    """The exact bytes a signature of the agreement covers: its text, as stored, in UTF-8.
+    """The exact bytes a signature of the agreement covers (`approve --agreement`): a label and
+    the text as stored, NFC-normalised, in UTF-8. Any change to the text changes these bytes,
+    so it withdraws both signatures."""
+    import unicodedata
 
-    Any change to the text changes these bytes, so it withdraws both signatures."""
-    return pair.agreement.encode("utf-8")
+    return b"agreement\x00" + unicodedata.normalize("NFC", pair.agreement).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -188,10 +190,17 @@ class AgreementSignatures:
 
 
 def agreement_signatures(journal: Journal) -> AgreementSignatures:
-    """Who has signed the agreement as it stands now.
+    """Who has signed the agreement as it stands now: each partner's signature (the
+    `agreement` approval variant) over `agreement_content`, verified against the pinned keys."""
+    from rmjournal.core.summary.approvals import approval_states, content_hash
 
-    The hook for the signing engineer's `approve --agreement` variant: the variant's content is
-    `agreement_content`; until signatures over it exist in the journal, nobody has signed.
-    """
     nobody = dict.fromkeys(ROLES, False)
-    return AgreementSignatures(dict(nobody), dict(nobody))
+    pair = journal.pair()
+    if pair is None or not pair.agreement.strip():
+        return AgreementSignatures(dict(nobody), dict(nobody))
+    digest = content_hash(agreement_content(pair))
+    states = approval_states(journal, digest, variant_name="agreement")
+    signed = {r: states[r].approved for r in ROLES}
+    withdrawn = {r: states[r].withdrawn is not None and not signed[r] for r in ROLES}
+    refused = [f"the {r}'s: {states[r].refused}" for r in ROLES if states[r].refused]
+    return AgreementSignatures(signed, withdrawn, "; ".join(refused) or None)

@@ -45,10 +45,11 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from rmjournal.core import store
+from rmjournal.core import signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row
+from rmjournal.core.model import ROLES
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -141,6 +142,8 @@ class MergeReport:
         default_factory=lambda: {t: TableCounts() for t in MERGE_TABLES}
     )
     writes: int = 0
+    key_notes: list[str] = field(default_factory=list)
+    """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -182,7 +185,8 @@ class MergeReport:
         )
 
     def __str__(self) -> str:
-        return "\n".join([self.summary(), *(f"  {line}" for line in self.lines())])
+        lines = [self.summary(), *(f"  {line}" for line in self.lines())]
+        return "\n".join([*lines, *(f"  {note}" for note in self.key_notes)])
 
 
 @dataclass(frozen=True)
@@ -631,6 +635,9 @@ def merge_into(journal: Journal, other: bytes | sqlite_utils.Database) -> MergeR
     try:
         with journal.transaction():
             report = _Merger(journal, other_db).run()
+            before = journal.changes
+            report.key_notes = signing.merge_keys(journal, other_db.conn)
+            report.writes += journal.changes - before
     finally:
         if other_db is not other:
             other_db.conn.close()
@@ -650,7 +657,32 @@ def merge_file(jf: JournalFile, other: Path) -> MergeReport:
     other = Path(other)
     if other.exists() and other.resolve() == jf.path.resolve():
         raise JournalError("That is the journal itself; give the path of the other copy.")
-    return merge_into(jf.journal, jf.vault.read_copy(other))
+    body = jf.vault.read_copy(other)
+    report = merge_into(jf.journal, body)
+    follow_keys(jf, body, report)
+    return report
+
+
+def follow_keys(jf: JournalFile, body: bytes, report: MergeReport) -> None:
+    """After merging the copy `jf.vault.read_copy` last read (its body `body`): take the key
+    changes its owners signed (`Vault.follow_keys`), so a passphrase change, a new recovery key,
+    a slot added or removed and a rekey reach this copy too. Their sentences go to
+    `report.key_notes`; a change makes the report `changed`, so the caller saves."""
+    from rmjournal.core.vault_keys import read_key_tables
+
+    copy = jf.vault.last_copy
+    if copy is None:
+        return
+    conn = store.load(body)
+    try:
+        records, old_keys = read_key_tables(conn.execute)
+    finally:
+        conn.close()
+    trusted = {role: signing.key_of(jf.journal, role)[0] for role in ROLES}
+    before = jf.vault.keys_dirty
+    report.key_notes.extend(jf.vault.follow_keys(copy, records, old_keys, trusted))
+    if jf.vault.keys_dirty and not before:
+        report.writes += 1
 
 
 def merge_changed_on_disk(jf: JournalFile) -> MergeReport:

@@ -115,6 +115,19 @@ async def test_export_preview_approvals_by_both_and_writing(
         for name in (pair.mentor.name, pair.mentee.name):
             for part in name.split():
                 assert part.lower() not in preview(app).lower()
+        # The anonymised summary is its own variant: approving the named one did not approve it.
+        status = str(screen.query_one("#approval-status").render())
+        assert "DRAFT" in status and "✗ the mentor (you): not approved yet" in status
+        assert DRAFT_MARKER in preview(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        field.focus()
+        field.value = MENTEE_PASSPHRASE
+        await pilot.press("enter")
+        await settle(app, pilot, 4)
+        status = str(screen.query_one("#approval-status").render())
+        assert "FINAL" in status and "anonymised version" in status
+        assert DRAFT_MARKER not in preview(app)
         # A folder that does not exist is reported, nothing is made.
         screen.query_one("#out-path").value = str(tmp_path / "nowhere" / "s.md")
         screen.query_one("#preview-box").focus()

@@ -85,7 +85,7 @@ def test_merge_prints_what_changed_and_saves(copies: dict[str, object]) -> None:
     )
     assert "  entries: 1 added, 1 updated, 1 in conflict" in out
     assert "1 field was changed in both copies" in out
-    assert "Key slots are not merged" in out
+    assert "Keys: no key change to take from" in out
     assert other.read_bytes() == other_bytes  # OTHER is only read
     with open_file(path) as jf:
         texts = {e.text for e in jf.journal.entries()}
@@ -125,11 +125,28 @@ def test_another_pair_is_refused_with_exit_1_and_no_change(
     assert path.read_bytes() == before
 
 
-def test_a_rekeyed_copy_is_refused_with_exit_1(copies: dict[str, object]) -> None:
+def test_a_rekeyed_copy_brings_its_new_keys_at_the_merge(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    with open_file(other, MENTEE_PW) as jf:  # both present: the mentor types theirs
+        jf.vault.rekey(Secret.passphrase(MENTOR_PW))
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 0, run.stderr
+    assert "Keys: The other copy was rekeyed" in run.stdout
+    with open_file(path, MENTOR_PW) as jf, open_file(other, MENTEE_PW) as theirs:
+        assert jf.vault.file_id == theirs.vault.file_id
+        assert jf.vault._pair_key == theirs.vault._pair_key  # one pair key in both copies
+
+
+def test_a_copy_rekeyed_and_with_my_slot_changed_is_refused_with_exit_1(
+    copies: dict[str, object],
+) -> None:
     path, other, pw = copies["path"], copies["other"], copies["pw"]
     assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
     with open_file(other, MENTEE_PW) as jf:
         jf.vault.rekey(Secret.passphrase(MENTOR_PW))
+    with open_file(other, MENTOR_PW) as jf:
+        jf.vault.change_passphrase(Secret.passphrase("the mentor's newer passphrase"))
     before = path.read_bytes()
     run = rmjournal("merge", path, other, *unlock_args(pw))
     assert run.returncode == 1 and "does not open with its pair key" in run.stderr
@@ -194,7 +211,7 @@ def test_a_locked_journal_gives_exit_5(copies: dict[str, object]) -> None:
 
 def test_merge_is_listed_in_help() -> None:
     run = rmjournal("merge", "--help")
-    assert run.returncode == 0 and "OTHER" in run.stdout and "slots are not merged" in run.stdout
+    assert run.returncode == 0 and "OTHER" in run.stdout and "Key changes signed" in run.stdout
 
 
 def test_the_app_can_merge_a_file_that_changed_on_disk(copies: dict[str, object]) -> None:
@@ -223,3 +240,32 @@ def test_the_app_can_merge_a_file_that_changed_on_disk(copies: dict[str, object]
             "Mentor's new note",
             "Mentee's new reflection",
         } <= texts
+
+
+def test_conflicts_lists_both_texts_whole_and_settle_keeps_both(copies: dict[str, object]) -> None:
+    """Without the app: the waiting conflict is listed with both texts in full, `show`-like
+    output names it, and `settle ID both` keeps every word of both (nothing discarded)."""
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    assert rmjournal("merge", path, other, *unlock_args(pw)).returncode == 0
+    listed = rmjournal("conflicts", path, *unlock_args(pw))
+    assert listed.returncode == 0, listed.stderr
+    assert "1 merge conflict waiting" in listed.stdout
+    assert "Mentor's words" in listed.stdout and "Mentee's words" in listed.stdout
+    as_json = rmjournal("conflicts", path, "--json", *unlock_args(pw))
+    import json
+
+    (conflict,) = json.loads(as_json.stdout)
+    assert {conflict["kept"], conflict["other"]} == {"Mentor's words", "Mentee's words"}
+    wrong = rmjournal("settle", path, "zzzz", "both", *unlock_args(pw))
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "rmjournal conflicts" in wrong.stderr
+    settled = rmjournal("settle", path, conflict["id"][:6], "both", *unlock_args(pw))
+    assert settled.returncode == 0, settled.stderr
+    assert (
+        "No merge conflicts are waiting." in rmjournal("conflicts", path, *unlock_args(pw)).stdout
+    )
+    exported = rmjournal("export", path, "--format", "json", *unlock_args(pw)).stdout
+    entries = [e for s in json.loads(exported)["sessions"] for e in s["entries"]]
+    entry = next(e for e in entries if e["id"] == copies["ids"]["entry"])  # type: ignore[index]
+    assert "Mentor's words" in entry["text"] and "Mentee's words" in entry["text"]

@@ -95,11 +95,15 @@ class Summary:
     left_out: LeftOut
     content_hash: str
     approvals: dict[Role, ApprovalState]
+    """Each partner's signed approval of this variant (the named summary unless `shown`)."""
+    journal: Journal | None = dataclasses.field(default=None, repr=False, compare=False)
+    anonymised: bool = False
+    """Whether `approvals` are those of the anonymised variant (`summary.shown`)."""
 
     @property
     def approved(self) -> bool:
         """Both partners approved the current content: the summary is final, not a draft."""
-        return all(state.approved for state in self.approvals.values())
+        return bool(self.approvals) and all(s.approved for s in self.approvals.values())
 
     @property
     def commitments(self) -> list[Action]:
@@ -162,6 +166,13 @@ def canonical_content(summary: Summary) -> dict[str, Any]:
         ],
         "figures": summary.figures.stable(),
     }
+
+
+def canonical_bytes(summary: Summary) -> bytes:
+    """The named summary's content as the bytes its approval signs (their SHA-256 is its hash)."""
+    content = canonical_content(summary)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def content_hash_of(content: dict[str, Any]) -> str:
@@ -229,6 +240,7 @@ def build_summary(journal: Journal, today: date | None = None) -> Summary:
         left_out=_left_out(journal),
         content_hash="",
         approvals={},
+        journal=journal,
     )
     summary.content_hash = content_hash_of(canonical_content(summary))
 
