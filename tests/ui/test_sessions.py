@@ -32,7 +32,7 @@ async def test_agenda_keys_order_time_box_raise_and_prompt(app_factory, demo_pat
         await settle(app, pilot)
         assert isinstance(app.screen, SessionsScreen)
         text = shown_text(app)
-        assert "5 of 6 planned sessions held" in text and "○ planned" in text
+        assert "6 of 10 planned sessions held" in text and "○ planned" in text
         await pilot.press("p")  # the highlighted row is the planned session
         await settle(app, pilot)
         assert isinstance(app.screen, AgendaScreen)
