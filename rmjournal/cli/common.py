@@ -304,10 +304,11 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(document: Any) -> None:
-    """Write one JSON document and a newline to stdout (UTF-8 text as is, not escaped)."""
-    import json
+    """Write one JSON document and a newline to stdout (UTF-8 text as is; control characters
+    as `\\u` escapes, so no terminal reads a sequence from it)."""
+    from rmjournal.text import json_dumps
 
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json_dumps(document) + "\n")
 
 
 def to_terminal() -> bool:
