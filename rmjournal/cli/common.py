@@ -335,3 +335,47 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
 
         print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
     return jf
+
+
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    """`--yes`: write a summary without asking about what the check before writing found."""
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="write the summary without asking about names of others or off-the-record words",
+    )
+
+
+def confirm_shareable(found: list[Any], args: argparse.Namespace) -> None:
+    """Before a summary is written: list what may name someone outside the pair or be meant to
+    stay in the room (`core.anonymise.findings`), and ask on the terminal whether to write it.
+
+    On a terminal, anything but "y" or "yes" writes nothing (exit 1). With `--yes`, or with no
+    terminal to ask on (a script), the list is a warning on stderr and the summary is written.
+    """
+    from rmjournal.text import one_line
+
+    if not found or getattr(args, "yes", False):
+        return
+    lines = [
+        "Warning: this summary may name people outside the pair, or hold words meant to stay "
+        "in the room. Read it again before sharing:",
+        *(f"  - {one_line(f.sentence(), 120)}" for f in found[:40]),
+    ]
+    if len(found) > 40:
+        lines.append(f"  … and {len(found) - 40} more.")
+    print("\n".join(lines), file=sys.stderr)
+    try:
+        ask = sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        ask = False
+    if not ask:
+        return
+    sys.stderr.write("Write it anyway? [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except (OSError, ValueError):
+        answer = ""
+    if answer not in ("y", "yes"):
+        raise JournalError("Nothing was written. Edit the items named above, or give --yes.")

@@ -181,7 +181,9 @@ def test_no_command_writes_a_raw_control_character(cli: Cli, doc: dict[str, Any]
     for argv in COMMANDS:
         code, out = cli(*argv)
         assert code in (0, 1), (argv, out[-400:])
-        assert WORD.encode() in out or argv[0] in ("verify", "approve", "held", "templates")
+        # (anonymised, the word is a name: the loaded names end with it)
+        silent = ("verify", "approve", "held", "templates", "review")
+        assert WORD.encode() in out or argv[0] in silent or "--anonymise" in argv
         found = raw_controls(out)
         if found:
             leaks[" ".join(argv[:4])] = found
@@ -200,11 +202,14 @@ def test_no_file_written_holds_a_raw_control_character(cli: Cli, doc: dict[str, 
     for fmt in ("json", "markdown", "html"):
         for anonymise in ((), ("--anonymise",)) if fmt != "json" else ((),):
             name = f"out-{fmt}{len(anonymise)}"
-            code, out = cli("export", "pair.rmj", "--format", fmt, "--out", name, "--yes", *anonymise)
+            code, out = cli(
+                "export", "pair.rmj", "--format", fmt, "--out", name, "--yes", *anonymise
+            )
             assert code == 0, out
             data = (cli.folder / name).read_bytes()
             assert WORD.encode() in data or anonymise
-            assert raw_controls(data) == [], name
+            at = RAW.search(data)
+            assert at is None, (name, data[max(at.start() - 200, 0) : at.start() + 50])
     code, out = cli("calendar", "pair.rmj", "--with-topics", "--out", "cal.ics")
     assert code == 0, out
     assert raw_controls((cli.folder / "cal.ics").read_bytes(), crlf=True) == []

@@ -158,3 +158,19 @@ def entry_line(e: Entry, w: Wording) -> str:
     """E.g. "the mentee, session 2, 2026-04-02"."""
     where = w.summary.session_label(e.session_id)
     return f"{w.who(e.author)}" + (f", {where}" if where else "")
+
+
+def shown_texts(w: Wording) -> list[str]:
+    """Every piece of user text the summary shows, as it shows it (anonymised if asked): what
+    the check before writing a summary reads (`core.anonymise.findings`)."""
+    s = w.summary
+    raw: list[str | None] = []
+    if not w.anonymise:  # job titles and networks are left out of an anonymised summary
+        raw += [x for r in ROLES for x in (s.pair.person(r).role, s.pair.person(r).network)]
+    for g in s.goals:
+        raw += [g.goal.text, *(a.title for a in g.actions), *(e.text for e in g.learnings)]
+    raw += [e.text for e in s.learnings]
+    raw += [x for a in s.actions for x in (a.title, a.detail)]
+    raw += [x for item in s.agenda for x in (item.topic, item.notes)]
+    raw += [x for e in s.notes for x in (e.prompt, e.text)]
+    return [w.title(), *(w.text(t) for t in raw if t)]
