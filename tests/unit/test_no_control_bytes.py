@@ -47,7 +47,7 @@ def loaded(value: Any, key: str = "") -> Any:
         return {k: loaded(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [loaded(v, key) for v in value]
-    if isinstance(value, str) and (key in TEXT_KEYS or key == "role" and " " in value):
+    if isinstance(value, str) and (key in TEXT_KEYS or (key == "role" and " " in value)):
         return f"{value} {WORD}{PAYLOAD}"
     return value
 
