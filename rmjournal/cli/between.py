@@ -17,7 +17,7 @@ from typing import Any
 from rmjournal.cli.common import add_path_argument, add_secret_options, open_journal, positive_int
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 from rmjournal.core.model import PHASES, PROMPT_FOR
-from rmjournal.text import json_dumps, one_line
+from rmjournal.text import json_dumps, one_line, plain
 
 MAX_TEXT_FILE = 1 << 20
 MAX_DAYS = 3660
@@ -139,7 +139,7 @@ def _write_out(out: Path | None, data: bytes, what: str) -> None:
     from rmjournal.cli.content import write_private_file
 
     write_private_file(out, data.decode("utf-8"))
-    print(f"Wrote {what} to {out} (readable only by you).", file=sys.stderr)
+    print(f"Wrote {what} to {plain(str(out))} (readable only by you).", file=sys.stderr)
 
 
 def _read_input(path: Path, what: str, limit: int) -> bytes:

@@ -267,12 +267,18 @@ def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret
 def read_new_passphrase(
     args: argparse.Namespace, attr: str = "new_passphrase_file", who: str = "new"
 ) -> Secret:
-    """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt."""
+    """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt; refused
+    (exit 2, nothing changed) unless the passphrase policy accepts it (`core.strength`)."""
+    from rmjournal.core.strength import check_new_passphrase
+
     harden_process()  # before any secret is in memory: no core dumps from here on
     path = getattr(args, attr, None)
     if path:
-        return Secret.passphrase(_first_line_of(path, "new passphrase"))
+        given = Secret.passphrase(_first_line_of(path, "new passphrase"))
+        check_new_passphrase(given.value)
+        return given
     first = Secret.passphrase(_prompt(f"{who.capitalize()} passphrase: "))
+    check_new_passphrase(first.value)
     again = _prompt(f"{who.capitalize()} passphrase again: ")
     if Secret.passphrase(again).value != first.value:
         raise UsageError("The two passphrases differ. Nothing was changed; please try again.")

@@ -32,6 +32,7 @@ from rmjournal.cli.common import (
     to_terminal,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
+from rmjournal.core.strength import check_new_passphrase
 from rmjournal.text import one_line, plain
 
 
@@ -146,7 +147,7 @@ def _show_recovery_key(path: Path, args: argparse.Namespace, recovery: str) -> N
     lines = [
         f"Recovery key: {recovery}",
         "Write the recovery key down and keep it offline: it is shown only this once.",
-        f"Created {path} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
+        f"Created {plain(str(path))} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
         f"you are the {args.role}.",
     ]
     sys.stdout.write(lines[0] + "\n")
@@ -190,6 +191,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         secret = read_new_passphrase(args, attr="passphrase_file", who="new")
     assert isinstance(secret, Secret)
+    check_new_passphrase(secret.value, (args.mentor, args.mentee))  # the one policy (app too)
     if args.insecure_test_kdf:
         print(
             "Warning: this journal uses the INSECURE test key derivation. Use it for tests only.",
@@ -244,7 +246,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.added or report.updated:
             jf.save(last=True)
     name = "standard input" if str(args.source) == "-" else args.source.name
-    print(f"Imported {name}: {report}")
+    print(f"Imported {plain(name)}: {report}")
     return 0
 
 

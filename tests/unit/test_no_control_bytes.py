@@ -238,3 +238,24 @@ def test_error_messages_echo_names_without_control_characters(
     code, out = cli(*argv)
     assert code != 0
     assert raw_controls(out) == [], out
+
+
+def test_file_names_are_echoed_without_control_characters(cli: Cli) -> None:
+    name = f"j{PAYLOAD}.rmj"
+    (cli.folder / "new-pw").write_text("a new lantern for the long winter\n")
+    (cli.folder / f"d{PAYLOAD}.json").write_text(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    runs: list[tuple[tuple[str, ...], bool]] = [
+        (("new", name, "--mentor", "Kwame", "--mentee", "Helen"), True),
+        (("info", name), False),
+        (("import", name, "--from", f"d{PAYLOAD}.json"), True),
+        (("export", name, "--out", f"o{PAYLOAD}.json"), True),
+        (("backup", name, "--out", f"b{PAYLOAD}.rmj"), True),
+        (("merge", name, f"b{PAYLOAD}.rmj"), True),
+        (("calendar", name, "--out", f"c{PAYLOAD}.ics"), True),
+        (("pack", "export", name, "--out", f"p{PAYLOAD}.json"), True),
+        (("passwd", name, "--new-passphrase-file", "new-pw"), True),
+    ]
+    for argv, unlock in runs:
+        code, out = cli(*argv, unlock=unlock)
+        assert code == 0, (argv, out)
+        assert raw_controls(out) == [], (argv, out)
