@@ -352,6 +352,14 @@ def add_yes_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def can_ask() -> bool:
+    """Whether a question can be asked and answered: standard input and error are a terminal."""
+    try:
+        return bool(sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def confirm_shareable(found: list[Any], args: argparse.Namespace) -> None:
     """Before a summary is written: list what may name someone outside the pair or be meant to
     stay in the room (`core.anonymise.findings`), and ask on the terminal whether to write it.
@@ -371,11 +379,7 @@ def confirm_shareable(found: list[Any], args: argparse.Namespace) -> None:
     if len(found) > 40:
         lines.append(f"  … and {len(found) - 40} more.")
     print("\n".join(lines), file=sys.stderr)
-    try:
-        ask = sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        ask = False
-    if not ask:
+    if not can_ask():
         return
     sys.stderr.write("Write it anyway? [y/N] ")
     sys.stderr.flush()
