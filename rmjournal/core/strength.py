@@ -52,6 +52,12 @@ class Verdict:
         return f"{self.reason} {self.suggestion}".strip()
 
 
+def preload() -> None:
+    """Load the estimator's dictionaries now (a form calls this off the UI thread on opening,
+    so the first key typed does not wait for them)."""
+    import zxcvbn  # noqa: F401
+
+
 def _estimate(text: str, user_inputs: Sequence[str]) -> dict[str, Any]:
     from zxcvbn import zxcvbn  # imported when needed: it loads its dictionaries (~0.3 s)
 
