@@ -161,12 +161,10 @@ def entry_line(e: Entry, w: Wording) -> str:
 
 
 def shown_texts(w: Wording) -> list[str]:
-    """Every piece of user text the summary shows, as it shows it (anonymised if asked): what
+    """Every piece of free text the summary shows, as it shows it (anonymised if asked): what
     the check before writing a summary reads (`core.anonymise.findings`)."""
     s = w.summary
-    raw: list[str | None] = []
-    if not w.anonymise:  # job titles and networks are left out of an anonymised summary
-        raw += [x for r in ROLES for x in (s.pair.person(r).role, s.pair.person(r).network)]
+    raw: list[str | None] = []  # not the job titles and networks: the pair's own, all capitals
     for g in s.goals:
         raw += [g.goal.text, *(a.title for a in g.actions), *(e.text for e in g.learnings)]
     raw += [e.text for e in s.learnings]
