@@ -32,7 +32,6 @@ from rmjournal.cli.common import (
     to_terminal,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
-from rmjournal.core.strength import check_new_passphrase
 from rmjournal.text import one_line, plain
 
 
@@ -186,6 +185,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         secret = read_new_passphrase(args, attr="passphrase_file", who="new")
     assert isinstance(secret, Secret)
+    from rmjournal.core.strength import check_new_passphrase
+
     check_new_passphrase(secret.value, (args.mentor, args.mentee))  # the one policy (app too)
     if args.insecure_test_kdf:
         print(

@@ -108,7 +108,20 @@ def render_summary(
     journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
 ) -> str:
     """The shareable summary of `journal` in `fmt` ("markdown" or "html"), as of `today`."""
-    return render_summary_checked(journal, fmt, anonymise, today)[0]
+    return _render(build_summary(journal, today), _format(fmt), anonymise)
+
+
+def _format(fmt: str) -> Format:
+    kind = FORMATS.get(fmt)
+    if kind is None:
+        raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
+    return kind
+
+
+def _render(summary: Summary, kind: Format, anonymise: bool) -> str:
+    if kind == "markdown":
+        return render_markdown(summary, anonymise)
+    return render_html(summary, anonymise)
 
 
 def summary_findings(summary: Summary, anonymise: bool = False) -> list[Finding]:
@@ -121,11 +134,6 @@ def render_summary_checked(
     journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
 ) -> tuple[str, list[Finding]]:
     """`render_summary`, and the summary's findings (`summary_findings`), from one build."""
-    kind = FORMATS.get(fmt)
-    if kind is None:
-        raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
+    kind = _format(fmt)
     summary = build_summary(journal, today)
-    found = summary_findings(summary, anonymise)
-    if kind == "markdown":
-        return render_markdown(summary, anonymise), found
-    return render_html(summary, anonymise), found
+    return _render(summary, kind, anonymise), summary_findings(summary, anonymise)
