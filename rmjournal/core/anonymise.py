@@ -30,7 +30,23 @@ HONORIFICS = frozenset({
 
 APOSTROPHES = "'’ʼ‘`´′"
 _EXTRA_FOLDS = {"ø": "o", "đ": "d", "ł": "l", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
-_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:]\s*|\n\s*|[\"“(]\s*)$")
+_WINDOW = 16
+"""How far back a sentence's start is looked for (the spaces and the punctuation before a word)."""
+
+
+def _sentence_starts_at(text: str, start: int, marks: str, *, spaced: str = "") -> bool:
+    """Whether a word at `start` begins a sentence: the text before it is empty, or ends in a
+    line break or in one of `marks` (then any spaces), or in one of `spaced` and a space. Only
+    a few characters back are read, so a long text costs no more per word than a short one."""
+    window = text[max(start - _WINDOW, 0) : start]
+    kept = window.rstrip()
+    if not kept:
+        return start <= _WINDOW or "\n" in window
+    if "\n" in window[len(kept) :]:
+        return True
+    return kept[-1] in marks or (kept[-1] in spaced and len(kept) < len(window))
+
+
 _LETTER = r"[^\W\d_]"
 
 
@@ -42,16 +58,19 @@ def _fold_char(ch: str) -> str:
     return "".join(_EXTRA_FOLDS.get(c, c) for c in bare.casefold())
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, list[int] | range]:
     """`text` folded (see the module's note), and for each folded character the index of the
     character of `text` it came from."""
-    out: list[str] = []
+    if text.isascii():  # the common case, in C: one character for one
+        return text.lower().replace("`", "'"), range(len(text))
+    pieces = [_fold_char(ch) for ch in text]
+    flat = "".join(pieces)
+    if len(flat) == len(text) and all(len(p) == 1 for p in pieces):
+        return flat, range(len(text))
     where: list[int] = []
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        out.append(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), where
+    for i, piece in enumerate(pieces):
+        where.extend([i] * len(piece))
+    return flat, where
 
 
 def folded(text: str) -> str:
@@ -94,10 +113,10 @@ class Anonymiser:
         self._inside = sorted((w for w in self._words if len(w) >= 3), key=len, reverse=True)
         ordered = sorted(self._words, key=len, reverse=True)
         names = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-        self._pattern = re.compile(
-            rf"(?P<email>{_EMAIL})|(?P<handle>{_HANDLE})"
-            + (rf"|(?<!{_LETTER})(?P<name>{names})(?!{_LETTER})" if names else "")
-        )
+        # Two patterns: a text with no "@" (most) is searched for names alone, which is fast.
+        name_re = rf"(?<!{_LETTER})(?P<name>{names})(?!{_LETTER})" if names else r"(?!x)x"
+        self._names = re.compile(name_re)
+        self._pattern = re.compile(rf"(?P<email>{_EMAIL})|(?P<handle>{_HANDLE})|{name_re}")
 
     def _whose(self, address: str) -> str | None:
         letters = address.replace("'", "")
@@ -111,7 +130,8 @@ class Anonymiser:
         flat, where = fold(text)
         out: list[str] = []
         done = 0  # how far `text` is copied to `out`
-        for match in self._pattern.finditer(flat):
+        pattern = self._pattern if "@" in flat else self._names
+        for match in pattern.finditer(flat):
             kind = match.lastgroup
             if kind == "name":
                 words = self._words[" ".join(match.group().split())]
@@ -125,7 +145,7 @@ class Anonymiser:
                 end += 1  # a combining mark NFC could not join belongs to the name
             if start < done:
                 continue
-            if _BEFORE_SENTENCE.search(text[:start]):
+            if _sentence_starts_at(text, start, '.!?:"“('):
                 words = words[0].upper() + words[1:]
             out.append(text[done:start])
             out.append(words)
@@ -152,10 +172,22 @@ class Finding:
 _TITLES = r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame|Lord|Lady|Rev|Revd)"
 _TITLED = re.compile(rf"\b{_TITLES}\.?[ \t]+[^\W\d_][\w'’-]*")
 _EMAIL_RE = re.compile(_EMAIL)
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{6,}\d(?!\w)")
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d(?!\w)")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z\u00c0-\u00de][^\W\d_A-Z]+(?:[-'’][A-Z][^\W\d_]+)?")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[\"“(‘'-]\s*|^\s*[-*•]\s*)$")
+_CAPITALISED = re.compile(r"[A-Z\u00c0-\u00de][^\W\d_A-Z]+(?:[-'’][A-Z][^\W\d_]+)?")
+_RECORD_HINTS = (
+    *("record", "between", "confiden", "shar", "repeat", "pass", "tell", "keep"),
+    *("room", "ears", "private"),
+)
+"""Words one of which every `_RECORD` phrase holds: a text with none is not searched."""
+_TITLE_HINTS = ("Mr", "Ms", "Mx", "Miss", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Rev")
+
+
+def _glued(text: str, at: int, chars: str = "'’") -> bool:
+    """Whether the match at `at` continues a word (a letter, digit or apostrophe before it)."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] in chars)
+
+
 _RECORD = re.compile(
     r"\b(?:off[- ]the[- ]record|between (?:us|you and me|ourselves)|in (?:strict )?confidence"
     r"|(?:strictly )?confidential|not for (?:sharing|circulation|the summary)"
@@ -192,24 +224,31 @@ def findings(texts: Iterable[str], pair: Pair, *, extra_names: Iterable[str] = (
         text = unicodedata.normalize("NFC", raw or "")
         if not text.strip():
             continue
-        for m in _RECORD.finditer(text):
-            add("words meant to stay in the room", m.group())
-        for m in _TITLED.finditer(text):
-            name = m.group().split()[-1]
-            if name[:1].isupper() and folded(name) not in own:
-                add("a title and a name", m.group())
-        for m in _EMAIL_RE.finditer(text):
-            add("an e-mail address", m.group())
+        lower = text.lower()
+        if any(hint in lower for hint in _RECORD_HINTS):
+            for m in _RECORD.finditer(text):
+                add("words meant to stay in the room", m.group())
+        if any(hint in text for hint in _TITLE_HINTS):
+            for m in _TITLED.finditer(text):
+                name = m.group().split()[-1]
+                if name[:1].isupper() and folded(name) not in own:
+                    add("a title and a name", m.group())
+        if "@" in text:
+            for m in _EMAIL_RE.finditer(text):
+                add("an e-mail address", m.group())
         for m in _PHONE.finditer(text):
             digits = sum(c.isdigit() for c in m.group())
-            if digits >= 8 and not _DATE_LIKE.match(m.group()):
-                add("a phone number", m.group())
+            if _glued(text, m.start(), "+_") or digits < 8 or _DATE_LIKE.match(m.group()):
+                continue
+            add("a phone number", m.group())
         for m in _CAPITALISED.finditer(text):
+            if _glued(text, m.start()):
+                continue
             word = m.group()
             key = folded(word)
             if key in own or key in COMMON_CAPITALISED or key in HONORIFICS:
                 continue
-            if _SENTENCE_START.search(text[: m.start()]):
+            if _sentence_starts_at(text, m.start(), "\"“(‘'-*•", spaced=".!?:;"):
                 # At a sentence's start a capital says nothing, unless a second capitalised
                 # word follows ("Sarah Jones said").
                 following = _CAPITALISED.match(text, m.end() + 1)
