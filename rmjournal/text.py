@@ -48,8 +48,13 @@ def json_safe(json_text: str) -> str:
     DEL and the C1 controls (U+0080–U+009F) raw, and a raw U+009B is a CSI to many terminals.
     Outside strings JSON text holds only printable ASCII, newlines and spaces, so every match is
     inside a string, where the escape means the same character: an import reads back the text.
+    `json_text` is an encoder's output (C0 already escaped), so ASCII text needs only the DEL
+    check, which runs in C.
     """
-    if _JSON_RAW.search(json_text) is None:
+    if json_text.isascii():  # checked in C: the only raw control left can be DEL
+        if "\x7f" not in json_text:
+            return json_text
+    elif _JSON_RAW.search(json_text) is None:
         return json_text
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 

@@ -77,6 +77,12 @@ async def test_form_problems_are_named_and_focused(app_factory, journal_dir: Pat
         await pilot.press("ctrl+s")
         assert "Too easy to guess" in screen_text(app)
         assert app.focused.id == "passphrase"
+        # The policy of the CLI: "password" was accepted with a hint before.
+        app.screen.query_one("#passphrase").value = "password"
+        app.screen.query_one("#passphrase-again").value = "password"
+        await pilot.press("ctrl+s")
+        assert "top-10 common password" in screen_text(app)
+        assert not (journal_dir / "new.rmj").exists()
         app.screen.query_one("#passphrase").value = NEW_PASSPHRASE
         app.screen.query_one("#passphrase-again").value = NEW_PASSPHRASE + "x"
         await pilot.press("ctrl+s")
