@@ -120,3 +120,29 @@ def test_json_export_is_not_held_up(cli: Cli, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(common, "can_ask", lambda: True)
     code, out, err = cli("export", "pair.rmj", "--format", "json", stdin="n\n")
     assert code == 0 and err == "" and "Mr Patel" in out
+
+
+def test_the_anonymised_summary_holds_no_spelling_of_either_name(cli: Cli) -> None:
+    """End to end: every spelling in shareable text, then `export --anonymise` in both formats."""
+    import html
+
+    from test_anonymise import MENTEE, MENTOR, _pieces, spellings
+
+    from rmjournal.core.anonymise import folded
+
+    code, _, err = cli("new", "pair.rmj", "--mentor", MENTOR, "--mentee", MENTEE)
+    assert code == 0, err
+    forms = [f for name in (MENTOR, MENTEE) for f in spellings(*name.split(" ", 1))]
+    text = "\n".join(f"We spoke to {form} about it." for form in forms)
+    code, _, err = cli(
+        "add", "pair.rmj", "--kind", "learning", "--visibility", "shareable", "--text-file", "-",
+        stdin=text,
+    )  # fmt: skip
+    assert code == 0, err
+    for fmt in ("markdown", "html"):
+        code, out, err = cli("export", "pair.rmj", "--format", fmt, "--anonymise", "--yes")
+        assert code == 0, err
+        assert out.count("about it.") == len(forms) >= 18
+        flat = folded(html.unescape(out))
+        for name in (MENTOR, MENTEE):
+            assert [p for p in _pieces(name) if p in flat] == [], (fmt, name)
