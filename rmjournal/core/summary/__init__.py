@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from rmjournal.core import signing
+from rmjournal.core.anonymise import Anonymiser, Finding, findings
 from rmjournal.core.crypto import Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
@@ -46,7 +47,7 @@ from rmjournal.core.summary.content import (
 )
 from rmjournal.core.summary.html import render_html
 from rmjournal.core.summary.markdown import md_block, md_inline, md_line, render_markdown
-from rmjournal.core.summary.wording import Anonymiser, Wording, cap
+from rmjournal.core.summary.wording import Wording, cap, shown_texts
 
 Format = Literal["markdown", "html"]
 FORMATS: dict[str, Format] = {"markdown": "markdown", "md": "markdown", "html": "html"}
@@ -63,6 +64,7 @@ __all__ = [
     "Anonymiser",
     "Approval",
     "ApprovalState",
+    "Finding",
     "Format",
     "LeftOut",
     "Summary",
@@ -82,8 +84,10 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_summary",
+    "render_summary_checked",
     "shown",
     "stored_approvals",
+    "summary_findings",
     "variant",
     "variant_states",
 ]
@@ -220,10 +224,33 @@ def render_summary(
     journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
 ) -> str:
     """The shareable summary of `journal` in `fmt` ("markdown" or "html"), as of `today`."""
+    return _render(build_summary(journal, today), _format(fmt), anonymise)
+
+
+def _format(fmt: str) -> Format:
     kind = FORMATS.get(fmt)
     if kind is None:
         raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
-    summary = shown(build_summary(journal, today), anonymise)
+    return kind
+
+
+def _render(summary: Summary, kind: Format, anonymise: bool) -> str:
+    summary = shown(summary, anonymise)  # the approvals of the variant it writes
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)
+
+
+def summary_findings(summary: Summary, anonymise: bool = False) -> list[Finding]:
+    """What the summary's text may give away about people outside the pair, or confidences
+    (`core.anonymise.findings`), as the summary would show it: asked about before writing."""
+    return findings(shown_texts(Wording(summary, anonymise)), summary.pair)
+
+
+def render_summary_checked(
+    journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
+) -> tuple[str, list[Finding]]:
+    """`render_summary`, and the summary's findings (`summary_findings`), from one build."""
+    kind = _format(fmt)
+    summary = build_summary(journal, today)
+    return _render(summary, kind, anonymise), summary_findings(summary, anonymise)

@@ -28,6 +28,7 @@ from rmjournal.core.summary.wording import (
     status_table,
     year_on_line,
 )
+from rmjournal.text import plain
 
 CSS = """
 :root { color-scheme: light; }
@@ -108,8 +109,9 @@ CSP = (
 
 
 def h(text: str) -> str:
-    """User or generated text escaped for HTML (quotes included)."""
-    return escape(text, quote=True)
+    """User or generated text escaped for HTML (quotes included), control characters shown as
+    `plain()`'s symbols: the file may be printed to a terminal, which would act on them."""
+    return escape(plain(text), quote=True)
 
 
 def paragraphs(text: str) -> str:
