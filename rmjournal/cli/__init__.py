@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     ),
     **dict.fromkeys(("act", "status", "follow-up"), "rmjournal.cli.tracker"),
     "review": "rmjournal.cli.review",
+    "scheme": "rmjournal.cli.scheme",
     **dict.fromkeys(("goals", "goal", "link"), "rmjournal.cli.relationship"),
     **dict.fromkeys(("completion", "manpage"), "rmjournal.cli.shell"),
     **dict.fromkeys(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rmjournal.core.scheme.report import HELD_BINS, SHARE_BINS, K, Report
@@ -189,9 +189,9 @@ STAGE_HEAD = [
 ]
 
 
-def _title(report: Report) -> str:
+def _title(report: Report, escape: Callable[[str], str] = str) -> str:
     if len(report.schemes) == 1 and report.schemes[0]:
-        return f"Scheme report: {report.schemes[0]}"
+        return f"Scheme report: {escape(report.schemes[0])}"
     return "Scheme report"
 
 
@@ -205,7 +205,8 @@ def _returns_sentence(report: Report) -> str:
 
 
 def _md(text: str) -> str:
-    """Text (a file name, a scheme id) for Markdown: every markup character escaped."""
+    """Text from outside (a file name, a scheme id, a reason naming a key) for Markdown: every
+    markup character escaped, on one line."""
     out = []
     for ch in text.replace("\n", " ").replace("\r", " "):
         out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~&" else ch)
@@ -214,23 +215,23 @@ def _md(text: str) -> str:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown."""
-    out = [f"# {_md(_title(report))}", "", _md(_returns_sentence(report)), ""]
+    out = [f"# {_title(report, _md)}", "", _returns_sentence(report), ""]
     names = {"pairs": "The pairs", "figures": "Over all pairs", "medians": "Medians per pair"}
     for section, lines in _lines(report).items():
         out += [f"## {names[section]}", "", "| Figure | Value |", "| --- | ---: |"]
-        out += [f"| {_md(k)} | {_md(v)} |" for k, v in lines]
+        out += [f"| {k} | {v} |" for k, v in lines]
         out.append("")
     if report.distributions is not None:
         for key, bars in report.distributions.items():
             title, labels = DISTRIBUTION_WORDS[key]
             out += [f"## {title}", "", "| | Pairs |", "| --- | ---: |"]
             for label, n in zip(labels, bars.values(), strict=True):
-                out.append(f"| {_md(label)} | {_md(SUPPRESSED if n is None else str(n))} |")
+                out.append(f"| {label} | {SUPPRESSED if n is None else n} |")
             out.append("")
     if report.by_stage:
         out += ["## By stage", "", "| " + " | ".join(STAGE_HEAD) + " |"]
         out.append("| --- |" + " ---: |" * (len(STAGE_HEAD) - 1))
-        out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _stage_rows(report)]
+        out += ["| " + " | ".join(row) + " |" for row in _stage_rows(report)]
         out.append("")
     out += _md_left_out(report)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -240,7 +241,7 @@ def _md_left_out(report: Report) -> list[str]:
     out: list[str] = []
     if report.refused:
         out += ["## Refused returns", ""]
-        out += [f"- {_md(r.name)}: {_md(r.reason)}" for r in report.refused]
+        out += [f"- {_md(r.name)}: {r.reason}" for r in report.refused]
         out.append("")
     if report.superseded:
         out += ["## Superseded returns", ""]

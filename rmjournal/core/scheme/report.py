@@ -308,9 +308,13 @@ def aggregate(
     )
 
 
-def build_report(files: Iterable[tuple[str, bytes]], verify: Verifier) -> Report:
-    """The report over the returns `files` (name, raw bytes), verified with `verify`."""
-    parsed = ((name, parse_return(name, raw)) for name, raw in files)
+def build_report(files: Iterable[tuple[str, bytes | str]], verify: Verifier) -> Report:
+    """The report over the returns `files`: (name, raw bytes, or why it could not be read),
+    verified with `verify`."""
+    parsed = (
+        (name, Refused(name, raw) if isinstance(raw, str) else parse_return(name, raw))
+        for name, raw in files
+    )
     accepted, refused, read = verify_all(parsed, verify)
     kept, superseded = latest_per_pair(accepted)
     return aggregate(kept, refused, superseded, read)

@@ -3,28 +3,36 @@
 A return holds counts, booleans and a few fixed words (the stage) taken from the `review --json`
 figures; the period in whole months (never a day); the scheme id; a pair pseudonym (a keyed hash
 of the pair id and the scheme id, so two returns of one pair are told apart from two pairs and
-nothing else is learnt); and, per partner, the public signing key and a signature.
+nothing else is learnt); and, per partner, the public signing key, the month of their approval
+and their signature.
 
-What the partners sign (`canonical_bytes`) is the return without its signature values: the
-format, the figures and both public keys, as sorted, compact JSON. The scheme id and the pseudonym
-are chosen when the return is exported (`export --format return --scheme ID`), after both
-approved, so they are not signed; the report therefore also treats two returns carrying the same
-pair of keys as one pair, so a relabelled copy cannot be counted twice.
+What the partners approve (`canonical_bytes`) is the format, the figures and both public keys,
+as sorted, compact JSON. Each signature is that partner's approval of the `return` variant
+(`core/summary/approvals.py`): an Ed25519 signature over the variant, the role, the approval's
+stamp and the SHA-256 of the canonical bytes. A return's approval is stamped with the first
+instant of its month (`approval_stamp`), so the return can carry what the coordinator needs to
+check it without an exact date. The scheme id and the pseudonym are chosen at export, after
+both approved, so they are not signed: the report also treats two returns carrying the same pair
+of keys as one pair, so a relabelled copy cannot be counted twice.
 
 `check_structure` is the whole check of the shape (every figure present, of its type, within its
-range; nothing else); `verify_return` adds both signatures through a verifier passed in, so the
-report checks signatures with the signing module's Ed25519 verification.
+range; nothing else, so no text can ride in); `verify_return` adds both signatures.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from rmjournal.core.model import GOAL_STATUSES, ROLES
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+_PURPOSE = "approval"
+"""The signing purpose of every approval (`approvals.PURPOSE`)."""
 
 FORMAT = "rmjournal-return"
 VERSION = 1
@@ -54,8 +62,23 @@ FIGURE_SHAPE: dict[str, Any] = {
 """Every figure of a return: a tuple of words is a stage (for "stage") or the keys of a mapping
 of counts; `int` a count, `bool` a yes or no."""
 
-Verifier = Callable[[bytes, bytes, bytes], bool]
-"""(public key, message, signature) -> whether the signature verifies."""
+Verifier = Callable[[bytes, str, bytes, bytes], bool]
+"""(public key, purpose, data, signature) -> whether it verifies (`crypto.verify_signature`)."""
+
+VARIANT = "return"
+"""The approval variant a return's signatures are of."""
+
+
+def approval_stamp(month: str) -> str:
+    """The stamp of an approval of a return given in `month` ("YYYY-MM"): its first instant."""
+    return f"{month}-01T00:00:00+00:00"
+
+
+def signed_part(role: str, month: str, canonical: bytes) -> bytes:
+    """What `role`'s signature over a return approved in `month` covers (the approval's data)."""
+    from rmjournal.core.summary.approvals import content_hash, signed_data
+
+    return signed_data(VARIANT, role, approval_stamp(month), content_hash(canonical))
 
 
 def pseudonym(pair_id: str, scheme_id: str) -> str:
@@ -209,10 +232,13 @@ def check_structure(doc: Any) -> str | None:
         return "its signatures are not one per partner"
     for role in ROLES:
         entry = signatures[role]
-        if not isinstance(entry, dict) or set(entry) != {"public_key", "signature"}:
+        if not isinstance(entry, dict) or set(entry) != {"public_key", "approved_in", "signature"}:
             return f"the {role}'s signature entry is malformed"
         if _unb64(entry["public_key"]) is None:
             return f"the {role}'s public key is missing"
+        month = entry["approved_in"]
+        if month is not None and not (isinstance(month, str) and _MONTH.fullmatch(month)):
+            return f"the month of the {role}'s approval is not a month"
     return None
 
 
@@ -222,14 +248,15 @@ def verify_return(doc: Any, verify: Verifier) -> str | None:
     problem = check_structure(doc)
     if problem is not None:
         return problem
-    message = canonical_bytes(doc)
+    canonical = canonical_bytes(doc)
     for role in ROLES:
         entry = doc["signatures"][role]
         key = _unb64(entry["public_key"])
         signature = _unb64(entry["signature"])
-        if signature is None:
+        if signature is None or entry["approved_in"] is None:
             return f"unsigned: the {role} has not signed it"
-        if key is None or not verify(key, message, signature):
+        data = signed_part(role, entry["approved_in"], canonical)
+        if key is None or not verify(key, _PURPOSE, data, signature):
             return (
                 f"the {role}'s signature does not verify: its figures are not those the pair "
                 "approved"
@@ -239,10 +266,13 @@ def verify_return(doc: Any, verify: Verifier) -> str | None:
     return None
 
 
-def with_signatures(doc: Mapping[str, Any], signatures: Mapping[str, bytes]) -> dict[str, Any]:
-    """`doc` with each partner's signature (raw bytes) filled in."""
+def with_signatures(
+    doc: Mapping[str, Any], signatures: Mapping[str, tuple[str, bytes]]
+) -> dict[str, Any]:
+    """`doc` with each partner's (month approved, raw signature) filled in."""
     out: dict[str, Any] = json.loads(json.dumps(doc))
-    for role, signature in signatures.items():
+    for role, (month, signature) in signatures.items():
+        out["signatures"][role]["approved_in"] = month
         out["signatures"][role]["signature"] = _b64(signature)
     return out
 

@@ -144,7 +144,10 @@ def approve(
         digest = build_summary(journal, today).content_hash
     else:
         digest = content_hash(chosen.content(journal, today))
-    return record_approval(journal, who, pair.id, digest, variant_name=variant_name, signer=signer)
+    stamp = chosen.stamp(journal) if chosen.stamp is not None else None
+    return record_approval(
+        journal, who, pair.id, digest, variant_name=variant_name, signer=signer, approved_at=stamp
+    )
 
 
 def _confirm_partner_key(journal: Journal, theirs: Signer) -> None:
@@ -196,3 +199,7 @@ def render_summary(
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)
+
+
+# The scheme return is a variant like the others: its module registers it (it builds on this one).
+import rmjournal.core.scheme.consent  # noqa: E402, F401
