@@ -92,8 +92,11 @@ class Pair:
 
     def act(self, status: str = "open", commitment: bool = False) -> str:
         kind = ["--commitment", "--owner", "mentee"] if commitment else ["--owner", "both"]
-        out, _ = self.run("act", self.path, "--title", self.text("Action"), *kind,
-                          "--session", str(self.sessions), "--detail", self.text("Detail"))  # fmt: skip
+        title, detail = self.text("Action"), self.text("Detail")
+        session = str(self.sessions)
+        out, _ = self.run(
+            "act", self.path, "--title", title, *kind, "--session", session, "--detail", detail
+        )
         short = out.strip()
         if status != "open":
             self.run("status", self.path, short, status, "--note", self.text("Note"))
