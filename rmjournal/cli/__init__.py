@@ -37,8 +37,12 @@ COMMANDS: dict[str, str] = {
     ),
     **dict.fromkeys(("act", "status", "follow-up"), "rmjournal.cli.tracker"),
     "review": "rmjournal.cli.review",
+    **dict.fromkeys(
+        ("pair", "agreement", "goals", "goal", "link", "decide", "check-in"),
+        "rmjournal.cli.relationship",
+    ),
+    **dict.fromkeys(("opportunity", "opportunities"), "rmjournal.cli.relationship"),
     "scheme": "rmjournal.cli.scheme",
-    **dict.fromkeys(("goals", "goal", "link"), "rmjournal.cli.relationship"),
     **dict.fromkeys(("completion", "manpage"), "rmjournal.cli.shell"),
     **dict.fromkeys(
         ("calendar", "due", "templates", "prompts", "prompt", "pack"), "rmjournal.cli.between"

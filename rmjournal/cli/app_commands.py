@@ -35,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--path", type=Path, metavar="P", help="where (default: data folder/demo.rmj)"
     )
     demo.add_argument("--no-open", action="store_true", help="create it, but do not open the app")
+    demo.add_argument(
+        "--a-year-on",
+        action="store_true",
+        help="the same pair a year after it closed, with the check-in due (demo-a-year-on.rmj)",
+    )
     add_test_kdf_option(demo)
     demo.set_defaults(handler=cmd_demo)
 
@@ -46,8 +51,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run_app(args.path, allow_test_kdf=allow_test_kdf(args))
 
 
-def make_demo(path: Path, *, test_kdf: bool = False) -> None:
-    """Create the demo at `path`: the mentor's part, the mentee's slot, the mentee's part."""
+def make_demo(path: Path, *, test_kdf: bool = False, a_year_on: bool = False) -> None:
+    """Create the demo at `path`: the mentor's part, the mentee's slot, the mentee's part
+    (`a_year_on`: the pair a year after closing, the check-in due)."""
     from rmjournal.core import demo
     from rmjournal.core.journalfile import JournalFile
     from rmjournal.core.secret import Secret
@@ -56,7 +62,7 @@ def make_demo(path: Path, *, test_kdf: bool = False) -> None:
         path, passphrase=Secret.passphrase(demo.DEMO_PASSPHRASE), role="mentor", test_kdf=test_kdf
     )
     with jf:
-        demo.populate_mentor(jf.journal)
+        demo.populate_mentor(jf.journal, a_year_on=a_year_on)
         jf.save()
         jf.vault.add_slot("mentee", Secret.passphrase(demo.DEMO_MENTEE_PASSPHRASE))
     with JournalFile.open(
@@ -65,7 +71,7 @@ def make_demo(path: Path, *, test_kdf: bool = False) -> None:
         role_hint="mentee",
         allow_test_kdf=test_kdf,
     ) as mentee:
-        demo.populate_mentee(mentee.journal)
+        demo.populate_mentee(mentee.journal, a_year_on=a_year_on)
         mentee.save()
 
 
@@ -80,7 +86,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         loaded = load_user_config()
         for problem in loaded.problems:
             print(f"Settings: {problem} in config.toml; using the default.", file=sys.stderr)
-        path: Path = journals_dir(loaded) / "demo.rmj"
+        name = "demo-a-year-on.rmj" if args.a_year_on else "demo.rmj"
+        path: Path = journals_dir(loaded) / name
     else:
         path = args.path
     make_private_dirs(path.parent)
@@ -88,7 +95,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"The demo journal is at {path}.")
     else:
         print("Creating the demo journal (this takes a few seconds)…", file=sys.stderr)
-        make_demo(path, test_kdf=allow_test_kdf(args))
+        make_demo(path, test_kdf=allow_test_kdf(args), a_year_on=args.a_year_on)
         print(f"Created the demo journal at {path}.")
     print(f"Passphrase (Priya, the mentor): {demo.DEMO_PASSPHRASE}")
     print(f"Passphrase (Martin, the mentee): {demo.DEMO_MENTEE_PASSPHRASE}")

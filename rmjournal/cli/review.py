@@ -1,11 +1,8 @@
 """`rmjournal review`: the review figures as sentences, or as one JSON document for scripts.
 
 Everything is computed by `core.review.review_figures`, the same figures the Review screen and
-the summaries show. The JSON keys are those of lifecycle.md. Parts of the lifecycle that this
-version does not keep yet are reported as what is true today: the stage follows from the dates
-(agreeing before the first held session, review due from the review date, meeting between), the
-phase is 1, there are no opportunities, and no review, decision or check-in has been recorded.
-Goals count by their status.
+the summaries show; the JSON document is `core.review.review_document` (lifecycle.md's keys,
+plus those docs/cli.md names). `--held-on DATE` marks the review held on that day.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ from rmjournal.cli.common import (
     add_secret_options,
     open_journal,
 )
-from rmjournal.core.model import GOAL_STATUSES
 from rmjournal.text import one_line
 
 if TYPE_CHECKING:
@@ -32,66 +28,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add `review` to the `rmjournal` parser."""
     review = subparsers.add_parser("review", help="the review figures as plain text")
     add_path_argument(review)
+    review.add_argument(
+        "--held-on", metavar="DATE", help="mark the review held on DATE (e.g. today)"
+    )
     add_json_option(review)
     add_secret_options(review)
     review.set_defaults(handler=cmd_review)
 
 
-def stage(figures: ReviewFigures) -> str:
-    """The relationship's stage as far as the dates tell it (no decision is kept yet)."""
-    if figures.days_to_review <= 0:
-        return "review_due"
-    if figures.sessions_held == 0:
-        return "agreeing"
-    return "meeting"
-
-
 def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
-    """The figures under lifecycle.md's `review --json` keys."""
-    today = figures.today
-    cadence = figures.cadence_days
-    missed = figures.sessions_missed
-    status = figures.by_status
-    goals = journal.goals()
-    return {
-        "as_of": today.isoformat(),
-        "stage": stage(figures),
-        "phase": 1,
-        "sessions": {
-            "planned": figures.sessions_planned,
-            "held": figures.sessions_held,
-            "cancelled": figures.sessions_cancelled,
-            "missed": missed,
-            "scheduled": figures.sessions_scheduled,
-        },
-        "cadence": {
-            "planned_days": cadence,
-            "average_days": (
-                round(figures.mean_days_between, 1)
-                if figures.mean_days_between is not None
-                else None
-            ),
-            "kept": figures.cadence_kept is True,
-        },
-        "actions": {
-            "agreed": figures.actions_total,
-            "open": status["open"],
-            "in_progress": status["in_progress"],
-            "done": status["done"],
-            "dropped": status["dropped"],
-            "overdue": figures.overdue,
-        },
-        "commitments": {"agreed": figures.commitments_made, "kept": figures.commitments_kept},
-        "median_days_to_close": figures.median_days_to_close,
-        "agreed_by_month": {m.month: m.count for m in figures.opened_by_month},
-        "closed_by_month": {m.month: m.count for m in figures.closed_by_month},
-        "goals": {s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
-        "opportunities": {"offered": 0, "taken": 0},
-        "review_held_on": None,
-        "decision": None,
-        "check_in_on": None,
-        "check_in": {"kept": 0, "partly": 0, "not_kept": 0},
-    }
+    """The figures under lifecycle.md's `review --json` keys (`core.review.review_document`)."""
+    from rmjournal.core.review import review_document as document
+
+    return document(journal, figures)
 
 
 def _plural(n: int, word: str) -> str:
@@ -105,7 +54,9 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     lines = [
         f"Review of {one_line(pair.title)} as of {figures.today.isoformat()}: "
         f"{figures.review_sentence()}.",
-        f"Stage: {doc['stage'].replace('_', ' ')}.",
+        f"Stage: {doc['stage'].replace('_', ' ')} (phase {doc['phase']}). "
+        f"Next: {figures.next_step}.",
+        f"Agreement: {figures.agreement.sentence() if figures.agreement else 'not signed'}.",
         f"Sessions: {figures.sessions_sentence()}.",
         f"Cadence: {figures.cadence_sentence()}.",
         f"Actions: {figures.actions_total} agreed; {status['done']} done, "
@@ -119,13 +70,40 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     by_month = [f"{m.month}: {m.count}" for m in figures.learnings_by_month if m.count]
     if by_month:
         lines.append(f"Learnings by month: {', '.join(by_month)}.")
-    lines.append(f"Goals: {len(figures.goals)}.")
+    by_status = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in doc["goals"].items())
+    lines.append(f"Goals: {len(figures.goals)} ({by_status}).")
     for progress in figures.goals:
+        goal = progress.goal
         lines.append(
-            f"  The {progress.goal.owner}'s goal: {one_line(progress.goal.text)} "
+            f"  The {goal.owner}'s goal [{goal.status.replace('_', ' ')}]: {one_line(goal.text)} "
             f"({_plural(len(progress.actions), 'action')} and "
             f"{_plural(len(progress.learnings), 'learning')} linked)."
         )
+        for a in progress.actions:
+            lines.append(f"    action [{a.status.replace('_', ' ')}]: {one_line(a.title)}")
+        for e in progress.learnings:
+            lines.append(f"    learning: {one_line(e.text, 80)}")
+    opp = doc["opportunities"]
+    lines.append(f"Opportunities: {opp['offered']} offered, {opp['taken']} taken up.")
+    for o in figures.opportunities:
+        came = f" — {one_line(o.outcome, 60)}" if o.outcome else ""
+        lines.append(
+            f"  {o.offered_on.isoformat()} by the {o.offered_by} [{o.status}]: "
+            f"{one_line(o.title)}{came}"
+        )
+    held = doc["review_held_on"] or "not yet"
+    decision = (doc["decision"] or "none yet").replace("_", " ")
+    lines.append(f"Review held: {held}. Decision: {decision}.")
+    if doc["check_in_on"]:
+        c = doc["check_in"]
+        lines.append(
+            f"A year on (check-in {doc['check_in_on']}): {c['kept']} kept, {c['partly']} partly,"
+            f" {c['not_kept']} not kept."
+        )
+        for a in figures.a_year_on:
+            note = f" — {one_line(a.check_in_note, 60)}" if a.check_in_note else ""
+            result = (a.check_in or "").replace("_", " ")
+            lines.append(f"  {result}: {one_line(a.title)}{note}")
     return lines
 
 
@@ -135,6 +113,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     from rmjournal.core.review import review_figures
 
     with open_journal(args) as jf:
+        if args.held_on is not None:
+            from rmjournal.core.dates import parse_date
+
+            jf.journal.hold_review(parse_date(args.held_on, jf.journal.today()))
+            jf.save()
         figures = review_figures(jf.journal)
         doc = review_document(jf.journal, figures)
     if args.json:

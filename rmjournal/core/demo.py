@@ -1,10 +1,15 @@
-"""A realistic demo pair journal: five months of sessions, actions, learnings and reflections.
+"""A realistic demo pair journal: six months lived in, the review held and a part two decided.
 
 People trying the app need something lived-in to look at; an empty journal shows nothing of
 follow-through. Dates are relative to the journal's clock, so some actions are always overdue,
 and they are consistent: every action is agreed in a session (its `agreed_on` is that session's
-date), nothing is closed before it was agreed, and the topic carried over from session 4 comes
-back in session 5.
+date), nothing is closed before it was agreed, the topic carried over from session 4 comes back
+in session 5 and the one left open in session 5 in session 6. Two goals are achieved and one
+partly, two opportunities were offered (one taken up), the review was held five days ago and the
+pair decided on a part two.
+
+`a_year_on=True` is the same pair a year later: they closed at the review instead, and the
+check-in that revisits every commitment is due.
 The people are invented (not the pair of the interchange example).
 """
 
@@ -13,7 +18,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from rmjournal.core.journal import Journal
-from rmjournal.core.model import Person
+from rmjournal.core.model import Person, Session
 
 DEMO_PASSPHRASE = "demo mentor lantern"  # noqa: S105 - public by design
 """The mentor's passphrase of every demo journal (documented; a demo holds nothing real)."""
@@ -30,13 +35,28 @@ _SESSIONS = [
     ("Who gets the stretch projects", "Allocation runs through a few informal chats."),
     ("Recruitment adverts and the word 'dynamic'", "Martin had never read our adverts."),
     ("Shadowing the digital board", "Priya joined the board as an observer."),
+    ("Looking back before the review", "What changed, what did not, and what next."),
 ]
 
+REVIEW_DAYS_AGO = 5
+"""The review was held this many days before the demo's today (a year more with `a_year_on`)."""
 
-def populate_mentor(journal: Journal, today: date | None = None) -> None:
+START_DAYS_AGO = 190
+"""The pair started this many days before the demo's today: six sessions, then the review."""
+
+
+def _then(journal: Journal, today: date | None, a_year_on: bool) -> date:
+    """The demo's "today" for its story: a year back when the demo is a year on."""
+    day = today or journal.today()
+    return day - timedelta(days=365) if a_year_on else day
+
+
+def populate_mentor(
+    journal: Journal, today: date | None = None, *, a_year_on: bool = False
+) -> None:
     """Write the pair, the sessions and everything the mentor wrote (run as the mentor)."""
-    today = today or journal.today()
-    start = today - timedelta(days=150)
+    today = _then(journal, today, a_year_on)
+    start = today - timedelta(days=START_DAYS_AGO)
     journal.start_pair(
         mentor=Person(
             "Priya Raman", "Content Designer, HEO", "Disability and Neurodiversity Network"
@@ -56,7 +76,9 @@ def populate_mentor(journal: Journal, today: date | None = None) -> None:
     journal.add_goal(
         "mentee", "Understand what gets in the way for disabled colleagues in Digital."
     )
-    journal.add_goal("mentor", "See how senior decisions are made, and be heard in the room.")
+    heard = journal.add_goal(
+        "mentor", "See how senior decisions are made, and be heard in the room."
+    )
     journal.add_goal(
         "mentee", "Change at least one hiring practice before the review.", visibility="shareable"
     )
@@ -76,7 +98,11 @@ def populate_mentor(journal: Journal, today: date | None = None) -> None:
     )
     journal.record_outcome(again.id, "discussed", "Priya showed the intranet with a screen reader.")
     tail = journal.add_agenda_item(sessions[4].id, "Neurodiversity in interviews", minutes=20)
-    journal.record_outcome(tail.id, "open")
+    journal.record_outcome(tail.id, "carried_over", "Next time: the interview pilot.")
+    back = journal.add_agenda_item(
+        sessions[5].id, "Neurodiversity in interviews", minutes=20, carried_from=tail.id
+    )
+    journal.record_outcome(back.id, "discussed", "Martin will join the department's pilot.")
     journal.add_entry(
         sessions[0].id,
         "Nervous for ten minutes, then fine. He listened more than he talked.",
@@ -85,7 +111,7 @@ def populate_mentor(journal: Journal, today: date | None = None) -> None:
         visibility="private",
         tags=["confidence"],
     )
-    journal.add_entry(
+    corridors = journal.add_entry(
         sessions[2].id,
         "Decisions about who gets stretch work happen in corridors. I need to be in them.",
         kind="learning",
@@ -126,14 +152,48 @@ def populate_mentor(journal: Journal, today: date | None = None) -> None:
     )
     for s in sessions:
         journal.mark_held(s.id, duration_minutes=60)
-    journal.plan_next_session()
+    journal.link_to_goal(heard.id, corridors.id)
+    journal.link_to_goal(heard.id, blog.id)
+    journal.set_goal_status(
+        heard.id, "partly", "In the board room as an observer; not yet heard in every decision."
+    )
 
 
-def populate_mentee(journal: Journal, today: date | None = None) -> None:
-    """Add what the mentee wrote, their private reflections included (run as the mentee)."""
-    today = today or journal.today()
+def populate_mentee(
+    journal: Journal, today: date | None = None, *, a_year_on: bool = False
+) -> None:
+    """Add what the mentee wrote, their private reflections included, and the review's
+    decision (run as the mentee)."""
+    today = _then(journal, today, a_year_on)
     held = journal.sessions(status="held")
-    journal.add_entry(
+    _mentee_entries(journal, today, held)
+    journal.add_opportunity(
+        "Shadow the digital board as an observer",
+        offered_by="mentee",
+        on=held[3].date,
+        status="taken",
+        outcome="Priya sat in on two board meetings and raised screen-reader access to papers.",
+        visibility="shareable",
+    )
+    journal.add_opportunity(
+        "An introduction to the Chief People Officer",
+        offered_by="mentee",
+        on=held[5].date,
+        visibility="shareable",
+    )
+    review_day = today - timedelta(days=REVIEW_DAYS_AGO)
+    journal.hold_review(review_day)
+    if a_year_on:
+        journal.decide("close", on=review_day)
+        return
+    journal.decide("part_two", sessions=4, on=review_day)
+    journal.plan_next_session(today + timedelta(days=9))
+
+
+def _mentee_entries(journal: Journal, today: date, held: list[Session]) -> None:
+    goals = journal.goals("mentee")
+    understand, hiring = goals[0], goals[1]
+    access = journal.add_entry(
         held[0].id,
         "I assumed our building was accessible because it has a lift. It is not that simple.",
         kind="learning",
@@ -149,7 +209,7 @@ def populate_mentee(journal: Journal, today: date | None = None) -> None:
         visibility="private",
         tags=["self-awareness"],
     )
-    journal.add_entry(
+    adverts_learning = journal.add_entry(
         held[3].id,
         "Our adverts screen out the people we say we want.",
         kind="learning",
@@ -167,7 +227,10 @@ def populate_mentee(journal: Journal, today: date | None = None) -> None:
         adverts.id,
         "Draft with HR; network reviewing.",
         status="in_progress",
-        on=today - timedelta(days=25),
+        on=held[4].date - timedelta(days=7),
+    )
+    journal.close_action(
+        adverts.id, "The new template is live on every Digital advert.", on=held[4].date
     )
     journal.commit_to(
         "Make every board paper screen-reader friendly",
@@ -180,5 +243,15 @@ def populate_mentee(journal: Journal, today: date | None = None) -> None:
         due_on=today + timedelta(days=40),
         agreed_in=held[4].id,
     )
-    journal.drop_action(panel.id, "The department-wide pilot started first; joining that instead.")
-    journal.plan_next_session()
+    journal.drop_action(
+        panel.id,
+        "The department-wide pilot started first; joining that instead.",
+        on=held[5].date,
+    )
+    journal.link_to_goal(hiring.id, adverts.id)
+    journal.link_to_goal(hiring.id, adverts_learning.id)
+    journal.set_goal_status(hiring.id, "achieved", "The advert template changed in month five.")
+    journal.link_to_goal(understand.id, access.id)
+    journal.set_goal_status(
+        understand.id, "achieved", "Heard it first hand: the route, the papers, the adverts."
+    )

@@ -29,8 +29,10 @@ from typing import Any, Literal, NamedTuple, TypeVar
 from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
+    CHECK_INS,
     ENTRY_KINDS,
     GOAL_STATUSES,
+    OPPORTUNITY_STATUSES,
     OUTCOMES,
     OWNERS,
     PHASES,
@@ -113,6 +115,14 @@ def _f(name: str, kind: Kind, **options: Any) -> Field:
     return Field(name, kind, **options)
 
 
+LIFECYCLE_SCHEMA = 12
+"""The schema that adds the relationship's stages: the pair's phase, review and decision, the
+check-in on actions, and the opportunities table."""
+
+NEW_TABLES: dict[str, int] = {"opportunities": LIFECYCLE_SCHEMA}
+"""Record tables made after `FIRST_SCHEMA`, with the version that creates them: their fields may
+be required (a row or document older than the table has none of them)."""
+
 ID = _f("id", "id", hashed=True)
 CREATED = _f("created_at", "stamp")
 UPDATED = _f("updated_at", "stamp")
@@ -187,6 +197,22 @@ RECORD_FIELDS: dict[str, tuple[Field, ...]] = {
         _f("closed_on", "date", optional=True, hashed=True),
         _f("author", "enum", allowed=ROLES, key=None),
         _f("agreed_on", "date", optional=True, since=8),
+        _f("check_in", "enum", optional=True, allowed=CHECK_INS, since=LIFECYCLE_SCHEMA),
+        _f("check_in_note", "text", optional=True, private=True, since=LIFECYCLE_SCHEMA),
+        _f("checked_in_on", "date", optional=True, since=LIFECYCLE_SCHEMA),
+    ),
+    # Created by schema 12 (`schema.py`) with the common columns; these add the rest.
+    "opportunities": (
+        ID,
+        _f("title", "nonempty", private=True, hashed=True, since=LIFECYCLE_SCHEMA),
+        _f("offered_by", "enum", allowed=ROLES, hashed=True, since=LIFECYCLE_SCHEMA),
+        _f("offered_on", "date", hashed=True, since=LIFECYCLE_SCHEMA),
+        _f("status", "enum", allowed=OPPORTUNITY_STATUSES, hashed=True, since=LIFECYCLE_SCHEMA),
+        _f("visibility", "enum", allowed=VISIBILITIES, since=LIFECYCLE_SCHEMA),
+        CREATED,
+        UPDATED,
+        _f("outcome", "text", optional=True, private=True, hashed=True, since=LIFECYCLE_SCHEMA),
+        _f("author", "enum", allowed=ROLES, key=None),
     ),
     "follow_ups": (
         ID,

@@ -96,6 +96,7 @@ _NAMES = {
     "follow_ups": "follow-ups",
     "prompts": "prompts",
     "templates": "templates",
+    "opportunities": "opportunities",
     "approvals": "approvals",
     "conflicts": "conflicts",
 }
@@ -743,6 +744,7 @@ _WHAT = {
     "actions": "action",
     "follow_ups": "follow-up",
     "prompts": "prompt",
+    "opportunities": "opportunity",
 }
 
 

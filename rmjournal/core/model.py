@@ -28,6 +28,9 @@ ActionStatus = Literal["open", "in_progress", "done", "dropped"]
 Phase = Literal["before", "after", "review"]
 PromptFor = Literal["mentor", "mentee", "both"]
 GoalStatus = Literal["open", "achieved", "partly", "not_achieved"]
+CheckIn = Literal["kept", "partly", "not_kept"]
+OpportunityStatus = Literal["offered", "taken", "declined"]
+Decision = Literal["close", "extend", "part_two"]
 
 ROLES: tuple[Role, ...] = get_args(Role)
 OWNERS: tuple[Owner, ...] = get_args(Owner)
@@ -40,6 +43,9 @@ ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
 PHASES: tuple[Phase, ...] = get_args(Phase)
 PROMPT_FOR: tuple[PromptFor, ...] = get_args(PromptFor)
 GOAL_STATUSES: tuple[GoalStatus, ...] = get_args(GoalStatus)
+CHECK_INS: tuple[CheckIn, ...] = get_args(CheckIn)
+OPPORTUNITY_STATUSES: tuple[OpportunityStatus, ...] = get_args(OpportunityStatus)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 OPEN_STATUSES: tuple[ActionStatus, ...] = ("open", "in_progress")
 """Action statuses that still need follow-through (carried into the next agenda)."""
@@ -96,6 +102,17 @@ class Pair(NamedTuple):
     planned_sessions: int
     review_on: date
     agreement: str = ""
+    phase: int = 1
+    """1 for the first pairing; a part two (`Journal.decide`) makes it 2, and so on."""
+    review_held_on: date | None = None
+    """The day this phase's review was held (an event, not only a date on the plan)."""
+    decision: Decision | None = None
+    """What the pair decided at the review: close, extend, or start a part two."""
+    decided_on: date | None = None
+    check_in_on: date | None = None
+    """When the check-in that revisits every commitment is due (set by a decision to close)."""
+    phase_started_on: date | None = None
+    """The day the current phase began (None: the pair's start)."""
 
     def person(self, role: Role) -> Person:
         """The partner holding `role`."""
@@ -232,6 +249,11 @@ class Action(NamedTuple):
     agreed_on: date | None = None
     """The day it was agreed: its session's date when `agreed_in`, else the day it was written.
     The review's figures count from it; nothing is closed before it."""
+    check_in: CheckIn | None = None
+    """At the check-in a year on: was it kept, partly kept, or not kept?"""
+    check_in_note: str | None = None
+    """The evidence given at the check-in."""
+    checked_in_on: date | None = None
 
     @property
     def agreed_day(self) -> date:
@@ -250,6 +272,34 @@ class Action(NamedTuple):
     def is_due_soon(self, today: date, days: int = DUE_SOON_DAYS) -> bool:
         """Open and due from `today` to `days` days ahead (the one meaning of "due soon")."""
         return self.is_open and self.due_on is not None and 0 <= (self.due_on - today).days <= days
+
+
+class Opportunity(NamedTuple):
+    """A shadowing place, board seat, introduction or speaking slot one partner offered the
+    other: when, whether it was taken up, and what came of it."""
+
+    id: str
+    title: str
+    offered_by: Role
+    offered_on: date
+    status: OpportunityStatus
+    visibility: Visibility
+    created_at: str
+    updated_at: str
+    outcome: str | None = None
+    """What came of it."""
+    author: Role = "mentor"
+    hidden: bool = False
+
+
+class PlanChange(NamedTuple):
+    """One recorded change to the plan or the agreement: who, when, from what to what."""
+
+    at: str
+    by: Role
+    field: str
+    old: str | None
+    new: str | None
 
 
 class ReviewItems(NamedTuple):

@@ -30,15 +30,26 @@ from itertools import pairwise
 from typing import Any
 
 from rmjournal.core.journal import Journal
+from rmjournal.core.lifecycle import (
+    AgreementSignatures,
+    CheckInFigures,
+    agreement_signatures,
+    check_in_figures,
+    next_step,
+    stage,
+)
 from rmjournal.core.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
+    GOAL_STATUSES,
     OWNERS,
     Action,
     ActionKind,
     ActionStatus,
     Entry,
     Goal,
+    GoalStatus,
+    Opportunity,
     Owner,
     Pair,
     ReviewItems,
@@ -127,6 +138,30 @@ class ReviewFigures:
     silence_days: int | None = None
     """Days from the last held session (or the start) to today while the plan still has
     sessions to hold; None once every planned session is held."""
+    goals_by_status: dict[GoalStatus, int] = field(default_factory=dict)
+    """Every goal by status (the partner's private ones too)."""
+    opportunities: list[Opportunity] = field(default_factory=list)
+    """The opportunities the reader may read (only shareable ones for the summary)."""
+    opportunities_offered: int = 0
+    opportunities_taken: int = 0
+    stage: str = "meeting"
+    """The stage (`core.lifecycle.stage`)."""
+    next_step: str = ""
+    agreement: AgreementSignatures | None = None
+    check_in: CheckInFigures | None = None
+    a_year_on: list[Action] = field(default_factory=list)
+    """The actions revisited at the check-in that the reader may read (shareable only for the
+    summary), in the order they were agreed."""
+
+    @property
+    def decision(self) -> str | None:
+        """The decision recorded at the review, if any."""
+        return self.pair.decision
+
+    @property
+    def review_held_on(self) -> date | None:
+        """The day the (latest) review was held."""
+        return self.pair.review_held_on
 
     # ---------------------------------------------------------------- derived wording
 
@@ -221,7 +256,38 @@ class ReviewFigures:
                 [s.number, s.on.isoformat(), s.status, s.learnings]
                 for s in self.learnings_by_session
             ],
+            **self._stable_lifecycle(),
         }
+
+    def _stable_lifecycle(self) -> dict[str, Any]:
+        """What the relationship's later stages add to the summary: the review held, the
+        decision, goals' statuses, the opportunities shown and the check-in. Left out while
+        none of it exists, so a summary approved before these existed keeps its approvals."""
+        pair = self.pair
+        check = self.check_in
+        goals = {k: v for k, v in self.goals_by_status.items() if k != "open" and v}
+        found = {
+            "phase": pair.phase if pair.phase != 1 else None,
+            "review_held_on": pair.review_held_on.isoformat() if pair.review_held_on else None,
+            "decision": pair.decision,
+            "check_in_on": pair.check_in_on.isoformat() if pair.check_in_on else None,
+            "goals_by_status": goals or None,
+            "goal_statuses": [[g.goal.id, g.goal.status, g.goal.status_note] for g in self.goals]
+            if goals
+            else None,
+            "opportunities": [
+                [o.id, o.title, o.offered_by, o.offered_on.isoformat(), o.status, o.outcome]
+                for o in self.opportunities
+            ]
+            or None,
+            "opportunity_counts": [self.opportunities_offered, self.opportunities_taken]
+            if self.opportunities_offered
+            else None,
+            "check_in": dict(check.counts) if check and any(check.counts.values()) else None,
+            "a_year_on": [[a.id, a.check_in, a.check_in_note] for a in self.a_year_on] or None,
+        }
+        present = {k: v for k, v in found.items() if v is not None}
+        return {"lifecycle": present} if present else {}
 
 
 # -------------------------------------------------------------------- helpers
@@ -338,6 +404,15 @@ def review_figures(
             )
         )
 
+    every_opportunity = journal.opportunities()
+    visible_opportunities = [
+        o
+        for o in every_opportunity
+        if not o.hidden and (o.visibility == "shareable" or not shareable_only)
+    ]
+    revisited = [a for a in visible_actions if a.check_in is not None]
+    revisited.sort(key=lambda a: (a.agreed_day, a.created_at, a.id))
+
     return ReviewFigures(
         today=day,
         pair=pair,
@@ -371,4 +446,72 @@ def review_figures(
         shareable_only=shareable_only,
         sessions_missed=missed,
         silence_days=silence,
+        goals_by_status={s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
+        opportunities=visible_opportunities,
+        opportunities_offered=len(every_opportunity),
+        opportunities_taken=sum(o.status == "taken" for o in every_opportunity),
+        stage=stage(journal, day),
+        next_step=next_step(journal, day),
+        agreement=agreement_signatures(journal),
+        check_in=check_in_figures(journal),
+        a_year_on=revisited,
     )
+
+
+def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
+    """The figures under lifecycle.md's `review --json` keys (documented in docs/cli.md).
+
+    The keys of lifecycle.md are fixed; this adds `agreement` (who has signed the agreement as
+    it stands), `next_step` (the dashboard's words) and `plan_changes` (how many changes to the
+    plan and the agreement were recorded). Counts include the partner's private items.
+    """
+    cadence = figures.cadence_days
+    status = figures.by_status
+    check = figures.check_in or check_in_figures(journal)
+    pair = figures.pair
+    signatures = figures.agreement or agreement_signatures(journal)
+    return {
+        "as_of": figures.today.isoformat(),
+        "stage": figures.stage,
+        "phase": pair.phase,
+        "sessions": {
+            "planned": figures.sessions_planned,
+            "held": figures.sessions_held,
+            "cancelled": figures.sessions_cancelled,
+            "missed": figures.sessions_missed,
+            "scheduled": figures.sessions_scheduled,
+        },
+        "cadence": {
+            "planned_days": cadence,
+            "average_days": (
+                round(figures.mean_days_between, 1)
+                if figures.mean_days_between is not None
+                else None
+            ),
+            "kept": figures.cadence_kept is True,
+        },
+        "actions": {
+            "agreed": figures.actions_total,
+            "open": status["open"],
+            "in_progress": status["in_progress"],
+            "done": status["done"],
+            "dropped": status["dropped"],
+            "overdue": figures.overdue,
+        },
+        "commitments": {"agreed": figures.commitments_made, "kept": figures.commitments_kept},
+        "median_days_to_close": figures.median_days_to_close,
+        "agreed_by_month": {m.month: m.count for m in figures.opened_by_month},
+        "closed_by_month": {m.month: m.count for m in figures.closed_by_month},
+        "goals": dict(figures.goals_by_status),
+        "opportunities": {
+            "offered": figures.opportunities_offered,
+            "taken": figures.opportunities_taken,
+        },
+        "review_held_on": pair.review_held_on.isoformat() if pair.review_held_on else None,
+        "decision": pair.decision,
+        "check_in_on": check.due_on.isoformat() if check.due_on else None,
+        "check_in": dict(check.counts),
+        "agreement": signatures.as_dict(),
+        "next_step": figures.next_step,
+        "plan_changes": len(journal.plan_changes()),
+    }

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from rmjournal.core.fields import (
     COLUMN_TYPES,
     FIRST_SCHEMA,
+    LIFECYCLE_SCHEMA,
     added_in,
     latest_field_schema,
     private_fields,
@@ -42,6 +43,7 @@ RECORD_TABLES = (
     "follow_ups",
     "prompts",
     "templates",
+    "opportunities",
 )
 """Tables holding merge-able records (id, created_at, updated_at, author, deleted_at)."""
 
@@ -404,3 +406,38 @@ def _with_signing(
 
 
 MIGRATIONS[SIGNING_SCHEMA] = _with_signing(MIGRATIONS.get(SIGNING_SCHEMA))
+
+
+PAIR_LIFECYCLE_COLUMNS: dict[str, str] = {
+    "phase": "INTEGER",
+    "review_held_on": "TEXT",
+    "decision": "TEXT",
+    "decided_on": "TEXT",
+    "check_in_on": "TEXT",
+    "phase_started_on": "TEXT",
+    "plan_changes": "TEXT",
+}
+"""The pair's columns schema 12 adds: the phase, the review as an event, the decision, the
+check-in date, and the log of every change to the plan and the agreement (JSON: who, when,
+from what to what)."""
+
+
+def _migrate_lifecycle(db: sqlite_utils.Database) -> None:
+    """Version 12: the relationship's stages.
+
+    The pair gains its phase (1 until a part two), the review held on a date, the decision and
+    the check-in date, and the log of plan changes; actions gain their check-in (the field
+    table's); the `opportunities` table holds what one partner offered the other. Older pairs
+    are in phase 1 with no review held and no decision, so they read as they always did.
+    """
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS opportunities (id TEXT PRIMARY KEY, created_at TEXT,"
+        " updated_at TEXT, author TEXT, deleted_at TEXT)"
+    )
+    for column, kind in PAIR_LIFECYCLE_COLUMNS.items():
+        db.conn.execute(f"ALTER TABLE pair ADD COLUMN {column} {kind}")
+    db.conn.execute("UPDATE pair SET phase = 1, plan_changes = '[]'")
+    _field_migration(LIFECYCLE_SCHEMA)(db)  # the field table's columns, then the triggers
+
+
+MIGRATIONS[LIFECYCLE_SCHEMA] = _migrate_lifecycle

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from rmjournal.core import store
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.journal.opportunities import Opportunities
 from rmjournal.core.journal.pair import add_months
 from rmjournal.core.journal.planning import Planning
 from rmjournal.core.journal.records import (
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["UNSET", "Journal", "PartnersPrivateItem", "Records", "Row", "add_months", "fts_query"]
 
 
-class Journal(Planning, Search, VisibilityAndDeletion):
+class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
     """A pair journal opened by one person: the domain operations over its in-memory database.
 
     Every method names what a person does ("plan the next session", "agree an action", "follow

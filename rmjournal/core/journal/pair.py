@@ -17,9 +17,43 @@ from rmjournal.core.model import (
     GoalStatus,
     Pair,
     Person,
+    PlanChange,
     Role,
     Visibility,
 )
+
+PLAN_FIELDS: dict[str, str] = {
+    "title": "title",
+    "started_on": "start date",
+    "cadence_days": "cadence (days)",
+    "planned_sessions": "planned sessions",
+    "review_on": "review date",
+    "mentor": "the mentor's details",
+    "mentee": "the mentee's details",
+    "agreement": "agreement",
+    "phase": "phase",
+    "review_held_on": "review held on",
+    "decision": "decision",
+    "decided_on": "decided on",
+    "check_in_on": "check-in date",
+    "phase_started_on": "phase started on",
+}
+"""Each field of the plan a change is recorded for, as people name it."""
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _as_text(value: object) -> str | None:
+    """A plan value as the change log keeps it (a person as "name, job title, network")."""
+    if value is None:
+        return None
+    if isinstance(value, Person):
+        return ", ".join(p for p in (value.name, value.role, value.network or "") if p)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def add_months(day: date, months: int) -> date:
@@ -50,6 +84,12 @@ class PairAndGoals(Part):
             planned_sessions=int(r["planned_sessions"]),
             review_on=date.fromisoformat(r["review_on"]),
             agreement=r["agreement"] or "",
+            phase=int(r.get("phase") or 1),
+            review_held_on=_day(r.get("review_held_on")),
+            decision=r.get("decision") or None,
+            decided_on=_day(r.get("decided_on")),
+            check_in_on=_day(r.get("check_in_on")),
+            phase_started_on=_day(r.get("phase_started_on")),
         )
 
     def start_pair(
@@ -111,20 +151,93 @@ class PairAndGoals(Part):
                     "planned_sessions": pair.planned_sessions,
                     "review_on": pair.review_on.isoformat(),
                     "agreement": pair.agreement,
+                    "phase": pair.phase,
+                    "review_held_on": _as_text(pair.review_held_on),
+                    "decision": pair.decision,
+                    "decided_on": _as_text(pair.decided_on),
+                    "check_in_on": _as_text(pair.check_in_on),
+                    "phase_started_on": _as_text(pair.phase_started_on),
+                    "plan_changes": (old[0].get("plan_changes") if old else None) or "[]",
                 },
             )
 
     def update_pair(self, **changes: Any) -> Pair:
-        """Change some of the pair's details (any field of `model.Pair` except `id`)."""
+        """Change some of the pair's details (any field of `model.Pair` except `id`).
+
+        Either partner may change the plan at any time; each change is recorded (who, when,
+        from what to what: `plan_changes`). The agreement's log line keeps no text, only that it
+        changed (the text itself may be long; its signatures are bound to it, see lifecycle).
+        """
         pair = self.pair()
         if pair is None:
             raise NotFound("This journal has no pair yet.")
         for key in changes:
             if key == "id" or key not in Pair._fields:
                 raise JournalError(f"The pair has no field {key!r} that can be changed.")
-        pair = pair._replace(**changes)
-        self.set_pair(pair)
-        return pair
+        if "cadence_days" in changes and int(changes["cadence_days"]) < 1:
+            raise JournalError("The cadence must be at least 1 day.")
+        if "planned_sessions" in changes and int(changes["planned_sessions"]) < 1:
+            raise JournalError("The plan needs at least 1 session.")
+        if "title" in changes and not str(changes["title"]).strip():
+            raise JournalError("The pair's title cannot be empty.")
+        new = pair._replace(**changes)
+        logged: list[dict[str, Any]] = []
+        stamp = self._records.stamp()
+        for key in changes:
+            before, after = getattr(pair, key), getattr(new, key)
+            if before == after:
+                continue
+            text = key != "agreement"
+            logged.append(
+                {
+                    "at": stamp,
+                    "by": self.me,
+                    "field": key,
+                    "from": _as_text(before) if text else None,
+                    "to": _as_text(after) if text else None,
+                }
+            )
+        if not logged:
+            return pair
+        with self._records.transaction():
+            self.set_pair(new)
+            history = self._plan_change_rows() + logged
+            self._records.write(
+                "UPDATE pair SET plan_changes = ? WHERE id = ?",
+                (json.dumps(history, ensure_ascii=False), new.id),
+            )
+        return new
+
+    def _plan_change_rows(self) -> list[dict[str, Any]]:
+        rows = self._records.select("pair")
+        if not rows:
+            return []
+        try:
+            found = json.loads(rows[0].get("plan_changes") or "[]")
+        except ValueError:  # an odd value written by a script: an empty log, never a crash
+            return []
+        return [c for c in found if isinstance(c, dict)] if isinstance(found, list) else []
+
+    def plan_changes(self) -> list[PlanChange]:
+        """Every recorded change to the plan and the agreement, oldest first."""
+        out = []
+        for c in self._plan_change_rows():
+            by = c.get("by")
+            out.append(
+                PlanChange(
+                    at=str(c.get("at") or ""),
+                    by=by if by in ROLES else "mentor",
+                    field=str(c.get("field") or ""),
+                    old=None if c.get("from") is None else str(c.get("from")),
+                    new=None if c.get("to") is None else str(c.get("to")),
+                )
+            )
+        return out
+
+    def set_agreement(self, text: str) -> Pair:
+        """Replace the mentoring agreement (either partner may). Its signatures are bound to
+        its text, so a change withdraws both (`core.lifecycle.agreement_signatures`)."""
+        return self.update_pair(agreement=text)
 
     def is_empty(self) -> bool:
         """Whether the journal holds no sessions, actions or entries yet (a new journal)."""

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from rmjournal.core.errors import PlanFull
+from rmjournal.core.errors import JournalError, NotFound, PlanFull
 from rmjournal.core.journal.actions import Actions
-from rmjournal.core.journal.pair import PairAndGoals
-from rmjournal.core.model import OPEN_STATUSES, AgendaItem, Role, Session
+from rmjournal.core.journal.pair import PairAndGoals, add_months
+from rmjournal.core.journal.records import check
+from rmjournal.core.model import (
+    CHECK_INS,
+    DECISIONS,
+    OPEN_STATUSES,
+    Action,
+    AgendaItem,
+    CheckIn,
+    Decision,
+    Pair,
+    Role,
+    Session,
+)
+
+EXTEND_SESSIONS = 2
+"""How many more sessions an extension plans unless the pair says."""
+
+PART_TWO_SESSIONS = 6
+"""How many sessions a part two plans unless the pair says."""
+
+CHECK_IN_MONTHS = 12
+"""The check-in falls this many months after the review unless the pair says."""
 
 
 def plus_days(day: date, days: int) -> date:
@@ -29,6 +50,106 @@ class Planning(PairAndGoals, Actions):
         pair = self.pair()
         cadence = pair.cadence_days if pair else 28
         return (self.today() - session.date).days * 2 > cadence
+
+    # ------------------------------------------------------------------ the review and after
+
+    def review_is_held(self, pair: Pair | None = None) -> bool:
+        """Whether the current review has been held: a review held after the last decision
+        (a decision takes the review it was made at with it)."""
+        pair = pair or self.pair()
+        if pair is None or pair.review_held_on is None:
+            return False
+        return pair.decided_on is None or pair.review_held_on > pair.decided_on
+
+    def hold_review(self, on: date | None = None) -> Pair:
+        """Mark the review held (today unless `on`): an event with a date, not only a plan."""
+        day = on or self.today()
+        if day > self.today():
+            raise JournalError("A review cannot be marked held on a day still to come.")
+        pair = self.pair()
+        if pair is None:
+            raise NotFound("This journal has no pair yet.")
+        if pair.decided_on is not None and day <= pair.decided_on:
+            raise JournalError(
+                f"The last decision was taken on {pair.decided_on.isoformat()}; a new review"
+                " is held after it."
+            )
+        return self.update_pair(review_held_on=day)
+
+    def decide(
+        self,
+        decision: Decision,
+        *,
+        sessions: int | None = None,
+        review_on: date | None = None,
+        check_in_on: date | None = None,
+        on: date | None = None,
+    ) -> Pair:
+        """Record the decision taken at the review on `on` (today unless given; the review is
+        marked held that day if it was not yet).
+
+        close: the pairing ends; the check-in that revisits every commitment falls on
+        `check_in_on` (a year after the review unless given). extend: `sessions` more sessions
+        (2 unless given) and a new review date (that many cadences on unless given). part_two:
+        a new phase with its own plan of `sessions` (6 unless given) and review (six months on
+        unless given); the goals carry over as they stand.
+        """
+        check(decision, DECISIONS, "The decision")
+        if sessions is not None and sessions < 1:
+            raise JournalError("The number of sessions must be at least 1.")
+        today = on or self.today()
+        if today > self.today():
+            raise JournalError("A decision cannot be recorded on a day still to come.")
+        with self._records.transaction():
+            pair = self.pair()
+            if pair is None:
+                raise NotFound("This journal has no pair yet.")
+            if not self.review_is_held(pair):
+                pair = self.hold_review(today)
+            held_on = pair.review_held_on or today
+            changes: dict[str, object] = {"decision": decision, "decided_on": today}
+            if decision == "close":
+                when = check_in_on or add_months(held_on, CHECK_IN_MONTHS)
+                if when < held_on:
+                    raise JournalError("The check-in falls after the review, not before it.")
+                changes["check_in_on"] = when
+            else:
+                if check_in_on is not None:
+                    raise JournalError("A check-in date goes with a decision to close.")
+                held = sum(s.status == "held" for s in self.sessions())
+                if decision == "extend":
+                    more = sessions or EXTEND_SESSIONS
+                    changes["planned_sessions"] = max(pair.planned_sessions, held) + more
+                    changes["review_on"] = review_on or plus_days(
+                        max(today, pair.review_on), more * pair.cadence_days
+                    )
+                else:
+                    more = sessions or PART_TWO_SESSIONS
+                    changes["phase"] = pair.phase + 1
+                    changes["phase_started_on"] = today
+                    changes["planned_sessions"] = held + more
+                    changes["review_on"] = review_on or add_months(today, 6)
+                changes["check_in_on"] = None
+                if changes["review_on"] <= today:  # type: ignore[operator]
+                    raise JournalError("The new review date must be after today.")
+            return self.update_pair(**changes)
+
+    def commitments_to_revisit(self) -> list[Action]:
+        """The commitments the check-in revisits: every one the mentee made, but the dropped."""
+        return [a for a in self.actions(kind="commitment", order="agreed") if a.status != "dropped"]
+
+    def check_in_action(self, action_id: str, result: CheckIn, note: str | None = None) -> Action:
+        """Record at the check-in whether a commitment (or any action) was kept, with evidence."""
+        check(result, CHECK_INS, "A check-in")
+        self._records.update(
+            "actions",
+            action_id,
+            "action",
+            check_in=result,
+            check_in_note=note,
+            checked_in_on=self.today().isoformat(),
+        )
+        return self.action(action_id)
 
     def sessions_left_in_plan(self) -> int:
         """How many sessions of the pair's plan are still to plan: the plan's number less those

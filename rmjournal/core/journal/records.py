@@ -38,7 +38,7 @@ class _Unset:
 
 UNSET: Any = _Unset()
 
-VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")
+VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups", "opportunities")
 """The record tables whose rows have a visibility (and so may be private)."""
 
 

@@ -16,7 +16,7 @@ from rmjournal.core import signing
 from rmjournal.core.crypto import verify_signature
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
-from rmjournal.core.model import GOAL_STATUSES, ROLES, Role
+from rmjournal.core.model import ROLES, Role
 from rmjournal.core.scheme.returns import (
     VARIANT,
     canonical_bytes,
@@ -31,53 +31,25 @@ from rmjournal.core.summary.approvals import register_variant, stored_approvals
 LABEL = "the scheme return"
 
 
-def review_doc(journal: Journal, today: date | None = None) -> tuple[Any, dict[str, Any]]:
-    """The review figures of `journal` and their `review --json` document (lifecycle.md)."""
-    from rmjournal.core import review
-
-    figures = review.review_figures(journal, today)
-    document = getattr(review, "review_document", None)
-    if document is not None:
-        return figures, dict(document(journal, figures))
-    return figures, _review_document(journal, figures)
-
-
-def _review_document(journal: Journal, figures: Any) -> dict[str, Any]:
-    """The keys of `review --json` a return reads, for a core without `review_document`."""
-    if figures.days_to_review <= 0:
-        stage = "review_due"
-    elif figures.sessions_held == 0:
-        stage = "agreeing"
-    else:
-        stage = "meeting"
-    goals = journal.goals()
-    return {
-        "as_of": figures.today.isoformat(),
-        "stage": stage,
-        "phase": 1,
-        "sessions": {
-            "planned": figures.sessions_planned,
-            "held": figures.sessions_held,
-            "cancelled": figures.sessions_cancelled,
-            "missed": figures.sessions_missed,
-        },
-        "cadence": {"kept": figures.cadence_kept is True},
-        "commitments": {"agreed": figures.commitments_made, "kept": figures.commitments_kept},
-        "goals": {s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
-    }
-
-
 def pair_figures(journal: Journal, today: date | None = None) -> dict[str, Any]:
-    """The return's figures of `journal` as of `today` (the journal's clock by default)."""
-    from rmjournal.core.review import SILENCE_CADENCES
+    """The return's figures of `journal` as of `today` (the journal's clock by default): those
+    of `review --json` (`review.review_document`), with actions and commitments apart, the stall
+    verdict and whether the check-in was held."""
+    from rmjournal.core.review import SILENCE_CADENCES, review_document, review_figures
 
-    figures, doc = review_doc(journal, today)
+    figures = review_figures(journal, today)
+    doc = review_document(journal, figures)
     stalled = (
         figures.silence_days is not None
         and figures.silence_days >= SILENCE_CADENCES * figures.cadence_days
     )
+    check_in = getattr(figures, "check_in", None)
     return return_figures(
-        doc, started_on=figures.pair.started_on, stalled=stalled, by_kind=figures.by_kind_status
+        doc,
+        started_on=figures.pair.started_on,
+        stalled=stalled,
+        by_kind=figures.by_kind_status,
+        check_in_held=check_in.held if check_in is not None else None,
     )
 
 

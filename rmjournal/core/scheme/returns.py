@@ -105,13 +105,18 @@ def months_between(start: date, end: date) -> int:
 
 
 def return_figures(
-    doc: Mapping[str, Any], *, started_on: date, stalled: bool, by_kind: Mapping[Any, Any]
+    doc: Mapping[str, Any],
+    *,
+    started_on: date,
+    stalled: bool,
+    by_kind: Mapping[Any, Any],
+    check_in_held: bool | None = None,
 ) -> dict[str, Any]:
     """The figures of a return from a `review --json` document (lifecycle.md's keys).
 
     `by_kind` splits actions from commitments (kind -> status -> count), which `review --json`
-    gives together; `stalled` is a silence of two cadences while sessions remain.
-    Keys `review --json` does not have yet count as nothing recorded.
+    gives together; `stalled` is a silence of two cadences while sessions remain;
+    `check_in_held` whether every commitment was revisited a year on (by default: any was).
     """
 
     def items(kind: str) -> dict[str, int]:
@@ -143,7 +148,11 @@ def return_figures(
         "goals": {s: int(goals.get(s, 0)) for s in GOAL_STATUSES},
         "opportunities": {k: int(opportunities.get(k, 0)) for k in ("offered", "taken")},
         "review_held": doc.get("review_held_on") is not None,
-        "check_in_held": any(int(check_in.get(k, 0)) for k in CHECK_IN_KEYS),
+        "check_in_held": (
+            any(int(check_in.get(k, 0)) for k in CHECK_IN_KEYS)
+            if check_in_held is None
+            else bool(check_in_held)
+        ),
         "check_in": {k: int(check_in.get(k, 0)) for k in CHECK_IN_KEYS},
     }
 
