@@ -94,6 +94,7 @@ class ExportScreen(JournalScreen):
         Binding("n", "toggle_anonymise", "Anonymise", id="export.anonymise"),
         Binding("m", "toggle_format", "Markdown/HTML", id="export.format"),
         Binding("f5", "refresh_summary", "Refresh", show=False, id="export.refresh"),
+        Binding("t", "scheme_return", "Scheme return", id="export.return"),
     ]
     DEFAULT_CSS = """
     ExportScreen #export { height: 1fr; padding: 0 1; }
@@ -211,6 +212,12 @@ class ExportScreen(JournalScreen):
         return text
 
     # ------------------------------------------------------------------ approving
+
+    def action_scheme_return(self) -> None:
+        """Show what the scheme return holds, to approve it (`screens/scheme_return.py`)."""
+        from rmjournal.app.screens.scheme_return import ReturnScreen
+
+        self.app.push_screen(ReturnScreen(self.journal))
 
     def action_approve_mine(self) -> None:
         """The person who unlocked approves the summary as it stands."""
