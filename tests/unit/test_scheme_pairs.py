@@ -3,7 +3,9 @@ coordinator's report over them equals a hand count of the script, refuses a chan
 removed signature and a pair's signatures over other figures, and holds no string of any journal.
 
 The pairs are built once for the module (in this process, at a fixed clock, tiny test KDF).
-Every pair has 6 planned sessions every 28 days unless said; today is 2026-07-20.
+Every pair has 6 planned sessions every 28 days unless said; today is 2026-07-20. Their stages:
+agreeing (01, 10), meeting (02 03 04 05 08 09 11; 04 stalled), closed with the check-in held
+(06), extended (07, stalled), part two (12).
 """
 
 from __future__ import annotations
@@ -109,6 +111,25 @@ class Pair:
         if status != "open":
             self.run("goal", "set", self.path, number, status, "--note", self.text("Outcome"))
 
+    def decide(self, day: str, decision: str, *extra: str) -> None:
+        self.run.at(day)
+        self.run("decide", self.path, decision, *extra)
+
+    def check_in_all(self, day: str, results: list[str]) -> None:
+        self.run.at(day)
+        out, _ = self.run("check-in", self.path, "--json")
+        listed = json.loads(out)
+        items = listed["commitments"] if isinstance(listed, dict) else listed
+        assert len(items) == len(results), items
+        for item, result in zip(items, results, strict=True):
+            ref = str(item.get("short") or item.get("id"))
+            self.run("check-in", self.path, ref, result, "--note", self.text("Evidence"))
+
+    def opportunity(self, day: str, taken: bool = False) -> None:
+        self.run.at(day)
+        self.run("opportunity", self.path, "--title", self.text("Shadowing"),
+                 "--offered-by", "mentee", *(["--taken"] if taken else []))  # fmt: skip
+
     def signed_return(self, day: str, out: Path) -> dict[str, Any]:
         self.run.at(day)
         self.run("approve", self.path, "--return")
@@ -156,6 +177,7 @@ def _script(run: Runner) -> Scheme:
     p.act(commitment=True)
     p.session("2026-07-06")
     p.goal("achieved")
+    p.opportunity("2026-07-06")
     p = pairs["04"] = Pair(run, "04", "2026-02-02")  # stalled since March
     p.session("2026-02-09")
     p.session("2026-03-09")
@@ -175,10 +197,13 @@ def _script(run: Runner) -> Scheme:
     p.act("dropped", commitment=True)
     p.goal("achieved")
     p.goal("partly")
+    p.decide("2026-07-08", "close")  # the review held: closed; kept commitments revisited
+    p.check_in_all("2026-07-15", ["kept", "partly"])  # the dropped one is not revisited
     p = pairs["07"] = Pair(run, "07", "2026-01-12", "--review", "2026-07-13")  # review due, stalled
     p.session("2026-01-19")
     p.session("2026-03-16")
     p.goal("not_achieved")
+    p.decide("2026-07-14", "extend", "--sessions", "2", "--review-on", "2026-10-12")
     p = pairs["08"] = Pair(run, "08", "2026-03-02")  # meeting, but slower than planned
     p.session("2026-03-09")
     p.act("done")
@@ -204,12 +229,15 @@ def _script(run: Runner) -> Scheme:
     p.act("done", commitment=True)
     p.act("done", commitment=True)
     p.session("2026-07-06")
+    p.opportunity("2026-07-06", taken=True)
+    p.opportunity("2026-07-07")
     p = pairs["12"] = Pair(run, "12", "2026-01-05", "--cadence-days", "21", "--sessions", "4",
                            "--review", "2026-07-01")  # fmt: skip
     for day in ("2026-01-12", "2026-02-02", "2026-02-23", "2026-03-16"):
         p.session(day)
     p.goal("achieved")
     p.goal("achieved")
+    p.decide("2026-07-06", "part-two", "--sessions", "4", "--review-on", "2027-01-04")
 
     for name, pair in pairs.items():
         returns[f"r{name}"] = folder / f"r{name}.json"
@@ -257,28 +285,31 @@ def test_twelve_pairs_give_twelve_returns_and_the_report_is_the_hand_count(
     assert report["returns"] == {"read": 16, "verified": 13, "refused": 3, "superseded": 1}
     assert report["superseded"] == [str(scheme.returns["r03-early"])]
     assert report["pairs"] == 12
-    # Meeting: 02 03 05 06 08 09 11 12 (04 and 07 stalled; 01 and 10 agreeing).
+    # Meeting: 02 03 05 08 09 11 (04, 07 and 12 stalled; 06 closed; 01 and 10 agreeing).
+    # Reviewed: 06 (closed), 07 (extended), 12 (part two); 06 revisited its commitments.
     assert report["questions"] == {
-        "meeting": 8, "stalled": 2, "reviewed": 0, "closed": 0, "part_two": 0,
-        "check_in_held": 0,
+        "meeting": 6, "stalled": 3, "reviewed": 3, "closed": 1, "part_two": 1,
+        "check_in_held": 1,
     }  # fmt: skip
     totals = report["totals"]
-    # Planned: ten pairs of 6, one of 8, one of 4. Held: 0+1+4+2+2+6+2+3+2+0+5+4.
-    assert totals["sessions"] == {"planned": 72, "held": 31, "cancelled": 1, "missed": 1}
-    assert totals["cadence_kept"] == 5  # 03 06 09 11 12
+    # Planned: nine pairs of 6, 07 extended to 8, 11 of 8, 12 of 4 and 4 more in part two.
+    # Held: 0+1+4+2+2+6+2+3+2+0+5+4.
+    assert totals["sessions"] == {"planned": 78, "held": 31, "cancelled": 1, "missed": 1}
+    assert totals["cadence_kept"] == 4  # 03 06 09 11 (12 silent since March, in part two)
     # Actions: 02 open; 03 done; 05 in progress; 08 done done dropped; 11 done done open.
     assert totals["actions"] == {"agreed": 9, "done": 5, "dropped": 1, "open": 3}
     # Commitments: 03 done+open; 04 dropped; 06 done done dropped; 09 open; 11 done done.
     assert totals["commitments"] == {"agreed": 9, "done": 5, "dropped": 2, "open": 2, "kept": 5}
     assert totals["goals"] == {"open": 3, "achieved": 4, "partly": 1, "not_achieved": 1}
-    assert totals["opportunities"] == {"offered": 0, "taken": 0}
+    assert totals["opportunities"] == {"offered": 3, "taken": 1}  # 03: one; 11: two, one taken
+    assert totals["check_in"] == {"kept": 1, "partly": 1, "not_kept": 0}  # 06's two done
     # Held per pair, sorted: 0 0 1 2 2 2 2 3 4 4 5 6.
     assert report["medians"]["sessions_held"] == 2
     assert report["medians"]["sessions_planned"] == 6
     # No bar of fewer than 5 pairs: only the 7 meeting pairs and the empty bars show.
     assert report["distributions"]["stage"] == {
-        "agreeing": None, "meeting": 7, "review_due": None, "closed": 0, "extended": 0,
-        "part_two": 0,
+        "agreeing": None, "meeting": 7, "review_due": 0, "closed": None, "extended": None,
+        "part_two": None,
     }  # fmt: skip
     held = report["distributions"]["sessions_held"]
     assert held["0"] is None and held["7"] == 0 and held["9 or more"] == 0
@@ -291,7 +322,9 @@ def test_twelve_pairs_give_twelve_returns_and_the_report_is_the_hand_count(
     small = [row for row in report["by_stage"] if row["stage"] != "meeting"]
     assert [(r["stage"], r["pairs"], r.get("suppressed")) for r in small] == [
         ("agreeing", 2, True),
-        ("review_due", 3, True),
+        ("closed", 1, True),
+        ("extended", 1, True),
+        ("part_two", 1, True),
     ]
 
 
@@ -315,7 +348,8 @@ def test_no_string_of_any_journal_is_in_a_return_or_the_report(scheme: Scheme) -
     vocabulary = {"mentor", "mentee", "both", "pair", "shareable", "private", "held", "open",
                   "done", "dropped", "planned", "cancelled", "in_progress", "action",
                   "commitment", "achieved", "partly", "not_achieved", "discussed", "learning",
-                  "note", "reflection", "carried_over", "meeting", "agreeing"}  # fmt: skip
+                  "note", "reflection", "carried_over", "meeting", "agreeing", "kept", "not_kept",
+                  "offered", "taken", "declined", "closed", "extended", "part_two"}  # fmt: skip
 
     def collect(value: Any) -> None:
         if isinstance(value, str):
