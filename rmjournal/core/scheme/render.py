@@ -56,6 +56,13 @@ DISTRIBUTION_WORDS = {
     "commitments_kept": ("Pairs by share of commitments kept", list(SHARE_BINS)),
 }
 
+DISTRIBUTION_HEADS = {
+    "stage": "Stage",
+    "sessions_held": "Sessions held",
+    "commitments_kept": "Commitments kept",
+}
+"""The first column's heading in each distribution's table."""
+
 
 def _n(value: Any) -> str:
     if value is None:
@@ -224,7 +231,7 @@ def render_markdown(report: Report) -> str:
     if report.distributions is not None:
         for key, bars in report.distributions.items():
             title, labels = DISTRIBUTION_WORDS[key]
-            out += [f"## {title}", "", "| | Pairs |", "| --- | ---: |"]
+            out += [f"## {title}", "", f"| {DISTRIBUTION_HEADS[key]} | Pairs |", "| --- | ---: |"]
             for label, n in zip(labels, bars.values(), strict=True):
                 out.append(f"| {label} | {SUPPRESSED if n is None else n} |")
             out.append("")
@@ -287,7 +294,8 @@ def render_html(report: Report) -> str:
                 labelled_bar_chart(f"chart-{key}", label, labels, [("pairs", counts, "fill")])
             )
             out.append(f'<table><caption>{h(label)}</caption><thead><tr><th scope="col">')
-            out.append('</th><th scope="col" class="n">Pairs</th></tr></thead><tbody>')
+            out.append(f'{h(DISTRIBUTION_HEADS[key])}</th><th scope="col" class="n">Pairs</th>')
+            out.append("</tr></thead><tbody>")
             for name, n in zip(labels, counts, strict=True):
                 shown = SUPPRESSED if n is None else str(n)
                 out.append(f'<tr><th scope="row">{h(name)}</th><td class="n">{h(shown)}</td></tr>')

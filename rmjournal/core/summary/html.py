@@ -142,7 +142,8 @@ def labelled_bar_chart(
     """
     peak = max([1, *(n or 0 for _, counts, _ in series for n in counts)])
     bar, gap, group_gap = 14, 2, 14
-    group = max(len(series) * bar + (len(series) - 1) * gap + group_gap, 52)
+    widest = max((len(name) for name in labels), default=0)
+    group = max(len(series) * bar + (len(series) - 1) * gap + group_gap, 52, 7 * widest + 8)
     left, top, plot_h = 24, 34, 110
     width = left + max(len(labels), 1) * group + 10
     height = top + plot_h + 34
