@@ -26,7 +26,13 @@ from rmjournal.core.scheme.returns import (
     verify_return,
     with_signatures,
 )
-from rmjournal.core.summary.approvals import register_variant, stored_approvals
+from rmjournal.core.summary.approvals import (
+    ApprovalState,
+    approval_states,
+    content_hash,
+    register_variant,
+    stored_approvals,
+)
 
 LABEL = "the scheme return"
 
@@ -91,12 +97,16 @@ def return_stamp(journal: Journal) -> str:
 register_variant(VARIANT, LABEL, return_content, return_stamp)
 
 
+def return_states(journal: Journal, today: date | None = None) -> dict[Role, ApprovalState]:
+    """Each partner's standing on the return as it stands (signatures checked)."""
+    digest = content_hash(return_content(journal, today))
+    return approval_states(journal, digest, variant_name=VARIANT)
+
+
 def missing_approvals(journal: Journal, today: date | None = None) -> list[str]:
     """Why the return cannot be written yet, one sentence per partner (empty: both signed)."""
-    from rmjournal.core.summary import variant_states
-
     reasons = []
-    for role, state in variant_states(journal, VARIANT, today).items():
+    for role, state in return_states(journal, today).items():
         if state.approved:
             continue
         if state.refused:
@@ -129,7 +139,7 @@ def signed_return(
     for role in ROLES:
         given = stored[role]
         raw = signing.decode(given.signature)
-        if raw is None:  # variant_states verified it: not reached
+        if raw is None:  # return_states verified it: not reached
             raise JournalError(f"The {role}'s approval has no signature.")
         signatures[role] = (given.approved_at[:7], raw)
     signed = with_signatures(doc, signatures)
@@ -141,6 +151,4 @@ def signed_return(
 
 def approved_roles(journal: Journal, today: date | None = None) -> dict[Role, bool]:
     """Which partner's approval of the current return counts."""
-    from rmjournal.core.summary import variant_states
-
-    return {role: state.approved for role, state in variant_states(journal, VARIANT, today).items()}
+    return {role: state.approved for role, state in return_states(journal, today).items()}
