@@ -418,3 +418,20 @@ def test_two_schemes_give_two_pseudonyms_for_one_pair(scheme: Scheme, run: Runne
     assert docs[0]["pair"] == json.loads(scheme.returns["r02"].read_text())["pair"]
     assert docs[0]["pair"] != docs[1]["pair"]
     assert docs[0]["figures"] == docs[1]["figures"]
+
+
+def test_bad_input_is_a_sentence_and_the_right_exit_code(scheme: Scheme, run: Runner) -> None:
+    path = scheme.pairs["02"].path
+    _, err = run("scheme", "report", str(run.folder / "nowhere.json"), expect=2)
+    assert err.startswith("rmjournal: There is no file") and "Traceback" not in err
+    run("scheme", expect=2)
+    _, err = run("export", path, "--format", "json", "--scheme", "Pilot 7", expect=2)
+    assert "--scheme applies to --format return only" in err
+    _, err = run("export", path, "--format", "return", "--anonymise", expect=2)
+    assert "not to return" in err
+    _, err = run("export", path, "--format", "return", "--scheme", "a\nb", expect=1)
+    assert "short line of text" in err
+    out = run.folder / "report.html"
+    files = [str(p) for p in scheme.returns.values()]
+    run("scheme", "report", *files, "--format", "html", "--out", str(out))
+    assert out.stat().st_mode & 0o777 == 0o600 and out.read_text().startswith("<!DOCTYPE html>")
