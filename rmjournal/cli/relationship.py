@@ -9,7 +9,6 @@ belong to the person who unlocks; an item counts for a goal only when linked to 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ from rmjournal.cli.common import (
 )
 from rmjournal.core.errors import NotFound, UsageError
 from rmjournal.core.model import CHECK_INS, GOAL_STATUSES, ROLES, VISIBILITIES
-from rmjournal.text import one_line
+from rmjournal.text import json_dumps, one_line
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -94,7 +93,7 @@ def cmd_goals(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         goals = jf.journal.goals()
     if args.json:
-        print(json.dumps({"goals": [_goal_doc(g) for g in goals]}, ensure_ascii=False, indent=2))
+        print(json_dumps({"goals": [_goal_doc(g) for g in goals]}, indent=2))
         return 0
     if not goals:
         print("No goals yet: add one with `rmjournal goal add`.", file=sys.stderr)

@@ -50,8 +50,6 @@ def cmd_approve(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         journal = jf.journal
         me = journal.me
-        if jf.key_warning:
-            print(f"Warning: {jf.key_warning}")
         before = variant_states(journal, chosen)
         if before[me].approved:
             print(f"You (the {me}) had already approved {label} as it stands; nothing changed.")
@@ -60,22 +58,25 @@ def cmd_approve(args: argparse.Namespace) -> int:
             approve(journal, variant_name=chosen)
             jf.save()
             after = variant_states(journal, chosen)
-            print(f"Approved {label} as the {me}, signed with your own key.")
+            print(f"Approved {label} as the {me}.")
     partner = other_role(me)
     state = after[partner]
+    flag = {"anonymised": " --anonymise", "agreement": " --agreement", "return": " --return"}
+    summary = chosen in (NAMED, "anonymised")
     if all(s.approved for s in after.values()):
-        print(f"Both partners have approved {label}: both signatures verify.")
-        if chosen in (NAMED, "anonymised"):
-            print("Exports of it are final, no longer drafts.")
+        if summary:
+            print(f"Both partners have approved it ({label[4:]}): exports of it are final.")
+        else:
+            print(f"Both partners have approved {label}: both signatures verify.")
     elif state.refused:
         print(
             f"Not approved by both: the {partner}'s recorded approval does not count. "
             f"{state.refused}"
         )
     else:
-        flag = {"anonymised": " --anonymise", "agreement": " --agreement", "return": " --return"}
+        status = "Still a draft" if summary else "Not approved by both yet"
         print(
-            f"Not approved by both yet: the {partner} has not approved this version. "
+            f"{status}: the {partner} has not approved this version yet. "
             f"They run `rmjournal approve{flag.get(chosen, '')}` with their own passphrase."
         )
     return 0
