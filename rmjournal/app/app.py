@@ -350,10 +350,10 @@ class RMJournalApp(App[None]):
                 return None
             self.autosave.started()
             self.save_state = self.autosave.state
-            error = await self._write(jf)
+            error, saved = await self._write(jf)
             if isinstance(error, ChangedOnDisk) and await self._merge_from_disk(jf):
                 changes = jf.journal.changes
-                error = await self._write(jf)
+                error, saved = await self._write(jf)
             if error is not None:
                 if isinstance(error, JournalError):
                     problem = str(error)
@@ -370,30 +370,29 @@ class RMJournalApp(App[None]):
                     timeout=15,
                 )
                 return problem
-            self.autosave.succeeded(changes, jf.journal.changes)
+            self.autosave.succeeded(saved, jf.journal.changes)
             self.save_state = self.autosave.state
             return None
 
-    async def _write(self, jf: JournalFile) -> BaseException | None:
-        """Snapshot on this thread, encrypt and write in a thread worker; the error, if any.
+    async def _write(self, jf: JournalFile) -> tuple[BaseException | None, int]:
+        """Snapshot, encrypt and write in a thread worker: the error if any, and the change
+        count the file holds (this thread goes on handling keys meanwhile, see session.save).
 
         The worker gets a fixed description: without one Textual describes a worker by the
-        repr() of its arguments, and would keep the start of the decrypted body on it.
+        repr() of its arguments.
         """
-        body = session.snapshot(jf)
         worker = self.run_worker(
-            partial(session.write, jf, body),
+            partial(session.save, jf),
             thread=True,
             group="save",
             description="save the journal",
             exit_on_error=False,
         )
-        del body  # the worker holds the one reference: freed as soon as it is written
         try:
-            await worker.wait()
+            saved = await worker.wait()
         except WorkerFailed as failed:
-            return failed.error
-        return None
+            return failed.error, -1
+        return None, saved
 
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
