@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import sys
 import time
@@ -216,6 +217,7 @@ class RMJournalApp(App[None]):
         if self.journal_file is None or mode not in CONTENT_SCREENS:
             return
         await self.switch_mode(mode)
+        self.call_after_refresh(self._hold_built)
 
     async def action_screen_action(self, mode: str, action: str) -> None:
         """Go to a content screen and run one of its actions, if it has it (palette commands)."""
@@ -310,9 +312,20 @@ class RMJournalApp(App[None]):
             self.add_mode(mode, partial(build, jf.journal))
             self.content_modes.add(mode)
         self.switch_mode("dashboard")
+        self.call_after_refresh(self._hold_built)
         # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
         # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
+
+    def _hold_built(self) -> None:
+        """Exempt what is built so far from the cyclic garbage collector's full passes.
+
+        An open journal's screens (tables of thousands of rows, their styles and caches) live
+        until it closes, yet every full collection walked them all, stopping typing for a tenth
+        of a second or more. They stay exempt until the journal closes (`_close_journal`).
+        """
+        gc.collect(1)
+        gc.freeze()
 
     def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
         self.unlock_screen.reset(message, journal)
@@ -624,6 +637,7 @@ class RMJournalApp(App[None]):
     def _close_journal(self) -> Path | None:
         """Close the open journal (releasing its lock); the path it had, for the unlock screen."""
         jf, self.journal_file = self.journal_file, None
+        gc.unfreeze()  # the closed journal's screens can be collected again
         self.autosave.closed()
         self.save_state = self.autosave.state
         if jf is not None:

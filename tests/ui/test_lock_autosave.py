@@ -205,3 +205,21 @@ async def test_the_snapshot_is_taken_off_the_app_thread(app_factory, journal_pat
         assert "✓ Saved" in _status(app)
         with _reopen_after_close(app, journal_path) as titles:
             assert "Saved from a worker" in titles
+
+
+async def test_the_open_journal_is_kept_out_of_full_collections_until_locked(
+    app_factory, journal_path
+):
+    """Its screens are frozen for the cyclic collector while open (no full pass walks them
+    during typing) and handed back to it when the journal locks, so nothing is kept after."""
+    import gc
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert gc.get_freeze_count() == 0
