@@ -8,7 +8,6 @@ is atomic and private (0600), with a plain warning that an exported file is plai
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -68,18 +67,6 @@ def left_out_text(left: LeftOut) -> Text:
     if left.pair:
         text.append(f"\n  {kinds(left.pair)}")
     return text
-
-
-def write_summary_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically as a 0600 file (call from a thread)."""
-    from rmjournal.core.safefile import NotDurable, atomic_write
-
-    if path.is_dir():
-        raise JournalError(f"{path} is a folder; give a file name.")
-    if not path.parent.exists():
-        raise JournalError(f"The folder {path.parent} does not exist.")
-    with contextlib.suppress(NotDurable):  # complete on disk; only the folder fsync failed
-        atomic_write(path, text.encode("utf-8"))
 
 
 class ExportScreen(JournalScreen):
@@ -362,9 +349,11 @@ class ExportScreen(JournalScreen):
         description="write the summary",
     )
     def _write(self, path: Path, text: str) -> None:
+        from rmjournal.core.safefile import write_private_text
+
         """Write the file off the main thread (fsync); report back on it."""
         try:
-            write_summary_file(path, text)
+            write_private_text(path, text)
         except JournalError as error:
             self.post_message(self.WriteFailed(f"✗ {error}"))
             return
