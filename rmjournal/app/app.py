@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from rmjournal.app import session
-from rmjournal.app.autosave import Autosave
+from rmjournal.app.autosave import Autosave, keep_large_buffers
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
@@ -303,6 +303,7 @@ class RMJournalApp(App[None]):
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
+        keep_large_buffers()  # saves reuse their journal-sized buffers (see autosave)
         self.autosave.opened(jf.journal.changes, unsaved=unsaved)
         self._quit_unsaved_armed = False
         self.save_state = self.autosave.state
