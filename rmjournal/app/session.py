@@ -51,7 +51,11 @@ def open_journal(
 
 def preload() -> None:
     """Import the core modules unlocking needs (vault, crypto, store, journal; call from a
-    thread while the person types), so the unlock worker does not import them after Enter."""
+    thread while the person types), so the unlock worker does not import them after Enter;
+    and keep large freed buffers for reuse before the first open frees its own (autosave)."""
+    from rmjournal.app.autosave import keep_large_buffers
+
+    keep_large_buffers()
     import rmjournal.core.journalfile  # noqa: F401
 
 
