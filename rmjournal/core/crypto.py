@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import NamedTuple
@@ -141,9 +142,9 @@ main thread (the CLI) nothing else is waiting, and one call is fastest."""
 
 
 def _on_main_thread() -> bool:
-    import threading
-
-    return threading.current_thread() is threading.main_thread()
+    # A process that never imported `threading` (a CLI command) runs on its main thread.
+    threading = sys.modules.get("threading")
+    return threading is None or threading.current_thread() is threading.main_thread()
 
 
 def sha256(data: bytes | bytearray | memoryview) -> bytes:
