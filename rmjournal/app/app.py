@@ -322,8 +322,8 @@ class RMJournalApp(App[None]):
         """Exempt what is built so far from the cyclic garbage collector's full passes.
 
         An open journal's screens (tables of thousands of rows, their styles and caches) live
-        until it closes, yet every full collection walked them all, stopping typing for a tenth
-        of a second or more. They stay exempt until the journal closes (`_close_journal`).
+        until it closes, yet every full collection walked them all while typing waited. They
+        stay exempt until the journal closes (`_close_journal`).
         """
         gc.collect(1)
         gc.freeze()

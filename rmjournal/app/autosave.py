@@ -109,12 +109,12 @@ def keep_large_buffers() -> bool:
     """Let the C allocator reuse the memory of large buffers instead of unmapping it (Linux).
 
     A save allocates buffers the size of the journal (SQLite's snapshot, the sealed file);
-    glibc maps each one fresh from the system and unmaps it when freed, so every save touched
-    55 MB of new pages at 50,000 entries, page by page, while holding the GIL: the app's
-    thread stopped for most of a second on a virtual machine. With both thresholds raised,
-    freed buffers stay in the heap and the next save reuses them; the process's peak is the
-    same (the buffers exist at once either way), it just does not shrink after a save. Whether
-    the allocator accepted (False where there is no glibc, and nothing changes).
+    glibc maps each large one fresh from the system and unmaps it when freed, so every save
+    first-touched the whole journal's worth of new pages while holding the GIL (copying the
+    snapshot, zeroing the file buffer), which is slow on virtual machines, and the app's
+    thread waited. With both thresholds raised, freed buffers stay in the heap and later saves
+    reuse them; the process does not shrink after a save. Whether the allocator accepted
+    (False where there is no glibc, and nothing changes).
     """
     import sys
 

@@ -135,10 +135,10 @@ def argon2id(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
 STEP_BYTES = 1 << 20
 """How much a thread other than the main one encrypts or hashes before letting others run.
 
-`cryptography` holds the GIL for a whole call: sealing or hashing a 55 MB journal in the app's
+`cryptography` holds the GIL for a whole call: sealing or hashing a large journal in the app's
 save worker in one call would stop the app's own thread (typing, drawing) for as long. In 1 MiB
-steps with a yield between them, the app's thread waits a millisecond or two at most. On the
-main thread (the CLI) nothing else is waiting, and one call is fastest."""
+steps with a yield between them, the app's thread waits for one step at most. On the main
+thread (the CLI) nothing else is waiting, and one call is fastest."""
 
 
 def _on_main_thread() -> bool:
