@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
 import sys
 import time
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from rmjournal.app import session
-from rmjournal.app.autosave import Autosave
+from rmjournal.app.autosave import Autosave, keep_large_buffers
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
@@ -216,6 +217,7 @@ class RMJournalApp(App[None]):
         if self.journal_file is None or mode not in CONTENT_SCREENS:
             return
         await self.switch_mode(mode)
+        self.call_after_refresh(self._hold_built)
 
     async def action_screen_action(self, mode: str, action: str) -> None:
         """Go to a content screen and run one of its actions, if it has it (palette commands)."""
@@ -303,6 +305,7 @@ class RMJournalApp(App[None]):
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
+        keep_large_buffers()  # saves reuse their journal-sized buffers (see autosave)
         self.autosave.opened(jf.journal.changes, unsaved=unsaved)
         self._quit_unsaved_armed = False
         self.save_state = self.autosave.state
@@ -312,9 +315,20 @@ class RMJournalApp(App[None]):
             self.add_mode(mode, partial(build, jf.journal))
             self.content_modes.add(mode)
         self.switch_mode("dashboard")
+        self.call_after_refresh(self._hold_built)
         # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
         # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
+
+    def _hold_built(self) -> None:
+        """Exempt what is built so far from the cyclic garbage collector's full passes.
+
+        An open journal's screens (tables of thousands of rows, their styles and caches) live
+        until it closes, yet every full collection walked them all while typing waited. They
+        stay exempt until the journal closes (`_close_journal`).
+        """
+        gc.collect(1)
+        gc.freeze()
 
     def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
         self.unlock_screen.reset(message, journal)
@@ -352,10 +366,10 @@ class RMJournalApp(App[None]):
                 return None
             self.autosave.started()
             self.save_state = self.autosave.state
-            error = await self._write(jf)
+            error, saved = await self._write(jf)
             if isinstance(error, ChangedOnDisk) and await self._merge_from_disk(jf):
                 changes = jf.journal.changes
-                error = await self._write(jf)
+                error, saved = await self._write(jf)
             if error is not None:
                 if isinstance(error, JournalError):
                     problem = str(error)
@@ -372,30 +386,29 @@ class RMJournalApp(App[None]):
                     timeout=15,
                 )
                 return problem
-            self.autosave.succeeded(changes, jf.journal.changes)
+            self.autosave.succeeded(saved, jf.journal.changes)
             self.save_state = self.autosave.state
             return None
 
-    async def _write(self, jf: JournalFile) -> BaseException | None:
-        """Snapshot on this thread, encrypt and write in a thread worker; the error, if any.
+    async def _write(self, jf: JournalFile) -> tuple[BaseException | None, int]:
+        """Snapshot, encrypt and write in a thread worker: the error if any, and the change
+        count the file holds (this thread goes on handling keys meanwhile, see session.save).
 
         The worker gets a fixed description: without one Textual describes a worker by the
-        repr() of its arguments, and would keep the start of the decrypted body on it.
+        repr() of its arguments.
         """
-        body = session.snapshot(jf)
         worker = self.run_worker(
-            partial(session.write, jf, body),
+            partial(session.save, jf),
             thread=True,
             group="save",
             description="save the journal",
             exit_on_error=False,
         )
-        del body  # the worker holds the one reference: freed as soon as it is written
         try:
-            await worker.wait()
+            saved = await worker.wait()
         except WorkerFailed as failed:
-            return failed.error
-        return None
+            return failed.error, -1
+        return None, saved
 
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
@@ -631,6 +644,7 @@ class RMJournalApp(App[None]):
     def _close_journal(self) -> Path | None:
         """Close the open journal (releasing its lock); the path it had, for the unlock screen."""
         jf, self.journal_file = self.journal_file, None
+        gc.unfreeze()  # the closed journal's screens can be collected again
         self.autosave.closed()
         self.save_state = self.autosave.state
         if jf is not None:

@@ -8,7 +8,6 @@ importing) runs on the app's thread, between handlers, as the rest of the app do
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -144,20 +143,10 @@ async def backup(app: RMJournalApp) -> None:
     app.notify(f"Backed up to {out} (encrypted, verified).", timeout=6)
 
 
-def _write_private(path: Path, text: str) -> None:
-    from rmjournal.core.safefile import NotDurable, atomic_write
-
-    if path.is_dir():
-        raise JournalError(f"{path} is a folder; give a file name.")
-    if not path.parent.exists():
-        raise JournalError(f"The folder {path.parent} does not exist.")
-    with contextlib.suppress(NotDurable):  # complete on disk; only the folder fsync failed
-        atomic_write(path, text.encode("utf-8"))
-
-
 async def export_json(app: RMJournalApp) -> None:
     """Write the whole journal as the JSON interchange document (plaintext, 0600)."""
     from rmjournal.core.interchange import export_json as render
+    from rmjournal.core.safefile import write_private_text
 
     jf = _open(app)
     if jf is None:
@@ -174,7 +163,7 @@ async def export_json(app: RMJournalApp) -> None:
         return
     text = render(jf.journal)
     try:
-        await _in_thread(app, partial(_write_private, out, text))
+        await _in_thread(app, partial(write_private_text, out, text))
     except Exception as error:
         app.notify(_problem(error, "Writing the file"), title="Not exported", severity="error")
         return

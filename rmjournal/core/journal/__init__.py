@@ -92,6 +92,10 @@ class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
         """The database as bytes for the vault to encrypt (the private search index stays out)."""
         return self._records.to_bytes()
 
+    def snapshot(self) -> tuple[int, bytes]:
+        """The change count and the database as bytes, taken together; safe from a thread."""
+        return self._records.snapshot()
+
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""
         self._records.close()

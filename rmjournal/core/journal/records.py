@@ -5,12 +5,17 @@ dicts, opened for this reader (`me`) or blanked when they are the partner's priv
 sealed with this reader's personal key before they reach the database. Every write counts in
 `changes`, which the app's autosave watches. The reader's own private search index (a TEMP
 table, never saved) follows every write here too. Nothing here imports textual.
+
+Writes and transactions hold the records' lock, and so does `snapshot()`: the app takes its
+save snapshot in a worker thread while its own thread goes on writing, and the snapshot then
+never catches a transaction half done, nor a change count that does not match its bytes.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -94,6 +99,7 @@ class Records:
         self._clock: Clock = clock or default_clock()
         self._changes = 0
         self._tx_depth = 0
+        self._lock = threading.RLock()
         self._private_index = False
         self._private_rows: dict[str, int] = {}
 
@@ -115,7 +121,8 @@ class Records:
 
     def count_changes(self, n: int = 1) -> None:
         """Count `n` writes made through `execute` (the autosave saves when the count moves)."""
-        self._changes += n
+        with self._lock:
+            self._changes += n
 
     def stamp(self) -> str:
         """Now, as stored in `created_at` / `updated_at`."""
@@ -133,13 +140,15 @@ class Records:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run one fixed SQL statement with its parameters (not counted as a change)."""
-        return self._conn.execute(sql, tuple(params))
+        with self._lock:
+            return self._conn.execute(sql, tuple(params))
 
     def write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one writing statement; count it as a change if it touched a row. Rows touched."""
-        rowcount = self._conn.execute(sql, tuple(params)).rowcount
-        if rowcount:
-            self._changes += 1
+        with self._lock:
+            rowcount = self._conn.execute(sql, tuple(params)).rowcount
+            if rowcount:
+                self._changes += 1
         return rowcount
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -150,7 +159,16 @@ class Records:
 
     def to_bytes(self) -> bytes:
         """The database as bytes for the vault to encrypt (the private search index stays out)."""
-        return store.serialize(self._conn)
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int, bytes]:
+        """The change count and the database as bytes, taken together; safe from any thread.
+
+        It waits for a write or transaction in progress to finish and holds the next one off
+        while SQLite copies the database, so the bytes are exactly the journal at that count.
+        """
+        with self._lock:
+            return self._changes, store.serialize(self._conn)
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""
@@ -159,20 +177,21 @@ class Records:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes so they all happen or none do (nested uses join the outer one)."""
-        if self._tx_depth == 0:
-            self._conn.execute("BEGIN")
-        self._tx_depth += 1
-        try:
-            yield
-        except BaseException:
+        with self._lock:  # held from BEGIN to COMMIT: no snapshot sees half of it
+            if self._tx_depth == 0:
+                self._conn.execute("BEGIN")
+            self._tx_depth += 1
+            try:
+                yield
+            except BaseException:
+                self._tx_depth -= 1
+                if self._tx_depth == 0:
+                    self._conn.execute("ROLLBACK")
+                    self._private_index = False  # rebuilt on next search
+                raise
             self._tx_depth -= 1
             if self._tx_depth == 0:
-                self._conn.execute("ROLLBACK")
-                self._private_index = False  # rebuilt on next search
-            raise
-        self._tx_depth -= 1
-        if self._tx_depth == 0:
-            self._conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ rows
 
@@ -251,6 +270,10 @@ class Records:
 
     def put(self, table: str, plain: Row) -> None:
         """Insert or update one record by id from plaintext values; seal, index, count it."""
+        with self._lock:
+            self._put(table, plain)
+
+    def _put(self, table: str, plain: Row) -> None:
         row = self._seal(table, plain)
         cols = list(row)
         exists = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row["id"],)).fetchone()  # noqa: S608
@@ -272,13 +295,14 @@ class Records:
 
     def tombstone(self, table: str, item_id: str, stamp: str) -> None:
         """Mark one record deleted at `stamp` (kept as a tombstone, so copies can merge)."""
-        self._conn.execute(
-            f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
-            (stamp, stamp, item_id),
-        )
-        if self._private_index:
-            self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
-        self._changes += 1
+        with self._lock:
+            self._conn.execute(
+                f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+                (stamp, stamp, item_id),
+            )
+            if self._private_index:
+                self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
+            self._changes += 1
 
     def get(self, table: str, item_id: str, what: str) -> Row:
         """The plaintext of a record this reader may change; NotFound / PartnersPrivateItem else."""
