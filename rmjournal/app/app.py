@@ -271,6 +271,8 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
         if warning := message.journal_file.rollback_warning:  # an older copy put back
             self.notify(warning, severity="warning", timeout=12, markup=False)
+        if notice := message.journal_file.journal.set_aside_notice():  # rows failing checks
+            self.notify(notice, severity="warning", timeout=12, markup=False)
 
     def on_session_page_switch_page(self, message: SessionPage.SwitchPage) -> None:
         """Swap a session's agenda page and record page, keeping the highlighted item."""

@@ -48,7 +48,7 @@ import sqlite_utils
 from rmjournal.core import store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
-from rmjournal.core.journal import Journal, Row
+from rmjournal.core.journal import Journal, Row, checks
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -140,6 +140,8 @@ class MergeReport:
         default_factory=lambda: {t: TableCounts() for t in MERGE_TABLES}
     )
     writes: int = 0
+    set_aside: list[str] = field(default_factory=list)
+    """The other copy's rows that failed their checks: kept aside whole, not merged in."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -170,8 +172,11 @@ class MergeReport:
         return self.writes > 0
 
     def lines(self) -> list[str]:
-        """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`."""
-        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c]
+        """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`, then one
+        per row of the other copy that was set aside (not merged) because it fails its checks."""
+        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c] + [
+            f"set aside, not merged: {what}" for what in self.set_aside
+        ]
 
     def summary(self) -> str:
         """`3 added, 2 updated, 1 deleted, 1 in conflict.`"""
@@ -427,6 +432,7 @@ class _Merger:
         self.report = MergeReport()
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
         self.pending: list[tuple[str, Row, _Lost]] = []
+        self.failing: dict[tuple[str, str], str] = {}  # the other copy's rows that fail checks
 
     # --- writing --------------------------------------------------------------------------
 
@@ -473,6 +479,22 @@ class _Merger:
 
     # --- steps --------------------------------------------------------------------------
 
+    def find_failing(self) -> None:
+        """The other copy's rows that fail their checks (its private rows claiming this
+        reader as author must open with this reader's key): they are set aside, not merged."""
+        found = checks.failures(
+            self.other, me=self.journal.me, opener=self.journal.records.open_field
+        )
+        self.failing = {(f.table, f.item_id): f.reason for f in found}
+
+    def _set_aside(self, table: str, row: Row, meta: _Meta, reason: str) -> None:
+        stored = (meta.v, *meta.stored())
+        if checks.keep_aside(
+            self.conn, table, row, stored, reason, source="merge", stamp=self.conn.stamp()
+        ):
+            self.report.set_aside.append(checks.Failure(table, row["id"], reason).describe())
+            self.report.writes += 1
+
     def check_same_pair(self) -> None:
         mine = {r[0] for r in self.conn.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
         theirs = {r[0] for r in self.other.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
@@ -489,6 +511,9 @@ class _Merger:
         for item_id in sorted(theirs):
             b = theirs[item_id]
             mb = their_meta.get(item_id) or _Meta.default(b)
+            if (table, item_id) in self.failing:
+                self._set_aside(table, b, mb, self.failing[table, item_id])
+                continue
             a = mine.get(item_id)
             if a is None:
                 self._write(table, b, mb, exists=False)
@@ -613,6 +638,7 @@ class _Merger:
 
     def run(self) -> MergeReport:
         self.check_same_pair()
+        self.find_failing()
         for table in MERGE_TABLES:
             self.merge_table(table)
         self.cascade()
