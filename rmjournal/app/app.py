@@ -521,6 +521,10 @@ class RMJournalApp(App[None]):
             return
         recovery: list[str | None] = []
         if await self.change_keys(jf, lambda: recovery.append(jf.vault.add_slot(them, form.new))):
+            if jf.vault.joined is not None:  # both present: pin both signing keys, confirmed
+                from rmjournal.core import signing
+
+                signing.pin_partner(jf.journal, jf.vault.signer(), jf.vault.joined)
             self.notify(f"The {them} can now unlock this journal with their passphrase.")
             if recovery and recovery[0]:
                 await self.push_screen_wait(RecoveryKeyScreen(recovery[0], whose=them))

@@ -64,6 +64,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_path_argument(remove)
     remove.add_argument("index", type=int, metavar="INDEX", help="the slot number")
     add_secret_options(remove)
+    remove.add_argument(
+        "--partner-passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="the partner's passphrase, to remove one of their slots (else they type it)",
+    )
     remove.set_defaults(handler=cmd_slot_remove)
 
     rkey = subparsers.add_parser("recovery-key", help="a new recovery key (the old one stops)")
@@ -230,13 +236,27 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _partner_secret(args: argparse.Namespace, them: str) -> Secret:
+    """The partner's passphrase, typed by them (or from `--partner-passphrase-file`)."""
+    asked = argparse.Namespace(
+        passphrase_file=args.partner_passphrase_file,
+        passphrase_stdin=False,
+        recovery_key_file=None,
+    )
+    return read_secret(asked, label=f"The {them}'s passphrase (typed by them): ")
+
+
 def cmd_slot_add(args: argparse.Namespace) -> int:
     """Add a passphrase slot for `--role` (the partner types their own new passphrase)."""
+    from rmjournal.core import signing
+
     with _open(args) as vault:
         role: Role = args.role
         who = "your" if role == vault.role else f"the {role}'s"
         new = read_new_passphrase(args, who=who if role == vault.role else role)
         text = vault.add_slot(role, new)
+        if vault.joined is not None:  # both present: pin both signing keys, each confirmed
+            signing.pin_in_file(vault, vault.joined)
         print(f"Added a passphrase slot for the {role}.")
         if text:
             _print_recovery_key(text, f"the {role}")
@@ -247,7 +267,10 @@ def cmd_slot_remove(args: argparse.Namespace) -> int:
     """Remove one slot by its number."""
     with _open(args) as vault:
         gone = vault.slots()[args.index] if 0 <= args.index < len(vault.slots()) else None
-        vault.remove_slot(args.index)
+        partner: Secret | None = None
+        if gone is not None and gone.role != vault.role:
+            partner = _partner_secret(args, gone.role)
+        vault.remove_slot(args.index, partner)
         if gone is not None:
             print(f"Removed slot {gone.number} ({gone.role} {gone.kind}).")
     return 0
@@ -268,12 +291,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
         them = other_role(vault.role)
         partner: Secret | None = None
         if any(slot.role == them for slot in vault.slots()):
-            asked = argparse.Namespace(
-                passphrase_file=args.partner_passphrase_file,
-                passphrase_stdin=False,
-                recovery_key_file=None,
-            )
-            partner = read_secret(asked, label=f"The {them}'s passphrase (typed by them): ")
+            partner = _partner_secret(args, them)
         texts = vault.rekey(partner)
         print(f"{args.path.name} has a new pair key; old recovery keys no longer open it.")
         for role, text in texts.items():

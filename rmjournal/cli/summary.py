@@ -1,7 +1,8 @@
-"""`rmjournal approve`: the unlocking person approves the shareable summary as it stands now.
+"""`rmjournal approve`: the unlocking person signs one variant exactly as it stands now.
 
-The Markdown and HTML summaries themselves are written by `export` (in `content.py`), which
-calls `rmjournal.core.summary.render_summary`; both share the approval rules of that module.
+The variants (the named summary by default, `--anonymise`, `--agreement`, `--return`) are
+registered in `rmjournal.core.summary.approvals`; the Markdown and HTML summaries themselves
+are written by `export` (in `content.py`), which shows the approvals of the variant it writes.
 """
 
 from __future__ import annotations
@@ -10,47 +11,74 @@ import argparse
 
 from rmjournal.cli.common import add_path_argument, add_secret_options
 
+_FLAGS = (
+    ("anonymise", "anonymised", "approve the anonymised summary instead of the named one"),
+    ("agreement", "agreement", "approve the pair's agreement as it stands"),
+    ("return_", "return", "approve the content-free scheme return"),
+)
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `approve` to the `rmjournal` parser."""
     approve = subparsers.add_parser(
         "approve",
-        help="approve the shareable summary as it stands now",
+        help="sign, with your own key, the summary (or another variant) as it stands now",
         description=(
-            "Approve the shareable summary as it stands now. It stops being a draft once both "
-            "partners have approved the same content; any later change to what it contains "
-            "withdraws both approvals."
+            "Sign, with your own key, exactly one thing as it stands now: the named summary "
+            "(default), the anonymised summary, the agreement, or the scheme return. It counts "
+            "once both partners' signatures verify over the same content; approving one never "
+            "approves another, and any later change to it withdraws both approvals."
         ),
     )
     add_path_argument(approve)
+    group = approve.add_mutually_exclusive_group()
+    for dest, _, text in _FLAGS:
+        flag = "--return" if dest == "return_" else f"--{dest}"
+        group.add_argument(flag, dest=dest, action="store_true", help=text)
     add_secret_options(approve)
     approve.set_defaults(handler=cmd_approve)
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    """Record the unlocking person's approval and say where the summary stands."""
+    """Record the unlocking person's signed approval and say where that variant stands."""
     from rmjournal.cli.common import open_journal
     from rmjournal.core.model import other_role
-    from rmjournal.core.summary import approve, build_summary
+    from rmjournal.core.summary import NAMED, approve, variant, variant_states
 
+    chosen = next((name for dest, name, _ in _FLAGS if getattr(args, dest, False)), NAMED)
+    label = variant(chosen).label
     with open_journal(args) as jf:
         journal = jf.journal
         me = journal.me
-        before = build_summary(journal)
-        if before.approvals[me].approved:
-            print(f"You (the {me}) had already approved the summary as it stands; nothing changed.")
+        if jf.key_warning:
+            print(f"Warning: {jf.key_warning}")
+        before = variant_states(journal, chosen)
+        if before[me].approved:
+            print(f"You (the {me}) had already approved {label} as it stands; nothing changed.")
             after = before
         else:
-            approve(journal)
+            approve(journal, variant_name=chosen)
             jf.save()
-            after = build_summary(journal)
-            print(f"Approved the shareable summary as the {me}.")
+            after = variant_states(journal, chosen)
+            print(f"Approved {label} as the {me}.")
     partner = other_role(me)
-    if after.approved:
-        print("Both partners have approved it: exports are final, no longer drafts.")
-    else:
+    state = after[partner]
+    flag = {"anonymised": " --anonymise", "agreement": " --agreement", "return": " --return"}
+    summary = chosen in (NAMED, "anonymised")
+    if all(s.approved for s in after.values()):
+        if summary:
+            print(f"Both partners have approved it ({label[4:]}): exports of it are final.")
+        else:
+            print(f"Both partners have approved {label}: both signatures verify.")
+    elif state.refused:
         print(
-            f"Still a draft: the {partner} has not approved this version yet. "
-            f"They run `rmjournal approve` with their own passphrase."
+            f"Not approved by both: the {partner}'s recorded approval does not count. "
+            f"{state.refused}"
+        )
+    else:
+        status = "Still a draft" if summary else "Not approved by both yet"
+        print(
+            f"{status}: the {partner} has not approved this version yet. "
+            f"They run `rmjournal approve{flag.get(chosen, '')}` with their own passphrase."
         )
     return 0

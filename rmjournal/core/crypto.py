@@ -14,8 +14,12 @@ import time
 from collections.abc import Callable
 from typing import NamedTuple
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -24,7 +28,83 @@ from rmjournal.core.errors import Tampered
 
 KEY_BYTES = 32
 _PRIVATE_PREFIX = "p1:"
+"""Tokens sealed before padding (still opened): the plaintext is the text itself."""
+_PADDED_PREFIX = "p2:"
+"""Tokens sealed with padding: the plaintext is `pad(text)` (see `pad`)."""
 _PRIVATE_AAD = b"rmjournal private field v1\x00"
+_PADDED_AAD = b"rmjournal private field v2\x00"
+_SIGNING_INFO = b"rmjournal v1 signing key\x00"
+_SIGNATURE_DOMAIN = b"rmjournal signature v1\x00"
+
+PAD_MIN_BYTES = 512
+"""The smallest padded plaintext: every text up to this size (every built-in prompt, every
+short answer) seals to the same length."""
+
+
+def pad(text: bytes) -> bytes:
+    """`text` framed by its 4-byte length and zero-padded to a bucket: `PAD_MIN_BYTES`, or the
+    next power of two above it, so the sealed length tells only a coarse size class."""
+    framed = len(text).to_bytes(4, "big") + text
+    size = PAD_MIN_BYTES
+    while size < len(framed):
+        size *= 2
+    return framed + bytes(size - len(framed))
+
+
+def unpad(padded: bytes) -> bytes:
+    """The text `pad` framed (`ValueError` if the frame is inconsistent)."""
+    if len(padded) < 4:
+        raise ValueError("padded text too short")
+    n = int.from_bytes(padded[:4], "big")
+    if n > len(padded) - 4:
+        raise ValueError("padded text length out of range")
+    return padded[4 : 4 + n]
+
+
+def signing_seed(personal_key: bytes, role: str) -> bytes:
+    """The Ed25519 seed of `role`'s signing key, derived from their personal key.
+
+    The personal key is sealed only in that person's own slots (passphrase and recovery), so
+    only their secret yields the signing key; the partner, who holds the pair key, cannot."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
+        info=_SIGNING_INFO + role.encode("ascii"),
+    ).derive(personal_key)  # fmt: skip
+
+
+def signed_message(purpose: str, data: bytes) -> bytes:
+    """What a signature covers: a fixed domain, the purpose (so a signature made for one use
+    never verifies for another), then the data."""
+    return _SIGNATURE_DOMAIN + purpose.encode("utf-8") + b"\x00" + data
+
+
+def verify_signature(public_key: bytes, purpose: str, data: bytes, signature: bytes) -> bool:
+    """Whether `signature` is the holder of `public_key`'s over (`purpose`, `data`)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, signed_message(purpose, data)
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+class Signer:
+    """One person's Ed25519 signing key (derived from their personal key): signs as `role`."""
+
+    def __init__(self, role: str, personal_key: bytes) -> None:
+        if len(personal_key) != KEY_BYTES:
+            raise ValueError("a personal key is 32 bytes")
+        self.role = role
+        self._key = Ed25519PrivateKey.from_private_bytes(signing_seed(personal_key, role))
+        self.public_key: bytes = self._key.public_key().public_bytes_raw()
+
+    def __repr__(self) -> str:
+        return f"<Signer {self.role}>"
+
+    def sign(self, purpose: str, data: bytes) -> bytes:
+        """The 64-byte signature over (`purpose`, `data`)."""
+        return self._key.sign(signed_message(purpose, data))
 
 
 def random_key() -> bytes:
@@ -40,27 +120,45 @@ class PrivateCipher:
             raise ValueError("a personal key is 32 bytes")
         self.role = role
         self._aead = AESGCM(personal_key)
+        self._personal_key = personal_key
+        self._signer: Signer | None = None
 
     def __repr__(self) -> str:
         return f"<PrivateCipher {self.role}>"
+
+    def signer(self) -> Signer:
+        """This person's signing key (`Signer`), derived once from the same personal key."""
+        if self._signer is None:
+            self._signer = Signer(self.role, self._personal_key)
+        return self._signer
 
     @staticmethod
     def _aad(item_id: str, field: str) -> bytes:
         return _PRIVATE_AAD + item_id.encode() + b"\x00" + field.encode()
 
     def seal(self, item_id: str, field: str, text: str) -> str:
-        """`text` encrypted for this person only, as ASCII safe to store in a TEXT column."""
+        """`text` encrypted for this person only, as ASCII safe to store in a TEXT column.
+
+        The plaintext is padded (`pad`) so that the token's length tells only a size class,
+        never which prompt was answered or how long a short answer is."""
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, text.encode("utf-8"), self._aad(item_id, field))
-        return _PRIVATE_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+        aad = _PADDED_AAD + self._aad(item_id, field)
+        sealed = self._aead.encrypt(nonce, pad(text.encode("utf-8")), aad)
+        return _PADDED_PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
 
     def open(self, item_id: str, field: str, token: str) -> str:
-        """The text sealed by `seal()`; `Tampered` if it is not this person's or was altered."""
-        if not token.startswith(_PRIVATE_PREFIX):
+        """The text sealed by `seal()` (or by a version before padding, `p1:` tokens);
+        `Tampered` if it is not this person's or was altered."""
+        padded = token.startswith(_PADDED_PREFIX)
+        if not padded and not token.startswith(_PRIVATE_PREFIX):
             raise Tampered("A private item is damaged: its text is not sealed as expected.")
         try:
-            raw = base64.b64decode(token[len(_PRIVATE_PREFIX) :], validate=True)
-            plain = self._aead.decrypt(raw[:12], raw[12:], self._aad(item_id, field))
+            raw = base64.b64decode(token[3:], validate=True)
+            if padded:
+                aad = _PADDED_AAD + self._aad(item_id, field)
+                plain = unpad(self._aead.decrypt(raw[:12], raw[12:], aad))
+            else:
+                plain = self._aead.decrypt(raw[:12], raw[12:], self._aad(item_id, field))
         except (InvalidTag, ValueError) as exc:
             raise Tampered(
                 "A private item could not be opened with your key: it was altered or is not yours."
@@ -70,7 +168,7 @@ class PrivateCipher:
     @staticmethod
     def is_sealed(value: str) -> bool:
         """Whether a stored value is sealed text rather than plain text."""
-        return value.startswith(_PRIVATE_PREFIX)
+        return value.startswith((_PADDED_PREFIX, _PRIVATE_PREFIX))
 
 
 # --- Key derivation and sealing for the journal file (used by `core/fileformat.py`) ---------

@@ -28,12 +28,23 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     )
 
 
+def _pin_check(journal: Journal) -> str | None:
+    """Pin the reader's signing key if needed (`signing.ensure_pinned`); its warning, if any."""
+    from rmjournal.core import signing
+
+    return signing.ensure_pinned(journal).problem
+
+
 class JournalFile:
     """A vault (file, lock, keys) and the journal read from its body."""
+
+    key_warning: str | None
+    """One sentence if the signing key pinned for the reader was not theirs (now repaired)."""
 
     def __init__(self, vault: Vault, journal: Journal) -> None:
         self.vault = vault
         self.journal = journal
+        self.key_warning = _pin_check(journal)
         self._saved_changes = journal.changes
 
     def __repr__(self) -> str:

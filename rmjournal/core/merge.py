@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from rmjournal.core import store
+from rmjournal.core import signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row, checks
@@ -142,6 +142,8 @@ class MergeReport:
     writes: int = 0
     set_aside: list[str] = field(default_factory=list)
     """The other copy's rows that failed their checks: kept aside whole, not merged in."""
+    key_notes: list[str] = field(default_factory=list)
+    """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -186,7 +188,8 @@ class MergeReport:
         )
 
     def __str__(self) -> str:
-        return "\n".join([self.summary(), *(f"  {line}" for line in self.lines())])
+        lines = [self.summary(), *(f"  {line}" for line in self.lines())]
+        return "\n".join([*lines, *(f"  {note}" for note in self.key_notes)])
 
 
 @dataclass(frozen=True)
@@ -656,6 +659,9 @@ def merge_into(journal: Journal, other: bytes | sqlite_utils.Database) -> MergeR
     try:
         with journal.transaction():
             report = _Merger(journal, other_db).run()
+            before = journal.changes
+            report.key_notes = signing.merge_keys(journal, other_db.conn)
+            report.writes += journal.changes - before
     finally:
         if other_db is not other:
             other_db.conn.close()

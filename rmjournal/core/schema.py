@@ -24,11 +24,14 @@ from rmjournal.core.search_schema import INDEXED_TABLES, index_partner_notes, mi
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
+SIGNING_SCHEMA = 10
+"""The schema whose migration adds signed approvals and the pinned signing keys."""
+
 SET_ASIDE_SINCE = 11
 """The schema whose migration adds the `set_aside` table and the authors' signature columns
 (`_migrate_11`)."""
 
-SCHEMA_VERSION = max(latest_field_schema(), SET_ASIDE_SINCE)
+SCHEMA_VERSION = max(latest_field_schema(), SIGNING_SCHEMA, SET_ASIDE_SINCE)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -372,6 +375,39 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS[8] = _migrate_8
+
+
+def _migrate_signing(db: sqlite_utils.Database) -> None:
+    """Version 10: approvals are signatures, per variant; each person's signing key is pinned.
+
+    `approvals.variant` names what was approved (NULL for the named summary, as every earlier
+    approval was) and `approvals.signature` holds the approver's Ed25519 signature over it
+    (`core/signing.py`); an approval without one reads as not approved. `signing_keys` holds one
+    public key per role, signed by itself and, when both were present, by the partner. It is
+    not merged like records: a merge only adds a key a copy lacks (`signing.merge_keys`).
+    """
+    db.conn.execute("ALTER TABLE approvals ADD COLUMN variant TEXT")
+    db.conn.execute("ALTER TABLE approvals ADD COLUMN signature TEXT")
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS signing_keys (role TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
+        " self_signature TEXT NOT NULL, partner_signature TEXT, pinned_at TEXT NOT NULL)"
+    )
+    install_version_triggers(db)  # the approvals' new columns are tracked for merging
+
+
+def _with_signing(
+    fields_migration: Callable[[sqlite_utils.Database], None] | None,
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        if fields_migration is not None:
+            fields_migration(db)
+        _migrate_signing(db)
+
+    migrate.__doc__ = _migrate_signing.__doc__
+    return migrate
+
+
+MIGRATIONS[SIGNING_SCHEMA] = _with_signing(MIGRATIONS.get(SIGNING_SCHEMA))
 
 
 SIGNED_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")

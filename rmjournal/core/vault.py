@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import NamedTuple
 
 from rmjournal.core import crypto, fileformat, hardening, safefile
-from rmjournal.core.crypto import PrivateCipher, random_key
+from rmjournal.core.crypto import PrivateCipher, Signer, random_key
 from rmjournal.core.errors import (
     ChangedOnDisk,
     FileDamaged,
@@ -332,16 +332,24 @@ class Vault(KeyOperations):
         """The key slots in file order, marking the one this person unlocked with."""
         return slot_infos(self._header, self._slot)
 
-    def authenticate(self, secret: Secret, role: Role) -> None:
-        """Check that `secret` is a passphrase opening one of `role`'s slots (`WrongSecret` if not).
+    def authenticate(self, secret: Secret, role: Role) -> Signer:
+        """Check that `secret` is a passphrase opening one of `role`'s slots (`WrongSecret` if not),
+        and return `role`'s signing key.
 
         The open keys stay as they are: this is how the partner confirms, at the same keyboard,
-        an act only they may do (approving the summary). Runs the KDF; call it from a thread.
+        an act only they may do (approving the summary: they sign with the key returned). Runs
+        the KDF; call it from a thread.
         """
         self._require_open()
         if secret.kind != "passphrase":
             raise UsageError(f"Confirm with the {role}'s passphrase, not a recovery key.")
-        self._open_partner(secret, role)
+        _, _, personal_key = self._open_partner(secret, role)
+        return Signer(role, personal_key)
+
+    def signer(self) -> Signer:
+        """The unlocking person's signing key (derived from their personal key)."""
+        self._require_open()
+        return Signer(self.role, self._personal_key)
 
     def backup(self, out: Path) -> None:
         """An encrypted copy of the saved file at `out`, verified by reading it back and opening

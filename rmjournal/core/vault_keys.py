@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from rmjournal.core import crypto, fileformat, recovery
-from rmjournal.core.crypto import Argon2Params, random_key
+from rmjournal.core.crypto import Argon2Params, Signer, random_key
 from rmjournal.core.errors import JournalError, NotFound, UsageError, WrongSecret
 from rmjournal.core.fileformat import MAX_SLOTS, SALT_BYTES, Header, Slot
 from rmjournal.core.model import Role, other_role
@@ -23,6 +23,9 @@ class KeyOperations:
 
     role: Role
     test_kdf: bool
+    joined: Signer | None = None
+    """The signing key of the partner whose first slot `add_slot` made (both present), so that
+    the caller pins both keys, each confirmed by the other (`signing.pin_partner`)."""
     _header: Header
     _slot: Slot | None
     _kek: bytes
@@ -91,15 +94,28 @@ class KeyOperations:
         slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, personal_key)
         rescue, text = _recovery_slot(self._header.file_id, role, self._pair_key, personal_key)
         self._write((*slots, slot, rescue), self._pair_key, self._saved_body())
+        self.joined = Signer(role, personal_key)
         return text
 
-    def remove_slot(self, index: int) -> None:
-        """Remove slot `index`; never the last slot, nor the unlocking person's last passphrase."""
+    def remove_slot(self, index: int, partner: Secret | None = None) -> None:
+        """Remove slot `index`; never the last slot, nor the unlocking person's last passphrase.
+
+        A slot of the partner's goes only with the partner's own passphrase (`partner`, typed
+        by them): without it, removing their slots would lock them out and lose their private
+        entries, which only they may decide."""
         self._require_open()
         slots = list(self._header.slots)
         if not 0 <= index < len(slots):
             raise NotFound(f"There is no slot {index}; `rmjournal info` lists the slots.")
         gone = slots[index]
+        if gone.role != self.role:
+            if partner is None:
+                raise UsageError(
+                    f"Slot {index} is the {gone.role}'s: only the {gone.role} can remove it, "
+                    f"typing their own passphrase (`--partner-passphrase-file` or the prompt). "
+                    "Nothing was changed."
+                )
+            self._open_partner(partner, gone.role)
         if len(slots) == 1:
             raise UsageError(
                 "That is the journal's only slot; removing it would lock everyone out."
@@ -220,7 +236,7 @@ class KeyOperations:
 
     def _open_partner(self, partner: Secret, them: Role) -> tuple[Slot, bytes, bytes]:
         if partner.kind != "passphrase":
-            raise UsageError(f"Rekeying needs the {them}'s passphrase, not a recovery key.")
+            raise UsageError(f"This needs the {them}'s passphrase, not a recovery key.")
         theirs = [s for s in self._header.slots if s.role == them and s.kind == "passphrase"]
         for slot in fileformat.within_budget(theirs):
             assert slot.params is not None

@@ -333,11 +333,12 @@ def test_an_unheld_session_can_be_deleted_and_a_held_one_cannot() -> None:
 
 
 def test_an_empty_planned_session_keeps_the_summarys_approvals() -> None:
+    from rmjournal.core.crypto import Signer, random_key
     from rmjournal.core.summary import approve, build_summary
 
     j = _full_plan()
     approve(j, "mentor")
-    approve(j, "mentee")
+    approve(j, "mentee", signer=Signer("mentee", random_key()))  # the mentee, present
     assert build_summary(j).approved
     extra = j.plan_next_session(beyond_plan=True)
     assert build_summary(j).approved
@@ -357,6 +358,7 @@ def test_an_approval_from_before_keeps_counting_when_a_session_is_planned() -> N
         canonical_content,
         content_hash_of,
         rebind_legacy_approvals,
+        record_approval,
     )
 
     j = _full_plan()
@@ -368,7 +370,7 @@ def test_an_approval_from_before_keeps_counting_when_a_session_is_planned() -> N
             dataclasses.replace(summary, figures=review_figures(j, shareable_only=True))
         )
     )
-    j.records.execute("UPDATE approvals SET content_hash = ?", (legacy,))
+    record_approval(j, "mentor", j.pair().id, legacy)  # signed over the legacy hash
     assert build_summary(j).approvals["mentor"].approved  # the same content: still counts
     rebind_legacy_approvals(j)  # stored again in today's form, so planning cannot lapse it
     assert j.records.execute("SELECT content_hash FROM approvals").fetchone()[0] != legacy

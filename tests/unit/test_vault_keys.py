@@ -148,7 +148,11 @@ def test_remove_slot_rules(pair: tuple[Path, str, str]) -> None:
         index = next(
             s.number for s in vault.slots() if s.role == "mentee" and s.kind == "passphrase"
         )
-        vault.remove_slot(index)
+        with pytest.raises(UsageError, match="only the mentee can remove it"):
+            vault.remove_slot(index)  # the partner's slot: not without their passphrase
+        with pytest.raises(WrongSecret):
+            vault.remove_slot(index, Secret.passphrase("a guess at theirs"))
+        vault.remove_slot(index, Secret.passphrase(MENTEE_PASSPHRASE))
     with pytest.raises(WrongSecret):
         open_journal(path, MENTEE_PASSPHRASE)
 

@@ -35,6 +35,7 @@ from rmjournal.core.summary import (
 )
 
 if TYPE_CHECKING:
+    from rmjournal.core.crypto import Signer
     from rmjournal.core.journal import Journal
     from rmjournal.core.vault import Vault
 
@@ -176,7 +177,7 @@ class ExportScreen(JournalScreen):
         except JournalError as error:
             self.query_one("#preview", Static).update(Text(str(error)))
             return
-        summary = self.summary
+        self.summary = summary = self.summary.shown(self.anonymise)
         self.query_one("#preview", Static).update(literal(render_markdown(summary, self.anonymise)))
         self.query_one("#approval-status", Static).update(self._approval_text(summary))
         self.query_one("#left-out", Static).update(left_out_text(summary.left_out))
@@ -188,9 +189,10 @@ class ExportScreen(JournalScreen):
 
     def _approval_text(self, summary: Summary) -> Text:
         text = Text()
+        which = "anonymised version" if summary.anonymised else "version"
         if summary.approved:
             text.append("✓ FINAL", style="bold")
-            text.append(" — both partners approved this version\n")
+            text.append(f" — both partners approved this {which}\n")
         else:
             text.append("DRAFT", style="bold reverse")
             text.append(" — needs both partners' approval\n")
@@ -198,6 +200,8 @@ class ExportScreen(JournalScreen):
             you = " (you)" if role == self.journal.me else ""
             if state.current is not None:
                 mark, words = "✓", f"approved on {state.current.on.isoformat()}"
+            elif state.refused is not None:
+                mark, words = "✗", f"not approved: {state.refused}"
             elif state.withdrawn is not None:
                 mark, words = "✗", "approval withdrawn: the summary changed since"
             else:
@@ -212,16 +216,18 @@ class ExportScreen(JournalScreen):
         """The person who unlocked approves the summary as it stands."""
         self._approve(self.journal.me)
 
-    def _approve(self, role: str) -> None:
+    def _approve(self, role: str, signer: Signer | None = None) -> None:
+        variant = "anonymised" if self.anonymise else "named"
         try:
-            approve(self.journal, role)  # type: ignore[arg-type]
+            approve(self.journal, role, variant_name=variant, signer=signer)  # type: ignore[arg-type]
         except JournalError as error:
             self.notify(str(error), severity="error")
             return
         self.refresh_summary()
         final = self.summary is not None and self.summary.approved
+        which = "anonymised summary" if self.anonymise else "summary"
         self.notify(
-            f"The {role} approved the summary."
+            f"The {role} approved the {which}."
             + (" Both have: it is final." if final else " It stays a draft until both approve."),
             timeout=4,
         )
@@ -261,7 +267,7 @@ class ExportScreen(JournalScreen):
     def _check_partner(self, vault: Vault, secret: Secret, role: str) -> None:
         """Run the KDF for the partner's slot off the main thread; report back on it."""
         try:
-            vault.authenticate(secret, role)  # type: ignore[arg-type]
+            signer = vault.authenticate(secret, role)  # type: ignore[arg-type]
         except JournalError as error:
             self.app.call_from_thread(self._partner_failed, str(error))
             return
@@ -270,15 +276,15 @@ class ExportScreen(JournalScreen):
                 self._partner_failed, f"The check failed ({type(error).__name__})."
             )
             return
-        self.app.call_from_thread(self._partner_checked, role)
+        self.app.call_from_thread(self._partner_checked, role, signer)
 
     def _partner_failed(self, message: str) -> None:
         self.query_one("#approve-partner", Button).disabled = False
         self._partner_message(f"✗ {message} Nothing was approved.")
 
-    def _partner_checked(self, role: str) -> None:
+    def _partner_checked(self, role: str, signer: Signer) -> None:
         self._partner_message(f"✓ Passphrase checked: the {role} approved.")
-        self._approve(role)
+        self._approve(role, signer)
 
     def _partner_message(self, message: str) -> None:
         self.query_one("#partner-message", Static).update(Text(message))

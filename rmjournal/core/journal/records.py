@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmjournal.core import store
 from rmjournal.core.clock import Clock, default_clock
-from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import search_index
 from rmjournal.core.model import ROLES, Role
@@ -103,6 +103,10 @@ class Records:
     def me(self) -> Role:
         """The role that unlocked the journal."""
         return self._me
+
+    def signer(self) -> Signer:
+        """The reader's signing key (from their personal key): see `core/signing.py`."""
+        return self._cipher.signer()
 
     @property
     def changes(self) -> int:

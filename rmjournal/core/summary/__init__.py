@@ -8,19 +8,28 @@ call: build, render, approve.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Literal
 
+from rmjournal.core import signing
+from rmjournal.core.crypto import Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import OUTCOME_WORDS, ROLES, STATUS_WORDS, Role
 from rmjournal.core.summary.approvals import (
+    NAMED,
+    VARIANTS,
     Approval,
     ApprovalState,
+    Variant,
     approval_states,
+    content_hash,
     rebind_approval,
     record_approval,
+    register_variant,
     stored_approvals,
+    variant,
 )
 from rmjournal.core.summary.content import (
     DRAFT_MARKER,
@@ -28,7 +37,9 @@ from rmjournal.core.summary.content import (
     KIND_NAMES,
     LeftOut,
     Summary,
+    anonymised_content,
     build_summary,
+    canonical_bytes,
     canonical_content,
     content_hash_of,
 )
@@ -44,14 +55,17 @@ __all__ = [
     "FORMATS",
     "HASH_VERSION",
     "KIND_NAMES",
+    "NAMED",
     "OUTCOME_WORDS",
     "STATUS_WORDS",
+    "VARIANTS",
     "Anonymiser",
     "Approval",
     "ApprovalState",
     "Format",
     "LeftOut",
     "Summary",
+    "Variant",
     "Wording",
     "approval_states",
     "approve",
@@ -63,17 +77,59 @@ __all__ = [
     "md_inline",
     "md_line",
     "rebind_legacy_approvals",
+    "register_variant",
     "render_html",
     "render_markdown",
     "render_summary",
     "stored_approvals",
+    "variant",
+    "variant_states",
 ]
 
 
-def approve(journal: Journal, role: Role | None = None, *, today: date | None = None) -> Approval:
-    """Record that `role` (the reader by default) approves the summary as it stands now.
+def _named(journal: Journal, today: date | None) -> bytes:
+    return canonical_bytes(build_summary(journal, today))
 
-    Approving for the partner is for the app, once the partner has typed their own passphrase.
+
+def _anonymised(journal: Journal, today: date | None) -> bytes:
+    return anonymised_content(build_summary(journal, today))
+
+
+def _agreement(journal: Journal, today: date | None) -> bytes:
+    pair = journal.pair()
+    if pair is None or not (pair.agreement or "").strip():
+        raise NotFound("This pair has no agreement text yet, so there is nothing to approve.")
+    return b"agreement\x00" + unicodedata.normalize("NFC", pair.agreement or "").encode("utf-8")
+
+
+register_variant(NAMED, "the shareable summary", _named)
+register_variant("anonymised", "the anonymised summary", _anonymised)
+register_variant("agreement", "the agreement", _agreement)
+
+
+def variant_states(
+    journal: Journal, variant_name: str = NAMED, today: date | None = None
+) -> dict[Role, ApprovalState]:
+    """Each partner's standing on `variant_name` as it stands now (signatures checked)."""
+    if variant_name == NAMED:
+        return build_summary(journal, today).approvals
+    digest = content_hash(variant(variant_name).content(journal, today))
+    return approval_states(journal, digest, variant_name=variant_name)
+
+
+def approve(
+    journal: Journal,
+    role: Role | None = None,
+    *,
+    today: date | None = None,
+    variant_name: str = NAMED,
+    signer: Signer | None = None,
+) -> Approval:
+    """Sign, as `role` (the reader by default), `variant_name` exactly as it stands now.
+
+    Approving for the partner is for the app, once the partner has typed their own passphrase:
+    `signer` is then the key `Vault.authenticate` returned, and both keys get pinned, each
+    confirmed by the other, since both people are present.
     """
     who: Role = role or journal.me
     if who not in ROLES:
@@ -81,8 +137,37 @@ def approve(journal: Journal, role: Role | None = None, *, today: date | None = 
     pair = journal.pair()
     if pair is None:
         raise NotFound("This journal has no pair yet, so there is no summary to approve.")
-    content_hash = build_summary(journal, today).content_hash
-    return record_approval(journal, who, pair.id, content_hash)
+    chosen = variant(variant_name)
+    if signer is not None and signer.role != journal.me:
+        _confirm_partner_key(journal, signer)
+    if variant_name == NAMED:
+        digest = build_summary(journal, today).content_hash
+    else:
+        digest = content_hash(chosen.content(journal, today))
+    return record_approval(journal, who, pair.id, digest, variant_name=variant_name, signer=signer)
+
+
+def _confirm_partner_key(journal: Journal, theirs: Signer) -> None:
+    """Pin the partner's key (present at this keyboard) unless the one already confirmed
+    differs, which means their slot is not the one confirmed before: refused."""
+    pinned, _ = signing.key_of(journal, theirs.role)  # type: ignore[arg-type]
+    if pinned == theirs.public_key:
+        row = journal.records.execute(
+            "SELECT partner_signature FROM signing_keys WHERE role = ?", (theirs.role,)
+        ).fetchone()
+        if row is not None and row[0] is not None:
+            return
+    elif (
+        pinned is not None
+        and journal.records.execute(
+            "SELECT partner_signature FROM signing_keys WHERE role = ?", (theirs.role,)
+        ).fetchone()[0]
+    ):
+        raise JournalError(
+            f"That passphrase opens a {theirs.role} slot whose key is not the one you confirmed "
+            f"before: the {theirs.role}'s slots were replaced. Nothing was approved."
+        )
+    signing.pin_partner(journal, signing.signer(journal), theirs)
 
 
 def rebind_legacy_approvals(journal: Journal) -> None:
@@ -107,7 +192,7 @@ def render_summary(
     kind = FORMATS.get(fmt)
     if kind is None:
         raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
-    summary = build_summary(journal, today)
+    summary = build_summary(journal, today).shown(anonymise)
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)

@@ -95,11 +95,23 @@ class Summary:
     left_out: LeftOut
     content_hash: str
     approvals: dict[Role, ApprovalState]
+    """Each partner's signed approval of this variant (the named summary unless `shown`)."""
+    journal: Journal | None = dataclasses.field(default=None, repr=False, compare=False)
+    anonymised: bool = False
 
     @property
     def approved(self) -> bool:
         """Both partners approved the current content: the summary is final, not a draft."""
-        return all(state.approved for state in self.approvals.values())
+        return bool(self.approvals) and all(s.approved for s in self.approvals.values())
+
+    def shown(self, anonymise: bool) -> Summary:
+        """This summary as shown named or anonymised: the approvals are those of that variant
+        (approving one never approves the other)."""
+        if not anonymise or self.anonymised or self.journal is None:
+            return self
+        digest = hashlib.sha256(anonymised_content(self)).hexdigest()
+        states = approval_states(self.journal, digest, variant_name="anonymised")
+        return dataclasses.replace(self, approvals=states, anonymised=True)
 
     @property
     def commitments(self) -> list[Action]:
@@ -162,6 +174,34 @@ def canonical_content(summary: Summary) -> dict[str, Any]:
         ],
         "figures": summary.figures.stable(),
     }
+
+
+def canonical_bytes(summary: Summary) -> bytes:
+    """The named summary's content as the bytes its approval signs (their SHA-256 is its hash)."""
+    content = canonical_content(summary)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def anonymised_content(summary: Summary) -> bytes:
+    """The anonymised summary's content as the bytes its approval signs: the canonical content
+    with every text anonymised as shown, marked as the anonymised variant."""
+    from rmjournal.core.summary.wording import Anonymiser
+
+    anon = Anonymiser(summary.pair)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return anon(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v) for v in value]
+        return value
+
+    content = walk(canonical_content(summary))
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return b"anonymised\x00" + text.encode("utf-8")
 
 
 def content_hash_of(content: dict[str, Any]) -> str:
@@ -229,6 +269,7 @@ def build_summary(journal: Journal, today: date | None = None) -> Summary:
         left_out=_left_out(journal),
         content_hash="",
         approvals={},
+        journal=journal,
     )
     summary.content_hash = content_hash_of(canonical_content(summary))
 
