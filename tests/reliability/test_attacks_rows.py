@@ -7,19 +7,20 @@ working, the bad row is set aside whole and reported, and `verify` lists it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 from clikit import run, secret_args
 
+from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.journal import checks
 from rmjournal.core.secret import Secret
 from rmjournal.core.vault import Vault
 
 MENTOR_PW = "mentor passphrase for the attack tests"
 MENTEE_PW = "mentee passphrase for the attack tests"
-FAKE_PW = "the fake mentor's own passphrase"
 
 
 def _ok(*args: str | Path) -> str:
@@ -33,7 +34,7 @@ def _ok(*args: str | Path) -> str:
 def pair(tmp_path: Path) -> dict[str, Path]:
     """A journal with both partners' slots, one pair entry and one private entry each."""
     pw = {}
-    for name, text in (("mentor", MENTOR_PW), ("mentee", MENTEE_PW), ("fake", FAKE_PW)):
+    for name, text in (("mentor", MENTOR_PW), ("mentee", MENTEE_PW)):
         pw[name] = tmp_path / f"{name}.pw"
         pw[name].write_text(text + "\n")
     path = tmp_path / "pair.rmj"
@@ -49,19 +50,20 @@ def pair(tmp_path: Path) -> dict[str, Path]:
 
 
 def _fake_mentor_copy(pair: dict[str, Path]) -> Path:
-    """The mentee's copy with the mentor's slots swapped for a fake "mentor", who writes one
-    private entry (sealed with the fake mentor's key, claiming the mentor as author)."""
+    """The mentee's copy holding one private entry that claims the mentor as author, sealed with
+    a key that is not the mentor's: what a fake "mentor" slot (or a script) writes."""
     copy = pair["path"].with_name("copy.rmj")
     copy.write_bytes(pair["path"].read_bytes())
-    mentee = secret_args(pair["mentee"], "mentee")
-    for index in ("1", "0"):  # the mentor's recovery slot, then the passphrase slot
-        _ok("slot", "remove", copy, index, *mentee)
-    _ok("slot", "add", copy, "--new-passphrase-file", pair["fake"],
-        *secret_args(pair["mentee"]), "--role", "mentor")  # fmt: skip
-    words = copy.with_name("forged")
-    words.write_text("forged words the mentor never wrote\n")
-    _ok("add", copy, "--visibility", "private", "--text-file", words,
-        *secret_args(pair["fake"], "mentor"))  # fmt: skip
+    fake = PrivateCipher("mentor", os.urandom(32))
+    forged = "0f0f0f0f-0000-4000-8000-000000000001"
+    _script_edit(
+        copy, pair["mentee"], "mentee",
+        "INSERT INTO entries (id, kind, author, text, prompt, visibility, tags, created_at,"
+        " updated_at, session_id, deleted_at) SELECT ?, 'note', 'mentor', ?, NULL, 'private', ?,"
+        " created_at, updated_at, session_id, NULL FROM entries LIMIT 1",
+        (forged, fake.seal(forged, "text", "forged words the mentor never wrote"),
+         fake.seal(forged, "tags", "[]")),
+    )  # fmt: skip
     return copy
 
 
