@@ -71,12 +71,21 @@ class Journal(Planning, Search, VisibilityAndDeletion):
 
     @classmethod
     def from_bytes(
-        cls, data: bytes, *, me: Role, cipher: PrivateCipher, clock: Clock | None = None
+        cls,
+        data: bytes,
+        *,
+        me: Role,
+        cipher: PrivateCipher,
+        clock: Clock | None = None,
+        check: bool = True,
     ) -> Journal:
         """The journal held in a decrypted body, migrated to the latest schema if it is older;
-        rows that fail their checks are set aside (`checks.py`), so none can stop a command."""
+        rows that fail their checks are set aside (`checks.py`), so none can stop a command.
+        `check=False` only for a body known to be sound (`JournalFile`: one this computer
+        saved or checked before)."""
         journal = cls(store.load(data), me=me, cipher=cipher, clock=clock)
-        journal.set_aside_failing()
+        if check:
+            journal.set_aside_failing()
         return journal
 
     # ------------------------------------------------------------ rows that fail their checks

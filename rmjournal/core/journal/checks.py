@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, Protocol
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol, cast
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import RECORD_FIELDS, Field
@@ -376,3 +377,71 @@ def notice(count: int) -> str | None:
         f"{count} items in this journal fail their checks and are set aside (kept whole, left"
         " out of every view): `rmjournal verify` lists them."
     )
+
+
+# ------------------------------------------------------------------ bodies already checked here
+
+CHECKED_NAME = "checked.json"
+_KEEP_PER_FILE = 4
+_MAX_FILES = 256
+
+
+def body_digest(body: bytes | memoryview) -> str:
+    """A digest of a decrypted body: the same bytes, the same rows (BLAKE2b, 128 bits shown).
+
+    From `cryptography`, which every unlocking command has loaded already (`hashlib` would cost
+    each command its import)."""
+    from cryptography.hazmat.primitives import hashes
+
+    h = hashes.Hash(hashes.BLAKE2b(64))
+    h.update(cast(bytes, body))  # any buffer: the decrypted body is hashed where it lies
+    return h.finalize()[:16].hex()
+
+
+def _checked_path() -> Path:
+    from rmjournal.core.seen import state_folder
+
+    return state_folder() / CHECKED_NAME
+
+
+def _load_checked() -> dict[str, list[str]]:
+    try:
+        data = json.loads(_checked_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: [d for d in v if isinstance(d, str)][-_KEEP_PER_FILE:]
+        for k, v in data.items()
+        if isinstance(k, str) and isinstance(v, list)
+    }
+
+
+def already_checked(file_id: str, digest: str) -> bool:
+    """Whether this computer checked (or wrote) exactly this body of the file before.
+
+    Checking every row costs about a tenth of a second at 10,000 entries, so a body this
+    computer saved or found sound is not checked again; any other body (a copy synced in, a
+    file a script rewrote) is. A hint like `seen.py`'s: missing or unreadable means "check"."""
+    return digest in _load_checked().get(file_id, [])
+
+
+def remember_checked(file_id: str, digest: str) -> None:
+    """Remember a body as checked (written atomically, 0600; a failed write is ignored)."""
+    import contextlib
+    import os
+
+    files = _load_checked()
+    kept = [d for d in files.pop(file_id, []) if d != digest] + [digest]
+    files[file_id] = kept[-_KEEP_PER_FILE:]
+    while len(files) > _MAX_FILES:
+        files.pop(next(iter(files)))
+    path = _checked_path()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_name(f".{CHECKED_NAME}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(files, out)
+        os.replace(temp, path)

@@ -96,6 +96,7 @@ class Records:
         self._tx_depth = 0
         self._private_index = False
         self._private_rows: dict[str, int] = {}
+        search_index.watch_forgetting(self._conn)
 
     # ------------------------------------------------------------------ who, when, how much
 
@@ -149,7 +150,11 @@ class Records:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def to_bytes(self) -> bytes:
-        """The database as bytes for the vault to encrypt (the private search index stays out)."""
+        """The database as bytes for the vault to encrypt (the private search index stays out).
+
+        Words the shared index forgot since the last save (made private, edited away) are
+        removed from its segments first (`search_index.forget_for_good`)."""
+        search_index.forget_for_good(self._conn)
         return store.serialize(self._conn)
 
     def close(self) -> None:
