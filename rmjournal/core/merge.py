@@ -48,7 +48,7 @@ import sqlite_utils
 from rmjournal.core import signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
-from rmjournal.core.journal import Journal, Row, checks
+from rmjournal.core.journal import Journal, Row, authorship, checks
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -338,7 +338,16 @@ def _groups(table: str, a: Row, b: Row) -> list[tuple[str, ...]]:
     skip = {"id", "created_at", "updated_at", "deleted_at"}
     groups: list[tuple[str, ...]] = list(_GROUPS.get(table, ()))
     sealed = store.PRIVATE_FIELDS.get(table, ())
-    if sealed and (a.get("visibility") == "private") != (b.get("visibility") == "private"):
+    privacy_differs = (a.get("visibility") == "private") != (b.get("visibility") == "private")
+    if authorship.is_signed_table(table) and "signature" in a:
+        # The author's words, visibility and signature come from one copy: a signature over
+        # words it was not made for would read as forged.
+        unit = (*(c for c in authorship.signed_columns(table) if c in a and c not in skip),)
+        unit = (*unit, "signature")
+        if privacy_differs:
+            unit = (*unit, *(c for c in sealed if c not in unit))
+        groups.append(unit)
+    elif sealed and privacy_differs:
         groups.append(("visibility", *sealed))
     grouped = {c for g in groups for c in g}
     groups += [(c,) for c in a if c not in skip and c not in grouped]
@@ -436,6 +445,7 @@ class _Merger:
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
         self.pending: list[tuple[str, Row, _Lost]] = []
         self.failing: dict[tuple[str, str], str] = {}  # the other copy's rows that fail checks
+        self.keys: dict[str, bytes | None] = {}  # the signing key trusted for each role
 
     # --- writing --------------------------------------------------------------------------
 
@@ -498,6 +508,57 @@ class _Merger:
             self.report.set_aside.append(checks.Failure(table, row["id"], reason).describe())
             self.report.writes += 1
 
+    def _key_for(self, role: str) -> bytes | None:
+        if role not in self.keys:
+            known = role in ("mentor", "mentee")
+            self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
+        return self.keys[role]
+
+    def _authored(
+        self, table: str, a: Row | None, b: Row, ma: _Meta | None, mb: _Meta
+    ) -> bool:
+        """Whether the other copy's row `b` may be merged as far as authorship goes.
+
+        Where the copies differ in what an authorship signature covers and only one version
+        is signed by the row's author, that version is kept whole and the other set aside
+        (`authorship.py`); a row new to this copy that claims this reader as author must be
+        signed by them. False when `b` was set aside (nothing more to merge for it)."""
+        if "signature" not in b:
+            return True
+        if a is None:
+            if b.get("author") != self.journal.me or authorship.by_author(table, b, self._key_for):
+                return True
+            reason = (
+                f"it claims to be written by the {self.journal.me} (you), but does not carry"
+                " your signature"
+            )
+            self._set_aside(table, b, mb, reason)
+            return False
+        if authorship.same_words(table, a, b) and a.get("author") == b.get("author"):
+            return True
+        a_ok = authorship.by_author(table, a, self._key_for)
+        b_ok = authorship.by_author(table, b, self._key_for) and a.get("author") == b.get("author")
+        if a_ok == b_ok:
+            return True
+        author = a.get("author")
+        if a_ok:  # the other copy's version was changed without the author's key
+            what = "deleted" if b.get("deleted_at") and not a.get("deleted_at") else "changed"
+            reason = (
+                f"its {author}'s words were {what} without the {author}'s key: the {author}'s"
+                " version is kept"
+            )
+            self._set_aside(table, b, mb, reason)
+            return False
+        # This copy's version is the one changed without the author's key: the author's wins.
+        reason = (
+            f"its {author}'s words were changed without the {author}'s key: the {author}'s"
+            " version from the other copy is kept"
+        )
+        self._set_aside(table, a, ma or _Meta.default(a), reason)
+        self._write(table, b, mb, exists=True)
+        self.report.tables[table].updated += 1
+        return False
+
     def check_same_pair(self) -> None:
         mine = {r[0] for r in self.conn.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
         theirs = {r[0] for r in self.other.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
@@ -511,6 +572,10 @@ class _Merger:
         counts = self.report.tables[table]
         mine, theirs = _rows(self.conn, table), _rows(self.other, table)
         my_meta, their_meta = _metas(self.conn, table), _metas(self.other, table)
+
+        def ma_of(row: Row | None) -> _Meta | None:
+            return None if row is None else my_meta.get(row["id"]) or _Meta.default(row)
+
         for item_id in sorted(theirs):
             b = theirs[item_id]
             mb = their_meta.get(item_id) or _Meta.default(b)
@@ -518,6 +583,8 @@ class _Merger:
                 self._set_aside(table, b, mb, self.failing[table, item_id])
                 continue
             a = mine.get(item_id)
+            if authorship.is_signed_table(table) and not self._authored(table, a, b, ma_of(a), mb):
+                continue
             if a is None:
                 self._write(table, b, mb, exists=False)
                 if b["deleted_at"]:
