@@ -75,7 +75,8 @@ WORDS = ["the mentor's pair words", "the mentor's private words"]
     [
         ("tombstone", "UPDATE entries SET deleted_at = updated_at WHERE visibility = 'private'"),
         ("overwrite", "UPDATE entries SET visibility = 'pair', text = 'words put in her mouth',"
-                      " tags = '[]', updated_at = '2030-01-01T00:00:00+00:00' WHERE visibility = 'private'"),
+                      " tags = '[]', updated_at = '2030-01-01T00:00:00+00:00'"
+                      " WHERE visibility = 'private'"),
         ("edit words", "UPDATE entries SET text = 'words put in her mouth',"
                        " updated_at = '2030-01-01T00:00:00+00:00' WHERE visibility = 'pair'"),
     ],
