@@ -514,9 +514,15 @@ class _Merger:
             self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
         return self.keys[role]
 
-    def _authored(
-        self, table: str, a: Row | None, b: Row, ma: _Meta | None, mb: _Meta
-    ) -> bool:
+    def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool:
+        """Whether `row` carries a valid signature: its (unchanged) author's, or with `strict`
+        false either partner's."""
+        if row.get("author") != author:
+            return False
+        who = authorship.signer_of(table, row, self._key_for)
+        return who is not None and (who == author or not strict)
+
+    def _authored(self, table: str, a: Row | None, b: Row, ma: _Meta | None, mb: _Meta) -> bool:
         """Whether the other copy's row `b` may be merged as far as authorship goes.
 
         Where the copies differ in what an authorship signature covers and only one version
@@ -536,8 +542,11 @@ class _Merger:
             return False
         if authorship.same_words(table, a, b) and a.get("author") == b.get("author"):
             return True
-        a_ok = authorship.by_author(table, a, self._key_for)
-        b_ok = authorship.by_author(table, b, self._key_for) and a.get("author") == b.get("author")
+        # Where either version is private, only the author's signature counts; else either
+        # partner's (an edit of pair text in the app is signed by whoever made it).
+        strict = "private" in (a.get("visibility"), b.get("visibility"))
+        a_ok = self._valid(table, a, a.get("author"), strict=strict)
+        b_ok = self._valid(table, b, a.get("author"), strict=strict)
         if a_ok == b_ok:
             return True
         author = a.get("author")

@@ -79,6 +79,8 @@ WORDS = ["the mentor's pair words", "the mentor's private words"]
                       " WHERE visibility = 'private'"),
         ("edit words", "UPDATE entries SET text = 'words put in her mouth',"
                        " updated_at = '2030-01-01T00:00:00+00:00' WHERE visibility = 'pair'"),
+        ("take over", "UPDATE entries SET author = 'mentee', text = 'words taken over',"
+                      " updated_at = '2030-01-01T00:00:00+00:00' WHERE visibility = 'pair'"),
     ],
 )  # fmt: skip
 def test_a_crafted_copy_cannot_change_the_authors_words(
@@ -123,3 +125,17 @@ def test_what_a_person_writes_is_signed_and_only_their_key_verifies(pair: dict[s
         other = journal.records.signer()  # a signature by the mentee's key does not pass
         assert not authorship.by_author("entries", rows[0], {"mentor": bytes(32)}.get)
         assert other.public_key == mine
+
+
+def test_an_import_cannot_take_over_the_partners_words(pair: dict[str, Path]) -> None:
+    mentee = secret_args(pair["mentee"], "mentee")
+    doc = json.loads(_ok("export", pair["copy"], "--format", "json", *mentee))
+    entry = next(e for s in doc["sessions"] for e in s["entries"] if e["author"] == "mentor")
+    entry.update(author="mentee", text="now the mentee's words",
+                 updated_at="2030-01-01T00:00:00+00:00")  # fmt: skip
+    crafted = pair["copy"].with_name("crafted.json")
+    crafted.write_text(json.dumps(doc))
+    said = _ok("import", pair["copy"], "--from", crafted, *mentee)
+    assert "1 item of your partner's was left as your partner wrote it" in said
+    texts = json.loads(_ok("export", pair["copy"], "--format", "json", *mentee))
+    assert "the mentor's pair words" in [e["text"] for s in texts["sessions"] for e in s["entries"]]
