@@ -397,7 +397,11 @@ def merge_rows(
             merged[c] = win[c]
             fv[c] = wm.field(c)
         if a_changed == b_changed:  # both changed it: the loser is kept as a conflict
-            lost += [_Lost(c, win[c], lose[c], lose["updated_at"]) for c in group if a[c] != b[c]]
+            lost += [
+                _Lost(c, win[c], lose[c], lose["updated_at"])
+                for c in group
+                if a[c] != b[c] and c != "signature"  # a signature is no one's words
+            ]
     merged["created_at"] = min(a["created_at"], b["created_at"])
     updated = _latest([a["updated_at"], b["updated_at"]])
     merged["updated_at"] = updated
@@ -514,11 +518,17 @@ class _Merger:
             self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
         return self.keys[role]
 
-    def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool:
+    def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool | None:
         """Whether `row` carries a valid signature: its (unchanged) author's, or with `strict`
-        false either partner's."""
+        false either partner's; None when the key it needs is not known to this copy yet (a
+        partner's key is pinned when they first open it, and comes with a merge)."""
         if row.get("author") != author:
             return False
+        text = row.get("signature")
+        claimed = text.partition(":")[0] if isinstance(text, str) else None
+        needed = author if strict else claimed
+        if needed in ("mentor", "mentee") and self._key_for(needed) is None:
+            return None
         who = authorship.signer_of(table, row, self._key_for)
         return who is not None and (who == author or not strict)
 
@@ -547,8 +557,8 @@ class _Merger:
         strict = "private" in (a.get("visibility"), b.get("visibility"))
         a_ok = self._valid(table, a, a.get("author"), strict=strict)
         b_ok = self._valid(table, b, a.get("author"), strict=strict)
-        if a_ok == b_ok:
-            return True
+        if a_ok is None or b_ok is None or a_ok == b_ok:
+            return True  # nothing to tell them apart by: the merge rules decide
         author = a.get("author")
         if a_ok:  # the other copy's version was changed without the author's key
             what = "deleted" if b.get("deleted_at") and not a.get("deleted_at") else "changed"
@@ -621,12 +631,15 @@ class _Merger:
         for parent, children in _CHILDREN.items():
             for child, link in children:
                 orphans = self.conn.execute(
-                    f"SELECT c.id, c.updated_at, p.id, p.deleted_at FROM {child} c"  # noqa: S608
+                    f"SELECT c.id, c.updated_at, p.id, p.deleted_at,"  # noqa: S608
+                    f" c.visibility = 'private' FROM {child} c"
                     f" JOIN {parent} p ON p.id = c.{link}"
                     " WHERE c.deleted_at IS NULL AND p.deleted_at IS NOT NULL ORDER BY c.id"
                 ).fetchall()
-                for _child, child_updated, parent_id, gone in orphans:
-                    if not _later(child_updated, gone):
+                for _child, child_updated, parent_id, gone, private in orphans:
+                    # A private item changes only by its author: a deletion of what holds it
+                    # (by the partner) brings the holder back rather than deleting it.
+                    if not private and not _later(child_updated, gone):
                         continue
                     # Newer work in a deleted session or action brings it back.
                     row = _row(self.conn, parent, parent_id)

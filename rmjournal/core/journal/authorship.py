@@ -34,15 +34,21 @@ _NOT_SIGNED = {"partner_notes"}
 
 
 def signed_columns(table: str) -> tuple[str, ...]:
-    """The columns of `table` an authorship signature covers (besides table, id and author)."""
+    """The columns of `table` an authorship signature covers (besides table, id and author);
+    `deleted_at` only while the item is private (`statement`)."""
     words = tuple(c for c in PRIVATE_FIELDS.get(table, ()) if c not in _NOT_SIGNED)
     return (*words, "visibility", "deleted_at")
 
 
 def statement(table: str, row: dict[str, Any]) -> bytes:
     """The exact bytes an authorship signature is over, from a row as stored (sealed text as
-    sealed, so the partner can check a private item's signature without opening it)."""
-    values = {c: row.get(c) for c in signed_columns(table)}
+    sealed, so the partner can check a private item's signature without opening it).
+
+    A private item's deletion is covered (only its author may delete it); a shared item's is
+    not: either partner may delete a shared item, and a merge takes a deletion from one copy
+    and the words from the other."""
+    private = row.get("visibility") == "private"
+    values = {c: row.get(c) for c in signed_columns(table) if c != "deleted_at" or private}
     return json.dumps(
         [table, row.get("id"), row.get("author"), values],
         ensure_ascii=False,

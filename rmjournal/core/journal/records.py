@@ -313,11 +313,12 @@ class Records:
         return {**row, "signature": authorship.sign_row(self._cipher.signer(), table, row)}
 
     def _sign_stored(self, table: str, item_id: str) -> None:
-        """Sign the stored row anew (after a write that did not go through `put`)."""
+        """Sign the stored row anew after a deletion (which does not go through `put`): only a
+        private item's deletion is covered by its signature (`authorship.statement`)."""
         if not self._signs(table):
             return
         stored = self.raw(table, item_id)
-        if stored is not None:
+        if stored is not None and stored.get("visibility") == "private":
             self._conn.execute(
                 f"UPDATE {table} SET signature = ? WHERE id = ?",  # noqa: S608
                 (authorship.sign_row(self._cipher.signer(), table, stored), item_id),

@@ -86,6 +86,15 @@ class VisibilityAndDeletion(PairAndGoals, Entries, Actions):
         now = self._records.stamp()
         with self._records.transaction():
             children: list[tuple[str, str]] = []
+            if table == "sessions" and any(
+                self._records.is_hidden(r)
+                for t in ("agenda_items", "entries")
+                for r in self._records.select(t, "session_id = ?", (item_id,))
+            ):
+                raise JournalError(
+                    "This session holds your partner's private entries or topics, and only they "
+                    "can delete those, so the session stays. Ask them to delete or move theirs."
+                )
             if table == "sessions":
                 children = [
                     ("agenda_items", r["id"])
