@@ -139,3 +139,14 @@ def test_an_import_cannot_take_over_the_partners_words(pair: dict[str, Path]) ->
     assert "1 item of your partner's was left as your partner wrote it" in said
     texts = json.loads(_ok("export", pair["copy"], "--format", "json", *mentee))
     assert "the mentor's pair words" in [e["text"] for s in texts["sessions"] for e in s["entries"]]
+
+
+def test_a_crafted_session_deletion_keeps_the_authors_private_entry(pair: dict[str, Path]) -> None:
+    stamp = "'2030-01-01T00:00:00+00:00'"
+    _script_edit(pair["copy"], pair["mentee"],
+                 f"UPDATE sessions SET deleted_at = {stamp}, updated_at = {stamp}")  # fmt: skip
+    _script_edit(pair["copy"], pair["mentee"],
+                 f"UPDATE entries SET deleted_at = {stamp}, updated_at = {stamp}")  # fmt: skip
+    merged = _ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
+    assert "without the mentor's key" in merged
+    assert "the mentor's private words" in _mentor_texts(pair)
