@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from mergekit import BASE, base_journal, copy_of, tick
 from testkit import clock_of
 
+from rmjournal.core.clock import Clock
 from rmjournal.core.interchange import export_json, import_json
 from rmjournal.core.journal import Journal
 from rmjournal.core.merge import merge_into
@@ -109,3 +111,49 @@ def test_deleted(before: None) -> None:
     # The tombstone keeps its row (copies merge by id), but the shared index forgets it.
     assert body.count(WORD.lower().encode()) == 0
     assert clock_of(j) is not None
+
+
+def test_the_saved_file_decrypts_to_a_body_without_the_words(tmp_path: Path, clock: Clock) -> None:
+    """What the app and every command save (`JournalFile.save`), decrypted as the partner
+    would with the pair key, after the privacy toggle and an edit."""
+    from testkit import PASSPHRASE
+
+    from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.model import Person
+    from rmjournal.core.secret import Secret
+    from rmjournal.core.vault import Vault
+
+    path = tmp_path / "pair.rmj"
+
+    def saved_has(word: str) -> bool:
+        with Vault.open(path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True) as vault:
+            return word.lower()[-9:].encode() in vault.read_body()
+
+    jf, _ = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), role="mentor", test_kdf=True, clock=clock
+    )
+    with jf:
+        j = jf.journal
+        j.start_pair(mentor=Person("Ama", "Director"), mentee=Person("Kofi", "Graduate"))
+        session = j.plan_next_session()
+        for change in ("private", "edit"):
+            word = WORD if change == "private" else WORD[::-1]
+            entry = j.add_entry(session.id, f"a note with {word}")
+            _more_writes(j, session.id)
+            jf.save()
+            jf.vault.close()
+            assert saved_has(word)
+            jf = JournalFile.open(path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True,
+                                  clock=clock)  # fmt: skip
+            j = jf.journal
+            if change == "private":
+                j.set_visibility(entry.id, "private")
+            else:
+                j.edit_entry(entry.id, text="a note")
+            jf.save()
+            jf.vault.close()
+            assert not saved_has(word), change
+            jf = JournalFile.open(path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True,
+                                  clock=clock)  # fmt: skip
+            j = jf.journal
+        jf.close()
