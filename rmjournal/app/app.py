@@ -273,6 +273,8 @@ class RMJournalApp(App[None]):
             self.notify(warning, severity="warning", timeout=12, markup=False)
         if notice := message.journal_file.journal.set_aside_notice():  # rows failing checks
             self.notify(notice, severity="warning", timeout=12, markup=False)
+        if warning := message.journal_file.key_warning:  # a pinned key or a slot not signed
+            self.notify(warning, severity="warning", timeout=15, markup=False)
 
     def on_session_page_switch_page(self, message: SessionPage.SwitchPage) -> None:
         """Swap a session's agenda page and record page, keeping the highlighted item."""

@@ -68,7 +68,7 @@ def _open(app: RMJournalApp) -> JournalFile | None:
 
 async def merge_copy(app: RMJournalApp) -> None:
     """Merge another copy of this journal (the partner's, a synced or backed-up one) into it."""
-    from rmjournal.core.merge import merge_into
+    from rmjournal.core.merge import follow_keys, merge_into
 
     jf = _open(app)
     if jf is None:
@@ -78,8 +78,8 @@ async def merge_copy(app: RMJournalApp) -> None:
         "Merge another copy",
         "The other copy's journal file:",
         "",
-        "Everything in it that this journal lacks or holds older is merged in; key slots are "
-        "not merged. Enter merges · Escape cancels",
+        "Everything in it that this journal lacks or holds older is merged in, and the key "
+        "changes its owners signed. Enter merges · Escape cancels",
     )
     if other is None:
         return
@@ -98,6 +98,9 @@ async def merge_copy(app: RMJournalApp) -> None:
         app.notify(_problem(error, "Reading the copy"), title="Not merged", severity="error")
         return
     report = merge_into(jf.journal, copy)
+    follow_keys(jf, copy, report)
+    for note in report.key_notes:
+        app.notify(note, title="Keys", timeout=10)
     if not report.changed:
         app.notify(f"Nothing to merge: this journal already holds everything in {other.name}.")
         return

@@ -24,6 +24,7 @@ from rmjournal.cli.common import (
 )
 from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
+from rmjournal.text import plain
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
     from rmjournal.core.secret import Secret
@@ -153,7 +154,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Journal:        {facts.path}")
+    print(f"Journal:        {plain(str(facts.path))}")
     print(f"Format:         version {facts.version}")
     print(f"File id:        {facts.file_id}")
     print(f"Size:           {facts.size} bytes")
@@ -232,7 +233,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with _open(args) as vault:
         new = read_new_passphrase(args)
         vault.change_passphrase(new)
-        print(f"The {vault.role}'s passphrase of {args.path.name} was changed.")
+        print(f"The {vault.role}'s passphrase of {plain(args.path.name)} was changed.")
     return 0
 
 
@@ -293,7 +294,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
         if any(slot.role == them for slot in vault.slots()):
             partner = _partner_secret(args, them)
         texts = vault.rekey(partner)
-        print(f"{args.path.name} has a new pair key; old recovery keys no longer open it.")
+        print(f"{plain(args.path.name)} has a new pair key; old recovery keys no longer open it.")
         for role, text in texts.items():
             _print_recovery_key(text, f"the {role}")
     return 0
@@ -316,5 +317,5 @@ def cmd_backup(args: argparse.Namespace) -> int:
             name = f"{args.path.stem}-backup-{stamp}{args.path.suffix}"
             out = backups_dir(args.path.resolve().parent) / name
         vault.backup(out)
-        print(f"Backed up to {out} (encrypted, verified).")
+        print(f"Backed up to {plain(str(out))} (encrypted, verified).")
     return 0

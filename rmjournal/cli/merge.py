@@ -26,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Merge OTHER (a partner's copy or a sync conflict copy of the same pair journal) "
             "into PATH. OTHER needs no passphrase: it shares PATH's pair key. Where both copies "
             "changed the same field, the later change is kept and the other is kept beside it "
-            "as a conflict to review. Key slots are not merged. OTHER is not changed."
+            "as a conflict to review. Key changes signed by their owners (passphrases, "
+            "recovery keys, slots, rekey) are taken too. OTHER is not changed."
         ),
     )
     add_path_argument(merge)
@@ -65,5 +66,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
             "both copies: the later change was kept and the other is kept beside it. "
             f"See both with `rmjournal conflicts {args.path}` (or in the app) and choose."
         )
-    print(f"Key slots are not merged: {name} keeps its own slots and passphrases.")
+    for note in report.key_notes:
+        print(f"Keys: {note}")
+    if not report.key_notes:
+        print(f"Keys: no key change to take from {other_name}; {name} keeps its slots.")
     return 0

@@ -50,8 +50,6 @@ def cmd_approve(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         journal = jf.journal
         me = journal.me
-        if jf.key_warning:
-            print(f"Warning: {jf.key_warning}")
         before = variant_states(journal, chosen)
         if before[me].approved:
             print(f"You (the {me}) had already approved {label} as it stands; nothing changed.")

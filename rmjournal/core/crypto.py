@@ -36,7 +36,7 @@ _PADDED_AAD = b"rmjournal private field v2\x00"
 _SIGNING_INFO = b"rmjournal v1 signing key\x00"
 _SIGNATURE_DOMAIN = b"rmjournal signature v1\x00"
 
-PAD_MIN_BYTES = 512
+PAD_MIN_BYTES = 256
 """The smallest padded plaintext: every text up to this size (every built-in prompt, every
 short answer) seals to the same length."""
 

@@ -38,11 +38,18 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     return journal
 
 
-def _pin_check(journal: Journal) -> str | None:
-    """Pin the reader's signing key if needed (`signing.ensure_pinned`); its warning, if any."""
+def _key_checks(vault: Vault, journal: Journal) -> str | None:
+    """Pin the reader's signing key if needed (`signing.ensure_pinned`), load the signed slot
+    records into the vault and check the reader's own (`check_own_record`): the warnings."""
     from rmjournal.core import signing
+    from rmjournal.core.vault_keys import read_key_tables
 
-    return signing.ensure_pinned(journal).problem
+    problems = [signing.ensure_pinned(journal).problem]
+    vault.slot_records, vault.old_pair_keys = read_key_tables(journal.records.execute)
+    vault.records_loaded = True
+    problems.append(vault.check_own_record())
+    found = [p for p in problems if p]
+    return " ".join(found) if found else None
 
 
 class JournalFile:
@@ -54,7 +61,7 @@ class JournalFile:
     def __init__(self, vault: Vault, journal: Journal) -> None:
         self.vault = vault
         self.journal = journal
-        self.key_warning = _pin_check(journal)
+        self.key_warning = _key_checks(vault, journal)
         self._saved_changes = journal.changes
 
     def __repr__(self) -> str:
@@ -141,6 +148,15 @@ class JournalFile:
         encrypted, so the database, the body and the encrypted file are never all in memory.
         If that save fails, the change is lost with the journal (the file is untouched).
         """
+        if self.vault.keys_dirty:  # signed slot records, old pair keys: the vault's are newer
+            from rmjournal.core.vault_keys import write_key_tables
+
+            with self.journal.transaction():
+                write_key_tables(
+                    self.journal.records.execute, self.vault.slot_records,
+                    self.vault.old_pair_keys,
+                )  # fmt: skip
+            self.vault.keys_dirty = False
         changes = self.journal.changes
         body = self.journal.to_bytes()
         if last:

@@ -49,6 +49,7 @@ from rmjournal.core import signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row, authorship, checks
+from rmjournal.core.model import ROLES
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -770,7 +771,32 @@ def merge_file(jf: JournalFile, other: Path) -> MergeReport:
     other = Path(other)
     if other.exists() and other.resolve() == jf.path.resolve():
         raise JournalError("That is the journal itself; give the path of the other copy.")
-    return merge_into(jf.journal, jf.vault.read_copy(other))
+    body = jf.vault.read_copy(other)
+    report = merge_into(jf.journal, body)
+    follow_keys(jf, body, report)
+    return report
+
+
+def follow_keys(jf: JournalFile, body: bytes, report: MergeReport) -> None:
+    """After merging the copy `jf.vault.read_copy` last read (its body `body`): take the key
+    changes its owners signed (`Vault.follow_keys`), so a passphrase change, a new recovery key,
+    a slot added or removed and a rekey reach this copy too. Their sentences go to
+    `report.key_notes`; a change makes the report `changed`, so the caller saves."""
+    from rmjournal.core.vault_keys import read_key_tables
+
+    copy = jf.vault.last_copy
+    if copy is None:
+        return
+    conn = store.load(body)
+    try:
+        records, old_keys = read_key_tables(conn.execute)
+    finally:
+        conn.close()
+    trusted = {role: signing.key_of(jf.journal, role)[0] for role in ROLES}
+    before = jf.vault.keys_dirty
+    report.key_notes.extend(jf.vault.follow_keys(copy, records, old_keys, trusted))
+    if jf.vault.keys_dirty and not before:
+        report.writes += 1
 
 
 def merge_changed_on_disk(jf: JournalFile) -> MergeReport:

@@ -292,6 +292,16 @@ def unlock_source(
             f"That recovery key does not open {name}: it belongs to another journal or was "
             "replaced by a newer one."
         )
+    wanted = role_hint or (first[1] if first is not None else None)
+    if wanted in ("mentor", "mentee") and not any(
+        s.role == wanted and s.kind == "passphrase" for s in header.slots
+    ):
+        raise WrongSecret(
+            f"{name} has no passphrase slot for the {wanted} any more: it was removed from this "
+            f"copy (with `slot remove`, or by someone editing the file), so no passphrase of "
+            f"the {wanted}'s opens it; yours was not the problem. Open another copy or a "
+            "backup, or use your recovery key if its slot is still there."
+        )
     if len(tried) < len(order):
         budget = fileformat.MAX_TRIED_WORK_KIB // 1024**2
         raise WrongSecret(

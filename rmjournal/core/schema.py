@@ -385,12 +385,23 @@ def _migrate_signing(db: sqlite_utils.Database) -> None:
     (`core/signing.py`); an approval without one reads as not approved. `signing_keys` holds one
     public key per role, signed by itself and, when both were present, by the partner. It is
     not merged like records: a merge only adds a key a copy lacks (`signing.merge_keys`).
+    `slot_records` holds, per role, a counter and that person's signature over their key slots
+    as they are, and `pair_key_history` the pair keys before a rekey, so keys follow the copies
+    at a merge and a copy made before a rekey still opens (`vault_keys.py`).
     """
     db.conn.execute("ALTER TABLE approvals ADD COLUMN variant TEXT")
     db.conn.execute("ALTER TABLE approvals ADD COLUMN signature TEXT")
     db.conn.execute(
         "CREATE TABLE IF NOT EXISTS signing_keys (role TEXT PRIMARY KEY, public_key TEXT NOT NULL,"
         " self_signature TEXT NOT NULL, partner_signature TEXT, pinned_at TEXT NOT NULL)"
+    )
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS slot_records (role TEXT PRIMARY KEY, counter INTEGER NOT NULL,"
+        " digest TEXT NOT NULL, signature TEXT NOT NULL)"
+    )
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS pair_key_history (key_id TEXT PRIMARY KEY,"
+        " pair_key TEXT NOT NULL)"
     )
     install_version_triggers(db)  # the approvals' new columns are tracked for merging
 

@@ -33,10 +33,10 @@ from __future__ import annotations
 import base64
 import binascii
 import sqlite3
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmjournal.core.crypto import Signer, verify_signature
+from rmjournal.core.errors import FileDamaged
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import ROLES, Role, other_role
 
@@ -62,8 +62,7 @@ _PIN = "pin"
 _PIN_BY_PARTNER = "pin confirmed by partner"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     """Whether a signature verified, and if not, why, in one sentence."""
 
     ok: bool
@@ -73,8 +72,7 @@ class Verdict:
         return self.ok
 
 
-@dataclass(frozen=True)
-class PinCheck:
+class PinCheck(NamedTuple):
     """What opening found about the reader's own pinned key."""
 
     pinned_now: bool
@@ -196,7 +194,12 @@ def pin_partner(journal: Journal, mine: Signer, theirs: Signer) -> None:
 def pin_in_file(vault: Vault, theirs: Signer) -> None:
     """Pin the unlocking person's and `theirs` keys, each confirmed by the other, in the
     vault's saved body, and save it: for a command that holds only the vault (`slot add`)."""
-    journal = Journal.from_bytes(vault.read_body(), me=vault.role, cipher=vault.private_cipher())
+    try:
+        journal = Journal.from_bytes(
+            vault.read_body(), me=vault.role, cipher=vault.private_cipher()
+        )
+    except FileDamaged:  # not a journal database (the vault stores any bytes)
+        return
     try:
         pin_partner(journal, vault.signer(), theirs)
         vault.save(journal.to_bytes())

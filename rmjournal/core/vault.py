@@ -39,7 +39,7 @@ from rmjournal.core.opening import (
 )
 from rmjournal.core.secret import Secret
 from rmjournal.core.seen import Seen, rollback_warning
-from rmjournal.core.vault_keys import KeyOperations, _recovery_slot
+from rmjournal.core.vault_keys import CopyKeys, KeyOperations, _recovery_slot
 
 __all__ = ["FileInfo", "SlotInfo", "Vault", "inspect"]
 
@@ -101,6 +101,12 @@ class Vault(KeyOperations):
         self._keep_body = True
         self._snapshot = _Snapshot.of(path, trailer)
         self._seen = seen
+        self.slot_records = {}
+        self.old_pair_keys = []
+        self.keys_dirty = False
+        self.records_loaded = False
+        self._pending = None
+        self.last_copy: CopyKeys | None = None
         file_id = header.file_id.hex()
         self.rollback_warning = rollback_warning(
             path.name, header.generation, seen.recall(file_id, path).generation
@@ -312,21 +318,56 @@ class Vault(KeyOperations):
                 f"{path.name} is not a copy of this journal: it is another journal (another "
                 "pair's, or one created separately). Nothing was changed."
             )
-        try:
-            body = fileformat.open_body(header, data, self._pair_key, path.name)
-        except FileDamaged:
-            raise NotACopy(
-                f"{path.name} is a copy of this journal but does not open with its pair key: "
-                "it was rekeyed since the copies parted, or it was altered. Nothing was changed."
-            ) from None
+        body, pair_key = self._open_copy(header, data, path.name)
+        self.last_copy = CopyKeys(header, pair_key)
         if adopt:
             self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
         return bytes(body)
 
+    def _open_copy(
+        self, header: Header, data: bytes | bytearray, name: str
+    ) -> tuple[bytes | memoryview, bytes]:
+        """Another copy's body and the pair key that opened it: this vault's, one from before a
+        rekey (`old_pair_keys`), or, for a copy rekeyed since, the new key from the copy's own
+        slot for this person (a rekey keeps each slot's salt, so this person's key opens it)."""
+        for key in (self._pair_key, *self.old_pair_keys):
+            with contextlib.suppress(FileDamaged):
+                return fileformat.open_body(header, data, key, name), key
+        if self._slot is not None:
+            for slot in header.slots:
+                if (slot.role, slot.kind, slot.salt, slot.params) != (
+                    self._slot.role, self._slot.kind, self._slot.salt, self._slot.params,
+                ):  # fmt: skip
+                    continue
+                keys = fileformat.open_slot(header, slot, self._kek)
+                if keys is None or keys[1] != self._personal_key:
+                    continue
+                with contextlib.suppress(FileDamaged):
+                    return fileformat.open_body(header, data, keys[0], name), keys[0]
+        raise NotACopy(
+            f"{name} is a copy of this journal but does not open with its pair key: it was "
+            "rekeyed since the copies parted and your slot there changed too, or it was "
+            "altered. Nothing was changed. (A copy rekeyed since opens with your passphrase "
+            "there: merge this copy into it instead.)"
+        )
+
     def save(self, body: bytes) -> None:
-        """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote."""
+        """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote.
+
+        Key slots taken from another copy at a merge (`follow_keys`) are written now."""
         self._require_open()
-        self._write(self._header.slots, self._pair_key, body)
+        slots, pair_key = self._pending or (self._header.slots, self._pair_key)
+        unlocked = None
+        if self._pending is not None and self._slot is not None and self._slot not in slots:
+            same = [
+                s for s in slots
+                if (s.role, s.kind, s.salt, s.params)
+                == (self._slot.role, self._slot.kind, self._slot.salt, self._slot.params)
+            ]  # fmt: skip
+            if same:  # this person's slot, resealed by a rekey in the other copy
+                unlocked = (same[0], self._kek)
+        self._write(slots, pair_key, body, unlocked=unlocked)
+        self._pending = None
 
     def slots(self) -> list[SlotInfo]:
         """The key slots in file order, marking the one this person unlocked with."""

@@ -7,13 +7,19 @@ builds the new slots from the keys the vault holds and hands them to the vault's
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
 import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from rmjournal.core import crypto, fileformat, recovery
-from rmjournal.core.crypto import Argon2Params, Signer, random_key
-from rmjournal.core.errors import JournalError, NotFound, UsageError, WrongSecret
+from rmjournal.core.crypto import Argon2Params, Signer, random_key, verify_signature
+from rmjournal.core.errors import FileDamaged, JournalError, NotFound, UsageError, WrongSecret
 from rmjournal.core.fileformat import MAX_SLOTS, SALT_BYTES, Header, Slot
-from rmjournal.core.model import Role, other_role
+from rmjournal.core.model import ROLES, Role, other_role
 from rmjournal.core.secret import Secret
 
 
@@ -26,6 +32,16 @@ class KeyOperations:
     joined: Signer | None = None
     """The signing key of the partner whose first slot `add_slot` made (both present), so that
     the caller pins both keys, each confirmed by the other (`signing.pin_partner`)."""
+    slot_records: dict[Role, SlotRecord]
+    """Each person's signed record of their slots, as the body holds it (`SlotRecord`)."""
+    old_pair_keys: list[bytes]
+    """The pair keys before rekeys, newest first: copies made before a rekey still open."""
+    keys_dirty: bool
+    """The records or old keys changed since the journal last stored them (`JournalFile.save`)."""
+    records_loaded: bool
+    """`slot_records` and `old_pair_keys` were read from the body (by `JournalFile`, or by the
+    first key operation of a command that holds only the vault)."""
+    _pending: tuple[tuple[Slot, ...], bytes] | None
     _header: Header
     _slot: Slot | None
     _kek: bytes
@@ -68,7 +84,7 @@ class KeyOperations:
             else:
                 self._check_room(slots, 1)
                 slots.append(slot)
-        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=(slot, kek))
+        self._keys_write(slots, self._pair_key, [self._me()], unlocked=(slot, kek))
 
     def add_slot(self, role: Role, passphrase: Secret) -> str | None:
         """Add a passphrase slot for `role`; for a partner who has none yet, their recovery key.
@@ -81,7 +97,7 @@ class KeyOperations:
         if role == self.role:
             self._check_room(slots, 1)
             slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, self._personal_key)
-            self._write((*slots, slot), self._pair_key, self._saved_body())
+            self._keys_write([*slots, slot], self._pair_key, [self._me()])
             return None
         if any(s.role == role for s in slots):
             raise JournalError(
@@ -93,8 +109,9 @@ class KeyOperations:
         personal_key = random_key()
         slot, _ = self._passphrase_slot(role, passphrase, self._pair_key, personal_key)
         rescue, text = _recovery_slot(self._header.file_id, role, self._pair_key, personal_key)
-        self._write((*slots, slot, rescue), self._pair_key, self._saved_body())
-        self.joined = Signer(role, personal_key)
+        joined = Signer(role, personal_key)
+        self._keys_write([*slots, slot, rescue], self._pair_key, [self._me(), joined])
+        self.joined = joined
         return text
 
     def remove_slot(self, index: int, partner: Secret | None = None) -> None:
@@ -115,7 +132,9 @@ class KeyOperations:
                     f"typing their own passphrase (`--partner-passphrase-file` or the prompt). "
                     "Nothing was changed."
                 )
-            self._open_partner(partner, gone.role)
+            signers = [self._me(), Signer(gone.role, self._open_partner(partner, gone.role)[2])]
+        else:
+            signers = [self._me()]
         if len(slots) == 1:
             raise UsageError(
                 "That is the journal's only slot; removing it would lock everyone out."
@@ -127,7 +146,7 @@ class KeyOperations:
                 "Add another passphrase first (`rmjournal slot add`), or change it with `passwd`."
             )
         del slots[index]
-        self._write(tuple(slots), self._pair_key, self._saved_body())
+        self._keys_write(slots, self._pair_key, signers)
 
     def new_recovery_key(self) -> str:
         """A new recovery key for the unlocking person; their old recovery key stops working."""
@@ -151,7 +170,7 @@ class KeyOperations:
         ):
             key = recovery.decode(text)
             unlocked = (rescue, fileformat.recovery_kek(key, rescue.salt))
-        self._write(tuple(slots), self._pair_key, self._saved_body(), unlocked=unlocked)
+        self._keys_write(slots, self._pair_key, [self._me()], unlocked=unlocked)
         return text
 
     def rekey(self, partner: Secret | None = None) -> dict[Role, str]:
@@ -196,12 +215,154 @@ class KeyOperations:
         my_rescue, my_text = _recovery_slot(file_id, me, new_key, self._personal_key)
         new_slots = [mine, my_rescue]
         texts: dict[Role, str] = {me: my_text}
+        signers = [self._me()]
         if partner_slot is not None:
             new_slots.append(_reseal(file_id, partner_slot, partner_kek, new_key, partner_key))
             their_rescue, texts[them] = _recovery_slot(file_id, them, new_key, partner_key)
             new_slots.append(their_rescue)
-        self._write(tuple(new_slots), new_key, self._saved_body(), unlocked=(mine, self._kek))
+            signers.append(Signer(them, partner_key))
+        old = [self._pair_key, *self.old_pair_keys][:MAX_OLD_PAIR_KEYS]
+        self._keys_write(new_slots, new_key, signers, unlocked=(mine, self._kek), old_keys=old)
         return texts
+
+    def _me(self) -> Signer:
+        return Signer(self.role, self._personal_key)
+
+    def _records_for(
+        self, slots: Iterable[Slot], pair_key: bytes, signers: list[Signer]
+    ) -> dict[Role, SlotRecord]:
+        """The slot records after a change: each signer's own record signed again (counter + 1)
+        if their slots or the pair key changed; the others' kept."""
+        slots = tuple(slots)
+        records = dict(self.slot_records)
+        for signer in signers:
+            role: Role = signer.role  # type: ignore[assignment]
+            digest = slots_digest(self._header.file_id, role, slots, pair_key)
+            old = records.get(role)
+            if old is None or old.digest != digest:
+                records[role] = sign_record(signer, old.counter + 1 if old else 1, digest)
+        return records
+
+    def _keys_write(
+        self,
+        slots: Iterable[Slot],
+        pair_key: bytes,
+        signers: list[Signer],
+        *,
+        unlocked: tuple[Slot, bytes] | None = None,
+        old_keys: list[bytes] | None = None,
+    ) -> None:
+        """Write new slots with the records signed by `signers` stored in the body."""
+        slots = tuple(slots)
+        saved = self._saved_body()
+        if not self.records_loaded:  # a command holding only the vault: read them from the body
+            self.slot_records, self.old_pair_keys = _body_key_tables(saved)
+            self.records_loaded = True
+            if old_keys is not None:
+                old_keys = [*old_keys[:1], *self.old_pair_keys][:MAX_OLD_PAIR_KEYS]
+        records = self._records_for(slots, pair_key, signers)
+        old = self.old_pair_keys if old_keys is None else old_keys
+        body = patch_body(saved, records, old)
+        self._write(slots, pair_key, body, unlocked=unlocked)
+        self.slot_records, self.old_pair_keys, self.keys_dirty = records, old, True
+        self._pending = None
+
+    def check_own_record(self) -> str | None:
+        """Sign the reader's slot record if there is none yet (a journal from before records);
+        say so in one sentence if the reader's slots are not the ones they last signed (a slot
+        added or removed by someone without their key). Never signs someone else's change."""
+        self._require_open()
+        role = self.role
+        digest = slots_digest(self._header.file_id, role, self._header.slots, self._pair_key)
+        have = self.slot_records.get(role)
+        if have is None:
+            self.slot_records[role] = sign_record(self._me(), 1, digest)
+            self.keys_dirty = True
+            return None
+        if not record_valid(have, role, digest, self._me().public_key):
+            return (
+                f"Your key slots (the {role}'s) in this file are not the ones you last set: a "
+                "slot was added, removed or replaced without your key. Check `rmjournal info`, "
+                "and remove any slot of yours you did not make."
+            )
+        return None
+
+    def follow_keys(
+        self,
+        copy: CopyKeys,
+        records: dict[Role, SlotRecord],
+        old_keys: list[bytes],
+        trusted: dict[Role, bytes | None],
+    ) -> list[str]:
+        """Take the other copy's key changes that its owners signed: per person, the newer slot
+        record that verifies with their pinned key (`trusted`) gives their slots; a copy
+        rekeyed since gives all its slots and its pair key, once every record verifies. The
+        change is written with the next `save()`. Returns one sentence per change or refusal."""
+        self._require_open()
+        file_id = self._header.file_id
+        notes: list[str] = []
+        theirs_slots = copy.header.slots
+        if copy.pair_key != self._pair_key:
+            if copy.pair_key in self.old_pair_keys:
+                return notes  # a copy from before our rekey: its keys are older
+            if self._pair_key not in old_keys:
+                notes.append(
+                    "The other copy was rekeyed separately from this one; its keys were not "
+                    "taken. Rekey again with both of you present."
+                )
+                return notes
+            for role in ROLES:
+                digest = slots_digest(file_id, role, theirs_slots, copy.pair_key)
+                rec = records.get(role)
+                has = any(s.role == role for s in theirs_slots)
+                if has and (rec is None or not record_valid(rec, role, digest, trusted[role])):
+                    notes.append(
+                        f"The other copy has a new pair key, but the {role}'s slots there are "
+                        f"not signed with the {role}'s key; its keys were not taken."
+                    )
+                    return notes
+            self._pending = (tuple(theirs_slots), copy.pair_key)
+            self.slot_records = dict(records)
+            self.old_pair_keys = [k for k in old_keys if k != copy.pair_key][:MAX_OLD_PAIR_KEYS]
+            self.keys_dirty = True
+            notes.append(
+                "The other copy was rekeyed: this copy now has its pair key and key slots; old "
+                "passphrases and recovery keys no longer open it."
+            )
+            return notes
+        current = list(self._pending[0] if self._pending else self._header.slots)
+        new_records = dict(self.slot_records)
+        for role in ROLES:
+            rec = records.get(role)
+            mine = [s for s in current if s.role == role]
+            theirs = [s for s in theirs_slots if s.role == role]
+            if mine == theirs:
+                continue
+            digest = slots_digest(file_id, role, theirs, self._pair_key)
+            if rec is None or not record_valid(rec, role, digest, trusted[role]):
+                notes.append(
+                    f"The other copy's slots for the {role} differ but are not signed with the "
+                    f"{role}'s key; this copy kept its own."
+                )
+                continue
+            have = new_records.get(role)
+            if have is not None and have.counter >= rec.counter:
+                continue  # ours is as new or newer
+            others = [s for s in current if s.role != role]
+            if len(others) + len(theirs) > MAX_SLOTS:
+                notes.append(f"The {role}'s slots from the other copy do not fit; not taken.")
+                continue
+            current = others + theirs
+            new_records[role] = rec
+            notes.append(
+                f"The {role}'s key slots were taken from the other copy (a passphrase, recovery "
+                "key or slot changed there): what no longer opens it there no longer opens this."
+            )
+        if new_records != self.slot_records:
+            self._pending = (tuple(current), self._pair_key)
+            self.slot_records = new_records
+            self.keys_dirty = True
+        return notes
 
     def _check_room(self, slots: list[Slot], needed: int) -> None:
         if len(slots) + needed > MAX_SLOTS:
@@ -267,3 +428,145 @@ def _reseal(file_id: bytes, slot: Slot, kek: bytes, pair_key: bytes, personal_ke
         file_id, role=slot.role, kind=slot.kind, params=slot.params, salt=slot.salt, kek=kek,
         pair_key=pair_key, personal_key=personal_key,
     )  # fmt: skip
+
+
+# --- keys that follow the copies ---------------------------------------------------------------
+
+SLOTS_PURPOSE = "key slots"
+"""The signing purpose of a slot record (`crypto.signed_message`)."""
+
+MAX_OLD_PAIR_KEYS = 8
+"""How many pair keys from before rekeys a journal keeps, to open copies made before them."""
+
+
+class SlotRecord(NamedTuple):
+    """One person's signature over their key slots as they are (and the pair key they seal).
+
+    `counter` grows with every change the person makes to their slots (a passphrase change, a
+    new recovery key, a slot added or removed, a rekey): at a merge, the copy whose record is
+    newer and verifies with that person's pinned key gives its slots for that person."""
+
+    counter: int
+    digest: str
+    signature: str
+
+
+def key_id(pair_key: bytes) -> str:
+    """A public name of a pair key (HKDF, 16 bytes hex): which key sealed a copy, not the key."""
+    return crypto.hkdf_sha256(pair_key, salt=b"", info=b"rmjournal key id\x00")[:16].hex()
+
+
+def slots_digest(file_id: bytes, role: Role, slots: Iterable[Slot], pair_key: bytes) -> str:
+    """SHA-256 (hex) of `role`'s slots in order, bound to the file and to the pair key."""
+    parts = [
+        b"rmjournal slots v1\x00",
+        file_id,
+        role.encode("ascii"),
+        bytes.fromhex(key_id(pair_key)),
+    ]
+    parts.extend(slot.pack() for slot in slots if slot.role == role)
+    return crypto.sha256(b"".join(parts)).hex()
+
+
+def _record_data(role: Role, counter: int, digest: str) -> bytes:
+    return f"{role}\x00{counter}\x00{digest}".encode("ascii")
+
+
+def sign_record(signer: Signer, counter: int, digest: str) -> SlotRecord:
+    """`signer`'s record of their slots (digest) at `counter`."""
+    role: Role = signer.role  # type: ignore[assignment]
+    sig = signer.sign(SLOTS_PURPOSE, _record_data(role, counter, digest))
+    return SlotRecord(counter, digest, base64.b64encode(sig).decode("ascii"))
+
+
+def record_valid(record: SlotRecord, role: Role, digest: str, public_key: bytes | None) -> bool:
+    """Whether `record` is `role`'s signature (by `public_key`) over exactly `digest`."""
+    if public_key is None or record.digest != digest:
+        return False
+    try:
+        sig = base64.b64decode(record.signature, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return verify_signature(
+        public_key, SLOTS_PURPOSE, _record_data(role, record.counter, digest), sig
+    )
+
+
+def read_key_tables(
+    execute: Callable[[str], Any],
+) -> tuple[dict[Role, SlotRecord], list[bytes]]:
+    """The slot records and old pair keys stored in a body (empty for a body before them)."""
+    records: dict[Role, SlotRecord] = {}
+    old: list[bytes] = []
+    try:
+        for role, counter, digest, signature in execute(
+            "SELECT role, counter, digest, signature FROM slot_records"
+        ):
+            if role in ROLES and isinstance(counter, int) and isinstance(digest, str):
+                records[role] = SlotRecord(counter, digest, str(signature))
+        for (text,) in execute("SELECT pair_key FROM pair_key_history"):
+            with contextlib.suppress(ValueError, TypeError):
+                raw = bytes.fromhex(text)
+                if len(raw) == crypto.KEY_BYTES:
+                    old.append(raw)
+    except sqlite3.DatabaseError:
+        return {}, []
+    return records, old
+
+
+def write_key_tables(
+    execute: Callable[..., Any], records: dict[Role, SlotRecord], old_keys: list[bytes]
+) -> None:
+    """Store `records` and `old_keys` in a body at schema 10 or later (replacing what was)."""
+    execute("DELETE FROM slot_records")
+    for role, r in records.items():
+        execute(
+            "INSERT INTO slot_records (role, counter, digest, signature) VALUES (?, ?, ?, ?)",
+            (role, r.counter, r.digest, r.signature),
+        )
+    execute("DELETE FROM pair_key_history")
+    for key in old_keys[:MAX_OLD_PAIR_KEYS]:
+        execute(
+            "INSERT OR IGNORE INTO pair_key_history (key_id, pair_key) VALUES (?, ?)",
+            (key_id(key), key.hex()),
+        )
+
+
+def patch_body(
+    body: bytes | memoryview, records: dict[Role, SlotRecord], old: list[bytes]
+) -> bytes:
+    """`body` (a serialized journal database) with `records` and `old` stored in it, migrated to
+    the latest schema first if older: for the key operations, which rewrite the saved body."""
+    from rmjournal.core import store
+
+    try:
+        conn = store.load(bytes(body))
+    except FileDamaged:  # not a journal database (the vault stores any bytes): nothing to add
+        return bytes(body)
+    try:
+        write_key_tables(conn.execute, records, old)
+        conn.commit()
+        return store.serialize(conn)
+    finally:
+        conn.close()
+
+
+def _body_key_tables(body: bytes | memoryview) -> tuple[dict[Role, SlotRecord], list[bytes]]:
+    """The slot records and old pair keys held in a saved body (none if it is not a journal)."""
+    from rmjournal.core import store
+
+    try:
+        conn = store.load(bytes(body))
+    except FileDamaged:
+        return {}, []
+    try:
+        return read_key_tables(conn.execute)
+    finally:
+        conn.close()
+
+
+class CopyKeys(NamedTuple):
+    """What `read_copy` learnt about another copy's keys, for `follow_keys` after the merge."""
+
+    header: Header
+    pair_key: bytes

@@ -100,6 +100,7 @@ async def test_every_word_of_both_copies_survives_merge(
 
 def _full_plan_journal(path: Path, clock: FixedClock) -> None:
     """A journal whose two-session plan is held, its summary approved by both."""
+    from rmjournal.core.crypto import Signer, random_key
     from rmjournal.core.summary import approve
 
     make_journal(path, clock)
@@ -108,7 +109,8 @@ def _full_plan_journal(path: Path, clock: FixedClock) -> None:
         for _ in range(2):
             jf.journal.mark_held(jf.journal.plan_next_session().id)
         approve(jf.journal, "mentor")
-        approve(jf.journal, "mentee")
+        # The mentee, present at the keyboard, signs with their own key (they have no slot yet).
+        approve(jf.journal, "mentee", signer=Signer("mentee", random_key()))
         jf.save()
 
 

@@ -14,6 +14,7 @@ from contentkit import make_demo_journal, open_app, shown_text
 from testkit import MENTEE_PASSPHRASE
 from uikit import settle
 
+from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.screens.export import ExportScreen
 from rmjournal.app.screens.review import ReviewScreen, bars
 from rmjournal.core.review import MonthCount, review_figures
@@ -115,10 +116,26 @@ async def test_export_preview_approvals_by_both_and_writing(
         for name in (pair.mentor.name, pair.mentee.name):
             for part in name.split():
                 assert part.lower() not in preview(app).lower()
+        # The anonymised summary is its own variant: approving the named one did not approve it.
+        status = str(screen.query_one("#approval-status").render())
+        assert "DRAFT" in status and "✗ the mentor (you): not approved yet" in status
+        assert DRAFT_MARKER in preview(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        field.focus()
+        field.value = MENTEE_PASSPHRASE
+        await pilot.press("enter")
+        await settle(app, pilot, 4)
+        status = str(screen.query_one("#approval-status").render())
+        assert "FINAL" in status and "anonymised version" in status
+        assert DRAFT_MARKER not in preview(app)
         # A folder that does not exist is reported, nothing is made.
         screen.query_one("#out-path").value = str(tmp_path / "nowhere" / "s.md")
         screen.query_one("#preview-box").focus()
         await pilot.press("w")
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the demo's text names a third party
+            await pilot.press("y")
         await settle(app, pilot, 4)
         message = str(screen.query_one("#write-message").render())
         assert "✗" in message and "does not exist" in message
@@ -133,6 +150,9 @@ async def test_export_preview_approvals_by_both_and_writing(
         assert screen.query_one("#out-path").value == str(written)
         screen.query_one("#preview-box").focus()
         await pilot.press("w")
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the demo's text names a third party
+            await pilot.press("y")
         await settle(app, pilot, 4)
         assert "✓ Wrote" in str(screen.query_one("#write-message").render())
         assert stat.S_IMODE(written.stat().st_mode) == 0o600

@@ -234,9 +234,15 @@ def test_slot_add_remove_and_recovery_key(
             == code
         )
 
-    removed = _rmjournal(
+    # Slot 3 is the mentee's: the mentor alone cannot remove it, only with the mentee's secret.
+    alone = _rmjournal(
         "slot", "remove", path, "3", *_unlock_args(secrets["mentor"], "--role", "mentor")
     )
+    assert alone.code == 2 and "terminal" in alone.err  # the mentee would be asked to type
+    removed = _rmjournal(
+        "slot", "remove", path, "3", *_unlock_args(secrets["mentor"], "--role", "mentor"),
+        "--partner-passphrase-file", secrets["partner"],
+    )  # fmt: skip
     assert removed.code == 0 and "Removed slot 3" in removed.out, removed.err
     refused = _rmjournal("slot", "remove", path, "0", *_unlock_args(secrets["mentor"]))
     assert refused.code == 2 and "only passphrase" in refused.err

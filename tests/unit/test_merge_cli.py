@@ -85,7 +85,7 @@ def test_merge_prints_what_changed_and_saves(copies: dict[str, object]) -> None:
     )
     assert "  entries: 1 added, 1 updated, 1 in conflict" in out
     assert "1 field was changed in both copies" in out
-    assert "Key slots are not merged" in out
+    assert "Keys: no key change to take from" in out
     assert other.read_bytes() == other_bytes  # OTHER is only read
     with open_file(path) as jf:
         texts = {e.text for e in jf.journal.entries()}
@@ -125,11 +125,28 @@ def test_another_pair_is_refused_with_exit_1_and_no_change(
     assert path.read_bytes() == before
 
 
-def test_a_rekeyed_copy_is_refused_with_exit_1(copies: dict[str, object]) -> None:
+def test_a_rekeyed_copy_brings_its_new_keys_at_the_merge(copies: dict[str, object]) -> None:
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    with open_file(other, MENTEE_PW) as jf:  # both present: the mentor types theirs
+        jf.vault.rekey(Secret.passphrase(MENTOR_PW))
+    run = rmjournal("merge", path, other, *unlock_args(pw))
+    assert run.returncode == 0, run.stderr
+    assert "Keys: The other copy was rekeyed" in run.stdout
+    with open_file(path, MENTOR_PW) as jf, open_file(other, MENTEE_PW) as theirs:
+        assert jf.vault.file_id == theirs.vault.file_id
+        assert jf.vault._pair_key == theirs.vault._pair_key  # one pair key in both copies
+
+
+def test_a_copy_rekeyed_and_with_my_slot_changed_is_refused_with_exit_1(
+    copies: dict[str, object],
+) -> None:
     path, other, pw = copies["path"], copies["other"], copies["pw"]
     assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
     with open_file(other, MENTEE_PW) as jf:
         jf.vault.rekey(Secret.passphrase(MENTOR_PW))
+    with open_file(other, MENTOR_PW) as jf:
+        jf.vault.change_passphrase(Secret.passphrase("the mentor's newer passphrase"))
     before = path.read_bytes()
     run = rmjournal("merge", path, other, *unlock_args(pw))
     assert run.returncode == 1 and "does not open with its pair key" in run.stderr
@@ -194,7 +211,7 @@ def test_a_locked_journal_gives_exit_5(copies: dict[str, object]) -> None:
 
 def test_merge_is_listed_in_help() -> None:
     run = rmjournal("merge", "--help")
-    assert run.returncode == 0 and "OTHER" in run.stdout and "slots are not merged" in run.stdout
+    assert run.returncode == 0 and "OTHER" in run.stdout and "Key changes signed" in run.stdout
 
 
 def test_the_app_can_merge_a_file_that_changed_on_disk(copies: dict[str, object]) -> None:

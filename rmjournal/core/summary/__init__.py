@@ -8,11 +8,14 @@ call: build, render, approve.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from rmjournal.core import signing
+from rmjournal.core.anonymise import Anonymiser, Finding, findings
 from rmjournal.core.crypto import Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
@@ -37,7 +40,6 @@ from rmjournal.core.summary.content import (
     KIND_NAMES,
     LeftOut,
     Summary,
-    anonymised_content,
     build_summary,
     canonical_bytes,
     canonical_content,
@@ -45,7 +47,7 @@ from rmjournal.core.summary.content import (
 )
 from rmjournal.core.summary.html import render_html
 from rmjournal.core.summary.markdown import md_block, md_inline, md_line, render_markdown
-from rmjournal.core.summary.wording import Anonymiser, Wording, cap
+from rmjournal.core.summary.wording import Wording, cap, shown_texts
 
 Format = Literal["markdown", "html"]
 FORMATS: dict[str, Format] = {"markdown": "markdown", "md": "markdown", "html": "html"}
@@ -62,6 +64,7 @@ __all__ = [
     "Anonymiser",
     "Approval",
     "ApprovalState",
+    "Finding",
     "Format",
     "LeftOut",
     "Summary",
@@ -81,10 +84,42 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_summary",
+    "render_summary_checked",
+    "shown",
     "stored_approvals",
+    "summary_findings",
     "variant",
     "variant_states",
 ]
+
+
+def anonymised_content(summary: Summary) -> bytes:
+    """The anonymised summary's content as the bytes its approval signs: the canonical content
+    with every text anonymised as shown, marked as the anonymised variant."""
+    anon = Anonymiser(summary.pair)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return anon(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v) for v in value]
+        return value
+
+    content = walk(canonical_content(summary))
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return b"anonymised\x00" + text.encode("utf-8")
+
+
+def shown(summary: Summary, anonymise: bool) -> Summary:
+    """`summary` as shown named or anonymised: the approvals are those of that variant
+    (approving one never approves the other)."""
+    if not anonymise or summary.anonymised or summary.journal is None:
+        return summary
+    digest = content_hash(anonymised_content(summary))
+    states = approval_states(summary.journal, digest, variant_name="anonymised")
+    return dataclasses.replace(summary, approvals=states, anonymised=True)
 
 
 def _named(journal: Journal, today: date | None) -> bytes:
@@ -189,10 +224,33 @@ def render_summary(
     journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
 ) -> str:
     """The shareable summary of `journal` in `fmt` ("markdown" or "html"), as of `today`."""
+    return _render(build_summary(journal, today), _format(fmt), anonymise)
+
+
+def _format(fmt: str) -> Format:
     kind = FORMATS.get(fmt)
     if kind is None:
         raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
-    summary = build_summary(journal, today).shown(anonymise)
+    return kind
+
+
+def _render(summary: Summary, kind: Format, anonymise: bool) -> str:
+    summary = shown(summary, anonymise)  # the approvals of the variant it writes
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)
+
+
+def summary_findings(summary: Summary, anonymise: bool = False) -> list[Finding]:
+    """What the summary's text may give away about people outside the pair, or confidences
+    (`core.anonymise.findings`), as the summary would show it: asked about before writing."""
+    return findings(shown_texts(Wording(summary, anonymise)), summary.pair)
+
+
+def render_summary_checked(
+    journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
+) -> tuple[str, list[Finding]]:
+    """`render_summary`, and the summary's findings (`summary_findings`), from one build."""
+    kind = _format(fmt)
+    summary = build_summary(journal, today)
+    return _render(summary, kind, anonymise), summary_findings(summary, anonymise)

@@ -98,20 +98,12 @@ class Summary:
     """Each partner's signed approval of this variant (the named summary unless `shown`)."""
     journal: Journal | None = dataclasses.field(default=None, repr=False, compare=False)
     anonymised: bool = False
+    """Whether `approvals` are those of the anonymised variant (`summary.shown`)."""
 
     @property
     def approved(self) -> bool:
         """Both partners approved the current content: the summary is final, not a draft."""
         return bool(self.approvals) and all(s.approved for s in self.approvals.values())
-
-    def shown(self, anonymise: bool) -> Summary:
-        """This summary as shown named or anonymised: the approvals are those of that variant
-        (approving one never approves the other)."""
-        if not anonymise or self.anonymised or self.journal is None:
-            return self
-        digest = hashlib.sha256(anonymised_content(self)).hexdigest()
-        states = approval_states(self.journal, digest, variant_name="anonymised")
-        return dataclasses.replace(self, approvals=states, anonymised=True)
 
     @property
     def commitments(self) -> list[Action]:
@@ -181,27 +173,6 @@ def canonical_bytes(summary: Summary) -> bytes:
     content = canonical_content(summary)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
-
-
-def anonymised_content(summary: Summary) -> bytes:
-    """The anonymised summary's content as the bytes its approval signs: the canonical content
-    with every text anonymised as shown, marked as the anonymised variant."""
-    from rmjournal.core.summary.wording import Anonymiser
-
-    anon = Anonymiser(summary.pair)
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, str):
-            return anon(value)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [walk(v) for v in value]
-        return value
-
-    content = walk(canonical_content(summary))
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return b"anonymised\x00" + text.encode("utf-8")
 
 
 def content_hash_of(content: dict[str, Any]) -> str:
