@@ -273,6 +273,8 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
         if warning := message.journal_file.rollback_warning:  # an older copy put back
             self.notify(warning, severity="warning", timeout=12, markup=False)
+        if notice := message.journal_file.journal.set_aside_notice():  # rows failing checks
+            self.notify(notice, severity="warning", timeout=12, markup=False)
         if warning := message.journal_file.key_warning:  # a pinned key or a slot not signed
             self.notify(warning, severity="warning", timeout=15, markup=False)
 

@@ -28,7 +28,11 @@ if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migra
 SIGNING_SCHEMA = 10
 """The schema whose migration adds signed approvals and the pinned signing keys."""
 
-SCHEMA_VERSION = max(latest_field_schema(), SIGNING_SCHEMA)
+SET_ASIDE_SINCE = 11
+"""The schema whose migration adds the `set_aside` table and the authors' signature columns
+(`_migrate_11`)."""
+
+SCHEMA_VERSION = max(latest_field_schema(), SIGNING_SCHEMA, SET_ASIDE_SINCE)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -417,6 +421,37 @@ def _with_signing(
 
 
 MIGRATIONS[SIGNING_SCHEMA] = _with_signing(MIGRATIONS.get(SIGNING_SCHEMA))
+
+
+SIGNED_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")
+"""The record tables whose rows carry their author's signature (`signature`, schema 11); an
+agenda item's partner notes carry their writer's (`partner_signature`)."""
+
+
+def _migrate_11(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        fields_migration(db)
+        db.conn.execute(
+            "CREATE TABLE set_aside (id TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
+            " item_id TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL,"
+            " row TEXT NOT NULL, versions TEXT, found_at TEXT NOT NULL)"
+        )
+        for table in SIGNED_TABLES:
+            db.conn.execute(f"ALTER TABLE {table} ADD COLUMN signature TEXT")
+        db.conn.execute("ALTER TABLE agenda_items ADD COLUMN partner_signature TEXT")
+        install_version_triggers(db)  # the signatures merge with their rows
+
+    migrate.__doc__ = (
+        f"Version {SET_ASIDE_SINCE}: rows that fail their checks are set aside in `set_aside`"
+        " (kept whole: `core/journal/checks.py`), and what a person writes carries their"
+        " signature (`core/journal/authorship.py`)."
+    )
+    return migrate
+
+
+MIGRATIONS[SET_ASIDE_SINCE] = _migrate_11(MIGRATIONS[SET_ASIDE_SINCE])
 
 
 PAIR_LIFECYCLE_COLUMNS: dict[str, str] = {

@@ -25,7 +25,7 @@ from rmjournal.core import store
 from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
-from rmjournal.core.journal import search_index
+from rmjournal.core.journal import authorship, search_index
 from rmjournal.core.model import ROLES, Role
 
 if TYPE_CHECKING:
@@ -102,6 +102,8 @@ class Records:
         self._lock = threading.RLock()
         self._private_index = False
         self._private_rows: dict[str, int] = {}
+        self._signed_tables: dict[str, bool] = {}
+        search_index.watch_forgetting(self._conn)
 
     # ------------------------------------------------------------------ who, when, how much
 
@@ -166,8 +168,11 @@ class Records:
 
         It waits for a write or transaction in progress to finish and holds the next one off
         while SQLite copies the database, so the bytes are exactly the journal at that count.
+        Words the shared index forgot since the last save (made private, edited away) are
+        removed from its segments first (`search_index.forget_for_good`).
         """
         with self._lock:
+            search_index.forget_for_good(self._conn)
             return self._changes, store.serialize(self._conn)
 
     def close(self) -> None:
@@ -269,12 +274,12 @@ class Records:
         return sealed
 
     def put(self, table: str, plain: Row) -> None:
-        """Insert or update one record by id from plaintext values; seal, index, count it."""
+        """Insert or update one record by id from plaintext values; seal, sign, index, count it."""
         with self._lock:
             self._put(table, plain)
 
     def _put(self, table: str, plain: Row) -> None:
-        row = self._seal(table, plain)
+        row = self._sign(table, self._seal(table, plain))
         cols = list(row)
         exists = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row["id"],)).fetchone()  # noqa: S608
         if exists:
@@ -300,9 +305,47 @@ class Records:
                 f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
                 (stamp, stamp, item_id),
             )
+            self._sign_stored(table, item_id)
             if self._private_index:
                 self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
             self._changes += 1
+
+    # ------------------------------------------------------------------ authorship signatures
+
+    def _signs(self, table: str) -> bool:
+        if not authorship.is_signed_table(table):
+            return False
+        known = self._signed_tables.get(table)
+        if known is None:
+            cols = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            known = self._signed_tables[table] = "signature" in cols
+        return known
+
+    def _sign(self, table: str, row: Row) -> Row:
+        """`row` (as it will be stored) with the writer's authorship signature: kept as stored
+        when its signed values did not change (another field was written), else made anew."""
+        if not self._signs(table):
+            return row
+        cur = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row["id"],))  # noqa: S608
+        found = cur.fetchone()
+        if found is not None:
+            stored = dict(zip([c[0] for c in cur.description], found, strict=True))
+            if authorship.same_words(table, {**stored, **row}, stored):
+                return {**row, "signature": stored.get("signature")}
+            row = {**stored, **row}
+        return {**row, "signature": authorship.sign_row(self._cipher.signer(), table, row)}
+
+    def _sign_stored(self, table: str, item_id: str) -> None:
+        """Sign the stored row anew after a deletion (which does not go through `put`): only a
+        private item's deletion is covered by its signature (`authorship.statement`)."""
+        if not self._signs(table):
+            return
+        stored = self.raw(table, item_id)
+        if stored is not None and stored.get("visibility") == "private":
+            self._conn.execute(
+                f"UPDATE {table} SET signature = ? WHERE id = ?",  # noqa: S608
+                (authorship.sign_row(self._cipher.signer(), table, stored), item_id),
+            )
 
     def get(self, table: str, item_id: str, what: str) -> Row:
         """The plaintext of a record this reader may change; NotFound / PartnersPrivateItem else."""
