@@ -24,7 +24,10 @@ from rmjournal.core.search_schema import INDEXED_TABLES, index_partner_notes, mi
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
-SCHEMA_VERSION = latest_field_schema()
+DRAFTS_SINCE = 9
+"""The schema whose migration creates the `drafts` table (`core/journal/drafts.py`)."""
+
+SCHEMA_VERSION = max(latest_field_schema(), DRAFTS_SINCE)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -368,3 +371,30 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS[8] = _migrate_8
+
+
+def _create_drafts(db: sqlite_utils.Database) -> None:
+    """The reader's drafts (`core/journal/drafts.py`): what was typed in a dialog and not saved.
+
+    Not a record table: drafts are not merged, exported only to their author, and removed
+    outright. `body` is sealed with the author's personal key (title and field values as JSON).
+    """
+    db.conn.execute(
+        "CREATE TABLE drafts (id TEXT PRIMARY KEY, author TEXT NOT NULL, place TEXT NOT NULL,"
+        " body TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    db.conn.execute("CREATE UNIQUE INDEX drafts_place ON drafts(author, place)")
+
+
+def _with_drafts(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        _create_drafts(db)
+        fields_migration(db)
+
+    migrate.__doc__ = f"Version {DRAFTS_SINCE}: the drafts table, then any new fields."
+    return migrate
+
+
+MIGRATIONS[DRAFTS_SINCE] = _with_drafts(MIGRATIONS[DRAFTS_SINCE])
