@@ -98,6 +98,7 @@ async def merge_copy(app: RMJournalApp) -> None:
         app.notify(_problem(error, "Reading the copy"), title="Not merged", severity="error")
         return
     report = merge_into(jf.journal, copy)
+    app.refresh_after_merge()
     if not report.changed:
         app.notify(f"Nothing to merge: this journal already holds everything in {other.name}.")
         return

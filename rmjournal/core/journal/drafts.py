@@ -37,8 +37,13 @@ class Draft(NamedTuple):
     updated_at: str
 
     def text(self) -> str:
-        """Every non-empty value, one after the other (to show or search for what was typed)."""
-        return "\n".join(v for v in self.fields.values() if v.strip())
+        """Every typed value that is not empty, one after the other (to show what was typed).
+
+        Fields named with a leading "~" (a choice made, not text typed) or "__" (what the dialog
+        needs to open again) are left out."""
+        return "\n".join(
+            v for k, v in self.fields.items() if v.strip() and not k.startswith(("~", "__"))
+        )
 
 
 class Drafts(Part):
