@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from testkit import MARKER, PASSPHRASE
 from textual.widgets import DataTable, TextArea
+from textual.widgets.data_table import RowDoesNotExist
 from uikit import SIZE, screen_text, settle, unlock
 
 from rmjournal.app.config import Config, LoadedConfig
@@ -254,7 +255,7 @@ async def test_the_sessions_list_shows_a_merged_copys_session_at_once(
         with _reopen(other) as jf:
             new_id = jf.journal.sessions()[-1].id
         table = app.screen.query_one("#sessions", DataTable)
-        with pytest.raises(Exception):
+        with pytest.raises(RowDoesNotExist):  # not shown before the merge
             table.get_row_index(new_id)
         app.run_worker(jobs.merge_copy(app))
         await pilot.pause()
