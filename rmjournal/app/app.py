@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import os
 import signal
 import sys
 import time
@@ -785,6 +786,14 @@ class RMJournalApp(App[None]):
             return
         self._save_now_or_never()
         self._close_journal()
+        self._exit_after_hang_up(signum)
+
+    def _exit_after_hang_up(self, signum: int) -> None:
+        """Exit once saved. With the terminal gone (SIGHUP in a real terminal) there is no
+        screen to restore, and Textual's shutdown can wait for ever on a writer that has no
+        terminal left, so the process ends at once; otherwise it exits as usual."""
+        if signum == signal.SIGHUP and not self.is_headless:
+            os._exit(128 + signum)
         self.exit(return_code=128 + signum)
 
     async def _save_and_exit(self, signum: int) -> None:
@@ -792,7 +801,7 @@ class RMJournalApp(App[None]):
         with contextlib.suppress(Exception):
             await self.save()
         self._close_journal()
-        self.exit(return_code=128 + signum)
+        self._exit_after_hang_up(signum)
 
     def _save_now_or_never(self) -> None:
         """Save on this thread at once (hang-up, crash), if anything is unsaved; never raises."""

@@ -155,6 +155,7 @@ class FormDialog(ModalScreen[T]):
     @on(events.Mount)
     def _mounted(self) -> None:
         drafts.register(self.app, self)
+        self._initial = self.draft_values()  # before any key reaches a field
         self.call_after_refresh(self._opened)
 
     @on(events.Unmount)
@@ -163,7 +164,6 @@ class FormDialog(ModalScreen[T]):
         drafts.unregister(self.app, self)
 
     def _opened(self) -> None:
-        self._initial = self.draft_values()
         place = self.draft_place
         if place is None:
             return
