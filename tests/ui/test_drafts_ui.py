@@ -277,3 +277,36 @@ async def test_the_lock_message_tells_the_truth_without_a_dialog(
         await settle(app, pilot)
         said = screen_text(app)
         assert "Your changes were saved." in said and "draft" not in said
+
+
+async def test_a_recovery_key_typo_keeps_the_text_and_names_the_group(
+    app_factory, journal_dir: Path, clock
+) -> None:
+    from textual.widgets import Input
+
+    from rmjournal.app.screens.dashboard import DashboardScreen
+
+    path = journal_dir / "rk.rmj"
+    jf, key = JournalFile.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), test_kdf=True, clock=clock
+    )
+    jf.close()
+    groups = key.split("-")
+    wrong = groups[6][0]
+    groups[6] = ("A" if wrong != "A" else "B") + groups[6][1:]
+    typo = "-".join(groups)
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        field = app.screen.query_one("#secret", Input)
+        field.value = typo
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert field.value == typo  # kept, to be corrected in place
+        said = screen_text(app)
+        assert "typo" in said and "group 7" in said
+        field.value = key
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)

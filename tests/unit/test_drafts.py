@@ -135,3 +135,23 @@ def test_cli_drafts_lists_and_discards(tmp_path: Path) -> None:
     gone = run("drafts", path, "--discard", kept.id[:8], *secret_args(pw))
     assert gone.returncode == 0, gone.stderr
     assert "no drafts" in run("drafts", path, *secret_args(pw)).stderr
+
+
+def test_a_recovery_key_typo_is_found_in_its_group() -> None:
+    from rmjournal.core import recovery
+
+    _, key = recovery.new()
+    groups = key.split("-")
+    changed = list(groups)
+    changed[3] = ("A" if changed[3][2] != "A" else "B").join([changed[3][:2], changed[3][3:]])
+    assert recovery.typo_groups("-".join(changed)) == [4]
+    short = list(groups)
+    short[9] = short[9][:3]
+    assert recovery.typo_groups("-".join(short)) == [10]
+    odd = list(groups)
+    odd[1] = odd[1][:3] + "!"
+    assert recovery.typo_groups(" ".join(odd)) == [2]
+    swapped = list(groups)
+    a, b = swapped[5][0], swapped[5][1]
+    swapped[5] = b + a + swapped[5][2:]
+    assert a == b or recovery.typo_groups("-".join(swapped)) == [6]
