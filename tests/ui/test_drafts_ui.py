@@ -310,3 +310,33 @@ async def test_a_recovery_key_typo_keeps_the_text_and_names_the_group(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_escape_in_the_new_journal_form_asks_when_something_was_typed(
+    app_factory, journal_path: Path
+) -> None:
+    from textual.widgets import Input
+
+    from rmjournal.app.screens.create import CreateScreen
+
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CreateScreen)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#mentor-name", Input).value = MARKER
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("escape")  # keep editing
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#mentor-name", Input).value == MARKER
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
