@@ -110,9 +110,13 @@ async def merge_copy(app: RMJournalApp) -> None:
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:
-    """Beside the journal, named with the time: `pair-backup-20260720-090000.rmj`."""
+    """In the backups folder beside the journal (as `rmjournal backup` without `--out`, never
+    among the journals), named with the time: `backups/pair-backup-20260720-090000.rmj`."""
+    from rmjournal.paths import backups_dir
+
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
-    return jf.path.with_name(f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}")
+    name = f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}"
+    return backups_dir(jf.path.resolve().parent) / name
 
 
 async def backup(app: RMJournalApp) -> None:
