@@ -340,3 +340,32 @@ async def test_escape_in_the_new_journal_form_asks_when_something_was_typed(
         await pilot.press("escape", "d")
         await pilot.pause()
         assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_unlocking_rebinds_an_approval_stored_in_the_legacy_form(
+    app_factory, journal_path: Path
+) -> None:
+    import dataclasses
+
+    from rmjournal.core.review import review_figures
+    from rmjournal.core.summary import approve, build_summary, canonical_content, content_hash_of
+
+    with _reopen(journal_path) as jf:
+        j = jf.journal
+        j.plan_next_session()
+        approve(j, "mentor")
+        summary = build_summary(j)
+        legacy = content_hash_of(
+            canonical_content(
+                dataclasses.replace(summary, figures=review_figures(j, shareable_only=True))
+            )
+        )
+        j.records.execute("UPDATE approvals SET content_hash = ?", (legacy,))
+        j.records.count_changes()
+        jf.save()
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        stored = app.journal_file.journal.records.execute("SELECT content_hash FROM approvals")
+        assert stored.fetchone()[0] != legacy  # rebound in today's form on unlocking
+        assert build_summary(app.journal_file.journal).approvals["mentor"].approved

@@ -48,6 +48,18 @@ def recovery_key_problem(text: str) -> str | None:
     return None
 
 
+def rebind_approvals(jf: JournalFile) -> None:
+    """Store the approvals that count only by the summary's legacy hash in today's form, so
+    that planning a session (which changed that hash, not the content) keeps them; runs in the
+    unlock worker, off the UI thread (it builds the summary only when an approval exists)."""
+    try:
+        from rmjournal.core.summary import rebind_legacy_approvals
+
+        rebind_legacy_approvals(jf.journal)
+    except JournalError:  # an approval that cannot be rebound still counts by its old hash
+        return
+
+
 class UnlockScreen(Screen[None]):
     """Pick a journal and unlock it with a passphrase or the recovery key."""
 
@@ -243,6 +255,7 @@ class UnlockScreen(Screen[None]):
                 self.Failed(f"The journal could not be read ({type(error).__name__}).")
             )
         else:
+            rebind_approvals(jf)
             warm_up = getattr(app, "warm_up_content", None)
             if warm_up is not None:
                 warm_up()  # import the dashboard here, off the UI thread
