@@ -791,9 +791,11 @@ class RMJournalApp(App[None]):
     def _exit_after_hang_up(self, signum: int) -> None:
         """Exit once saved. With the terminal gone (SIGHUP in a real terminal) there is no
         screen to restore, and Textual's shutdown can wait for ever on a writer that has no
-        terminal left, so the process ends at once; otherwise it exits as usual."""
+        terminal left, so the process ends at once, by the signal's own default action (as
+        any program that caught a signal to clean up does); otherwise it exits as usual."""
         if signum == signal.SIGHUP and not self.is_headless:
-            os._exit(128 + signum)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
         self.exit(return_code=128 + signum)
 
     async def _save_and_exit(self, signum: int) -> None:
