@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("add", "recent"), "rmjournal.cli.entries"),
     "approve": "rmjournal.cli.summary",
     "merge": "rmjournal.cli.merge",
+    **dict.fromkeys(("conflicts", "settle"), "rmjournal.cli.conflicts"),
     "drafts": "rmjournal.cli.drafts",
     **dict.fromkeys(
         ("sessions", "show", "plan", "topic", "notes", "outcome", "held", "cancel"),

@@ -119,14 +119,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def write_private_file(out: Path, text: str) -> None:
     """Write `text` to `out` atomically as a 0600 file (exports hold sensitive plaintext)."""
-    from rmjournal.core.safefile import NotDurable, atomic_write
+    from rmjournal.core.safefile import write_private_text
 
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give a file name for --out.")
-    if not out.parent.exists():
-        raise NotFound(f"The folder {out.parent} does not exist.")
-    with contextlib.suppress(NotDurable):  # written and complete; only the folder fsync failed
-        atomic_write(out, text.encode("utf-8"))
+    write_private_text(out, text)
 
 
 def _remove_made(path: Path, lock_existed: bool) -> None:

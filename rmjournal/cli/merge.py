@@ -62,8 +62,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     if report.conflicts:
         print(
             f"{report.conflicts} field{'s were' if report.conflicts != 1 else ' was'} changed in "
-            "both copies: the later change was kept and the other is kept beside it as a "
-            "conflict to review in the app."
+            "both copies: the later change was kept and the other is kept beside it. "
+            f"See both with `rmjournal conflicts {args.path}` (or in the app) and choose."
         )
     print(f"Key slots are not merged: {name} keeps its own slots and passphrases.")
     return 0

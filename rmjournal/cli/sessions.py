@@ -32,6 +32,7 @@ from rmjournal.text import one_line, plain
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
+    from rmjournal.core.merge import Conflict
     from rmjournal.core.model import AgendaItem, Session
 
 MAX_MINUTES = 600
@@ -199,6 +200,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         entries = journal.entries(session.id)
         numbers = refs.action_numbers(journal)
         agreed = [a for a in journal.actions(order="agreed") if a.agreed_in == session.id]
+        from rmjournal.core.merge import conflicts
+
+        waiting: dict[str, list[Conflict]] = {}
+        for conflict in conflicts(journal):
+            waiting.setdefault(conflict.item_id, []).append(conflict)
         if args.json:
             from rmjournal.core.interchange import export_document
 
@@ -235,9 +241,21 @@ def cmd_show(args: argparse.Namespace) -> int:
         if item.prompt:
             out.append(f"     Prompt: {one_line(item.prompt)}")
         if item.notes.strip():
-            # One notes field per item today; per-author notes arrive with issue #13.
             out.append("     Notes:")
             out.append(_indent(item.notes, "       "))
+        for conflict in waiting.get(item.id, ()):
+            out.append(
+                f"     Also written on another copy ({conflict.field.replace('_', ' ')}; "
+                f"a merge conflict: `rmjournal settle PATH {conflict.id[:8]} kept|other|both`):"
+            )
+            out.append(
+                _indent(
+                    "(on your partner's private item)"
+                    if conflict.hidden
+                    else str(conflict.other or "(empty)"),
+                    "       ",
+                )
+            )
     out.append(f"Entries: {len(entries)}.")
     for e in entries:
         if e.hidden:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed
+from rmjournal.core.errors import JournalError, JournalLocked, NotFound, SaveFailed, UsageError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -195,6 +195,22 @@ def _replace(temp: Path, target: Path) -> None:
         except PermissionError:
             time.sleep(delay)
     disk.replace(temp, target)
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write an export (`text`: sensitive plaintext the person asked for) to `path`: atomically,
+    readable only by its owner (0600), never half-written. The one writer of exports for the
+    CLI and the app.
+
+    A folder given as the file is `UsageError`; a missing parent folder is `NotFound`. A folder
+    that could not be synced after the replace is not an error: the file is complete.
+    """
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name.")
+    if not path.parent.exists():
+        raise NotFound(f"The folder {path.parent} does not exist.")
+    with contextlib.suppress(NotDurable):  # written and complete; only the folder fsync failed
+        atomic_write(path, text.encode("utf-8"))
 
 
 def atomic_write(target: Path, data: bytes | bytearray) -> None:

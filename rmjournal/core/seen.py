@@ -4,8 +4,14 @@ For each file id (copies of one journal share it) the state folder keeps two fac
 
 - the slot that opened the file last here (its index, role and kind), so the next unlock tries
   that slot first and runs one key derivation instead of one per slot before it;
-- the highest save generation seen, so a copy older than one already opened here (a backup or
-  a synced copy put back) is noticed and the person warned.
+- the highest save generation seen at each place (the file's resolved path, kept as a hash), so
+  a copy older than one already opened at that place (a backup or a synced copy put back) is
+  noticed and the person warned.
+
+The generation is per place, not per file id: two copies of one journal on one computer (the
+partner's copy received to merge, a copy on a USB stick) are different files at different
+generations, and opening the lower one is not a rollback. A copy put back where the newer one was
+is.
 
 Neither is a secret: both are in the file itself, readable without a passphrase. The state file
 is a hint, never a reason to fail: a missing, unreadable or corrupt one is treated as empty and
@@ -15,6 +21,7 @@ rewritten; a failed write is ignored. Writes are atomic (temp file, `os.replace`
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
@@ -24,7 +31,18 @@ from typing import NamedTuple
 STATE_NAME = "seen.json"
 MAX_FILES = 256
 """The most journals remembered; the least recently opened are forgotten first."""
+MAX_PLACES = 16
+"""The most places remembered per file id; the least recently saved are forgotten first."""
 _MAX_STATE_BYTES = 1 << 20
+
+
+def place_of(path: Path | str) -> str:
+    """The key a file's place is remembered by: a hash of its resolved path (no names kept)."""
+    try:
+        resolved = str(Path(path).resolve())
+    except OSError:
+        resolved = os.path.abspath(path)
+    return hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def state_folder() -> Path:
@@ -48,7 +66,7 @@ class Memory(NamedTuple):
     slot: int | None  # index of the slot that opened it last here
     role: str | None
     kind: str | None
-    generation: int  # the highest generation seen here (0: never seen)
+    generation: int  # the highest generation seen at the place asked about (0: never seen)
 
 
 _NOTHING = Memory(None, None, None, 0)
@@ -72,14 +90,19 @@ class Seen:
         """The state file."""
         return self.folder / STATE_NAME
 
-    def recall(self, file_id: str) -> Memory:
-        """What is remembered about `file_id` (nothing, if the state file is missing or bad)."""
+    def recall(self, file_id: str, place: Path | str | None = None) -> Memory:
+        """What is remembered about `file_id`, with the highest generation seen at `place`.
+
+        Nothing, if the state file is missing or bad; generation 0 without a place.
+        """
         entry = self._load().get(file_id)
         if not isinstance(entry, dict):
             return _NOTHING
-        slot, role, kind, generation = (
-            entry.get("slot"), entry.get("role"), entry.get("kind"), entry.get("generation")
-        )  # fmt: skip
+        places = entry.get("places")
+        generation = (
+            places.get(place_of(place)) if place is not None and isinstance(places, dict) else 0
+        )
+        slot, role, kind = entry.get("slot"), entry.get("role"), entry.get("kind")
         return Memory(
             slot if isinstance(slot, int) and not isinstance(slot, bool) and slot >= 0 else None,
             role if isinstance(role, str) else None,
@@ -91,18 +114,26 @@ class Seen:
         self,
         file_id: str,
         generation: int,
+        place: Path | str,
         *,
         slot: int | None = None,
         role: str | None = None,
         kind: str | None = None,
     ) -> None:
-        """Record a generation seen (the highest is kept) and, if given, the slot that opened it."""
+        """Record a generation seen at `place` (the highest is kept) and, if given, the slot that
+        opened it."""
         files = self._load()
         old = files.pop(file_id, None)
         entry: dict[str, object] = dict(old) if isinstance(old, dict) else {}
-        seen = entry.get("generation")
-        highest = seen if isinstance(seen, int) and seen > generation else generation
-        entry["generation"] = highest
+        entry.pop("generation", None)  # the per-file-id figure of earlier versions: not a place
+        old_places = entry.get("places")
+        places: dict[str, object] = dict(old_places) if isinstance(old_places, dict) else {}
+        key = place_of(place)
+        seen = places.pop(key, None)
+        places[key] = seen if isinstance(seen, int) and seen > generation else generation
+        while len(places) > MAX_PLACES:
+            del places[next(iter(places))]
+        entry["places"] = places
         if slot is not None:
             entry.update(slot=slot, role=role, kind=kind)
         files[file_id] = entry  # last: the most recently used

@@ -103,11 +103,11 @@ class Vault(KeyOperations):
         self._seen = seen
         file_id = header.file_id.hex()
         self.rollback_warning = rollback_warning(
-            path.name, header.generation, seen.recall(file_id).generation
+            path.name, header.generation, seen.recall(file_id, path).generation
         )
         index = header.slots.index(unlocked.slot)
         seen.remember(
-            file_id, header.generation, slot=index, role=unlocked.slot.role,
+            file_id, header.generation, path, slot=index, role=unlocked.slot.role,
             kind=unlocked.slot.kind,
         )  # fmt: skip
 
@@ -428,7 +428,7 @@ class Vault(KeyOperations):
             self._slot = None
         self._snapshot = _Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
         del data
-        self._seen.remember(self.file_id, header.generation)
+        self._seen.remember(self.file_id, header.generation, self.path)
         if not_durable:
             raise SaveFailed(
                 f"{self.path.name} was written, but the system did not confirm it reached the "

@@ -223,3 +223,32 @@ def test_the_app_can_merge_a_file_that_changed_on_disk(copies: dict[str, object]
             "Mentor's new note",
             "Mentee's new reflection",
         } <= texts
+
+
+def test_conflicts_lists_both_texts_whole_and_settle_keeps_both(copies: dict[str, object]) -> None:
+    """Without the app: the waiting conflict is listed with both texts in full, `show`-like
+    output names it, and `settle ID both` keeps every word of both (nothing discarded)."""
+    path, other, pw = copies["path"], copies["other"], copies["pw"]
+    assert isinstance(path, Path) and isinstance(other, Path) and isinstance(pw, Path)
+    assert rmjournal("merge", path, other, *unlock_args(pw)).returncode == 0
+    listed = rmjournal("conflicts", path, *unlock_args(pw))
+    assert listed.returncode == 0, listed.stderr
+    assert "1 merge conflict waiting" in listed.stdout
+    assert "Mentor's words" in listed.stdout and "Mentee's words" in listed.stdout
+    as_json = rmjournal("conflicts", path, "--json", *unlock_args(pw))
+    import json
+
+    (conflict,) = json.loads(as_json.stdout)
+    assert {conflict["kept"], conflict["other"]} == {"Mentor's words", "Mentee's words"}
+    wrong = rmjournal("settle", path, "zzzz", "both", *unlock_args(pw))
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "rmjournal conflicts" in wrong.stderr
+    settled = rmjournal("settle", path, conflict["id"][:6], "both", *unlock_args(pw))
+    assert settled.returncode == 0, settled.stderr
+    assert (
+        "No merge conflicts are waiting." in rmjournal("conflicts", path, *unlock_args(pw)).stdout
+    )
+    exported = rmjournal("export", path, "--format", "json", *unlock_args(pw)).stdout
+    entries = [e for s in json.loads(exported)["sessions"] for e in s["entries"]]
+    entry = next(e for e in entries if e["id"] == copies["ids"]["entry"])  # type: ignore[index]
+    assert "Mentor's words" in entry["text"] and "Mentee's words" in entry["text"]

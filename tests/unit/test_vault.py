@@ -165,7 +165,7 @@ def test_the_slot_that_opened_last_is_tried_first(
     # No secret in the state file: only the file id, the slot, its role and kind, the save.
     state = here.path.read_text(encoding="utf-8")
     assert PASSPHRASE not in state and MENTEE_PASSPHRASE not in state
-    assert set(json.loads(state)["files"][vault.file_id]) == {"slot", "role", "kind", "generation"}
+    assert set(json.loads(state)["files"][vault.file_id]) == {"slot", "role", "kind", "places"}
     assert stat.S_IMODE(here.path.stat().st_mode) == 0o600
 
 

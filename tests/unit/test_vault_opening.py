@@ -290,6 +290,30 @@ def test_an_older_copy_put_back_opens_with_a_warning(journal_dir: Path) -> None:
         assert fresh.rollback_warning is None  # another computer never saw the newer save
 
 
+def test_a_second_copy_elsewhere_is_not_a_rollback(journal_dir: Path) -> None:
+    """The partner's copy received to merge, or one on a stick, is a different file at its own
+    generation: opening it (or merging it) after the newer one warns of nothing."""
+    path = journal_dir / "pair.rmj"
+    copy = journal_dir / "partner.rmj"
+    here = Seen(journal_dir / "state")
+    vault, _ = Vault.create(
+        path, passphrase=Secret.passphrase(PASSPHRASE), body=sqlite_body("one"),
+        test_kdf=True, seen=here,
+    )  # fmt: skip
+    vault.backup(copy)
+    vault.save(sqlite_body("one", "two"))
+    vault.save(sqlite_body("one", "two", "four"))
+    vault.close()
+    with open_journal(copy, seen=here) as partner:
+        assert partner.rollback_warning is None
+        partner.save(sqlite_body("one", "three"))
+    with open_journal(path, seen=here) as mine:
+        assert mine.rollback_warning is None  # its own place saw save 3, and it is at save 3
+    os.replace(copy, path)  # but the copy put where the newer one was is noticed
+    with open_journal(path, seen=here) as put_back:
+        assert put_back.rollback_warning is not None
+
+
 def test_the_cli_prints_the_rollback_warning_and_goes_on(journal_dir: Path, tmp_path: Path) -> None:
     path = journal_dir / "pair.rmj"
     old = journal_dir / "old.rmj"
@@ -353,15 +377,17 @@ def test_the_state_file_forgets_the_oldest_journals_first(tmp_path: Path) -> Non
     from rmjournal.core import seen as seen_module
 
     here = Seen(tmp_path / "state")
+    place = tmp_path / "pair.rmj"
     for n in range(seen_module.MAX_FILES + 5):
-        here.remember(f"{n:032x}", n + 1, slot=0, role="mentor", kind="passphrase")
-    here.remember(f"{0:032x}", 1)  # unknown now: remembered again, the newest
+        here.remember(f"{n:032x}", n + 1, place, slot=0, role="mentor", kind="passphrase")
+    here.remember(f"{0:032x}", 1, place)  # unknown now: remembered again, the newest
     files = json.loads(here.path.read_text(encoding="utf-8"))["files"]
     assert len(files) == seen_module.MAX_FILES and f"{5:032x}" not in files
-    assert here.recall(f"{6:032x}").generation == 7
-    assert here.recall(f"{6:032x}").slot == 0 and here.recall("f" * 32).generation == 0
-    here.remember(f"{6:032x}", 3)  # a lower generation never lowers the highest seen
-    assert here.recall(f"{6:032x}").generation == 7
+    assert here.recall(f"{6:032x}", place).generation == 7
+    assert here.recall(f"{6:032x}").slot == 0 and here.recall("f" * 32, place).generation == 0
+    here.remember(f"{6:032x}", 3, place)  # a lower generation never lowers the highest seen
+    assert here.recall(f"{6:032x}", place).generation == 7
+    assert str(tmp_path) not in here.path.read_text(encoding="utf-8")  # places kept as hashes
     assert sorted(p.name for p in here.folder.iterdir()) == ["seen.json"]  # no temp left
 
 

@@ -6,7 +6,7 @@ kept and what the other copy said (the offer to merge is `dialogs.merge_offer`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,52 +15,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from rmjournal.app.widgets.literal import literal
-from rmjournal.text import one_line
+from rmjournal.core.conflict_words import describe_item, short_value
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
-    from rmjournal.core.merge import Conflict
-
-ITEM_WORDS = {
-    "pair": "the pair",
-    "goals": "goal",
-    "sessions": "session",
-    "agenda_items": "agenda item",
-    "entries": "entry",
-    "actions": "action",
-    "follow_ups": "follow-up",
-    "prompts": "prompt",
-    "templates": "template",
-    "approvals": "approval",
-}
-"""How a person names each kind of record."""
-
-TITLE_FIELDS = ("title", "topic", "text", "note", "number")
-"""The field that best names a record, in order of preference."""
-
-
-def _short(value: Any, width: int = 60) -> str:
-    """A conflict value as one line of at most `width` characters."""
-    return "(empty)" if value is None else one_line(str(value), width)
-
-
-def describe_item(journal: Journal, conflict: Conflict) -> str:
-    """Which record a conflict is about, in a person's words (never a private item's text)."""
-    word = ITEM_WORDS.get(conflict.table_name, conflict.table_name)
-    if conflict.hidden or conflict.private:
-        return f"{word} (private)"
-    record = journal.raw_record(conflict.table_name, conflict.item_id)
-    if record is None:
-        return word
-    for name in TITLE_FIELDS:
-        value = record.get(name)
-        if value not in (None, ""):
-            if name == "number":
-                return f"{word} {value}"
-            if journal.is_sealed(str(value)):
-                return f"{word} (private)"
-            return f"{word}: {_short(value, 40)}"
-    return word
 
 
 class ConflictsScreen(Screen[None]):
@@ -109,7 +67,10 @@ class ConflictsScreen(Screen[None]):
             if conflict.hidden:
                 kept = other = Text("(private to your partner)")
             else:
-                kept, other = literal(_short(conflict.kept)), literal(_short(conflict.other))
+                kept, other = (
+                    literal(short_value(conflict.kept)),
+                    literal(short_value(conflict.other)),
+                )
             field = "deleted" if conflict.field == "deleted_at" else conflict.field
             table.add_row(
                 literal(describe_item(self.journal, conflict)), field, kept, other, key=conflict.id
