@@ -89,7 +89,10 @@ CRASH_MESSAGE = (
     "your journal file itself is intact. Please report the problem name above."
 )
 
-HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+SIGHUP: int | None = getattr(signal, "SIGHUP", None)
+"""The terminal-closed signal (Windows has none)."""
+
+HANG_UP_SIGNALS = tuple(s for s in (SIGHUP, signal.SIGTERM) if s is not None)
 """The terminal closed, or the app was told to stop: keep what was typed, save, then exit."""
 
 
@@ -772,7 +775,7 @@ class RMJournalApp(App[None]):
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
             return
 
-    def hang_up(self, signum: int = signal.SIGHUP) -> None:
+    def hang_up(self, signum: int = signal.SIGTERM) -> None:
         """Keep every dialog's text as a draft, save the journal, close it, and exit.
 
         Nobody can be asked any more (the terminal may be gone), so a save that fails leaves
@@ -793,7 +796,7 @@ class RMJournalApp(App[None]):
         screen to restore, and Textual's shutdown can wait for ever on a writer that has no
         terminal left, so the process ends at once, by the signal's own default action (as
         any program that caught a signal to clean up does); otherwise it exits as usual."""
-        if signum == signal.SIGHUP and not self.is_headless:
+        if signum == SIGHUP and not self.is_headless:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
         self.exit(return_code=128 + signum)
