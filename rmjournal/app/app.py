@@ -406,7 +406,9 @@ class RMJournalApp(App[None]):
         from rmjournal.core.journal.drafts import Draft
 
         assert isinstance(draft, Draft)
-        if not await drafts.open_place(self, draft):
+        from rmjournal.app.draft_places import open_place
+
+        if not await open_place(self, draft):
             self.notify(
                 "Where this draft was typed is gone, so it stays kept: `rmjournal drafts` "
                 "shows its text.",

@@ -4,8 +4,9 @@ A dialog opened at a *place* (`FormDialog.keep_drafts_at`) keeps its fields as a
 journal a moment after each change (`DRAFT_DELAY`), sealed for the person (`core/journal/
 drafts.py`); the autosave then writes it with the journal. A lock, a hang-up, a crash and
 Escape's "keep as a draft" keep it at once (`Keeper.keep_typing`). Opening the same place again
-offers the draft back; so does unlocking, for every draft the person has, and `open_place`
-goes back to where a draft was typed and opens its dialog with the text in it.
+offers the draft back; so does unlocking, for every draft the person has, and
+`draft_places.open_place` goes back to where a draft was typed and opens its dialog with the
+text in it (kept apart: this module is imported by the dialogs, that one imports the screens).
 
 Places are words and ids: `entry:new:<session id>`, `entry:edit:<entry id>`,
 `topic:new:<session id>`, `topic:edit:<item id>`, `action:new:<session id or "">`,
@@ -101,72 +102,3 @@ def draft_at(app: App[Any], place: str) -> Draft | None:
     """The person's draft at `place`, if one is kept."""
     journal = journal_of(app)
     return None if journal is None else journal.draft_at(place)
-
-
-async def open_place(app: App[Any], draft: Draft) -> bool:
-    """Go to where `draft` was typed and open its dialog there, with the draft's text in it
-    (the dialog restores it without asking); whether the place still exists."""
-    from rmjournal.core.errors import JournalError
-
-    journal = journal_of(app)
-    if journal is None:
-        return False
-    app.restoring = draft.place  # type: ignore[attr-defined]  # the dialog takes it
-    try:
-        opened = await _open(app, journal, draft)
-    except JournalError:
-        opened = False
-    if not opened:
-        app.restoring = None  # type: ignore[attr-defined]
-    return opened
-
-
-async def _open(app: App[Any], journal: Journal, draft: Draft) -> bool:
-    from rmjournal.app.screens.navigate import show_action, show_session
-
-    kind, _, rest = draft.place.partition(":")
-    what, _, ref = rest.partition(":")
-    if kind == "entry" and what == "new":
-        await show_session(app, ref, "record")
-        return _call(app, "write_entry", draft.fields.get("~entry-kind", "note"),
-                     draft.fields.get("__prompt") or None)  # fmt: skip
-    if kind == "entry" and what == "edit":
-        entry = journal.entry(ref)
-        await show_session(app, entry.session_id, "record")
-        return _call(app, "change_entry", entry.id)
-    if kind == "topic":
-        session_id = journal.agenda_item(ref).session_id if what == "edit" else ref
-        await show_session(app, session_id, "agenda", ref if what == "edit" else None)
-        return _call(app, "action_edit_topic" if what == "edit" else "action_add_topic")
-    if kind == "action" and what == "new":
-        if ref:
-            await show_session(app, ref, "record")
-            return _call(app, "action_agree")
-        await app.switch_mode("actions")
-        return _call(app, "action_new_action")
-    if kind in ("action", "followup"):
-        action_id = ref if kind == "action" else what
-        await show_action(app, action_id)
-        from rmjournal.app.screens.action_detail import ActionDetailScreen
-
-        await app.push_screen(ActionDetailScreen(journal, action_id))
-        return _call(app, "action_edit" if kind == "action" else "action_follow_up")
-    if kind == "prompt":
-        return _call_app(app, "action_add_prompt")
-    return False
-
-
-def _call(app: App[Any], method: str, *args: Any) -> bool:
-    handler = getattr(app.screen, method, None)
-    if handler is None:
-        return False
-    handler(*args)
-    return True
-
-
-def _call_app(app: App[Any], method: str) -> bool:
-    handler = getattr(app, method, None)
-    if handler is None:
-        return False
-    handler()
-    return True
