@@ -5,6 +5,8 @@ as a live control sequence (colours, cursor moves, OSC 52 clipboard writes), so 
 app, the command line, the summaries — shows them through `plain()`: each control character
 (except newline and tab) becomes a visible symbol, ESC as ␛. One rule, so the app and the CLI
 show the same text the same way. No textual or rich import: the CLI uses this on every line.
+JSON output keeps the text exact instead: `json_safe()` writes each control character as the
+`\\u` escape JSON already has for it.
 """
 
 from __future__ import annotations
@@ -34,3 +36,31 @@ def one_line(text: str, width: int | None = None) -> str:
     if width is not None and len(flat) > width:
         flat = flat[: max(width - 1, 0)] + "…"
     return flat
+
+
+_JSON_RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with every raw control character as a `\\u` escape: the same document.
+
+    `json.dumps(ensure_ascii=False)` and SQLite's JSON functions escape C0 characters but leave
+    DEL and the C1 controls (U+0080–U+009F) raw, and a raw U+009B is a CSI to many terminals.
+    Outside strings JSON text holds only printable ASCII, newlines and spaces, so every match is
+    inside a string, where the escape means the same character: an import reads back the text.
+    `json_text` is an encoder's output (C0 already escaped), so ASCII text needs only the DEL
+    check, which runs in C.
+    """
+    if json_text.isascii():  # checked in C: the only raw control left can be DEL
+        if "\x7f" not in json_text:
+            return json_text
+    elif _JSON_RAW.search(json_text) is None:
+        return json_text
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
+def json_dumps(document: object, indent: int | None = 1) -> str:
+    """`document` as JSON text, non-ASCII kept as is, no raw control character (`json_safe`)."""
+    import json
+
+    return json_safe(json.dumps(document, ensure_ascii=False, indent=indent))

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from rmjournal import __version__
 from rmjournal.core.errors import JournalError, UsageError
+from rmjournal.text import plain
 
 # Each sub-command and the module that registers it, in the order --help lists them. A command
 # builds only its own module's parsers (importing and building all of them cost ~20 ms on every
@@ -90,7 +91,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"rmjournal: {message}. See '{self.prog} --help'.\n")
+        self.exit(2, f"rmjournal: {plain(message)}. See '{self.prog} --help'.\n")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -112,7 +113,7 @@ def _say(message: str) -> None:
     """One message on stderr, if stderr is there at all."""
     if sys.stderr is not None:
         try:
-            sys.stderr.write(f"rmjournal: {message}\n")
+            sys.stderr.write(f"rmjournal: {plain(message)}\n")  # names typed: no live codes
             sys.stderr.flush()
         except (OSError, ValueError):
             pass

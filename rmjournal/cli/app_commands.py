@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from rmjournal.cli.common import add_test_kdf_option, allow_test_kdf
+from rmjournal.text import plain
 
 
 def data_folder() -> Path:
@@ -85,11 +86,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         path = args.path
     make_private_dirs(path.parent)
     if path.exists():
-        print(f"The demo journal is at {path}.")
+        print(f"The demo journal is at {plain(str(path))}.")
     else:
         print("Creating the demo journal (this takes a few seconds)…", file=sys.stderr)
         make_demo(path, test_kdf=allow_test_kdf(args))
-        print(f"Created the demo journal at {path}.")
+        print(f"Created the demo journal at {plain(str(path))}.")
     print(f"Passphrase (Priya, the mentor): {demo.DEMO_PASSPHRASE}")
     print(f"Passphrase (Martin, the mentee): {demo.DEMO_MENTEE_PASSPHRASE}")
     if args.no_open:

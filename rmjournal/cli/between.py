@@ -10,7 +10,6 @@ servers and notifications show on locked screens. `--with-topics` / `--with-titl
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from rmjournal.cli.common import add_path_argument, add_secret_options, open_journal, positive_int
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 from rmjournal.core.model import PHASES, PROMPT_FOR
-from rmjournal.text import one_line
+from rmjournal.text import json_dumps, one_line, plain
 
 MAX_TEXT_FILE = 1 << 20
 MAX_DAYS = 3660
@@ -140,7 +139,7 @@ def _write_out(out: Path | None, data: bytes, what: str) -> None:
     from rmjournal.cli.content import write_private_file
 
     write_private_file(out, data.decode("utf-8"))
-    print(f"Wrote {what} to {out} (readable only by you).", file=sys.stderr)
+    print(f"Wrote {what} to {plain(str(out))} (readable only by you).", file=sys.stderr)
 
 
 def _read_input(path: Path, what: str, limit: int) -> bytes:
@@ -204,7 +203,7 @@ def cmd_due(args: argparse.Namespace) -> int:
                 for i in items
             ],
         }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_dumps(doc, indent=1) + "\n")
         return 0
     if not items:
         # On stderr: a notifier script shows stdout, and nothing due should show nothing.
@@ -234,7 +233,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
         found = all_templates()
     if args.json:
         doc = [{**t.to_json(), "pack": t.pack, "builtin": t.builtin} for t in found]
-        sys.stdout.write(json.dumps({"templates": doc}, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_dumps({"templates": doc}, indent=1) + "\n")
         return 0
     for t in found:
         print(f"{t.id}  {one_line(t.name)} — {len(t.topics)} topics, {t.minutes} min")
@@ -267,7 +266,7 @@ def cmd_prompts(args: argparse.Namespace) -> int:
             }
             for p in found
         ]
-        sys.stdout.write(json.dumps({"prompts": doc}, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json_dumps({"prompts": doc}, indent=1) + "\n")
         return 0
     if not found:
         print("No prompts match.", file=sys.stderr)

@@ -267,12 +267,18 @@ def read_secret(args: argparse.Namespace, label: str = "Passphrase: ") -> Secret
 def read_new_passphrase(
     args: argparse.Namespace, attr: str = "new_passphrase_file", who: str = "new"
 ) -> Secret:
-    """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt."""
+    """A new passphrase from `--new-passphrase-file`, or typed twice at a prompt; refused
+    (exit 2, nothing changed) unless the passphrase policy accepts it (`core.strength`)."""
+    from rmjournal.core.strength import check_new_passphrase
+
     harden_process()  # before any secret is in memory: no core dumps from here on
     path = getattr(args, attr, None)
     if path:
-        return Secret.passphrase(_first_line_of(path, "new passphrase"))
+        given = Secret.passphrase(_first_line_of(path, "new passphrase"))
+        check_new_passphrase(given.value)
+        return given
     first = Secret.passphrase(_prompt(f"{who.capitalize()} passphrase: "))
+    check_new_passphrase(first.value)
     again = _prompt(f"{who.capitalize()} passphrase again: ")
     if Secret.passphrase(again).value != first.value:
         raise UsageError("The two passphrases differ. Nothing was changed; please try again.")
@@ -304,10 +310,11 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def print_json(document: Any) -> None:
-    """Write one JSON document and a newline to stdout (UTF-8 text as is, not escaped)."""
-    import json
+    """Write one JSON document and a newline to stdout (UTF-8 text as is; control characters
+    as `\\u` escapes, so no terminal reads a sequence from it)."""
+    from rmjournal.text import json_dumps
 
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json_dumps(document) + "\n")
 
 
 def to_terminal() -> bool:
@@ -334,3 +341,51 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
 
         print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
     return jf
+
+
+def add_yes_option(parser: argparse.ArgumentParser) -> None:
+    """`--yes`: write a summary without asking about what the check before writing found."""
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="write the summary without asking about names of others or off-the-record words",
+    )
+
+
+def can_ask() -> bool:
+    """Whether a question can be asked and answered: standard input and error are a terminal."""
+    try:
+        return bool(sys.stdin is not None and sys.stdin.isatty() and sys.stderr.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def confirm_shareable(found: list[Any], args: argparse.Namespace) -> None:
+    """Before a summary is written: list what may name someone outside the pair or be meant to
+    stay in the room (`core.anonymise.findings`), and ask on the terminal whether to write it.
+
+    On a terminal, anything but "y" or "yes" writes nothing (exit 1). With `--yes`, or with no
+    terminal to ask on (a script), the list is a warning on stderr and the summary is written.
+    """
+    from rmjournal.text import one_line
+
+    if not found or getattr(args, "yes", False):
+        return
+    lines = [
+        "Warning: this summary may name people outside the pair, or hold words meant to stay "
+        "in the room. Read it again before sharing:",
+        *(f"  - {one_line(f.sentence(), 120)}" for f in found[:40]),
+    ]
+    if len(found) > 40:
+        lines.append(f"  … and {len(found) - 40} more.")
+    print("\n".join(lines), file=sys.stderr)
+    if not can_ask():
+        return
+    sys.stderr.write("Write it anyway? [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except (OSError, ValueError):
+        answer = ""
+    if answer not in ("y", "yes"):
+        raise JournalError("Nothing was written. Edit the items named above, or give --yes.")

@@ -20,7 +20,9 @@ from rmjournal.cli.common import (
     add_path_argument,
     add_secret_options,
     add_test_kdf_option,
+    add_yes_option,
     check_text,
+    confirm_shareable,
     open_journal,
     positive_int,
     print_json,
@@ -30,7 +32,7 @@ from rmjournal.cli.common import (
     to_terminal,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
-from rmjournal.text import one_line
+from rmjournal.text import one_line, plain
 
 
 def _date_arg(value: str) -> date:
@@ -93,6 +95,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     exp.add_argument(
         "--anonymise", action="store_true", help="roles in place of names (summaries only)"
     )
+    add_yes_option(exp)
     add_secret_options(exp)
     exp.set_defaults(handler=cmd_export)
 
@@ -138,7 +141,7 @@ def _show_recovery_key(path: Path, args: argparse.Namespace, recovery: str) -> N
     lines = [
         f"Recovery key: {recovery}",
         "Write the recovery key down and keep it offline: it is shown only this once.",
-        f"Created {path} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
+        f"Created {plain(str(path))} for {one_line(args.mentor)} and {one_line(args.mentee)}; "
         f"you are the {args.role}.",
     ]
     sys.stdout.write(lines[0] + "\n")
@@ -182,6 +185,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         secret = read_new_passphrase(args, attr="passphrase_file", who="new")
     assert isinstance(secret, Secret)
+    from rmjournal.core.strength import check_new_passphrase
+
+    check_new_passphrase(secret.value, (args.mentor, args.mentee))  # the one policy (app too)
     if args.insecure_test_kdf:
         print(
             "Warning: this journal uses the INSECURE test key derivation. Use it for tests only.",
@@ -236,7 +242,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if report.added or report.updated:
             jf.save(last=True)
     name = "standard input" if str(args.source) == "-" else args.source.name
-    print(f"Imported {name}: {report}")
+    print(f"Imported {plain(name)}: {report}")
     return 0
 
 
@@ -266,7 +272,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             if exc.name != "rmjournal.core.summary":
                 raise
             summary = None
-        render = getattr(summary, "render_summary", None)
+        render = getattr(summary, "render_summary_checked", None)
         if render is None:
             raise JournalError(
                 f"The {args.format} summary is not available yet in this version. "
@@ -293,10 +299,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         if render is None:
             text = export_json(jf.journal)
         else:
-            text = str(render(jf.journal, args.format, anonymise=args.anonymise))
+            text, found = render(jf.journal, args.format, anonymise=args.anonymise)
+    if render is not None:
+        confirm_shareable(found, args)  # names of others, off-the-record words: asked first
     if not to_stdout:
         write_private_file(args.out, text)
-        print(f"Wrote {args.out} (readable only by you).", file=sys.stderr)
+        print(f"Wrote {plain(str(args.out))} (readable only by you).", file=sys.stderr)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

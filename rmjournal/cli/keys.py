@@ -23,6 +23,7 @@ from rmjournal.cli.common import (
 )
 from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
+from rmjournal.text import plain
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
     from rmjournal.core.secret import Secret
@@ -146,7 +147,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"Journal:        {facts.path}")
+    print(f"Journal:        {plain(str(facts.path))}")
     print(f"Format:         version {facts.version}")
     print(f"File id:        {facts.file_id}")
     print(f"Size:           {facts.size} bytes")
@@ -192,7 +193,7 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     with _open(args) as vault:
         new = read_new_passphrase(args)
         vault.change_passphrase(new)
-        print(f"The {vault.role}'s passphrase of {args.path.name} was changed.")
+        print(f"The {vault.role}'s passphrase of {plain(args.path.name)} was changed.")
     return 0
 
 
@@ -241,7 +242,7 @@ def cmd_rekey(args: argparse.Namespace) -> int:
             )
             partner = read_secret(asked, label=f"The {them}'s passphrase (typed by them): ")
         texts = vault.rekey(partner)
-        print(f"{args.path.name} has a new pair key; old recovery keys no longer open it.")
+        print(f"{plain(args.path.name)} has a new pair key; old recovery keys no longer open it.")
         for role, text in texts.items():
             _print_recovery_key(text, f"the {role}")
     return 0
@@ -264,5 +265,5 @@ def cmd_backup(args: argparse.Namespace) -> int:
             name = f"{args.path.stem}-backup-{stamp}{args.path.suffix}"
             out = backups_dir(args.path.resolve().parent) / name
         vault.backup(out)
-        print(f"Backed up to {out} (encrypted, verified).")
+        print(f"Backed up to {plain(str(out))} (encrypted, verified).")
     return 0

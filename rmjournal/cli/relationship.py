@@ -7,7 +7,6 @@ Goals belong to the person who unlocks; an item counts for a goal only when link
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from rmjournal.cli import refs
 from rmjournal.cli.common import add_path_argument, add_secret_options
 from rmjournal.core.errors import UsageError
 from rmjournal.core.model import GOAL_STATUSES, VISIBILITIES
+from rmjournal.text import json_dumps
 
 if TYPE_CHECKING:
     from rmjournal.core.model import Goal
@@ -82,7 +82,7 @@ def cmd_goals(args: argparse.Namespace) -> int:
     with open_journal(args) as jf:
         goals = jf.journal.goals()
     if args.json:
-        print(json.dumps({"goals": [_goal_doc(g) for g in goals]}, ensure_ascii=False, indent=2))
+        print(json_dumps({"goals": [_goal_doc(g) for g in goals]}, indent=2))
         return 0
     if not goals:
         print("No goals yet: add one with `rmjournal goal add`.", file=sys.stderr)

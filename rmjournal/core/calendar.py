@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from rmjournal.core.model import OPEN_STATUSES, Session
+from rmjournal.text import plain  # shared text: no live terminal codes in the file
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -88,7 +89,7 @@ def build_calendar(journal: Journal, *, with_topics: bool = False) -> Any:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", pair.title if with_topics and pair else "Reverse mentoring")
+    cal.add("x-wr-calname", plain(pair.title) if with_topics and pair else "Reverse mentoring")
 
     def common(component: Any, item_uid: str, summary: str, created: str, updated: str) -> None:
         component.add("uid", item_uid)
@@ -102,7 +103,7 @@ def build_calendar(journal: Journal, *, with_topics: bool = False) -> Any:
         event = Event()
         summary = f"Reverse mentoring — session {session.number}"
         if with_topics and pair is not None:
-            summary += f": {pair.title}"
+            summary += f": {plain(pair.title)}"
         common(event, uid(session.id), summary, session.created_at, session.updated_at)
         _timing(event, session.date, session_start(session), session.duration_minutes)
         event.add(
@@ -112,9 +113,9 @@ def build_calendar(journal: Journal, *, with_topics: bool = False) -> Any:
         event.add("transp", "OPAQUE")
         if with_topics:
             if session.place:
-                event.add("location", session.place)
+                event.add("location", plain(session.place))
             topics = [
-                f"- {item.topic}" + (f" ({item.minutes} min)" if item.minutes else "")
+                f"- {plain(item.topic)}" + (f" ({item.minutes} min)" if item.minutes else "")
                 for item in journal.agenda(session.id)
                 if not item.hidden and item.visibility != "private"
             ]
@@ -149,7 +150,7 @@ def build_calendar(journal: Journal, *, with_topics: bool = False) -> Any:
         todo = Todo()
         summary = f"Action due ({number})"
         if with_topics and not action.hidden and action.visibility != "private":
-            summary += f": {action.title}"
+            summary += f": {plain(action.title)}"
         common(todo, uid(action.id), summary, action.created_at, action.updated_at)
         todo.add("due", action.due_on)
         todo.add("status", "IN-PROCESS" if action.status == "in_progress" else "NEEDS-ACTION")

@@ -10,7 +10,6 @@ updates what it brought instead of adding copies.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ from rmjournal.core.templates import (
     custom_templates,
     template_from_json,
 )
+from rmjournal.text import json_dumps
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -101,7 +101,7 @@ def export_pack(
 
 def dumps_pack(doc: dict[str, Any]) -> str:
     """The pack as the JSON text written to a file (UTF-8, indented, one trailing newline)."""
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    return json_dumps(doc, indent=1) + "\n"
 
 
 # ---------------------------------------------------------------------------- validation

@@ -21,7 +21,6 @@ rewritten; a failed write is ignored. Writes are atomic (temp file, `os.replace`
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -38,11 +37,17 @@ _MAX_STATE_BYTES = 1 << 20
 
 def place_of(path: Path | str) -> str:
     """The key a file's place is remembered by: a hash of its resolved path (no names kept)."""
+    # cryptography's SHA-256, already loaded by every unlock (hashlib would add its own
+    # OpenSSL binding to each command's start-up: test_layering).
+    from cryptography.hazmat.primitives import hashes
+
     try:
         resolved = str(Path(path).resolve())
     except OSError:
         resolved = os.path.abspath(path)
-    return hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(resolved.encode("utf-8", "surrogatepass"))
+    return digest.finalize().hex()[:32]
 
 
 def state_folder() -> Path:

@@ -13,7 +13,7 @@ from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
 
-NEW_PASSPHRASE = "pass-9ab"
+NEW_PASSPHRASE = "nine amber kettles sing"
 
 
 async def _fill_form_by_keyboard(pilot) -> None:
@@ -75,8 +75,14 @@ async def test_form_problems_are_named_and_focused(app_factory, journal_dir: Pat
         app.screen.query_one("#mentee-name").value = "B"
         app.screen.query_one("#passphrase").value = "short"
         await pilot.press("ctrl+s")
-        assert "Too short" in screen_text(app)
+        assert "Too easy to guess" in screen_text(app)
         assert app.focused.id == "passphrase"
+        # The policy of the CLI: "password" was accepted with a hint before.
+        app.screen.query_one("#passphrase").value = "password"
+        app.screen.query_one("#passphrase-again").value = "password"
+        await pilot.press("ctrl+s")
+        assert "top-10 common password" in screen_text(app)
+        assert not (journal_dir / "new.rmj").exists()
         app.screen.query_one("#passphrase").value = NEW_PASSPHRASE
         app.screen.query_one("#passphrase-again").value = NEW_PASSPHRASE + "x"
         await pilot.press("ctrl+s")
@@ -90,4 +96,8 @@ async def test_strength_hint_uses_words_and_symbols(app_factory, journal_dir: Pa
         app.screen.query_one("#passphrase").value = "correct horse battery staple"
         await pilot.pause()
         hint = str(app.screen.query_one("#strength", Static).render())
-        assert "Strong" in hint and "■■■" in hint
+        assert "Strong" in hint and "■■■■" in hint
+        app.screen.query_one("#passphrase").value = "password"
+        await pilot.pause()
+        hint = str(app.screen.query_one("#strength", Static).render())
+        assert "□□□□" in hint and "top-10 common password" in hint

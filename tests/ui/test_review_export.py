@@ -14,6 +14,7 @@ from contentkit import make_demo_journal, open_app, shown_text
 from testkit import MENTEE_PASSPHRASE
 from uikit import settle
 
+from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.screens.export import ExportScreen
 from rmjournal.app.screens.review import ReviewScreen, bars
 from rmjournal.core.review import MonthCount, review_figures
@@ -119,6 +120,9 @@ async def test_export_preview_approvals_by_both_and_writing(
         screen.query_one("#out-path").value = str(tmp_path / "nowhere" / "s.md")
         screen.query_one("#preview-box").focus()
         await pilot.press("w")
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the demo's text names a third party
+            await pilot.press("y")
         await settle(app, pilot, 4)
         message = str(screen.query_one("#write-message").render())
         assert "✗" in message and "does not exist" in message
@@ -133,6 +137,9 @@ async def test_export_preview_approvals_by_both_and_writing(
         assert screen.query_one("#out-path").value == str(written)
         screen.query_one("#preview-box").focus()
         await pilot.press("w")
+        await settle(app, pilot)
+        if isinstance(app.screen, ConfirmDialog):  # the demo's text names a third party
+            await pilot.press("y")
         await settle(app, pilot, 4)
         assert "✓ Wrote" in str(screen.query_one("#write-message").render())
         assert stat.S_IMODE(written.stat().st_mode) == 0o600

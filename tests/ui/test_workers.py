@@ -14,6 +14,7 @@ from testkit import MARKER, PASSPHRASE
 from textual.worker import Worker
 from uikit import make_journal, settle, unlock
 
+from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.screens.export import ExportScreen
 
 
@@ -53,6 +54,9 @@ async def test_no_worker_carries_journal_text_in_its_description(
         screen.query_one("#out-path").value = str(out)
         screen.query_one("#preview-box").focus()
         await pilot.press("w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # "in confidence": asked before writing
+        await pilot.press("y")
         await settle(app, pilot, 4)
         assert MARKER in out.read_text(encoding="utf-8")  # the text did go through a worker
     names = {w.description for w in started}

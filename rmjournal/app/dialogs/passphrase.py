@@ -2,8 +2,8 @@
 
 Job 9 of the product asks for both, as `rmjournal passwd` and `rmjournal slot add` offer them
 on the command line. The dialog collects a new passphrase typed twice, with the same strength
-hint as the "new pair journal" screen; the app saves the journal first, then rewrites the key
-slots in a thread worker (the key derivation is slow on purpose).
+hint and policy as the "new pair journal" screen (`core.strength`); the app saves the journal
+first, then rewrites the key slots in a thread worker (the key derivation is slow on purpose).
 
 Changing your passphrase asks for the current one too: an unlocked journal left on a desk must
 not be enough to lock its owner out.
@@ -21,6 +21,7 @@ from rmjournal.app.dialogs.form import FormDialog, FormProblem
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.strength import PassphraseProblem, passphrase_from, strength_label
 from rmjournal.core.secret import Secret
+from rmjournal.core.strength import preload
 
 
 @dataclass
@@ -49,6 +50,9 @@ class PassphraseDialog(FormDialog[NewPassphrase | None]):
         yield from self.field("New passphrase", "new", password=True)
         yield Static(strength_label(""), id="strength", classes="hint")
         yield from self.field("New passphrase again", "again", password=True)
+
+    def on_mount(self) -> None:
+        self.run_worker(preload, thread=True, description="load the strength estimate")
 
     @on(Input.Changed, "#new")
     def _new_changed(self, event: Input.Changed) -> None:

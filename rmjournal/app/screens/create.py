@@ -44,6 +44,7 @@ from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Role
 from rmjournal.core.secret import Secret
+from rmjournal.core.strength import preload
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
@@ -176,6 +177,7 @@ class CreateScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#create-busy").display = False
+        self.run_worker(preload, thread=True, description="load the strength estimate")
         self.started_with = self._typed()
 
     def _typed(self) -> dict[str, str]:
@@ -186,7 +188,11 @@ class CreateScreen(Screen[None]):
 
     @on(Input.Changed, "#passphrase")
     def _show_strength(self, event: Input.Changed) -> None:
-        self.query_one("#strength", Static).update(strength_label(event.value))
+        self.query_one("#strength", Static).update(strength_label(event.value, self._names()))
+
+    def _names(self) -> tuple[str, str]:
+        """The pair's names as typed: known words to the strength estimate."""
+        return self._value("mentor-name"), self._value("mentee-name")
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -261,6 +267,7 @@ class CreateScreen(Screen[None]):
             secret = passphrase_from(
                 self.query_one("#passphrase", Input).value,
                 self.query_one("#passphrase-again", Input).value,
+                self._names(),
             )
         except PassphraseProblem as problem:
             field = "passphrase-again" if problem.again else "passphrase"

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.widgets.choice import ClearCheckbox, ClearRadioButton
 from rmjournal.app.widgets.literal import literal
@@ -27,12 +28,14 @@ from rmjournal.core.errors import JournalError
 from rmjournal.core.model import other_role
 from rmjournal.core.secret import Secret
 from rmjournal.core.summary import (
+    Finding,
     LeftOut,
     Summary,
     approve,
     build_summary,
     render_markdown,
 )
+from rmjournal.text import one_line
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -66,6 +69,21 @@ def left_out_text(left: LeftOut) -> Text:
     if left.pair:
         text.append(f"\n  {kinds(left.pair)}")
     return text
+
+
+def findings_question(found: list[Finding]) -> str:
+    """The check before writing, as the dialog asks it: what was found, one line each."""
+    shown = [f"  - {one_line(f.sentence(), 100)}" for f in found[:12]]
+    if len(found) > 12:
+        shown.append(f"  … and {len(found) - 12} more.")
+    return "\n".join(
+        [
+            "This summary may name people outside the pair, or hold words meant to stay in "
+            "the room. Read it again before sharing:",
+            *shown,
+            "Write it anyway?",
+        ]
+    )
 
 
 def write_summary_file(path: Path, text: str) -> None:
@@ -318,15 +336,29 @@ class ExportScreen(JournalScreen):
             self._write_message("Give a file name to write to.")
             return
         path = Path(raw).expanduser()
-        from rmjournal.core.summary import render_summary
+        from rmjournal.core.summary import render_summary_checked
 
         try:
-            text = render_summary(self.journal, self.fmt, anonymise=self.anonymise)
+            text, found = render_summary_checked(self.journal, self.fmt, anonymise=self.anonymise)
         except JournalError as error:
             self._write_message(f"✗ {error}")
             return
-        self._write_message("Writing…")
-        self._write(path, text)
+        if not found:
+            self._write_message("Writing…")
+            self._write(path, text)
+            return
+        self.app.push_screen(
+            ConfirmDialog(findings_question(found)),
+            lambda yes: self._confirmed(bool(yes), path, text),
+        )
+
+    def _confirmed(self, yes: bool, path: Path, text: str) -> None:
+        """After the check's question: write, or say that nothing was written."""
+        if yes:
+            self._write_message("Writing…")
+            self._write(path, text)
+        else:
+            self._write_message("Nothing was written: edit the items named, then write again.")
 
     @work(
         thread=True,

@@ -1,43 +1,35 @@
-"""A passphrase strength hint in words: a rough guide, not a promise.
+"""The passphrase strength hint and check of the app's forms: the one policy of `core.strength`.
 
-Length and variety are what the Argon2 KDF cannot make up for; a few unrelated words beat a
-short clever password, and the hint says so.
+The same estimate (zxcvbn) and the same threshold as the command line, so a passphrase the app
+accepts is one `rmjournal passwd` accepts too. The hint is words and a bar of symbols (■□), so
+it reads the same without colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rmjournal.core.errors import JournalError
 from rmjournal.core.secret import Secret
+from rmjournal.core.strength import MIN_SCORE, assess
 
-MIN_LENGTH = 8
-
-
-def strength(passphrase: str) -> tuple[int, str]:
-    """A score 0–3 and a one-line hint for `passphrase` (0 is refused by the form)."""
-    length = len(passphrase)
-    words = len(passphrase.split())
-    kinds = sum(
-        (
-            any(c.islower() for c in passphrase),
-            any(c.isupper() for c in passphrase),
-            any(c.isdigit() for c in passphrase),
-            any(not c.isalnum() for c in passphrase),
-        )
-    )
-    if length < MIN_LENGTH:
-        return 0, f"Too short: use at least {MIN_LENGTH} characters; a few words is best."
-    if length >= 20 and (words >= 4 or kinds >= 3):
-        return 3, "Strong: long and varied."
-    if length >= 14 and (words >= 3 or kinds >= 2):
-        return 2, "Fair: a word or two more would make it strong."
-    return 1, "Weak: longer is better, e.g. four unrelated words."
+BAR = 4
+"""The bar's length: zxcvbn's scores are 0 to 4."""
 
 
-def strength_label(passphrase: str) -> str:
+def strength(passphrase: str, user_inputs: Sequence[str] = ()) -> tuple[int, str]:
+    """A score 0–4 and a one-line hint for `passphrase` (below `MIN_SCORE` the form refuses)."""
+    verdict = assess(passphrase, user_inputs)
+    hint = verdict.reason if verdict.accepted else verdict.refusal()
+    return verdict.score, hint
+
+
+def strength_label(passphrase: str, user_inputs: Sequence[str] = ()) -> str:
     """The hint with a bar of symbols, so it reads the same without colour."""
-    score, hint = strength(passphrase)
-    bar = "■" * score + "□" * (3 - score)
-    return f"Strength {bar}  {hint}" if passphrase else "Strength: type a passphrase"
+    if not passphrase:
+        return "Strength: type a passphrase"
+    score, hint = strength(passphrase, user_inputs)
+    return f"Strength {'■' * score}{'□' * (BAR - score)}  {hint}"
 
 
 class PassphraseProblem(ValueError):
@@ -48,16 +40,19 @@ class PassphraseProblem(ValueError):
         self.again = again
 
 
-def passphrase_from(typed: str, repeated: str | None = None) -> Secret:
+def passphrase_from(
+    typed: str, repeated: str | None = None, user_inputs: Sequence[str] = ()
+) -> Secret:
     """The `Secret` for a passphrase typed into a form, or `PassphraseProblem` saying why not.
 
-    With `repeated` it is a new passphrase: strong enough to accept (score above 0) and typed
-    the same twice. Shared by the "new pair journal" screen and the passphrase dialogs.
+    With `repeated` it is a new passphrase: the policy must accept it (a zxcvbn score of at
+    least `MIN_SCORE`), and it must be typed the same twice. Shared by the "new pair journal"
+    screen and the passphrase dialogs; a passphrase typed to unlock is never judged.
     """
     if repeated is not None:
-        score, hint = strength(typed)
-        if score == 0:
-            raise PassphraseProblem(hint)
+        verdict = assess(typed, user_inputs)
+        if verdict.score < MIN_SCORE:
+            raise PassphraseProblem(verdict.refusal())
         if repeated != typed:
             raise PassphraseProblem("The two passphrases differ. Type it again.", again=True)
     try:

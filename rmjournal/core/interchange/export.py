@@ -18,6 +18,7 @@ from rmjournal.core.model import (
     Person,
     joined_notes,
 )
+from rmjournal.text import json_safe
 
 
 def _opt(obj: dict[str, Any], **optional: Any) -> dict[str, Any]:
@@ -363,6 +364,13 @@ def dumps_document(doc: dict[str, Any]) -> str:
 
 
 def _iter_lines(fields: Iterator[tuple[str, Any]]) -> Iterator[str]:
+    """The document's text in pieces, no raw control character in any (`json_safe`: DEL and C1
+    pass both encoders raw, and the export is a file a terminal may show)."""
+    for piece in _iter_raw_lines(fields):
+        yield json_safe(piece)
+
+
+def _iter_raw_lines(fields: Iterator[tuple[str, Any]]) -> Iterator[str]:
     plain = _ENCODER.encode
 
     def enc(value: Any) -> str:

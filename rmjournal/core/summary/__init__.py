@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from rmjournal.core.anonymise import Anonymiser, Finding, findings
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import OUTCOME_WORDS, ROLES, STATUS_WORDS, Role
@@ -34,7 +35,7 @@ from rmjournal.core.summary.content import (
 )
 from rmjournal.core.summary.html import render_html
 from rmjournal.core.summary.markdown import md_block, md_inline, md_line, render_markdown
-from rmjournal.core.summary.wording import Anonymiser, Wording, cap
+from rmjournal.core.summary.wording import Wording, cap, shown_texts
 
 Format = Literal["markdown", "html"]
 FORMATS: dict[str, Format] = {"markdown": "markdown", "md": "markdown", "html": "html"}
@@ -49,6 +50,7 @@ __all__ = [
     "Anonymiser",
     "Approval",
     "ApprovalState",
+    "Finding",
     "Format",
     "LeftOut",
     "Summary",
@@ -66,7 +68,9 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_summary",
+    "render_summary_checked",
     "stored_approvals",
+    "summary_findings",
 ]
 
 
@@ -104,10 +108,32 @@ def render_summary(
     journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
 ) -> str:
     """The shareable summary of `journal` in `fmt` ("markdown" or "html"), as of `today`."""
+    return _render(build_summary(journal, today), _format(fmt), anonymise)
+
+
+def _format(fmt: str) -> Format:
     kind = FORMATS.get(fmt)
     if kind is None:
         raise JournalError(f"A summary can be markdown or html, not {fmt!r}.")
-    summary = build_summary(journal, today)
+    return kind
+
+
+def _render(summary: Summary, kind: Format, anonymise: bool) -> str:
     if kind == "markdown":
         return render_markdown(summary, anonymise)
     return render_html(summary, anonymise)
+
+
+def summary_findings(summary: Summary, anonymise: bool = False) -> list[Finding]:
+    """What the summary's text may give away about people outside the pair, or confidences
+    (`core.anonymise.findings`), as the summary would show it: asked about before writing."""
+    return findings(shown_texts(Wording(summary, anonymise)), summary.pair)
+
+
+def render_summary_checked(
+    journal: Journal, fmt: str, anonymise: bool = False, today: date | None = None
+) -> tuple[str, list[Finding]]:
+    """`render_summary`, and the summary's findings (`summary_findings`), from one build."""
+    kind = _format(fmt)
+    summary = build_summary(journal, today)
+    return _render(summary, kind, anonymise), summary_findings(summary, anonymise)

@@ -24,6 +24,7 @@ from rmjournal.core.summary.wording import (
     pair_lines,
     status_table,
 )
+from rmjournal.text import plain
 
 CSS = """
 :root { color-scheme: light; }
@@ -104,8 +105,9 @@ CSP = (
 
 
 def h(text: str) -> str:
-    """User or generated text escaped for HTML (quotes included)."""
-    return escape(text, quote=True)
+    """User or generated text escaped for HTML (quotes included), control characters shown as
+    `plain()`'s symbols: the file may be printed to a terminal, which would act on them."""
+    return escape(plain(text), quote=True)
 
 
 def paragraphs(text: str) -> str:

@@ -17,6 +17,7 @@ from rmjournal.core.summary.wording import (
     pair_lines,
     status_table,
 )
+from rmjournal.text import plain
 
 # ---------------------------------------------------------------------- Markdown
 
@@ -26,8 +27,9 @@ _MD_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 def md_line(line: str) -> str:
-    """One line of user text as literal Markdown: no emphasis, links, HTML or block syntax."""
-    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
+    """One line of user text as literal Markdown: no emphasis, links, HTML or block syntax, and
+    no control character (each one `plain()`'s visible symbol, so no terminal acts on it)."""
+    line = _MD_SPECIAL.sub(r"\\\1", plain(line.strip()))
     line = _MD_ENTITY.sub(r"\\&", line)
     if line[:1] in ("#", "+", "-", "="):
         return "\\" + line

@@ -1,83 +1,21 @@
-"""The words both renderers use: names or roles, anonymised user text, the lines and tables
-that the Markdown and the HTML summary share."""
+"""The words both renderers use: names or roles, anonymised user text (`core.anonymise`), the
+lines and tables that the Markdown and the HTML summary share."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from rmjournal.core.anonymise import Anonymiser
 from rmjournal.core.model import (
     ROLES,
     STATUS_WORDS,
     Action,
     Entry,
     Owner,
-    Pair,
     Role,
 )
 from rmjournal.core.review import ReviewFigures
 from rmjournal.core.summary.content import Summary
-
-# ---------------------------------------------------------------------- anonymising
-
-_HONORIFICS = {
-    "sir", "dame", "lord", "lady", "dr", "mr", "mrs", "ms", "mx", "miss", "prof", "professor",
-    "rt", "hon", "mbe", "obe", "cbe", "kbe", "dbe", "cb", "the", "of", "and", "de", "van", "von",
-}  # fmt: skip
-"""Words in a name that are not the person's own (replacing them everywhere would harm text)."""
-
-_BEFORE_SENTENCE = re.compile(r"(?:^|[.!?:]\s*|\n\s*|[\"“(]\s*)$")
-
-
-class Anonymiser:
-    """Puts "the mentor" / "the mentee" in place of each partner's names in any text.
-
-    Full names, each first, middle and last name, hyphenated parts, possessives ("Helen's"
-    becomes "the mentee's"), any letter case, at word boundaries only.
-    """
-
-    def __init__(self, pair: Pair) -> None:
-        words: dict[str, set[Role]] = {}
-        for role in ROLES:
-            name = " ".join(pair.person(role).name.split())
-            if not name:
-                continue
-            candidates = {name}
-            parts = re.split(r"\s+", name)
-            candidates.update(parts)
-            for part in parts:
-                candidates.update(p for p in re.split(r"[-‐]", part) if p)
-            for candidate in candidates:
-                bare = candidate.strip(".,")
-                if len(bare) < 2 or bare.lower() in _HONORIFICS:
-                    continue
-                words.setdefault(bare.lower(), set()).add(role)
-        self._roles = {
-            w: (f"the {next(iter(r))}" if len(r) == 1 else "a partner") for w, r in words.items()
-        }
-        ordered = sorted(self._roles, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)",
-                re.IGNORECASE,
-            )
-            if ordered
-            else None
-        )
-
-    def __call__(self, text: str) -> str:
-        """`text` with every partner's name replaced by their role."""
-        if self._pattern is None or not text:
-            return text
-
-        def swap(match: re.Match[str]) -> str:
-            words = self._roles[match.group().lower()]
-            if _BEFORE_SENTENCE.search(text[: match.start()]):
-                return words[0].upper() + words[1:]
-            return words
-
-        return self._pattern.sub(swap, text)
-
 
 # ---------------------------------------------------------------------- shared wording
 
@@ -220,3 +158,17 @@ def entry_line(e: Entry, w: Wording) -> str:
     """E.g. "the mentee, session 2, 2026-04-02"."""
     where = w.summary.session_label(e.session_id)
     return f"{w.who(e.author)}" + (f", {where}" if where else "")
+
+
+def shown_texts(w: Wording) -> list[str]:
+    """Every piece of free text the summary shows, as it shows it (anonymised if asked): what
+    the check before writing a summary reads (`core.anonymise.findings`)."""
+    s = w.summary
+    raw: list[str | None] = []  # not the job titles and networks: the pair's own, all capitals
+    for g in s.goals:
+        raw += [g.goal.text, *(a.title for a in g.actions), *(e.text for e in g.learnings)]
+    raw += [e.text for e in s.learnings]
+    raw += [x for a in s.actions for x in (a.title, a.detail)]
+    raw += [x for item in s.agenda for x in (item.topic, item.notes)]
+    raw += [x for e in s.notes for x in (e.prompt, e.text)]
+    return [w.title(), *(w.text(t) for t in raw if t)]
