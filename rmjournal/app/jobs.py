@@ -100,6 +100,7 @@ async def merge_copy(app: RMJournalApp) -> None:
     follow_keys(jf, copy, report)
     for note in report.key_notes:
         app.notify(note, title="Keys", timeout=10)
+    app.refresh_after_merge()
     if not report.changed:
         app.notify(f"Nothing to merge: this journal already holds everything in {other.name}.")
         return
@@ -111,9 +112,13 @@ async def merge_copy(app: RMJournalApp) -> None:
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:
-    """Beside the journal, named with the time: `pair-backup-20260720-090000.rmj`."""
+    """In the backups folder beside the journal (as `rmjournal backup` without `--out`, never
+    among the journals), named with the time: `backups/pair-backup-20260720-090000.rmj`."""
+    from rmjournal.paths import backups_dir
+
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
-    return jf.path.with_name(f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}")
+    name = f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}"
+    return backups_dir(jf.path.resolve().parent) / name
 
 
 async def backup(app: RMJournalApp) -> None:

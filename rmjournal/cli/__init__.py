@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "approve": "rmjournal.cli.summary",
     "merge": "rmjournal.cli.merge",
     **dict.fromkeys(("conflicts", "settle"), "rmjournal.cli.conflicts"),
+    "drafts": "rmjournal.cli.drafts",
     **dict.fromkeys(
         ("sessions", "show", "plan", "topic", "notes", "outcome", "held", "cancel"),
         "rmjournal.cli.sessions",

@@ -25,6 +25,9 @@ from rmjournal.core.search_schema import INDEXED_TABLES, index_partner_notes, mi
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
+DRAFTS_SINCE = 9
+"""The schema whose migration creates the `drafts` table (`core/journal/drafts.py`)."""
+
 SIGNING_SCHEMA = 10
 """The schema whose migration adds signed approvals and the pinned signing keys."""
 
@@ -32,7 +35,7 @@ SET_ASIDE_SINCE = 11
 """The schema whose migration adds the `set_aside` table and the authors' signature columns
 (`_migrate_11`)."""
 
-SCHEMA_VERSION = max(latest_field_schema(), SIGNING_SCHEMA, SET_ASIDE_SINCE)
+SCHEMA_VERSION = max(latest_field_schema(), DRAFTS_SINCE, SIGNING_SCHEMA, SET_ASIDE_SINCE)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -487,3 +490,30 @@ def _migrate_lifecycle(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS[LIFECYCLE_SCHEMA] = _migrate_lifecycle
+
+
+def _create_drafts(db: sqlite_utils.Database) -> None:
+    """The reader's drafts (`core/journal/drafts.py`): what was typed in a dialog and not saved.
+
+    Not a record table: drafts are not merged, exported only to their author, and removed
+    outright. `body` is sealed with the author's personal key (title and field values as JSON).
+    """
+    db.conn.execute(
+        "CREATE TABLE drafts (id TEXT PRIMARY KEY, author TEXT NOT NULL, place TEXT NOT NULL,"
+        " body TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    db.conn.execute("CREATE UNIQUE INDEX drafts_place ON drafts(author, place)")
+
+
+def _with_drafts(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        _create_drafts(db)
+        fields_migration(db)
+
+    migrate.__doc__ = f"Version {DRAFTS_SINCE}: the drafts table, then any new fields."
+    return migrate
+
+
+MIGRATIONS[DRAFTS_SINCE] = _with_drafts(MIGRATIONS[DRAFTS_SINCE])

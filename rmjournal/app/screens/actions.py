@@ -359,7 +359,9 @@ class ActionsScreen(ActionPage):
                 self.filters["status"] = "all"
                 self.refresh_tracker(keep=made[0].id)
 
-        self.app.push_screen(ActionDialog(self.journal.today()), agreed)
+        self.app.push_screen(
+            ActionDialog(self.journal.today()).keep_drafts_at("action:new:"), agreed
+        )
 
     def show_action(self, action_id: str) -> None:
         """Highlight one action (clearing filters that hide it)."""

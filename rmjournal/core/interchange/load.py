@@ -18,6 +18,7 @@ from rmjournal.core.interchange.validate import (
     validate_document,
 )
 from rmjournal.core.journal import Journal, Row, authorship
+from rmjournal.core.journal.drafts import Draft
 from rmjournal.core.model import (
     ROLES,
     Pair,
@@ -160,6 +161,14 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
             )
         for k in doc.get("conflicts") or []:
             _import_conflict(journal, k, report)
+        if exported_by == journal.me:  # a person's drafts come back only into their own hands
+            for d in doc.get("drafts") or []:
+                journal.put_draft(
+                    Draft(
+                        d["id"], d["place"], d["title"], dict(d["fields"]),
+                        d["created_at"], d["updated_at"],
+                    )
+                )  # fmt: skip
     return report
 
 

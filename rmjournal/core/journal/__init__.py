@@ -13,7 +13,8 @@ The package is split by domain, each module one part of `Journal`:
 - `search_index`: what the search index holds of each record, and safe FTS queries;
 - `pair` (the pair and goals), `sessions` (sessions and agendas), `entries` (entries and
   prompts), `actions` (actions and follow-ups), `planning` (the next session, carry-over),
-  `visibility` (visibility and deletion), `search` (search, recent items, dashboard counts).
+  `visibility` (visibility and deletion), `search` (search, recent items, dashboard counts),
+  `drafts` (what was typed and not yet saved, sealed for its author).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from rmjournal.core import store
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.journal import checks
+from rmjournal.core.journal.drafts import Drafts
 from rmjournal.core.journal.opportunities import Opportunities
 from rmjournal.core.journal.pair import add_months
 from rmjournal.core.journal.planning import Planning
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["UNSET", "Journal", "PartnersPrivateItem", "Records", "Row", "add_months", "fts_query"]
 
 
-class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
+class Journal(Planning, Search, VisibilityAndDeletion, Opportunities, Drafts):
     """A pair journal opened by one person: the domain operations over its in-memory database.
 
     Every method names what a person does ("plan the next session", "agree an action", "follow
