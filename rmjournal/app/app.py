@@ -837,14 +837,13 @@ class RMJournalApp(App[None]):
         jf = self.journal_file
         if jf is None:
             return
-        changes = jf.journal.changes
-        if self.autosave.is_saved(changes):
+        if self.autosave.is_saved(jf.journal.changes):
             return
         try:
-            session.write(jf, session.snapshot(jf))
+            saved = session.save(jf)
         except Exception:  # nothing can be asked now; the file stays as last saved
             return
-        self.autosave.succeeded(changes, changes)
+        self.autosave.succeeded(saved, jf.journal.changes)
 
     # ----- crashes -----
     # Textual has no public hook to replace its crash output, which prints a traceback with the
