@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib
+import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -26,8 +29,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from rmjournal.app import session
-from rmjournal.app.autosave import Autosave
+from rmjournal.app import drafts, session
+from rmjournal.app.autosave import Autosave, keep_large_buffers
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
@@ -83,9 +86,16 @@ ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.
 
 CRASH_MESSAGE = (
     "rmjournal stopped because of an unexpected problem ({kind}). "
-    "No journal text or secrets were printed. Changes since the last save may be lost; "
+    "No journal text or secrets were printed. What you were typing was kept as a draft and "
+    "saved if the journal could still be written (it is offered back when you unlock); "
     "your journal file itself is intact. Please report the problem name above."
 )
+
+SIGHUP: int | None = getattr(signal, "SIGHUP", None)
+"""The terminal-closed signal (Windows has none)."""
+
+HANG_UP_SIGNALS = tuple(s for s in (SIGHUP, signal.SIGTERM) if s is not None)
+"""The terminal closed, or the app was told to stop: keep what was typed, save, then exit."""
 
 
 @dataclass
@@ -105,6 +115,43 @@ class AppOptions:
     tick_seconds: float = 0.25
     monotonic: Callable[[], float] = time.monotonic
     """Seconds for the idle lock and autosave debounce; tests pass one they can move on."""
+
+
+def title_of(jf: JournalFile) -> str:
+    """The header's words while a journal is open: the pair, and which file is open (a backup or
+    another copy must never pass for the journal)."""
+    pair = plain(session.pair_title(jf))
+    where = plain(jf.path.name)
+    return f"{pair} · {where}" if pair else where
+
+
+def lock_words(kept: list[str], lost: list[str]) -> str:
+    """What the lock message adds about dialogs that were open: kept as drafts, or not kept."""
+    words = ""
+    if kept:
+        names = ", ".join(f"“{plain(title)}”" for title in kept)
+        words += (
+            f" What you were typing in {names} is kept as a draft: it is offered back when "
+            "you unlock."
+        )
+    if lost:
+        names = ", ".join(f"“{plain(title)}”" for title in lost)
+        words += f" {names} was closed; what was typed there (a passphrase) is never kept."
+    return words
+
+
+def _content_screen() -> type:
+    """The content screens' base class (imported late: the unlock path does not need it)."""
+    from rmjournal.app.screens.base import JournalScreen
+
+    return JournalScreen
+
+
+def _text_area() -> type:
+    """Textual's multi-line editor (a session's notes): never focused by a mode's key."""
+    from textual.widgets import TextArea
+
+    return TextArea
 
 
 class RMJournalApp(App[None]):
@@ -149,6 +196,11 @@ class RMJournalApp(App[None]):
         """The content modes added on unlock, all removed again on lock."""
         self._save_lock = asyncio.Lock()
         self._locking = False
+        self._hung_up = False
+        self.keepers: list[drafts.Keeper] = []
+        """The open dialogs and screens holding typed text (`app/drafts.py`)."""
+        self.restoring: str | None = None
+        """The draft place being restored from the drafts offer (its dialog takes it)."""
         self._quit_unsaved_armed = False
         for theme in bundled_themes():
             self.register_theme(theme)
@@ -188,6 +240,7 @@ class RMJournalApp(App[None]):
 
             self.push_screen(CreateScreen(path, self.options.data_dir))
         self.set_interval(self.options.tick_seconds, self._tick)
+        self._catch_hang_up()
         # While the person types the passphrase, import what unlocking needs, off the UI thread.
         self.run_worker(
             session.preload,
@@ -217,6 +270,16 @@ class RMJournalApp(App[None]):
         if self.journal_file is None or mode not in CONTENT_SCREENS:
             return
         await self.switch_mode(mode)
+        # A mode's key shows its own screen, not a sub-screen left open there: a session's
+        # record is no place for the command keys typed next (its notes would take them).
+        while len(self.screen_stack) > 1 and isinstance(self.screen, _content_screen()):
+            keep = getattr(self.screen, "keep_typing", None)
+            if keep is not None:
+                keep()
+            await self.pop_screen()
+        if isinstance(self.screen.focused, _text_area()):  # notes are entered on purpose only
+            self.screen.set_focus(None)
+        self.call_after_refresh(self._hold_built)
 
     async def action_screen_action(self, mode: str, action: str) -> None:
         """Go to a content screen and run one of its actions, if it has it (palette commands)."""
@@ -272,6 +335,8 @@ class RMJournalApp(App[None]):
         self.enter_journal(message.journal_file)
         if warning := message.journal_file.rollback_warning:  # an older copy put back
             self.notify(warning, severity="warning", timeout=12, markup=False)
+        if notice := message.journal_file.journal.set_aside_notice():  # rows failing checks
+            self.notify(notice, severity="warning", timeout=12, markup=False)
         if warning := message.journal_file.key_warning:  # a pinned key or a slot not signed
             self.notify(warning, severity="warning", timeout=15, markup=False)
 
@@ -304,18 +369,72 @@ class RMJournalApp(App[None]):
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
+        keep_large_buffers()  # saves reuse their journal-sized buffers (see autosave)
         self.autosave.opened(jf.journal.changes, unsaved=unsaved)
         self._quit_unsaved_armed = False
         self.save_state = self.autosave.state
         self.who_label = f"You: {jf.vault.role}"
-        self.sub_title = plain(session.pair_title(jf))
+        self.sub_title = title_of(jf)
         for mode, build in CONTENT_SCREENS.items():
             self.add_mode(mode, partial(build, jf.journal))
             self.content_modes.add(mode)
         self.switch_mode("dashboard")
+        self.call_after_refresh(self._hold_built)
+        self.call_after_refresh(self.offer_drafts)
         # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
         # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
+
+    def _hold_built(self) -> None:
+        """Exempt what is built so far from the cyclic garbage collector's full passes.
+
+        An open journal's screens (tables of thousands of rows, their styles and caches) live
+        until it closes, yet every full collection walked them all while typing waited. They
+        stay exempt until the journal closes (`_close_journal`).
+        """
+        gc.collect(1)
+        gc.freeze()
+
+    def offer_drafts(self) -> None:
+        """Offer back, one at a time, what the person typed and did not save (their drafts)."""
+        from rmjournal.app.dialogs.drafts import DraftChoice, DraftsOffer
+
+        jf = self.journal_file
+        if jf is None:
+            return
+        found = jf.journal.drafts()
+        if not found:
+            return
+
+        def chosen(choice: DraftChoice) -> None:
+            if choice is None or self.journal_file is not jf:
+                return
+            what, draft = choice
+            if what == "discard":
+                jf.journal.discard_draft(draft.id)
+                self.notify("The draft was discarded.", timeout=3)
+                self.offer_drafts()
+                return
+            self.run_worker(
+                self._restore_draft(draft), group="drafts", description="restore a draft"
+            )
+
+        self.push_screen(DraftsOffer(found), chosen)
+
+    async def _restore_draft(self, draft: object) -> None:
+        from rmjournal.core.journal.drafts import Draft
+
+        assert isinstance(draft, Draft)
+        from rmjournal.app.draft_places import open_place
+
+        if not await open_place(self, draft):
+            self.notify(
+                "Where this draft was typed is gone, so it stays kept: `rmjournal drafts` "
+                "shows its text.",
+                title="Draft not restored",
+                severity="warning",
+                timeout=10,
+            )
 
     def _unlock_screen_reset(self, message: str, journal: Path | None = None) -> None:
         self.unlock_screen.reset(message, journal)
@@ -353,10 +472,10 @@ class RMJournalApp(App[None]):
                 return None
             self.autosave.started()
             self.save_state = self.autosave.state
-            error = await self._write(jf)
+            error, saved = await self._write(jf)
             if isinstance(error, ChangedOnDisk) and await self._merge_from_disk(jf):
                 changes = jf.journal.changes
-                error = await self._write(jf)
+                error, saved = await self._write(jf)
             if error is not None:
                 if isinstance(error, JournalError):
                     problem = str(error)
@@ -373,30 +492,29 @@ class RMJournalApp(App[None]):
                     timeout=15,
                 )
                 return problem
-            self.autosave.succeeded(changes, jf.journal.changes)
+            self.autosave.succeeded(saved, jf.journal.changes)
             self.save_state = self.autosave.state
             return None
 
-    async def _write(self, jf: JournalFile) -> BaseException | None:
-        """Snapshot on this thread, encrypt and write in a thread worker; the error, if any.
+    async def _write(self, jf: JournalFile) -> tuple[BaseException | None, int]:
+        """Snapshot, encrypt and write in a thread worker: the error if any, and the change
+        count the file holds (this thread goes on handling keys meanwhile, see session.save).
 
         The worker gets a fixed description: without one Textual describes a worker by the
-        repr() of its arguments, and would keep the start of the decrypted body on it.
+        repr() of its arguments.
         """
-        body = session.snapshot(jf)
         worker = self.run_worker(
-            partial(session.write, jf, body),
+            partial(session.save, jf),
             thread=True,
             group="save",
             description="save the journal",
             exit_on_error=False,
         )
-        del body  # the worker holds the one reference: freed as soon as it is written
         try:
-            await worker.wait()
+            saved = await worker.wait()
         except WorkerFailed as failed:
-            return failed.error
-        return None
+            return failed.error, -1
+        return None, saved
 
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
@@ -420,10 +538,22 @@ class RMJournalApp(App[None]):
             return False
         # The merge writes to the journal's database, so it runs here, between handlers.
         report = merge_into(jf.journal, other)
+        self.refresh_after_merge()
         self.notify(report.summary(), title="Merged the file on disk", timeout=8)
         if report.conflicts:
             self.push_screen(ConflictsScreen(jf.journal))
         return True
+
+    def refresh_after_merge(self) -> None:
+        """Show what a merge brought in on the screen in view now (a list under the dialog that
+        asked for the copy is not resumed again; the other screens re-read when shown)."""
+        content = _content_screen()
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, content):
+                refresh = getattr(screen, "on_screen_resume", None)
+                if refresh is not None:
+                    refresh()
+                return
 
     def action_conflicts(self) -> None:
         """Show the fields both copies changed in a merge, for the pair to review."""
@@ -582,17 +712,16 @@ class RMJournalApp(App[None]):
         self._locking = True
         self.refresh_bindings()
         try:
+            kept, lost = drafts.keep_all(self)
             problem = await self.save()
             await self._remove_content()
             if problem is not None:
                 await self._locked_unsaved(problem)
                 return
             closed = self._close_journal()
+            start = "Locked after a while without use." if idle else "Locked."
             self._unlock_screen_reset(
-                "Locked after a while without use. Your changes were saved."
-                if idle
-                else "Locked. Your changes were saved.",
-                closed,
+                f"{start} Your changes were saved.{lock_words(kept, lost)}", closed
             )
         finally:
             self._locking = False
@@ -632,6 +761,7 @@ class RMJournalApp(App[None]):
     def _close_journal(self) -> Path | None:
         """Close the open journal (releasing its lock); the path it had, for the unlock screen."""
         jf, self.journal_file = self.journal_file, None
+        gc.unfreeze()  # the closed journal's screens can be collected again
         self.autosave.closed()
         self.save_state = self.autosave.state
         if jf is not None:
@@ -659,6 +789,63 @@ class RMJournalApp(App[None]):
         self._close_journal()
         self.exit()
 
+    # ----- hang-up -----
+
+    def _catch_hang_up(self) -> None:
+        """On SIGHUP (the terminal closed) or SIGTERM, keep what was typed and save first."""
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in HANG_UP_SIGNALS:
+                loop.add_signal_handler(signum, self.hang_up, signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, Windows
+            return
+
+    def hang_up(self, signum: int = signal.SIGTERM) -> None:
+        """Keep every dialog's text as a draft, save the journal, close it, and exit.
+
+        Nobody can be asked any more (the terminal may be gone), so a save that fails leaves
+        the file as it was last saved."""
+        if self._hung_up:
+            return
+        self._hung_up = True
+        drafts.keep_all(self)
+        if self.journal_file is not None and self._save_lock.locked():
+            self.run_worker(self._save_and_exit(signum), group="hang-up", description="hang up")
+            return
+        self._save_now_or_never()
+        self._close_journal()
+        self._exit_after_hang_up(signum)
+
+    def _exit_after_hang_up(self, signum: int) -> None:
+        """Exit once saved. With the terminal gone (SIGHUP in a real terminal) there is no
+        screen to restore, and Textual's shutdown can wait for ever on a writer that has no
+        terminal left, so the process ends at once, by the signal's own default action (as
+        any program that caught a signal to clean up does); otherwise it exits as usual."""
+        if signum == SIGHUP and not self.is_headless:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        self.exit(return_code=128 + signum)
+
+    async def _save_and_exit(self, signum: int) -> None:
+        """A save was being written: save what came after it too, then exit."""
+        with contextlib.suppress(Exception):
+            await self.save()
+        self._close_journal()
+        self._exit_after_hang_up(signum)
+
+    def _save_now_or_never(self) -> None:
+        """Save on this thread at once (hang-up, crash), if anything is unsaved; never raises."""
+        jf = self.journal_file
+        if jf is None:
+            return
+        if self.autosave.is_saved(jf.journal.changes):
+            return
+        try:
+            saved = session.save(jf)
+        except Exception:  # nothing can be asked now; the file stays as last saved
+            return
+        self.autosave.succeeded(saved, jf.journal.changes)
+
     # ----- crashes -----
     # Textual has no public hook to replace its crash output, which prints a traceback with the
     # local variables of every frame (journal text, keys). These three methods and the help's
@@ -667,7 +854,14 @@ class RMJournalApp(App[None]):
     # and the help tests pass on it (tests/ui/test_app_layout.py checks the pin and that list).
 
     def _handle_exception(self, error: Exception) -> None:
-        """A crash prints one safe sentence, never a traceback with local variables."""
+        """A crash keeps what was typed and saves, then prints one safe sentence, never a
+        traceback with local variables."""
+        if not self._hung_up:
+            self._hung_up = True
+            with contextlib.suppress(Exception):
+                drafts.keep_all(self)
+                self._save_now_or_never()
+                self._close_journal()
         self._return_code = 1
         if self._exception is None:
             self._exception = error

@@ -103,3 +103,31 @@ class Autosave:
         """The journal was closed (locked or quit)."""
         self.saving = False
         self.state = "saved"
+
+
+def keep_large_buffers() -> bool:
+    """Let the C allocator reuse the memory of large buffers instead of unmapping it (Linux).
+
+    A save allocates buffers the size of the journal (SQLite's snapshot, the sealed file);
+    glibc maps each large one fresh from the system and unmaps it when freed, so every save
+    first-touched the whole journal's worth of new pages while holding the GIL (copying the
+    snapshot, zeroing the file buffer), which is slow on virtual machines, and the app's
+    thread waited. With both thresholds raised, freed buffers stay in the heap and later saves
+    reuse them; the process does not shrink after a save. Whether the allocator accepted
+    (False where there is no glibc, and nothing changes).
+    """
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # musl or no libc found: keep the defaults
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    limit = 1 << 30
+    return bool(mallopt(m_mmap_threshold, limit)) and bool(mallopt(m_trim_threshold, limit))

@@ -51,6 +51,11 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
         "screen_action('export', 'approve_mine')",
     ),
     PaletteCommand(
+        "Scheme return",
+        "What the content-free scheme return holds; approve it (from the Export screen)",
+        "screen_action('export', 'scheme_return')",
+    ),
+    PaletteCommand(
         "Merge another copy",
         "Merge the partner's or a synced copy of this journal into it",
         "merge",

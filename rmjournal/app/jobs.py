@@ -8,7 +8,6 @@ importing) runs on the app's thread, between handlers, as the rest of the app do
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -101,6 +100,7 @@ async def merge_copy(app: RMJournalApp) -> None:
     follow_keys(jf, copy, report)
     for note in report.key_notes:
         app.notify(note, title="Keys", timeout=10)
+    app.refresh_after_merge()
     if not report.changed:
         app.notify(f"Nothing to merge: this journal already holds everything in {other.name}.")
         return
@@ -112,9 +112,13 @@ async def merge_copy(app: RMJournalApp) -> None:
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:
-    """Beside the journal, named with the time: `pair-backup-20260720-090000.rmj`."""
+    """In the backups folder beside the journal (as `rmjournal backup` without `--out`, never
+    among the journals), named with the time: `backups/pair-backup-20260720-090000.rmj`."""
+    from rmjournal.paths import backups_dir
+
     stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
-    return jf.path.with_name(f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}")
+    name = f"{jf.path.stem}-backup-{stamp}{jf.path.suffix}"
+    return backups_dir(jf.path.resolve().parent) / name
 
 
 async def backup(app: RMJournalApp) -> None:
@@ -144,20 +148,10 @@ async def backup(app: RMJournalApp) -> None:
     app.notify(f"Backed up to {out} (encrypted, verified).", timeout=6)
 
 
-def _write_private(path: Path, text: str) -> None:
-    from rmjournal.core.safefile import NotDurable, atomic_write
-
-    if path.is_dir():
-        raise JournalError(f"{path} is a folder; give a file name.")
-    if not path.parent.exists():
-        raise JournalError(f"The folder {path.parent} does not exist.")
-    with contextlib.suppress(NotDurable):  # complete on disk; only the folder fsync failed
-        atomic_write(path, text.encode("utf-8"))
-
-
 async def export_json(app: RMJournalApp) -> None:
     """Write the whole journal as the JSON interchange document (plaintext, 0600)."""
     from rmjournal.core.interchange import export_json as render
+    from rmjournal.core.safefile import write_private_text
 
     jf = _open(app)
     if jf is None:
@@ -174,7 +168,7 @@ async def export_json(app: RMJournalApp) -> None:
         return
     text = render(jf.journal)
     try:
-        await _in_thread(app, partial(_write_private, out, text))
+        await _in_thread(app, partial(write_private_text, out, text))
     except Exception as error:
         app.notify(_problem(error, "Writing the file"), title="Not exported", severity="error")
         return

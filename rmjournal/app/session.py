@@ -51,7 +51,11 @@ def open_journal(
 
 def preload() -> None:
     """Import the core modules unlocking needs (vault, crypto, store, journal; call from a
-    thread while the person types), so the unlock worker does not import them after Enter."""
+    thread while the person types), so the unlock worker does not import them after Enter;
+    and keep large freed buffers for reuse before the first open frees its own (autosave)."""
+    from rmjournal.app.autosave import keep_large_buffers
+
+    keep_large_buffers()
     import rmjournal.core.journalfile  # noqa: F401
 
 
@@ -89,18 +93,16 @@ def apply_pair_details(jf: JournalFile, details: PairDetails) -> None:
             journal.add_goal("mentee", text)
 
 
-def snapshot(jf: JournalFile) -> bytes:
-    """The journal serialized as it is now, ready for `write()`.
+def save(jf: JournalFile) -> int:
+    """Snapshot the journal and write it atomically (encrypt + fsync; call from a thread).
 
-    Called on the main thread, between event handlers, so it never catches a transaction
-    half-done; only the slow part (encrypt, fsync, verify) runs in the thread.
+    The snapshot waits for a write in progress on the app's thread and never catches a
+    transaction half done (the records' lock); the change count it returns is exactly what
+    the file now holds. The body is held only here, never on a worker's description.
     """
-    return jf.journal.to_bytes()
-
-
-def write(jf: JournalFile, body: bytes) -> None:
-    """Atomically write a snapshot (encrypt + fsync; call from a thread)."""
+    changes, body = jf.journal.snapshot()
     jf.vault.save(body)
+    return changes
 
 
 def pair_title(jf: JournalFile) -> str:

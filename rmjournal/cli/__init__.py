@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "approve": "rmjournal.cli.summary",
     "merge": "rmjournal.cli.merge",
     **dict.fromkeys(("conflicts", "settle"), "rmjournal.cli.conflicts"),
+    "drafts": "rmjournal.cli.drafts",
     **dict.fromkeys(
         ("sessions", "show", "plan", "topic", "notes", "outcome", "held", "cancel"),
         "rmjournal.cli.sessions",
@@ -44,6 +45,7 @@ COMMANDS: dict[str, str] = {
         "rmjournal.cli.relationship",
     ),
     **dict.fromkeys(("opportunity", "opportunities"), "rmjournal.cli.relationship"),
+    "scheme": "rmjournal.cli.scheme",
     **dict.fromkeys(("completion", "manpage"), "rmjournal.cli.shell"),
     **dict.fromkeys(
         ("calendar", "due", "templates", "prompts", "prompt", "pack"), "rmjournal.cli.between"

@@ -340,6 +340,10 @@ def open_journal(args: argparse.Namespace, secret: Secret | None = None) -> Jour
         from rmjournal.text import one_line
 
         print(f"Warning: {one_line(jf.rollback_warning)}", file=sys.stderr)
+    if notice := jf.journal.set_aside_notice():  # rows that failed their checks: said, kept
+        from rmjournal.text import one_line
+
+        print(f"Warning: {one_line(notice)}", file=sys.stderr)
     if jf.key_warning:  # a signing key or a key slot someone changed without its owner's key
         from rmjournal.text import one_line
 

@@ -88,7 +88,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     exp = subparsers.add_parser("export", help="JSON export, or the shareable summary")
     add_path_argument(exp)
-    exp.add_argument("--format", choices=("json", "markdown", "html"), default="json")
+    exp.add_argument("--format", choices=("json", "markdown", "html", "return"), default="json")
+    exp.add_argument(
+        "--scheme", default="", metavar="ID", help="the scheme a return is for (--format return)"
+    )
     exp.add_argument(
         "--out", type=Path, metavar="FILE", help="write to FILE (0600) not stdout (- for stdout)"
     )
@@ -262,8 +265,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Write the JSON export or the shareable summary to stdout or a private file."""
     from rmjournal.core.interchange import export_json, iter_json
 
-    if args.format == "json" and args.anonymise:
-        raise UsageError("--anonymise applies to the markdown and html summaries, not to json.")
+    if args.format in ("json", "return") and args.anonymise:
+        raise UsageError(
+            f"--anonymise applies to the markdown and html summaries, not to {args.format}."
+        )
+    if args.scheme and args.format != "return":
+        raise UsageError("--scheme applies to --format return only.")
+    if args.format == "return":
+        return _export_return(args)
     render = None
     if args.format != "json":
         try:
@@ -305,6 +314,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not to_stdout:
         write_private_file(args.out, text)
         print(f"Wrote {plain(str(args.out))} (readable only by you).", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    return 0
+
+
+def _export_return(args: argparse.Namespace) -> int:
+    """Write the scheme return, refused (exit 1) until both partners' signatures verify."""
+    from rmjournal.core.scheme.consent import signed_return
+    from rmjournal.core.scheme.returns import dumps
+
+    with open_journal(args) as jf:
+        text = dumps(signed_return(jf.journal, args.scheme))
+    if args.out is not None and str(args.out) != "-":
+        write_private_file(args.out, text)
+        print(f"Wrote {args.out} (readable only by you).", file=sys.stderr)
     else:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -9,6 +9,7 @@ starting `Recovery key: ` so scripts can pick it up.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -187,11 +188,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 f"{args.path.name} opens, but the database inside is damaged. "
                 "Restore it from a backup or your partner's copy."
             )
+        if _set_aside_listed(args, vault, body):
+            return 1
         print(
             f"{args.path.name} is sound: keys, checksum and authentication verified, "
             f"database intact ({len(body)} bytes, {vault.generation} saves)."
         )
     return 0
+
+
+def _set_aside_listed(args: argparse.Namespace, vault: Vault, body: bytes | memoryview) -> bool:
+    """List the rows that fail their checks (what `export` would otherwise trip on): those set
+    aside before and those found now. Whether there were any."""
+    from rmjournal.core.journal import Journal
+    from rmjournal.text import one_line
+
+    try:
+        journal = Journal.from_bytes(bytes(body), me=vault.role, cipher=vault.private_cipher())
+    except FileDamaged:  # a sound SQLite body that holds no journal: nothing to check in it
+        return False
+    try:
+        kept = journal.set_aside()
+    finally:
+        journal.close()
+    if not kept:
+        return False
+    print(
+        f"{args.path.name} opens and its database is intact, but {len(kept)} item"
+        f"{' fails its' if len(kept) == 1 else 's fail their'} checks and "
+        f"{'is' if len(kept) == 1 else 'are'} set aside (kept whole, left out of every command):"
+    )
+    for item in kept:
+        print(f"  {one_line(item.describe())}")
+    print(
+        "Every command works without them. They were written by someone without your key, or by"
+        " a script; your partner's copy or a backup may hold the real item.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import NamedTuple
@@ -229,6 +230,21 @@ def argon2id(secret: bytes, salt: bytes, params: Argon2Params) -> bytes:
     return kdf.derive(secret)
 
 
+STEP_BYTES = 1 << 20
+"""How much a thread other than the main one encrypts or hashes before letting others run.
+
+`cryptography` holds the GIL for a whole call: sealing or hashing a large journal in the app's
+save worker in one call would stop the app's own thread (typing, drawing) for as long. In 1 MiB
+steps with a yield between them, the app's thread waits for one step at most. On the main
+thread (the CLI) nothing else is waiting, and one call is fastest."""
+
+
+def _on_main_thread() -> bool:
+    # A process that never imported `threading` (a CLI command) runs on its main thread.
+    threading = sys.modules.get("threading")
+    return threading is None or threading.current_thread() is threading.main_thread()
+
+
 def sha256(data: bytes | bytearray | memoryview) -> bytes:
     """The SHA-256 digest of `data`, by the OpenSSL inside `cryptography`.
 
@@ -236,7 +252,13 @@ def sha256(data: bytes | bytearray | memoryview) -> bytes:
     start-up, for the same digest at the same speed.
     """
     digest = hashes.Hash(hashes.SHA256())
-    digest.update(data)
+    if len(data) <= STEP_BYTES or _on_main_thread():
+        digest.update(data)
+    else:
+        view = memoryview(data)
+        for start in range(0, len(view), STEP_BYTES):
+            digest.update(view[start : start + STEP_BYTES])
+            time.sleep(0)  # let the app's thread run (see STEP_BYTES)
     return digest.finalize()
 
 
@@ -268,8 +290,25 @@ def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
 def seal_into(
     key: bytes, nonce: bytes, plaintext: bytes | memoryview, aad: bytes, out: memoryview
 ) -> None:
-    """`seal()` written straight into `out` (len(plaintext) + 16 bytes): no copy of a big body."""
-    AESGCM(key).encrypt_into(nonce, plaintext, aad, out)
+    """`seal()` written straight into `out` (len(plaintext) + 16 bytes): no copy of a big body.
+
+    Off the main thread a large body is encrypted in steps (the same AES-256-GCM output), so
+    the app's thread runs between them instead of waiting for the whole body (STEP_BYTES)."""
+    if len(plaintext) <= STEP_BYTES or _on_main_thread():
+        AESGCM(key).encrypt_into(nonce, plaintext, aad, out)
+        return
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    source = memoryview(plaintext)
+    length = len(source)
+    for start in range(0, length, STEP_BYTES):
+        end = min(length, start + STEP_BYTES)
+        encryptor.update_into(source[start:end], out[start:end])
+        time.sleep(0)  # let the app's thread run
+    encryptor.finalize()
+    out[length : length + TAG_BYTES] = encryptor.tag
 
 
 def unseal(

@@ -12,7 +12,7 @@ from typing import cast
 
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher, random_key
-from rmjournal.core.journal import Journal
+from rmjournal.core.journal import Journal, checks
 from rmjournal.core.model import Person, Role
 from rmjournal.core.secret import Secret
 from rmjournal.core.vault import Vault
@@ -22,10 +22,20 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     """The journal read from the vault's body; the vault then forgets the body, so the
     database is the one copy of it in memory (the decrypted buffer is freed on return)."""
     body = vault.take_body()
+    # A body this computer saved or checked before needs no row checks (`checks.py`).
+    digest = checks.body_digest(body)
+    known = checks.already_checked(vault.file_id, digest)
     # SQLite deserializes from any buffer: the view of the decrypted file buffer, not a copy.
-    return Journal.from_bytes(
-        cast(bytes, body), me=vault.role, cipher=vault.private_cipher(), clock=clock
+    journal = Journal.from_bytes(
+        cast(bytes, body),
+        me=vault.role,
+        cipher=vault.private_cipher(),
+        clock=clock,
+        check=not known,
     )
+    if not known and not journal.set_aside():
+        checks.remember_checked(vault.file_id, digest)
+    return journal
 
 
 def _key_checks(vault: Vault, journal: Journal) -> str | None:
@@ -153,6 +163,9 @@ class JournalFile:
             self.journal.close()
         self.vault.save(body)
         self._saved_changes = changes
+        # What this computer wrote itself (rows checked, or set aside) needs no checks when it
+        # is opened again.
+        checks.remember_checked(self.vault.file_id, checks.body_digest(body))
 
     def save_if_changed(self) -> bool:
         """Save only when something changed; say whether it saved."""

@@ -48,7 +48,7 @@ import sqlite_utils
 from rmjournal.core import signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
-from rmjournal.core.journal import Journal, Row
+from rmjournal.core.journal import Journal, Row, authorship, checks
 from rmjournal.core.model import ROLES
 
 if TYPE_CHECKING:
@@ -142,6 +142,8 @@ class MergeReport:
         default_factory=lambda: {t: TableCounts() for t in MERGE_TABLES}
     )
     writes: int = 0
+    set_aside: list[str] = field(default_factory=list)
+    """The other copy's rows that failed their checks: kept aside whole, not merged in."""
     key_notes: list[str] = field(default_factory=list)
     """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
 
@@ -174,8 +176,11 @@ class MergeReport:
         return self.writes > 0
 
     def lines(self) -> list[str]:
-        """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`."""
-        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c]
+        """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`, then one
+        per row of the other copy that was set aside (not merged) because it fails its checks."""
+        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c] + [
+            f"set aside, not merged: {what}" for what in self.set_aside
+        ]
 
     def summary(self) -> str:
         """`3 added, 2 updated, 1 deleted, 1 in conflict.`"""
@@ -335,7 +340,16 @@ def _groups(table: str, a: Row, b: Row) -> list[tuple[str, ...]]:
     skip = {"id", "created_at", "updated_at", "deleted_at"}
     groups: list[tuple[str, ...]] = list(_GROUPS.get(table, ()))
     sealed = store.PRIVATE_FIELDS.get(table, ())
-    if sealed and (a.get("visibility") == "private") != (b.get("visibility") == "private"):
+    privacy_differs = (a.get("visibility") == "private") != (b.get("visibility") == "private")
+    if authorship.is_signed_table(table) and "signature" in a:
+        # The author's words, visibility and signature come from one copy: a signature over
+        # words it was not made for would read as forged.
+        unit = (*(c for c in authorship.signed_columns(table) if c in a and c not in skip),)
+        unit = (*unit, "signature")
+        if privacy_differs:
+            unit = (*unit, *(c for c in sealed if c not in unit))
+        groups.append(unit)
+    elif sealed and privacy_differs:
         groups.append(("visibility", *sealed))
     grouped = {c for g in groups for c in g}
     groups += [(c,) for c in a if c not in skip and c not in grouped]
@@ -385,7 +399,11 @@ def merge_rows(
             merged[c] = win[c]
             fv[c] = wm.field(c)
         if a_changed == b_changed:  # both changed it: the loser is kept as a conflict
-            lost += [_Lost(c, win[c], lose[c], lose["updated_at"]) for c in group if a[c] != b[c]]
+            lost += [
+                _Lost(c, win[c], lose[c], lose["updated_at"])
+                for c in group
+                if a[c] != b[c] and c != "signature"  # a signature is no one's words
+            ]
     merged["created_at"] = min(a["created_at"], b["created_at"])
     updated = _latest([a["updated_at"], b["updated_at"]])
     merged["updated_at"] = updated
@@ -432,6 +450,8 @@ class _Merger:
         self.report = MergeReport()
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
         self.pending: list[tuple[str, Row, _Lost]] = []
+        self.failing: dict[tuple[str, str], str] = {}  # the other copy's rows that fail checks
+        self.keys: dict[str, bytes | None] = {}  # the signing key trusted for each role
 
     # --- writing --------------------------------------------------------------------------
 
@@ -478,6 +498,88 @@ class _Merger:
 
     # --- steps --------------------------------------------------------------------------
 
+    def find_failing(self) -> None:
+        """The other copy's rows that fail their checks (its private rows claiming this
+        reader as author must open with this reader's key): they are set aside, not merged."""
+        found = checks.failures(
+            self.other, me=self.journal.me, opener=self.journal.records.open_field
+        )
+        self.failing = {(f.table, f.item_id): f.reason for f in found}
+
+    def _set_aside(self, table: str, row: Row, meta: _Meta, reason: str) -> None:
+        stored = (meta.v, *meta.stored())
+        if checks.keep_aside(
+            self.conn, table, row, stored, reason, source="merge", stamp=self.conn.stamp()
+        ):
+            self.report.set_aside.append(checks.Failure(table, row["id"], reason).describe())
+            self.report.writes += 1
+
+    def _key_for(self, role: str) -> bytes | None:
+        if role not in self.keys:
+            known = role in ("mentor", "mentee")
+            self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
+        return self.keys[role]
+
+    def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool | None:
+        """Whether `row` carries a valid signature: its (unchanged) author's, or with `strict`
+        false either partner's; None when the key it needs is not known to this copy yet (a
+        partner's key is pinned when they first open it, and comes with a merge)."""
+        if row.get("author") != author:
+            return False
+        text = row.get("signature")
+        claimed = text.partition(":")[0] if isinstance(text, str) else None
+        needed = author if strict else claimed
+        if needed in ("mentor", "mentee") and self._key_for(needed) is None:
+            return None
+        who = authorship.signer_of(table, row, self._key_for)
+        return who is not None and (who == author or not strict)
+
+    def _authored(self, table: str, a: Row | None, b: Row, ma: _Meta | None, mb: _Meta) -> bool:
+        """Whether the other copy's row `b` may be merged as far as authorship goes.
+
+        Where the copies differ in what an authorship signature covers and only one version
+        is signed by the row's author, that version is kept whole and the other set aside
+        (`authorship.py`); a row new to this copy that claims this reader as author must be
+        signed by them. False when `b` was set aside (nothing more to merge for it)."""
+        if "signature" not in b:
+            return True
+        if a is None:
+            if b.get("author") != self.journal.me or authorship.by_author(table, b, self._key_for):
+                return True
+            reason = (
+                f"it claims to be written by the {self.journal.me} (you), but does not carry"
+                " your signature"
+            )
+            self._set_aside(table, b, mb, reason)
+            return False
+        if authorship.same_words(table, a, b) and a.get("author") == b.get("author"):
+            return True
+        # Where either version is private, only the author's signature counts; else either
+        # partner's (an edit of pair text in the app is signed by whoever made it).
+        strict = "private" in (a.get("visibility"), b.get("visibility"))
+        a_ok = self._valid(table, a, a.get("author"), strict=strict)
+        b_ok = self._valid(table, b, a.get("author"), strict=strict)
+        if a_ok is None or b_ok is None or a_ok == b_ok:
+            return True  # nothing to tell them apart by: the merge rules decide
+        author = a.get("author")
+        if a_ok:  # the other copy's version was changed without the author's key
+            what = "deleted" if b.get("deleted_at") and not a.get("deleted_at") else "changed"
+            reason = (
+                f"its {author}'s words were {what} without the {author}'s key: the {author}'s"
+                " version is kept"
+            )
+            self._set_aside(table, b, mb, reason)
+            return False
+        # This copy's version is the one changed without the author's key: the author's wins.
+        reason = (
+            f"its {author}'s words were changed without the {author}'s key: the {author}'s"
+            " version from the other copy is kept"
+        )
+        self._set_aside(table, a, ma or _Meta.default(a), reason)
+        self._write(table, b, mb, exists=True)
+        self.report.tables[table].updated += 1
+        return False
+
     def check_same_pair(self) -> None:
         mine = {r[0] for r in self.conn.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
         theirs = {r[0] for r in self.other.execute("SELECT id FROM pair WHERE deleted_at IS NULL")}
@@ -491,10 +593,19 @@ class _Merger:
         counts = self.report.tables[table]
         mine, theirs = _rows(self.conn, table), _rows(self.other, table)
         my_meta, their_meta = _metas(self.conn, table), _metas(self.other, table)
+
+        def ma_of(row: Row | None) -> _Meta | None:
+            return None if row is None else my_meta.get(row["id"]) or _Meta.default(row)
+
         for item_id in sorted(theirs):
             b = theirs[item_id]
             mb = their_meta.get(item_id) or _Meta.default(b)
+            if (table, item_id) in self.failing:
+                self._set_aside(table, b, mb, self.failing[table, item_id])
+                continue
             a = mine.get(item_id)
+            if authorship.is_signed_table(table) and not self._authored(table, a, b, ma_of(a), mb):
+                continue
             if a is None:
                 self._write(table, b, mb, exists=False)
                 if b["deleted_at"]:
@@ -522,12 +633,15 @@ class _Merger:
         for parent, children in _CHILDREN.items():
             for child, link in children:
                 orphans = self.conn.execute(
-                    f"SELECT c.id, c.updated_at, p.id, p.deleted_at FROM {child} c"  # noqa: S608
+                    f"SELECT c.id, c.updated_at, p.id, p.deleted_at,"  # noqa: S608
+                    f" c.visibility = 'private' FROM {child} c"
                     f" JOIN {parent} p ON p.id = c.{link}"
                     " WHERE c.deleted_at IS NULL AND p.deleted_at IS NOT NULL ORDER BY c.id"
                 ).fetchall()
-                for _child, child_updated, parent_id, gone in orphans:
-                    if not _later(child_updated, gone):
+                for _child, child_updated, parent_id, gone, private in orphans:
+                    # A private item changes only by its author: a deletion of what holds it
+                    # (by the partner) brings the holder back rather than deleting it.
+                    if not private and not _later(child_updated, gone):
                         continue
                     # Newer work in a deleted session or action brings it back.
                     row = _row(self.conn, parent, parent_id)
@@ -618,6 +732,7 @@ class _Merger:
 
     def run(self) -> MergeReport:
         self.check_same_pair()
+        self.find_failing()
         for table in MERGE_TABLES:
             self.merge_table(table)
         self.cascade()

@@ -90,3 +90,47 @@ def decode(typed: str) -> bytes:
     if _hash_chars(key) != body[DATA_CHARS:]:
         raise typo
     return key
+
+
+def typo_groups(typed: str) -> list[int]:
+    """Which groups (numbered from 1) of a mistyped recovery key look wrong; [] if none can be
+    told.
+
+    The format has no check per group, so this looks for the groups a typo is in: a group of
+    the wrong length or with characters a key never has, else the group where changing one
+    character (or swapping two neighbours) makes both checks of the whole key match. A wrong
+    guess takes both the Luhn character and the 15-bit hash matching by chance (about one in a
+    million per try), so a group named here is almost surely the one to look at.
+    """
+    tokens = [t for t in typed.replace("-", " ").split() if t]
+    normal = [t.upper().translate(_LOOKALIKES) for t in tokens]
+    if len(tokens) > 1:
+        bad = [
+            n
+            for n, token in enumerate(normal, 1)
+            if len(token) != GROUP or any(c not in _VALUE for c in token)
+        ]
+        if bad:
+            return bad
+    text = "".join(normal)
+    if len(text) != TEXT_CHARS or any(c not in _VALUE for c in text):
+        return []
+    found: set[int] = set()
+    for i in range(TEXT_CHARS):
+        for c in ALPHABET:
+            if c != text[i] and _valid(text[:i] + c + text[i + 1 :]):
+                found.add(i // GROUP + 1)
+        if i + 1 < TEXT_CHARS and text[i] != text[i + 1]:
+            swapped = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+            if _valid(swapped):
+                found.update({i // GROUP + 1, (i + 1) // GROUP + 1})
+    return sorted(found)
+
+
+def _valid(text: str) -> bool:
+    """Whether `text` (normalised, 56 characters) passes both checks."""
+    try:
+        decode(text)
+    except BadRecoveryKey:
+        return False
+    return True

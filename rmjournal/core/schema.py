@@ -25,10 +25,17 @@ from rmjournal.core.search_schema import INDEXED_TABLES, index_partner_notes, mi
 if TYPE_CHECKING:  # sqlite-utils is imported where a schema is created or migrated, not to read
     import sqlite_utils
 
+DRAFTS_SINCE = 9
+"""The schema whose migration creates the `drafts` table (`core/journal/drafts.py`)."""
+
 SIGNING_SCHEMA = 10
 """The schema whose migration adds signed approvals and the pinned signing keys."""
 
-SCHEMA_VERSION = max(latest_field_schema(), SIGNING_SCHEMA)
+SET_ASIDE_SINCE = 11
+"""The schema whose migration adds the `set_aside` table and the authors' signature columns
+(`_migrate_11`)."""
+
+SCHEMA_VERSION = max(latest_field_schema(), DRAFTS_SINCE, SIGNING_SCHEMA, SET_ASIDE_SINCE)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -375,41 +382,6 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
 MIGRATIONS[8] = _migrate_8
 
 
-PAIR_LIFECYCLE_COLUMNS: dict[str, str] = {
-    "phase": "INTEGER",
-    "review_held_on": "TEXT",
-    "decision": "TEXT",
-    "decided_on": "TEXT",
-    "check_in_on": "TEXT",
-    "phase_started_on": "TEXT",
-    "plan_changes": "TEXT",
-}
-"""The pair's columns schema 12 adds: the phase, the review as an event, the decision, the
-check-in date, and the log of every change to the plan and the agreement (JSON: who, when,
-from what to what)."""
-
-
-def _migrate_lifecycle(db: sqlite_utils.Database) -> None:
-    """Version 12: the relationship's stages.
-
-    The pair gains its phase (1 until a part two), the review held on a date, the decision and
-    the check-in date, and the log of plan changes; actions gain their check-in (the field
-    table's); the `opportunities` table holds what one partner offered the other. Older pairs
-    are in phase 1 with no review held and no decision, so they read as they always did.
-    """
-    db.conn.execute(
-        "CREATE TABLE IF NOT EXISTS opportunities (id TEXT PRIMARY KEY, created_at TEXT,"
-        " updated_at TEXT, author TEXT, deleted_at TEXT)"
-    )
-    for column, kind in PAIR_LIFECYCLE_COLUMNS.items():
-        db.conn.execute(f"ALTER TABLE pair ADD COLUMN {column} {kind}")
-    db.conn.execute("UPDATE pair SET phase = 1, plan_changes = '[]'")
-    _field_migration(LIFECYCLE_SCHEMA)(db)  # the field table's columns, then the triggers
-
-
-MIGRATIONS[LIFECYCLE_SCHEMA] = _migrate_lifecycle
-
-
 def _migrate_signing(db: sqlite_utils.Database) -> None:
     """Version 10: approvals are signatures, per variant; each person's signing key is pinned.
 
@@ -452,3 +424,96 @@ def _with_signing(
 
 
 MIGRATIONS[SIGNING_SCHEMA] = _with_signing(MIGRATIONS.get(SIGNING_SCHEMA))
+
+
+SIGNED_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups")
+"""The record tables whose rows carry their author's signature (`signature`, schema 11); an
+agenda item's partner notes carry their writer's (`partner_signature`)."""
+
+
+def _migrate_11(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        fields_migration(db)
+        db.conn.execute(
+            "CREATE TABLE set_aside (id TEXT PRIMARY KEY, table_name TEXT NOT NULL,"
+            " item_id TEXT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL,"
+            " row TEXT NOT NULL, versions TEXT, found_at TEXT NOT NULL)"
+        )
+        for table in SIGNED_TABLES:
+            db.conn.execute(f"ALTER TABLE {table} ADD COLUMN signature TEXT")
+        db.conn.execute("ALTER TABLE agenda_items ADD COLUMN partner_signature TEXT")
+        install_version_triggers(db)  # the signatures merge with their rows
+
+    migrate.__doc__ = (
+        f"Version {SET_ASIDE_SINCE}: rows that fail their checks are set aside in `set_aside`"
+        " (kept whole: `core/journal/checks.py`), and what a person writes carries their"
+        " signature (`core/journal/authorship.py`)."
+    )
+    return migrate
+
+
+MIGRATIONS[SET_ASIDE_SINCE] = _migrate_11(MIGRATIONS[SET_ASIDE_SINCE])
+
+
+PAIR_LIFECYCLE_COLUMNS: dict[str, str] = {
+    "phase": "INTEGER",
+    "review_held_on": "TEXT",
+    "decision": "TEXT",
+    "decided_on": "TEXT",
+    "check_in_on": "TEXT",
+    "phase_started_on": "TEXT",
+    "plan_changes": "TEXT",
+}
+"""The pair's columns schema 12 adds: the phase, the review as an event, the decision, the
+check-in date, and the log of every change to the plan and the agreement (JSON: who, when,
+from what to what)."""
+
+
+def _migrate_lifecycle(db: sqlite_utils.Database) -> None:
+    """Version 12: the relationship's stages.
+
+    The pair gains its phase (1 until a part two), the review held on a date, the decision and
+    the check-in date, and the log of plan changes; actions gain their check-in (the field
+    table's); the `opportunities` table holds what one partner offered the other. Older pairs
+    are in phase 1 with no review held and no decision, so they read as they always did.
+    """
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS opportunities (id TEXT PRIMARY KEY, created_at TEXT,"
+        " updated_at TEXT, author TEXT, deleted_at TEXT)"
+    )
+    for column, kind in PAIR_LIFECYCLE_COLUMNS.items():
+        db.conn.execute(f"ALTER TABLE pair ADD COLUMN {column} {kind}")
+    db.conn.execute("UPDATE pair SET phase = 1, plan_changes = '[]'")
+    _field_migration(LIFECYCLE_SCHEMA)(db)  # the field table's columns, then the triggers
+
+
+MIGRATIONS[LIFECYCLE_SCHEMA] = _migrate_lifecycle
+
+
+def _create_drafts(db: sqlite_utils.Database) -> None:
+    """The reader's drafts (`core/journal/drafts.py`): what was typed in a dialog and not saved.
+
+    Not a record table: drafts are not merged, exported only to their author, and removed
+    outright. `body` is sealed with the author's personal key (title and field values as JSON).
+    """
+    db.conn.execute(
+        "CREATE TABLE drafts (id TEXT PRIMARY KEY, author TEXT NOT NULL, place TEXT NOT NULL,"
+        " body TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
+    db.conn.execute("CREATE UNIQUE INDEX drafts_place ON drafts(author, place)")
+
+
+def _with_drafts(
+    fields_migration: Callable[[sqlite_utils.Database], None],
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        _create_drafts(db)
+        fields_migration(db)
+
+    migrate.__doc__ = f"Version {DRAFTS_SINCE}: the drafts table, then any new fields."
+    return migrate
+
+
+MIGRATIONS[DRAFTS_SINCE] = _with_drafts(MIGRATIONS[DRAFTS_SINCE])

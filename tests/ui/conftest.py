@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.widgets import Input, TextArea
 from uikit import make_journal
 
 from rmjournal.app import make_app
@@ -20,6 +22,20 @@ def _private_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("TEXTUAL_LOG", raising=False)
     monkeypatch.delenv("TEXTUAL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors do not blink in tests: a snapshot or a rendered-text check never catches
+    one half-way, and no test has to steady them itself (the app's own blinking is untouched)."""
+    for kind in (Input, TextArea):
+        made = kind.__init__
+
+        def steady_init(self: Any, *args: object, _made: Any = made, **kwargs: object) -> None:
+            _made(self, *args, **kwargs)
+            self.cursor_blink = False
+
+        monkeypatch.setattr(kind, "__init__", steady_init)
 
 
 @pytest.fixture

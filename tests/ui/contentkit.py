@@ -112,11 +112,9 @@ THEMES = ["dark", "high-contrast"]
 
 
 async def steady(pilot) -> None:
-    """No blinking cursors and no toasts, so a snapshot never catches one half-way."""
+    """No toasts, so a snapshot never catches one half-way (cursors never blink in tests:
+    the `_steady_cursors` fixture)."""
     pilot.app.clear_notifications()
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-        widget._cursor_visible = True
     await pilot.pause()
 
 

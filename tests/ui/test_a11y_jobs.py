@@ -71,7 +71,8 @@ async def test_backup_is_encrypted_and_opens(app_factory, journal_path: Path, cl
         run_job(app, "backup")
         await pilot.pause()
         suggested = Path(app.screen.query_one("#answer", Input).value)
-        assert suggested.parent == journal_path.parent and "-backup-" in suggested.name
+        assert suggested.parent == journal_path.resolve().parent / "backups"
+        assert "-backup-" in suggested.name
         await answer(app, pilot)
         assert suggested.exists()
         assert b"Read the staff survey" not in suggested.read_bytes()

@@ -81,13 +81,13 @@ class _reopen_after_close:
 
 
 async def test_save_error_is_shown_and_changes_stay(app_factory, journal_path, monkeypatch) -> None:
-    def refuse(jf, body) -> None:
+    def refuse(jf) -> int:
         raise SaveFailed("The disk is full; the journal file was not changed.")
 
     app = app_factory(journal_path, autosave_delay=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await unlock(app, pilot, PASSPHRASE)
-        monkeypatch.setattr(session, "write", refuse)
+        monkeypatch.setattr(session, "save", refuse)
         app.journal_file.journal.agree_action("Kept in memory", owner="both")
         await pilot.pause(0.4)
         await settle(app, pilot)
@@ -178,3 +178,48 @@ def test_status_line_words() -> None:
 
     assert all(words for _, words in SAVE_LABELS.values())
     assert Static  # the status line is a Static: plain words, not colour alone
+
+
+async def test_the_snapshot_is_taken_off_the_app_thread(app_factory, journal_path, monkeypatch):
+    """Typing never waits for a save: the save's snapshot, sealing and writing all run in a
+    worker thread, and what it saved is the change count its snapshot held."""
+    import threading
+
+    from rmjournal.core.journal import Journal
+
+    where: list[bool] = []
+    real = Journal.snapshot
+
+    def watched(self: Journal) -> tuple[int, bytes]:
+        where.append(threading.current_thread() is threading.main_thread())
+        return real(self)
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        monkeypatch.setattr(Journal, "snapshot", watched)
+        app.journal_file.journal.agree_action("Saved from a worker", owner="both")
+        assert await app.save() is None
+        assert where == [False]
+        assert app.autosave.is_saved(app.journal_file.journal.changes)
+        assert "✓ Saved" in _status(app)
+        with _reopen_after_close(app, journal_path) as titles:
+            assert "Saved from a worker" in titles
+
+
+async def test_the_open_journal_is_kept_out_of_full_collections_until_locked(
+    app_factory, journal_path
+):
+    """Its screens are frozen for the cyclic collector while open (no full pass walks them
+    during typing) and handed back to it when the journal locks, so nothing is kept after."""
+    import gc
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        assert gc.get_freeze_count() == 0

@@ -20,10 +20,7 @@ def _app(app_factory, path: Path | None, theme: str):
 
 
 async def _steady(pilot) -> None:
-    """Stop cursors blinking, so a snapshot never catches one half-way (flaky otherwise)."""
-    for widget in pilot.app.screen.query("Input, TextArea"):
-        widget.cursor_blink = False
-        widget._cursor_visible = True
+    """Let the screen settle (its cursors never blink in tests: the `_steady_cursors` fixture)."""
     await pilot.pause()
 
 

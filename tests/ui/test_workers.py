@@ -65,3 +65,26 @@ async def test_no_worker_carries_journal_text_in_its_description(
         for shown in (worker.name, worker.description, repr(worker)):
             assert MARKER not in shown
             assert PASSPHRASE not in shown
+
+
+def test_workers_report_back_by_messages_only() -> None:
+    """Slow work reports back one way: a worker posts a message, no screen calls back into
+    the app's thread with `call_from_thread` (issue #12)."""
+    app_dir = Path(__file__).resolve().parents[2] / "rmjournal" / "app"
+    calling = sorted(
+        str(p.relative_to(app_dir))
+        for p in app_dir.rglob("*.py")
+        if "call_from_thread" in p.read_text(encoding="utf-8")
+    )
+    assert calling == []
+
+
+async def test_cursors_do_not_blink_in_tests(app_factory, journal_path: Path) -> None:
+    """The autouse `_steady_cursors` fixture: every text field starts with its cursor still."""
+    from textual.widgets import Input
+
+    app = app_factory(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        fields = list(app.screen.query(Input))
+        assert fields and not any(field.cursor_blink for field in fields)

@@ -127,3 +127,20 @@ def test_a_save_before_the_tick_noticed_the_change_stays_saved(
     assert rules.state == "saved"
     clock.wait(5.0)
     assert rules.tick(6) is None
+
+
+def test_large_buffers_are_kept_for_reuse_on_linux() -> None:
+    """The save's journal-sized buffers come from memory the process keeps (glibc's mallopt):
+    accepted on Linux with glibc, a harmless no-op elsewhere."""
+    import platform
+    import sys
+
+    from rmjournal.app.autosave import keep_large_buffers
+
+    kept = keep_large_buffers()
+    if not sys.platform.startswith("linux"):
+        assert kept is False
+    elif platform.libc_ver()[0] == "glibc":
+        assert kept
+    else:
+        pytest.skip("a Linux without glibc: whether mallopt exists depends on its libc")

@@ -24,7 +24,10 @@ NOT_FIELDS = {"hidden", "follow_ups", "builtin", "mentor_notes", "mentee_notes",
 """Model attributes that are not stored values of the record (made by the journal: an agenda
 item's notes by each partner come from `notes`, `partner_notes` and its author, a column whose
 rules live with the journal)."""
-KEPT_APART = {"author", "deleted_at", "visibility", "created_at", "updated_at"}
+KEPT_APART = {
+    "author", "deleted_at", "visibility", "created_at", "updated_at",
+    "signature", "partner_signature",  # schema 11: the authors' signatures (journal/authorship)
+}  # fmt: skip
 """Columns a table may hold without a field: their rules live with the journal and the import."""
 
 

@@ -288,4 +288,4 @@ def run_prompt_dialog(
         if done is not None:
             done(prompt)
 
-    app.push_screen(PromptDialog(phase, for_), answered)
+    app.push_screen(PromptDialog(phase, for_).keep_drafts_at("prompt:new"), answered)

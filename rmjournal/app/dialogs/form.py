@@ -2,6 +2,11 @@
 
 Every dialog is a typed `ModalScreen`: Escape cancels (dismisses with None or False), Enter in a
 one-line field or ctrl+s accepts. Problems are shown in words inside the dialog, which stays open.
+
+A form dialog never throws typed text away without asking: Escape on changed fields asks first
+(keep editing, keep as a draft, discard), and a dialog opened at a place (`keep_drafts_at`)
+keeps its fields as a draft while they are typed (`app/drafts.py`) and offers a kept draft back
+when it opens again.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
+from rmjournal.app import drafts
+from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 
 T = TypeVar("T")
@@ -92,6 +100,130 @@ class FormDialog(ModalScreen[T]):
     def __init__(self, title: str | None = None) -> None:
         super().__init__(classes="rm-dialog")
         self.title_text = title if title is not None else self.TITLE_TEXT
+        self.draft_place: str | None = None
+        """Where this dialog keeps its draft (`app/drafts.py`); None: it keeps none."""
+        self._initial: dict[str, str] | None = None
+        self._draft_timer: Timer | None = None
+
+    def keep_drafts_at(self, place: str) -> FormDialog[T]:
+        """Keep what is typed here as a draft at `place` (and offer one kept there); self."""
+        self.draft_place = place
+        return self
+
+    # ----- what was typed: drafts and asking before it is thrown away -----
+
+    def draft_values(self) -> dict[str, str]:
+        """Each field's text by its id (never a passphrase field), and `draft_extra()`."""
+        values: dict[str, str] = {}
+        for widget in self.query("Input, TextArea, Cycle"):
+            if widget.id is None:
+                continue
+            if isinstance(widget, Input) and not widget.password:
+                values[widget.id] = widget.value
+            elif isinstance(widget, TextArea):
+                values[widget.id] = widget.text
+            elif isinstance(widget, Cycle):  # a choice, not typed text: marked with "~"
+                values[f"~{widget.id}"] = str(widget.value)
+        values.update(self.draft_extra())
+        return values
+
+    def draft_extra(self) -> dict[str, str]:
+        """What else a draft needs to open this dialog again (e.g. an entry's prompt)."""
+        return {}
+
+    def restore_values(self, values: dict[str, str]) -> None:
+        """Put a draft's text back into the fields it was typed in."""
+        for widget_id, value in values.items():
+            if widget_id.startswith("__"):
+                continue
+            found = self.query(f"#{widget_id.removeprefix('~')}")
+            if not found:
+                continue
+            widget = found.first()
+            if isinstance(widget, Input) and not widget.password:
+                widget.value = value
+            elif isinstance(widget, TextArea):
+                widget.load_text(value)
+                widget.move_cursor(widget.document.end)
+            elif isinstance(widget, Cycle) and value in [v for v, _ in widget.choices]:
+                widget.value = value
+
+    def typed(self) -> bool:
+        """Whether any field differs from what the dialog opened with."""
+        return self._initial is not None and self.draft_values() != self._initial
+
+    @on(events.Mount)
+    def _mounted(self) -> None:
+        drafts.register(self.app, self)
+        self._initial = self.draft_values()  # before any key reaches a field
+        self.call_after_refresh(self._opened)
+
+    @on(events.Unmount)
+    def _unmounted(self) -> None:
+        self._stop_draft_timer()
+        drafts.unregister(self.app, self)
+
+    def _opened(self) -> None:
+        place = self.draft_place
+        if place is None:
+            return
+        kept = drafts.draft_at(self.app, place)
+        if kept is None:
+            return
+        if getattr(self.app, "restoring", None) == place:  # chosen on the drafts offer
+            self.app.restoring = None  # type: ignore[attr-defined]
+            self.restore_values(kept.fields)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "restore":
+                self.restore_values(kept.fields)
+            elif answer == "discard":
+                drafts.discard(self.app, place)
+
+        when = kept.updated_at[:16].replace("T", " ")
+        self.app.push_screen(
+            ChoiceDialog(
+                f"You have a draft here, kept {when}:\n\n{kept.text()}",
+                [("r", "restore", "restore it"), ("d", "discard", "discard it")],
+                escape_words="not now (it stays kept)",
+            ),
+            answered,
+        )
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Cycle.Changed)
+    def _field_changed(self) -> None:
+        if self.draft_place is None or self._initial is None:
+            return
+        self._stop_draft_timer()
+        self._draft_timer = self.set_timer(drafts.DRAFT_DELAY, self._keep_draft)
+
+    def _stop_draft_timer(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+
+    def _keep_draft(self) -> bool:
+        """Keep the fields as the draft now (or drop the draft when nothing differs)."""
+        self._draft_timer = None
+        place = self.draft_place
+        if place is None or self._initial is None:
+            return False
+        values = self.draft_values()
+        if values == self._initial:
+            drafts.discard(self.app, place)
+            return False
+        return drafts.keep(self.app, place, self.title_text, values)
+
+    def keep_typing(self) -> tuple[str, bool] | None:
+        """Keep what was typed before the dialog is closed without a choice (a lock, a
+        hang-up, a crash): (its title, whether it was kept as a draft), or None if untouched."""
+        self._stop_draft_timer()
+        if not self.typed():
+            return None
+        return self.title_text, self._keep_draft()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -123,11 +255,39 @@ class FormDialog(ModalScreen[T]):
             if problem.field_id is not None:
                 self.query_one(f"#{problem.field_id}").focus()
             return
+        self._stop_draft_timer()
+        if self.draft_place is not None:
+            drafts.discard(self.app, self.draft_place)  # saved by the screen that opened it
         self.dismiss(value)
 
     def action_cancel(self) -> None:
-        """Close without a result."""
-        self.dismiss(None)
+        """Close without a result; if something was typed, ask first what becomes of it."""
+        if not self.typed():
+            self._stop_draft_timer()
+            self.dismiss(None)
+            return
+        choices = [("d", "discard", "discard what I typed")]
+        if self.draft_place is not None:
+            choices.insert(0, ("k", "draft", "keep it as a draft"))
+
+        def answered(answer: str | None) -> None:
+            if answer == "draft":
+                self.keep_typing()
+                self.dismiss(None)
+            elif answer == "discard":
+                self._stop_draft_timer()
+                if self.draft_place is not None:
+                    drafts.discard(self.app, self.draft_place)
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                f"You typed in “{self.title_text}”. Close it?",
+                choices,
+                escape_words="keep editing",
+            ),
+            answered,
+        )
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -207,17 +367,21 @@ class ChoiceDialog(ModalScreen[str | None]):
         Binding("escape", "choose('')", "Not now", id="choice.cancel"),
     ]
 
-    def __init__(self, question: str, choices: list[tuple[str, str, str]]) -> None:
-        """`choices`: (key, answer returned, words shown) for each answer."""
+    def __init__(
+        self, question: str, choices: list[tuple[str, str, str]], escape_words: str = "not now"
+    ) -> None:
+        """`choices`: (key, answer returned, words shown) for each answer; `escape_words` say
+        what Escape (None) means here."""
         super().__init__(classes="rm-dialog")
         self.question = question
         self.choices = choices
+        self.escape_words = escape_words
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(literal(self.question))
             keys = " · ".join(f"{key}: {words}" for key, _answer, words in self.choices)
-            yield Static(f"{keys} · Escape: not now", classes="dialog-keys")
+            yield Static(f"{keys} · Escape: {self.escape_words}", classes="dialog-keys")
 
     def on_key(self, event: events.Key) -> None:
         """A choice's key closes the dialog with its answer."""

@@ -106,6 +106,10 @@ class EntryDialog(FormDialog[EntryForm | None]):
         visibility = Cycle(VISIBILITY_CHOICES, self.visibility, id="entry-visibility")
         yield from self.choice("Who may read it", visibility)
 
+    def draft_extra(self) -> dict[str, str]:
+        """The prompt written against, so the draft opens this dialog again with it."""
+        return {"__prompt": self.prompt} if self.prompt else {}
+
     def on_mount(self) -> None:
         text = self.query_one("#entry-text", TextArea)
         text.styles.height = 6

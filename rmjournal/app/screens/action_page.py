@@ -79,7 +79,10 @@ class ActionPage(JournalScreen):
             ):
                 self.action_changed(action.id)
 
-        self.app.push_screen(FollowUpDialog(action, self.journal.today()), logged)
+        dialog = FollowUpDialog(action, self.journal.today()).keep_drafts_at(
+            f"followup:{action.id}"
+        )
+        self.app.push_screen(dialog, logged)
 
     def action_due(self) -> None:
         """Set or clear the highlighted action's due date."""
@@ -132,7 +135,10 @@ class ActionPage(JournalScreen):
             if attempt(self, write):
                 self.action_changed(action.id)
 
-        self.app.push_screen(ActionDialog(self.journal.today(), action), edited)
+        dialog = ActionDialog(self.journal.today(), action).keep_drafts_at(
+            f"action:edit:{action.id}"
+        )
+        self.app.push_screen(dialog, edited)
 
     def action_visibility(self) -> None:
         """Move the highlighted action on to the next visibility: pair → shareable → private."""

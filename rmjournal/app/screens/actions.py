@@ -124,6 +124,8 @@ class ActionsScreen(ActionPage):
         self.counts: Counter[tuple[str, ...]] = Counter()
         """How many actions have each combination of `_count_keys()`, for the counts line."""
         self.flex = 30
+        self._counts_fit = False
+        """Whether the counts line shown fits on one line (a new one-line text keeps its size)."""
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="actions-counts")
@@ -223,7 +225,12 @@ class ActionsScreen(ActionPage):
         line.append(f"  ·  » {counts['due soon']} due soon")
         line.append(f"  ·  ○ {still_open} still open ({in_progress} in progress)")
         line.append(f"  ·  ✓ {counts['done']} done  ·  ✗ {counts['dropped']} dropped")
-        self.query_one("#actions-counts", Static).update(line)
+        shown = self.query_one("#actions-counts", Static)
+        # Re-laying the screen out costs more than drawing the marked row: only when the line
+        # may take another height (it did not, or does not, fit on one line).
+        fits = line.cell_len <= shown.content_size.width
+        shown.update(line, layout=not (fits and self._counts_fit))
+        self._counts_fit = fits
 
     def _show_filters(self) -> None:
         words = {
@@ -240,10 +247,10 @@ class ActionsScreen(ActionPage):
         preview = self.query_one("#action-preview", Static)
         action = self.current_action()
         if action is None:
-            preview.update("")
+            preview.update("", layout=False)  # its height is fixed: no new layout needed
             return
         if action.hidden:
-            preview.update(user_text("", hidden=True))
+            preview.update(user_text("", hidden=True), layout=False)
             return
         text = Text()
         text.append_text(user_text(action.title, style="bold"))
@@ -254,7 +261,7 @@ class ActionsScreen(ActionPage):
             text.append(f"\nLast follow-up {last.on.isoformat()} ({last.author}): ", style="dim")
             text.append_text(user_text(one_line(last.note, 120), hidden=last.hidden, empty="—"))
         text.append("\nEnter: follow-up log · f follow up · u due date", style="dim")
-        preview.update(text)
+        preview.update(text, layout=False)
 
     @on(DataTable.RowHighlighted, "#tracker")
     def _highlighted(self) -> None:
@@ -352,7 +359,9 @@ class ActionsScreen(ActionPage):
                 self.filters["status"] = "all"
                 self.refresh_tracker(keep=made[0].id)
 
-        self.app.push_screen(ActionDialog(self.journal.today()), agreed)
+        self.app.push_screen(
+            ActionDialog(self.journal.today()).keep_drafts_at("action:new:"), agreed
+        )
 
     def show_action(self, action_id: str) -> None:
         """Highlight one action (clearing filters that hide it)."""

@@ -123,7 +123,9 @@ class AgendaScreen(SessionPage):
                 self.refresh_page()
                 keep_cursor(self.agenda_table(), made[0].id)
 
-        self.app.push_screen(TopicDialog(self.journal.me), added)
+        self.app.push_screen(
+            TopicDialog(self.journal.me).keep_drafts_at(f"topic:new:{self.session_id}"), added
+        )
 
     def action_edit_topic(self) -> None:
         """Edit the highlighted topic, who raised it and its time box."""
@@ -140,7 +142,9 @@ class AgendaScreen(SessionPage):
             ):
                 self.refresh_page()
 
-        self.app.push_screen(TopicDialog(self.journal.me, item), edited)
+        self.app.push_screen(
+            TopicDialog(self.journal.me, item).keep_drafts_at(f"topic:edit:{item.id}"), edited
+        )
 
     @on(DataTable.RowSelected, "#agenda")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from rmjournal.app.widgets.footer import SteadyFooter
 from rmjournal.app.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class JournalScreen(Screen[None]):
         # and the footer would hide the save state.
         with Vertical(id="bottom-bar"):
             yield StatusLine()
-            yield Footer()
+            yield SteadyFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the header and the status line."""

@@ -178,6 +178,13 @@ class CreateScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#create-busy").display = False
         self.run_worker(preload, thread=True, description="load the strength estimate")
+        self.started_with = self._typed()
+
+    def _typed(self) -> dict[str, str]:
+        """What the form's fields hold (each one-line field and the agreement, by id)."""
+        typed = {w.id or "": w.value for w in self.query(Input)}
+        typed.update({w.id or "": w.text for w in self.query(TextArea)})
+        return typed
 
     @on(Input.Changed, "#passphrase")
     def _show_strength(self, event: Input.Changed) -> None:
@@ -203,9 +210,27 @@ class CreateScreen(Screen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        """Back to the unlock screen (not while the journal is being created)."""
-        if not self.busy:
+        """Back to the unlock screen (not while the journal is being created); when something
+        was typed, ask first: there is no journal yet to keep a draft in."""
+        if self.busy:
+            return
+        if self._typed() == getattr(self, "started_with", None):
             self.app.pop_screen()
+            return
+        from rmjournal.app.dialogs.form import ChoiceDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "You typed in the new journal's form, and it is not created yet. Close it?",
+                [("d", "discard", "discard what I typed")],
+                escape_words="keep editing",
+            ),
+            answered,
+        )
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()

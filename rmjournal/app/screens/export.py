@@ -8,7 +8,7 @@ is atomic and private (0600), with a plain warning that an exported file is plai
 
 from __future__ import annotations
 
-import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from rmjournal.app.dialogs.form import ConfirmDialog
@@ -88,18 +89,6 @@ def findings_question(found: list[Finding]) -> str:
     )
 
 
-def write_summary_file(path: Path, text: str) -> None:
-    """Write `text` to `path` atomically as a 0600 file (call from a thread)."""
-    from rmjournal.core.safefile import NotDurable, atomic_write
-
-    if path.is_dir():
-        raise JournalError(f"{path} is a folder; give a file name.")
-    if not path.parent.exists():
-        raise JournalError(f"The folder {path.parent} does not exist.")
-    with contextlib.suppress(NotDurable):  # complete on disk; only the folder fsync failed
-        atomic_write(path, text.encode("utf-8"))
-
-
 class ExportScreen(JournalScreen):
     """The shareable summary: preview and approvals."""
 
@@ -113,6 +102,7 @@ class ExportScreen(JournalScreen):
         Binding("n", "toggle_anonymise", "Anonymise", id="export.anonymise"),
         Binding("m", "toggle_format", "Markdown/HTML", id="export.format"),
         Binding("f5", "refresh_summary", "Refresh", show=False, id="export.refresh"),
+        Binding("t", "scheme_return", "Scheme return", id="export.return"),
     ]
     DEFAULT_CSS = """
     ExportScreen #export { height: 1fr; padding: 0 1; }
@@ -126,6 +116,31 @@ class ExportScreen(JournalScreen):
     ExportScreen #format:focus { border: heavy $border; }
     ExportScreen #write-warning { color: $text-warning; margin-top: 1; }
     """
+
+    @dataclass
+    class PartnerChecked(Message):
+        """The partner's passphrase opened their slot (from the checking worker)."""
+
+        role: str
+        signer: Signer
+
+    @dataclass
+    class PartnerFailed(Message):
+        """The partner's passphrase was refused, with a message safe to show."""
+
+        message: str
+
+    @dataclass
+    class Written(Message):
+        """The summary file is written (from the writing worker)."""
+
+        path: Path
+
+    @dataclass
+    class WriteFailed(Message):
+        """Writing the summary file failed, with a message safe to show."""
+
+        message: str
 
     def __init__(self, journal: Journal) -> None:
         super().__init__(journal)
@@ -231,6 +246,12 @@ class ExportScreen(JournalScreen):
 
     # ------------------------------------------------------------------ approving
 
+    def action_scheme_return(self) -> None:
+        """Show what the scheme return holds, to approve it (`screens/scheme_return.py`)."""
+        from rmjournal.app.screens.scheme_return import ReturnScreen
+
+        self.app.push_screen(ReturnScreen(self.journal))
+
     def action_approve_mine(self) -> None:
         """The person who unlocked approves the summary as it stands."""
         self._approve(self.journal.me)
@@ -288,22 +309,23 @@ class ExportScreen(JournalScreen):
         try:
             signer = vault.authenticate(secret, role)  # type: ignore[arg-type]
         except JournalError as error:
-            self.app.call_from_thread(self._partner_failed, str(error))
+            self.post_message(self.PartnerFailed(str(error)))
             return
         except Exception as error:
-            self.app.call_from_thread(
-                self._partner_failed, f"The check failed ({type(error).__name__})."
-            )
+            self.post_message(self.PartnerFailed(f"The check failed ({type(error).__name__})."))
             return
-        self.app.call_from_thread(self._partner_checked, role, signer)
+        self.post_message(self.PartnerChecked(role, signer))
 
-    def _partner_failed(self, message: str) -> None:
+    def on_export_screen_partner_failed(self, message: PartnerFailed) -> None:
+        """The partner's passphrase did not open their slot: nothing is approved."""
         self.query_one("#approve-partner", Button).disabled = False
-        self._partner_message(f"✗ {message} Nothing was approved.")
+        self._partner_message(f"✗ {message.message} Nothing was approved.")
 
-    def _partner_checked(self, role: str, signer: Signer) -> None:
-        self._partner_message(f"✓ Passphrase checked: the {role} approved.")
-        self._approve(role, signer)
+    def on_export_screen_partner_checked(self, message: PartnerChecked) -> None:
+        """The partner's passphrase opened their slot: their approval is recorded, signed with
+        the key their passphrase just opened."""
+        self._partner_message(f"✓ Passphrase checked: the {message.role} approved.")
+        self._approve(message.role, message.signer)
 
     def _partner_message(self, message: str) -> None:
         self.query_one("#partner-message", Static).update(Text(message))
@@ -375,20 +397,28 @@ class ExportScreen(JournalScreen):
         description="write the summary",
     )
     def _write(self, path: Path, text: str) -> None:
+        from rmjournal.core.safefile import write_private_text
+
         """Write the file off the main thread (fsync); report back on it."""
         try:
-            write_summary_file(path, text)
+            write_private_text(path, text)
         except JournalError as error:
-            self.app.call_from_thread(self._write_message, f"✗ {error}")
+            self.post_message(self.WriteFailed(f"✗ {error}"))
             return
         except OSError as error:
-            self.app.call_from_thread(
-                self._write_message, f"✗ Could not write {path} ({type(error).__name__})."
+            self.post_message(
+                self.WriteFailed(f"✗ Could not write {path} ({type(error).__name__}).")
             )
             return
-        self.app.call_from_thread(self._written, path)
+        self.post_message(self.Written(path))
 
-    def _written(self, path: Path) -> None:
+    def on_export_screen_write_failed(self, message: WriteFailed) -> None:
+        """The summary file was not written: say why."""
+        self._write_message(message.message)
+
+    def on_export_screen_written(self, message: Written) -> None:
+        """The summary file is on disk: say where, and that a draft is marked so."""
+        path = message.path
         draft = self.summary is not None and not self.summary.approved
         self._write_message(
             f"✓ Wrote {path} (readable only by you)."

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static, TextArea
 
+from rmjournal.app import drafts
 from rmjournal.app.dialogs.action_forms import ActionDialog, ActionForm
 from rmjournal.app.dialogs.prompt_picker import PromptPicker
 from rmjournal.app.dialogs.session_forms import EntryDialog, EntryForm
@@ -96,8 +97,12 @@ class RecordScreen(SessionPage):
         yield entries
 
     def on_mount(self) -> None:
+        drafts.register(self.app, self)
         self.agenda_table().focus()
         self.refresh_page()
+
+    def on_unmount(self) -> None:
+        drafts.unregister(self.app, self)
 
     def agenda_width(self) -> int:
         """The agenda table takes about two thirds of the width; the entries the rest."""
@@ -242,9 +247,17 @@ class RecordScreen(SessionPage):
     def on_screen_suspend(self) -> None:
         self._save_notes()
 
-    def keep_typing(self) -> None:
-        """Save the notes being typed (the app is about to close this screen)."""
+    def on_screen_resume(self) -> None:
+        # Coming back to the record (a mode's key, a dialog closed) never lands in the notes:
+        # the keys typed next are commands, and the notes are entered with Enter on purpose.
+        if self.focused is self._notes():
+            self.agenda_table().focus()
+
+    def keep_typing(self) -> tuple[str, bool] | None:
+        """Save the notes being typed (the app is about to close this screen, lock or exit):
+        they are written into the journal itself, so nothing is left waiting as a draft."""
         self._save_notes()
+        return None
 
     def action_back(self) -> None:
         """Leave the notes (saved) for the agenda; from the agenda, back to the sessions."""
@@ -278,7 +291,9 @@ class RecordScreen(SessionPage):
             self.notify("Session marked as held.", timeout=2)
             self.fill_agenda()
 
-    def _write(self, kind: EntryKind, prompt: str | None = None) -> None:
+    def write_entry(self, kind: EntryKind, prompt: str | None = None) -> None:
+        """Open the dialog to write a note, reflection (against `prompt`) or learning."""
+
         def written(form: EntryForm | None) -> None:
             if form is not None and attempt(
                 self,
@@ -294,14 +309,21 @@ class RecordScreen(SessionPage):
                 table = self.query_one("#entries", DataTable)
                 table.move_cursor(row=table.row_count - 1)
 
-        self.app.push_screen(EntryDialog(kind=kind, prompt=prompt), written)
+        dialog = EntryDialog(kind=kind, prompt=prompt)
+        self.app.push_screen(dialog.keep_drafts_at(f"entry:new:{self.session_id}"), written)
 
     @on(DataTable.RowSelected, "#entries")
     def _change_entry(self, event: DataTable.RowSelected) -> None:
         """Enter on an entry: change its text, kind or who may read it (the author only)."""
         event.stop()
         entry = self._highlighted_entry()
-        if entry is None:
+        if entry is not None:
+            self.change_entry(entry.id)
+
+    def change_entry(self, entry_id: str) -> None:
+        """Open the dialog to change an entry (its author only)."""
+        entry = self.journal.entry(entry_id)
+        if entry.hidden:
             return
         if entry.author != self.journal.me:
             self.notify(f"Only the {entry.author} can change what they wrote.", timeout=3)
@@ -311,7 +333,9 @@ class RecordScreen(SessionPage):
             if form is not None and attempt(self, lambda: self._apply_change(entry, form)):
                 self._fill_entries()
 
-        self.app.push_screen(EntryDialog(entry=entry), changed)
+        self.app.push_screen(
+            EntryDialog(entry=entry).keep_drafts_at(f"entry:edit:{entry.id}"), changed
+        )
 
     def _apply_change(self, entry: Entry, form: EntryForm) -> None:
         with self.journal.transaction():
@@ -322,14 +346,14 @@ class RecordScreen(SessionPage):
 
     def action_write(self, kind: EntryKind) -> None:
         """Write a note or learning in this session."""
-        self._write(kind)
+        self.write_entry(kind)
 
     def action_reflect(self) -> None:
         """Pick a reflection prompt (after a session, for you) and write against it."""
 
         def picked(prompt: Prompt | None) -> None:
             if prompt is not None:
-                self._write("reflection", prompt.text)
+                self.write_entry("reflection", prompt.text)
 
         self.app.push_screen(PromptPicker(self.journal, "after", self.journal.me), picked)
 
@@ -351,7 +375,8 @@ class RecordScreen(SessionPage):
             ):
                 self.notify("Action agreed; it is in the tracker (a).", timeout=3)
 
-        self.app.push_screen(ActionDialog(self.journal.today()), agreed)
+        dialog = ActionDialog(self.journal.today()).keep_drafts_at(f"action:new:{self.session_id}")
+        self.app.push_screen(dialog, agreed)
 
     def action_agenda(self) -> None:
         """Switch to preparing this session's agenda."""

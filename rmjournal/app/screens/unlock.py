@@ -30,6 +30,36 @@ if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
 
 
+def recovery_key_problem(text: str) -> str | None:
+    """What is wrong with a typed recovery key, naming the groups to check; None if it passes
+    its checks (whether it opens this journal is known only after the key derivation)."""
+    from rmjournal.core import recovery
+    from rmjournal.core.errors import BadRecoveryKey
+
+    try:
+        recovery.decode(text)
+    except BadRecoveryKey as error:
+        groups = recovery.typo_groups(text)
+        if not groups:
+            return str(error)
+        named = ", ".join(str(n) for n in groups)
+        which = f"group {named}" if len(groups) == 1 else f"groups {named}"
+        return f"{error} Look at {which} (counting from the left); the rest is kept as typed."
+    return None
+
+
+def rebind_approvals(jf: JournalFile) -> None:
+    """Store the approvals that count only by the summary's legacy hash in today's form, so
+    that planning a session (which changed that hash, not the content) keeps them; runs in the
+    unlock worker, off the UI thread (it builds the summary only when an approval exists)."""
+    try:
+        from rmjournal.core.summary import rebind_legacy_approvals
+
+        rebind_legacy_approvals(jf.journal)
+    except JournalError:  # an approval that cannot be rebound still counts by its old hash
+        return
+
+
 class UnlockScreen(Screen[None]):
     """Pick a journal and unlock it with a passphrase or the recovery key."""
 
@@ -174,11 +204,16 @@ class UnlockScreen(Screen[None]):
         if self.busy:
             return
         text = event.value
-        event.input.value = ""
         path = self.chosen_path()
         if path is None:
             self.show_message("Choose a journal first, or press ctrl+n to start one.")
             return
+        if self.recovery and text.strip():
+            problem = recovery_key_problem(text)
+            if problem is not None:  # a typo: the text stays, to be corrected where it is wrong
+                self.show_message(problem)
+                return
+        event.input.value = ""
         try:
             secret = Secret.recovery(text) if self.recovery else Secret.passphrase(text)
         except JournalError as error:
@@ -220,6 +255,7 @@ class UnlockScreen(Screen[None]):
                 self.Failed(f"The journal could not be read ({type(error).__name__}).")
             )
         else:
+            rebind_approvals(jf)
             warm_up = getattr(app, "warm_up_content", None)
             if warm_up is not None:
                 warm_up()  # import the dashboard here, off the UI thread

@@ -23,7 +23,7 @@ class StatusLine(Static):
     """One line: the unlocked person, the pair, and the save state."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 1; padding: 0 1; background: $panel; color: $foreground; }
+    StatusLine { height: 1; width: 100%; padding: 0 1; background: $panel; color: $foreground; }
     StatusLine.-failed { background: $error 30%; }
     StatusLine.-unsaved { background: $warning 15%; }
     """
@@ -39,6 +39,6 @@ class StatusLine(Static):
             line.append(plain(who))
             line.append("  ·  ", style="dim")
         line.append(f"{symbol} {words}", style="bold")
-        self.update(line)
+        self.update(line, layout=False)  # one line, full width: its size never changes
         for name in SAVE_LABELS:
             self.set_class(name == state, f"-{name}")

@@ -313,6 +313,25 @@ def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tup
     found = _conflicts_list(journal)
     if found:  # only then: a journal without conflicts exports as it always did
         yield "conflicts", found
+    drafts = _drafts_list(journal)
+    if drafts:  # only then, as for conflicts
+        yield "drafts", drafts
+
+
+def _drafts_list(journal: Journal) -> list[dict[str, Any]]:
+    """The reader's own drafts (never the partner's: they are sealed for their author), each
+    with where it was typed and every field's text whole."""
+    return [
+        {
+            "id": d.id,
+            "place": d.place,
+            "title": d.title,
+            "fields": d.fields,
+            "created_at": d.created_at,
+            "updated_at": d.updated_at,
+        }
+        for d in journal.drafts()
+    ]
 
 
 def export_document(journal: Journal) -> dict[str, Any]:

@@ -17,7 +17,8 @@ from rmjournal.core.interchange.validate import (
     parse_document,
     validate_document,
 )
-from rmjournal.core.journal import Journal, Row
+from rmjournal.core.journal import Journal, Row, authorship
+from rmjournal.core.journal.drafts import Draft
 from rmjournal.core.model import (
     ROLES,
     Pair,
@@ -34,9 +35,29 @@ class ImportReport:
 
     def __init__(self) -> None:
         self.added = self.updated = self.left = 0
+        self.refused: list[str] = []
+        """Items whose author is the partner and whose words the document changes: kept."""
 
     def __str__(self) -> str:
-        return f"{self.added} added, {self.updated} updated, {self.left} left as they were."
+        text = f"{self.added} added, {self.updated} updated, {self.left} left as they were."
+        if self.refused:
+            n = len(self.refused)
+            text += (
+                f" {n} item{'s' if n != 1 else ''} of your partner's"
+                f" {'were' if n != 1 else 'was'} left as your partner wrote"
+                f" {'them' if n != 1 else 'it'}: only its author can change a private item or"
+                f" who wrote it ({', '.join(self.refused)})."
+            )
+        return text
+
+
+def _changes_partners_words(journal: Journal, table: str, stored: Row, row: Row) -> bool:
+    """Whether an imported row would change an item of the partner's that only they may
+    change (`journal/authorship.py`): their private item, or who wrote it. An edit of their
+    pair text is the importer's own, signed as such, as in the app."""
+    if not authorship.is_signed_table(table) or stored.get("author") in (journal.me, None):
+        return False
+    return stored.get("visibility") == "private" or row.get("author") != stored.get("author")
 
 
 def import_document(journal: Journal, doc: Any) -> ImportReport:
@@ -58,6 +79,9 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
             report.added += 1
         elif newer(row["updated_at"], stored["updated_at"]):
             row["author"] = row["author"] or stored["author"]
+            if _changes_partners_words(journal, table, stored, row):
+                report.refused.append(f"{table.rstrip('s').replace('_', ' ')} {row['id'][:8]}")
+                return
             journal.put_record(table, row)
             report.updated += 1
         else:
@@ -137,6 +161,14 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
             )
         for k in doc.get("conflicts") or []:
             _import_conflict(journal, k, report)
+        if exported_by == journal.me:  # a person's drafts come back only into their own hands
+            for d in doc.get("drafts") or []:
+                journal.put_draft(
+                    Draft(
+                        d["id"], d["place"], d["title"], dict(d["fields"]),
+                        d["created_at"], d["updated_at"],
+                    )
+                )  # fmt: skip
     return report
 
 

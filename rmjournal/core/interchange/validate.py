@@ -415,6 +415,23 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         c.field(k, "other_updated_at", path, c.text, optional=True)
         c.field(k, "resolved_at", path, c.stamp, optional=True)
 
+    # drafts (optional: the exporting person's own unsaved text)
+    for path, d in c.items(top, "drafts", "") if "drafts" in top else []:
+        c.field(d, "id", path, c.uuid)
+        c.field(d, "place", path, c.nonempty)
+        c.field(d, "title", path, c.text)
+        values = d.get("fields")
+        if not isinstance(values, dict):
+            c.add(f"{path}.fields", "expected an object of field names and their text")
+        else:
+            for key, value in values.items():
+                if not isinstance(value, str):
+                    c.add(f"{path}.fields.{key}", "expected text")
+                else:
+                    c.text(value, f"{path}.fields.{key}")
+        c.field(d, "created_at", path, c.stamp)
+        c.field(d, "updated_at", path, c.stamp)
+
     # against the journal: an id may not change table, nor overwrite the partner's private item
     if journal is not None:
         known = journal.record_ids()

@@ -13,7 +13,8 @@ The package is split by domain, each module one part of `Journal`:
 - `search_index`: what the search index holds of each record, and safe FTS queries;
 - `pair` (the pair and goals), `sessions` (sessions and agendas), `entries` (entries and
   prompts), `actions` (actions and follow-ups), `planning` (the next session, carry-over),
-  `visibility` (visibility and deletion), `search` (search, recent items, dashboard counts).
+  `visibility` (visibility and deletion), `search` (search, recent items, dashboard counts),
+  `drafts` (what was typed and not yet saved, sealed for its author).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import TYPE_CHECKING
 from rmjournal.core import store
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher
+from rmjournal.core.journal import checks
+from rmjournal.core.journal.drafts import Drafts
 from rmjournal.core.journal.opportunities import Opportunities
 from rmjournal.core.journal.pair import add_months
 from rmjournal.core.journal.planning import Planning
@@ -47,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["UNSET", "Journal", "PartnersPrivateItem", "Records", "Row", "add_months", "fts_query"]
 
 
-class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
+class Journal(Planning, Search, VisibilityAndDeletion, Opportunities, Drafts):
     """A pair journal opened by one person: the domain operations over its in-memory database.
 
     Every method names what a person does ("plan the next session", "agree an action", "follow
@@ -71,10 +74,44 @@ class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
 
     @classmethod
     def from_bytes(
-        cls, data: bytes, *, me: Role, cipher: PrivateCipher, clock: Clock | None = None
+        cls,
+        data: bytes,
+        *,
+        me: Role,
+        cipher: PrivateCipher,
+        clock: Clock | None = None,
+        check: bool = True,
     ) -> Journal:
-        """The journal held in a decrypted body, migrated to the latest schema if it is older."""
-        return cls(store.load(data), me=me, cipher=cipher, clock=clock)
+        """The journal held in a decrypted body, migrated to the latest schema if it is older;
+        rows that fail their checks are set aside (`checks.py`), so none can stop a command.
+        `check=False` only for a body known to be sound (`JournalFile`: one this computer
+        saved or checked before)."""
+        journal = cls(store.load(data), me=me, cipher=cipher, clock=clock)
+        if check:
+            journal.set_aside_failing()
+        return journal
+
+    # ------------------------------------------------------------ rows that fail their checks
+
+    def set_aside_failing(self) -> list[checks.Failure]:
+        """Check every row (the reader's own private ones opened) and move those that fail
+        into `set_aside`, whole. Not counted as a change: the rows are found again on the next
+        opening until a save keeps them aside. What was found."""
+        records = self._records
+        found = checks.failures(records, me=self.me, opener=records.open_field)
+        if found:
+            with records.transaction():
+                checks.set_aside_failures(records, found, stamp=records.stamp())
+            records.forget_private_index()
+        return found
+
+    def set_aside(self) -> list[checks.SetAside]:
+        """Every row kept aside because it failed its checks, oldest first."""
+        return checks.set_aside_rows(self._records)
+
+    def set_aside_notice(self) -> str | None:
+        """One sentence while rows are set aside (the CLI's warning, the app's notice)."""
+        return checks.notice(len(self.set_aside()))
 
     @property
     def records(self) -> Records:
@@ -91,6 +128,10 @@ class Journal(Planning, Search, VisibilityAndDeletion, Opportunities):
     def to_bytes(self) -> bytes:
         """The database as bytes for the vault to encrypt (the private search index stays out)."""
         return self._records.to_bytes()
+
+    def snapshot(self) -> tuple[int, bytes]:
+        """The change count and the database as bytes, taken together; safe from a thread."""
+        return self._records.snapshot()
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""

@@ -5,12 +5,17 @@ dicts, opened for this reader (`me`) or blanked when they are the partner's priv
 sealed with this reader's personal key before they reach the database. Every write counts in
 `changes`, which the app's autosave watches. The reader's own private search index (a TEMP
 table, never saved) follows every write here too. Nothing here imports textual.
+
+Writes and transactions hold the records' lock, and so does `snapshot()`: the app takes its
+save snapshot in a worker thread while its own thread goes on writing, and the snapshot then
+never catches a transaction half done, nor a change count that does not match its bytes.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -20,7 +25,7 @@ from rmjournal.core import store
 from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
-from rmjournal.core.journal import search_index
+from rmjournal.core.journal import authorship, search_index
 from rmjournal.core.model import ROLES, Role
 
 if TYPE_CHECKING:
@@ -94,8 +99,11 @@ class Records:
         self._clock: Clock = clock or default_clock()
         self._changes = 0
         self._tx_depth = 0
+        self._lock = threading.RLock()
         self._private_index = False
         self._private_rows: dict[str, int] = {}
+        self._signed_tables: dict[str, bool] = {}
+        search_index.watch_forgetting(self._conn)
 
     # ------------------------------------------------------------------ who, when, how much
 
@@ -115,7 +123,8 @@ class Records:
 
     def count_changes(self, n: int = 1) -> None:
         """Count `n` writes made through `execute` (the autosave saves when the count moves)."""
-        self._changes += n
+        with self._lock:
+            self._changes += n
 
     def stamp(self) -> str:
         """Now, as stored in `created_at` / `updated_at`."""
@@ -133,13 +142,15 @@ class Records:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         """Run one fixed SQL statement with its parameters (not counted as a change)."""
-        return self._conn.execute(sql, tuple(params))
+        with self._lock:
+            return self._conn.execute(sql, tuple(params))
 
     def write(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one writing statement; count it as a change if it touched a row. Rows touched."""
-        rowcount = self._conn.execute(sql, tuple(params)).rowcount
-        if rowcount:
-            self._changes += 1
+        with self._lock:
+            rowcount = self._conn.execute(sql, tuple(params)).rowcount
+            if rowcount:
+                self._changes += 1
         return rowcount
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -150,7 +161,19 @@ class Records:
 
     def to_bytes(self) -> bytes:
         """The database as bytes for the vault to encrypt (the private search index stays out)."""
-        return store.serialize(self._conn)
+        return self.snapshot()[1]
+
+    def snapshot(self) -> tuple[int, bytes]:
+        """The change count and the database as bytes, taken together; safe from any thread.
+
+        It waits for a write or transaction in progress to finish and holds the next one off
+        while SQLite copies the database, so the bytes are exactly the journal at that count.
+        Words the shared index forgot since the last save (made private, edited away) are
+        removed from its segments first (`search_index.forget_for_good`).
+        """
+        with self._lock:
+            search_index.forget_for_good(self._conn)
+            return self._changes, store.serialize(self._conn)
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""
@@ -159,20 +182,21 @@ class Records:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group writes so they all happen or none do (nested uses join the outer one)."""
-        if self._tx_depth == 0:
-            self._conn.execute("BEGIN")
-        self._tx_depth += 1
-        try:
-            yield
-        except BaseException:
+        with self._lock:  # held from BEGIN to COMMIT: no snapshot sees half of it
+            if self._tx_depth == 0:
+                self._conn.execute("BEGIN")
+            self._tx_depth += 1
+            try:
+                yield
+            except BaseException:
+                self._tx_depth -= 1
+                if self._tx_depth == 0:
+                    self._conn.execute("ROLLBACK")
+                    self._private_index = False  # rebuilt on next search
+                raise
             self._tx_depth -= 1
             if self._tx_depth == 0:
-                self._conn.execute("ROLLBACK")
-                self._private_index = False  # rebuilt on next search
-            raise
-        self._tx_depth -= 1
-        if self._tx_depth == 0:
-            self._conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ rows
 
@@ -250,8 +274,12 @@ class Records:
         return sealed
 
     def put(self, table: str, plain: Row) -> None:
-        """Insert or update one record by id from plaintext values; seal, index, count it."""
-        row = self._seal(table, plain)
+        """Insert or update one record by id from plaintext values; seal, sign, index, count it."""
+        with self._lock:
+            self._put(table, plain)
+
+    def _put(self, table: str, plain: Row) -> None:
+        row = self._sign(table, self._seal(table, plain))
         cols = list(row)
         exists = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row["id"],)).fetchone()  # noqa: S608
         if exists:
@@ -272,13 +300,52 @@ class Records:
 
     def tombstone(self, table: str, item_id: str, stamp: str) -> None:
         """Mark one record deleted at `stamp` (kept as a tombstone, so copies can merge)."""
-        self._conn.execute(
-            f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
-            (stamp, stamp, item_id),
-        )
-        if self._private_index:
-            self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
-        self._changes += 1
+        with self._lock:
+            self._conn.execute(
+                f"UPDATE {table} SET deleted_at = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+                (stamp, stamp, item_id),
+            )
+            self._sign_stored(table, item_id)
+            if self._private_index:
+                self._reindex_private(table, {"id": item_id, "deleted_at": stamp})
+            self._changes += 1
+
+    # ------------------------------------------------------------------ authorship signatures
+
+    def _signs(self, table: str) -> bool:
+        if not authorship.is_signed_table(table):
+            return False
+        known = self._signed_tables.get(table)
+        if known is None:
+            cols = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            known = self._signed_tables[table] = "signature" in cols
+        return known
+
+    def _sign(self, table: str, row: Row) -> Row:
+        """`row` (as it will be stored) with the writer's authorship signature: kept as stored
+        when its signed values did not change (another field was written), else made anew."""
+        if not self._signs(table):
+            return row
+        cur = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row["id"],))  # noqa: S608
+        found = cur.fetchone()
+        if found is not None:
+            stored = dict(zip([c[0] for c in cur.description], found, strict=True))
+            if authorship.same_words(table, {**stored, **row}, stored):
+                return {**row, "signature": stored.get("signature")}
+            row = {**stored, **row}
+        return {**row, "signature": authorship.sign_row(self._cipher.signer(), table, row)}
+
+    def _sign_stored(self, table: str, item_id: str) -> None:
+        """Sign the stored row anew after a deletion (which does not go through `put`): only a
+        private item's deletion is covered by its signature (`authorship.statement`)."""
+        if not self._signs(table):
+            return
+        stored = self.raw(table, item_id)
+        if stored is not None and stored.get("visibility") == "private":
+            self._conn.execute(
+                f"UPDATE {table} SET signature = ? WHERE id = ?",  # noqa: S608
+                (authorship.sign_row(self._cipher.signer(), table, stored), item_id),
+            )
 
     def get(self, table: str, item_id: str, what: str) -> Row:
         """The plaintext of a record this reader may change; NotFound / PartnersPrivateItem else."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from typing import Any, NamedTuple
 
 PRIVATE_TABLE = (
@@ -20,6 +21,46 @@ PRIVATE_INSERT = (
     "INSERT INTO temp.private_fts (title, body, kind, when_on, session_id, action_id, item_id)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+
+FORGOTTEN_TABLE = "CREATE TEMP TABLE IF NOT EXISTS search_forgotten (n INTEGER NOT NULL)"
+FORGOTTEN_TRIGGER = (
+    "CREATE TEMP TRIGGER IF NOT EXISTS search_forgetting AFTER DELETE ON main.search_items"
+    " BEGIN UPDATE search_forgotten SET n = n + 1; END"
+)
+
+
+def watch_forgetting(conn: Any) -> None:
+    """Count, in TEMP (never saved), every item the shared index forgets (`forget_for_good`).
+
+    An item leaves the shared index when it is made private, edited, deleted or replaced by an
+    import or a merge: the triggers of schema 5 remove its `search_items` row, and FTS5 adds a
+    delete marker in a new segment, while the old words stay in the earlier segments until
+    FTS5's automerge happens to rewrite them, which can be many saves later."""
+    has_index = conn.execute(
+        "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'search_items'"
+    ).fetchone()
+    if not has_index:
+        return
+    conn.execute(FORGOTTEN_TABLE)
+    if not conn.execute("SELECT 1 FROM temp.search_forgotten").fetchone():
+        conn.execute("INSERT INTO temp.search_forgotten (n) VALUES (0)")
+    conn.execute(FORGOTTEN_TRIGGER)
+
+
+def forget_for_good(conn: Any) -> bool:
+    """Before the body is saved: if the shared index forgot any item since the last save, merge
+    its segments into one (FTS5 'optimize'), so the forgotten words leave the index, and the
+    pages they were on are freed (zeroed by `secure_delete`). Whether it had to."""
+    try:
+        found = conn.execute("SELECT n FROM temp.search_forgotten").fetchone()
+    except sqlite3.OperationalError:  # not watched: a database without the shared index
+        return False
+    if not found or not found[0]:
+        return False
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    conn.execute("UPDATE temp.search_forgotten SET n = 0")
+    return True
+
 
 MAIN_TEXT = {
     "entries": "text",

@@ -75,12 +75,9 @@ class VisibilityAndDeletion(PairAndGoals, Entries, Actions):
                         "follow-up",
                         visibility="private" if visibility == "private" else "pair",
                     )
+            # The shared index forgets the item; its words leave the index's segments before
+            # the next save (`Records.to_bytes`, `search_index.forget_for_good`).
             self._records.update(table, item_id, "item", visibility=visibility)
-            if visibility == "private":
-                # The shared index forgets a row by adding a delete marker; its old words stay
-                # in earlier index segments until they merge. Merge now, so words the partner
-                # must no longer read leave the saved database (freed pages are zeroed).
-                self._records.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def delete(self, item_id: str) -> None:
         """Delete an item (a tombstone, so copies can merge); a session takes its contents."""
@@ -89,6 +86,15 @@ class VisibilityAndDeletion(PairAndGoals, Entries, Actions):
         now = self._records.stamp()
         with self._records.transaction():
             children: list[tuple[str, str]] = []
+            if table == "sessions" and any(
+                self._records.is_hidden(r)
+                for t in ("agenda_items", "entries")
+                for r in self._records.select(t, "session_id = ?", (item_id,))
+            ):
+                raise JournalError(
+                    "This session holds your partner's private entries or topics, and only they "
+                    "can delete those, so the session stays. Ask them to delete or move theirs."
+                )
             if table == "sessions":
                 children = [
                     ("agenda_items", r["id"])

@@ -179,7 +179,10 @@ def approve(
         digest = build_summary(journal, today).content_hash
     else:
         digest = content_hash(chosen.content(journal, today))
-    return record_approval(journal, who, pair.id, digest, variant_name=variant_name, signer=signer)
+    stamp = chosen.stamp(journal) if chosen.stamp is not None else None
+    return record_approval(
+        journal, who, pair.id, digest, variant_name=variant_name, signer=signer, approved_at=stamp
+    )
 
 
 def _confirm_partner_key(journal: Journal, theirs: Signer) -> None:
@@ -254,3 +257,7 @@ def render_summary_checked(
     kind = _format(fmt)
     summary = build_summary(journal, today)
     return _render(summary, kind, anonymise), summary_findings(summary, anonymise)
+
+
+# The scheme return is a variant like the others: its module registers it (it builds on this one).
+import rmjournal.core.scheme.consent  # noqa: E402, F401

@@ -45,6 +45,8 @@ class Variant:
     """E.g. "the anonymised summary", for messages."""
     content: Callable[[Journal, date | None], bytes]
     """The exact bytes an approval of it signs (their SHA-256 is stored)."""
+    stamp: Callable[[Journal], str] | None = None
+    """The stamp an approval of it gets, when not now (the scheme return: its month only)."""
 
 
 VARIANTS: dict[str, Variant] = {}
@@ -52,10 +54,13 @@ VARIANTS: dict[str, Variant] = {}
 
 
 def register_variant(
-    name: str, label: str, content: Callable[[Journal, date | None], bytes]
+    name: str,
+    label: str,
+    content: Callable[[Journal, date | None], bytes],
+    stamp: Callable[[Journal], str] | None = None,
 ) -> None:
     """Register (or replace) the variant `name`: what `approve --<name>` signs."""
-    VARIANTS[name] = Variant(name, label, content)
+    VARIANTS[name] = Variant(name, label, content, stamp)
 
 
 def variant(name: str) -> Variant:

@@ -127,17 +127,31 @@ def _month_label(month: str) -> str:
 
 
 def bar_chart(chart_id: str, title: str, series: list[tuple[str, list[MonthCount], str]]) -> str:
-    """An inline SVG bar chart per month; each series is (label, counts, "fill"|"outline").
+    """An inline SVG bar chart per month; each series is (label, counts, "fill"|"outline")."""
+    labels = [_month_label(m.month) for m in series[0][1]]
+    return labelled_bar_chart(
+        chart_id, title, labels, [(name, [m.count for m in c], style) for name, c, style in series]
+    )
+
+
+def labelled_bar_chart(
+    chart_id: str,
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, list[int | None], str]],
+) -> str:
+    """An inline SVG bar chart, one group of bars per label; each series is (label, counts,
+    "fill"|"outline"); a count of None is drawn as no bar and written as "–" (suppressed).
 
     The figures are written on the bars and in the chart's description, so the chart is read
     the same without colour, without sight (screen readers get the description) and on paper.
     """
-    months = [m.month for m in series[0][1]]
-    peak = max([1, *(m.count for _, counts, _ in series for m in counts)])
+    peak = max([1, *(n or 0 for _, counts, _ in series for n in counts)])
     bar, gap, group_gap = 14, 2, 14
-    group = max(len(series) * bar + (len(series) - 1) * gap + group_gap, 52)
+    widest = max((len(name) for name in labels), default=0)
+    group = max(len(series) * bar + (len(series) - 1) * gap + group_gap, 52, 7 * widest + 8)
     left, top, plot_h = 24, 34, 110
-    width = left + max(len(months), 1) * group + 10
+    width = left + max(len(labels), 1) * group + 10
     height = top + plot_h + 34
     base = top + plot_h
     parts: list[str] = []
@@ -149,11 +163,11 @@ def bar_chart(chart_id: str, title: str, series: list[tuple[str, list[MonthCount
         )
         legend_x += 17 + 7 * len(label) + 18
     parts.append(f'<line class="axis" x1="{left - 4}" y1="{base}" x2="{width - 6}" y2="{base}"/>')
-    for i, month in enumerate(months):
+    for i, name in enumerate(labels):
         x0 = left + i * group
         for j, (_, counts, style) in enumerate(series):
-            value = counts[i].count
-            bar_h = round(plot_h * value / peak)
+            value = counts[i]
+            bar_h = round(plot_h * (value or 0) / peak)
             x = x0 + (group - group_gap - len(series) * (bar + gap) + gap) // 2 + j * (bar + gap)
             if bar_h:
                 parts.append(
@@ -162,14 +176,15 @@ def bar_chart(chart_id: str, title: str, series: list[tuple[str, list[MonthCount
                 )
             parts.append(
                 f'<text x="{x + bar / 2}" y="{base - bar_h - 4}" '
-                f'text-anchor="middle">{value}</text>'
+                f'text-anchor="middle">{_shown(value)}</text>'
             )
         parts.append(
             f'<text x="{x0 + (group - group_gap) / 2}" y="{base + 16}" '
-            f'text-anchor="middle">{h(_month_label(month))}</text>'
+            f'text-anchor="middle">{h(name)}</text>'
         )
     described = "; ".join(
-        f"{label}: " + ", ".join(f"{_month_label(m.month)} {m.count}" for m in counts)
+        f"{label}: "
+        + ", ".join(f"{name} {_shown(n)}" for name, n in zip(labels, counts, strict=True))
         for label, counts, _ in series
     )
     return (
@@ -180,6 +195,10 @@ def bar_chart(chart_id: str, title: str, series: list[tuple[str, list[MonthCount
         f'<title id="{chart_id}-title">{h(title)}</title>'
         f'<desc id="{chart_id}-desc">{h(described)}</desc>' + "".join(parts) + "</svg></figure>"
     )
+
+
+def _shown(value: int | None) -> str:
+    return "–" if value is None else str(value)
 
 
 def render_html(summary: Summary, anonymise: bool = False) -> str:

@@ -1,0 +1,447 @@
+"""Row checks: a row that fails them is set aside, so nothing a copy or a script holds can
+brick a journal.
+
+Both partners hold the pair key, so either can write any row into a copy (a script, or a copy
+whose slots were swapped for a fake "mentor"). The rest of the core trusts the rows it reads:
+a session date that is not a date, or a "private" entry sealed with someone else's key, would
+stop `export`, `search`, `recent`, `approve` and the app. So every row is checked where it
+comes in (on opening a journal, and in the other copy before a merge), by the field table
+(`fields.RECORD_FIELDS`: each field's kind, allowed words, minimum, whether it may be empty),
+and the reader's own private rows must open with the reader's key, field by field.
+
+A row that fails is **set aside**: moved whole (every column as stored, sealed text still
+sealed, its version history) into the `set_aside` table (schema 11) and out of its own table,
+so every command keeps working without it; nothing is deleted. `rmjournal verify` lists what is
+set aside; the CLI and the app say so in one sentence. A row the other copy holds that fails
+its checks is not merged in: it is set aside the same way (the copy itself is never changed).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol, cast
+
+from rmjournal.core.errors import JournalError
+from rmjournal.core.fields import RECORD_FIELDS, Field
+from rmjournal.core.model import ROLES
+
+MAX_NUMBER = 100_000
+"""The largest whole number a row may hold: the interchange format's bound (`interchange.common`,
+which imports the journal package, so the figure is repeated here)."""
+
+CHECKED_TABLES = tuple(RECORD_FIELDS)
+"""The tables whose rows are checked (every record type of the field table)."""
+
+_WHAT = {
+    "goals": "goal",
+    "sessions": "session",
+    "agenda_items": "agenda item",
+    "entries": "entry",
+    "actions": "action",
+    "follow_ups": "follow-up",
+    "prompts": "prompt",
+}
+
+
+class Executes(Protocol):
+    """A connection or the records layer: anything that runs one SQL statement."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> Any: ...
+
+
+class Failure(NamedTuple):
+    """One row that fails its checks: where it is and why, in words."""
+
+    table: str
+    item_id: str
+    reason: str
+
+    def describe(self) -> str:
+        """`entry 7548b9af: its private text does not open with your key`."""
+        return f"{_WHAT.get(self.table, self.table)} {str(self.item_id)[:8]}: {self.reason}"
+
+
+class SetAside(NamedTuple):
+    """A row kept in the `set_aside` table."""
+
+    id: str
+    table: str
+    item_id: str
+    reason: str
+    source: str
+    found_at: str
+
+    def describe(self) -> str:
+        """One line for `verify`: what, which, why, and where it came from."""
+        where = {"merge": "from a merged copy", "import": "from an import"}.get(
+            self.source, "in this file"
+        )
+        return f"{Failure(self.table, self.item_id, self.reason).describe()} ({where})"
+
+
+def _quoted(words: Iterable[object]) -> str:
+    return ", ".join("'" + str(w).replace("'", "''") + "'" for w in words)
+
+
+def _nullable(f: Field) -> bool:
+    return f.optional or f.key is None
+
+
+def _kind_ok(f: Field, c: str) -> str:
+    """SQL that is true when column `c` holds a value of field `f`'s kind."""
+    if f.kind == "id":
+        ok = f"typeof({c}) = 'text' AND length({c}) BETWEEN 1 AND 200"
+    elif f.kind == "text":
+        ok = f"typeof({c}) = 'text'"
+    elif f.kind == "nonempty":
+        ok = f"typeof({c}) = 'text' AND trim({c}) != ''"
+    elif f.kind == "enum":
+        ok = f"typeof({c}) = 'text' AND {c} IN ({_quoted(f.allowed)})"
+    elif f.kind == "int":
+        ok = f"typeof({c}) = 'integer' AND {c} BETWEEN {int(f.minimum)} AND {MAX_NUMBER}"
+    elif f.kind == "date":
+        # '+0 days' makes SQLite normalise (2026-02-30 becomes 2026-03-02, so it differs).
+        ok = f"typeof({c}) = 'text' AND date({c}, '+0 days') IS {c} AND {c} >= '0001-01-01'"
+    elif f.kind == "stamp":
+        ok = (
+            f"typeof({c}) = 'text' AND {c} GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*'"
+            f" AND julianday({c}) IS NOT NULL AND substr({c}, 1, 10) >= '0001-01-01'"
+            f" AND date(substr({c}, 1, 10), '+0 days') IS substr({c}, 1, 10)"
+        )
+    else:  # tags: a JSON list of texts
+        # CASE, not AND: SQLite may evaluate every operand, and JSON functions stop on bad JSON.
+        ok = (
+            f"CASE WHEN typeof({c}) = 'text' AND json_valid({c}) THEN json_type({c}) = 'array'"  # noqa: S608
+            f" AND NOT EXISTS (SELECT 1 FROM json_each({c}) WHERE type != 'text') ELSE 0 END"
+        )
+    return f"(CASE WHEN {c} IS NULL THEN 1 ELSE ({ok}) END)" if _nullable(f) else f"({ok})"
+
+
+def _columns(conn: Executes, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()}
+
+
+def _field_sql(table: str, columns: set[str]) -> list[tuple[Field, str]]:
+    """(field, SQL true when the row's value is fine) for every field of `table` it has."""
+    has_visibility = "visibility" in columns
+    out: list[tuple[Field, str]] = []
+    for f in RECORD_FIELDS[table]:
+        if f.col not in columns:
+            continue
+        ok = _kind_ok(f, f.col)
+        if f.private and has_visibility:
+            # Sealed when private: only its author can check it (opening it, below).
+            ok = f"(CASE WHEN visibility = 'private' THEN 1 ELSE {ok} END)"
+        out.append((f, ok))
+    if "deleted_at" in columns:
+        out.append((Field("deleted_at", "stamp", optional=True), _kind_ok(
+            Field("deleted_at", "stamp", optional=True), "deleted_at"
+        )))  # fmt: skip
+    if has_visibility and "author" in columns:
+        # Whose key seals it decides who reads it: a private row names one of the two people.
+        out.append(
+            (Field("author", "enum", allowed=ROLES), f"(visibility != 'private' OR author IN"
+             f" ({_quoted(ROLES)}))")
+        )  # fmt: skip
+    return out
+
+
+def _reason(f: Field, value: Any) -> str:
+    what = f.name.replace("_", " ").strip()
+    if value is None:
+        return f"its {what} is missing"
+    if f.kind == "date":
+        return f"its {what} is not a date"
+    if f.kind == "stamp":
+        return f"its {what} is not a time"
+    if f.kind == "enum":
+        return f"its {what} is not one of {', '.join(f.allowed)}"
+    if f.kind == "int":
+        return f"its {what} is not a whole number from {f.minimum} to {MAX_NUMBER}"
+    if f.kind == "tags":
+        return f"its {what} are not a list of words"
+    if f.kind == "id":
+        return f"its {what} is not an id"
+    return f"its {what} is not text"
+
+
+Opener = Callable[[str, str, str], str]
+"""Opens one sealed field of the reader's own private item: (item id, column, token)."""
+
+
+def _opened_ok(f: Field, plain: Any) -> bool:
+    if f.kind == "tags":
+        try:
+            tags = json.loads(plain)
+        except (TypeError, ValueError):
+            return False
+        return isinstance(tags, list) and all(isinstance(t, str) for t in tags)
+    if f.kind == "nonempty":
+        return isinstance(plain, str) and bool(plain.strip())
+    return isinstance(plain, str)
+
+
+def failures(
+    conn: Executes,
+    *,
+    me: str,
+    opener: Opener,
+    tables: Iterable[str] = CHECKED_TABLES,
+    ids: Iterable[str] | None = None,
+) -> list[Failure]:
+    """Every row of `tables` (all of them, or only `ids`) that fails its checks.
+
+    Values are checked in SQL by the field table (cheap even at tens of thousands of rows);
+    the reader's own private rows are opened with `opener` field by field (the partner's stay
+    sealed: only their author can check them)."""
+    wanted = None if ids is None else set(ids)
+    found: list[Failure] = []
+    for table in tables:
+        columns = _columns(conn, table)
+        if not columns or "id" not in columns:
+            continue
+        checks = _field_sql(table, columns)
+        bad_where = " OR ".join(f"NOT coalesce({ok}, 0)" for _f, ok in checks) or "0"
+        flags = ", ".join(f"coalesce({ok}, 0)" for _f, ok in checks)
+        cur = conn.execute(f"SELECT id, {flags} FROM {table} WHERE {bad_where}")  # noqa: S608
+        seen: set[str] = set()
+        for item_id, *good in cur.fetchall():
+            if wanted is not None and str(item_id) not in wanted:
+                continue
+            seen.add(str(item_id))
+            f = next(f for (f, _ok), g in zip(checks, good, strict=True) if not g)
+            value = conn.execute(
+                f"SELECT {f.col} FROM {table} WHERE id IS ?",  # noqa: S608
+                (item_id,),
+            ).fetchone()[0]
+            found.append(Failure(table, str(item_id), _reason(f, value)))
+        sealed = [f for f in RECORD_FIELDS[table] if f.private and f.col in columns]
+        if not sealed or "visibility" not in columns or "author" not in columns:
+            continue
+        cols = ", ".join(f.col for f in sealed)
+        for item_id, *values in conn.execute(
+            f"SELECT id, {cols} FROM {table} WHERE visibility = 'private' AND author = ?",  # noqa: S608
+            (me,),
+        ).fetchall():
+            if item_id in seen or (wanted is not None and item_id not in wanted):
+                continue
+            for f, value in zip(sealed, values, strict=True):
+                if value is None:
+                    continue
+                try:
+                    plain = opener(item_id, f.col, value) if isinstance(value, str) else None
+                except JournalError:
+                    plain = None
+                if plain is None or not _opened_ok(f, plain):
+                    what = f.name.replace("_", " ")
+                    found.append(
+                        Failure(
+                            table,
+                            item_id,
+                            f"it is private, written as the {me}, but its {what} does not open"
+                            " with your key (written by someone else, or altered)",
+                        )
+                    )
+                    break
+    return found
+
+
+def _as_json(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"blob": bytes(value).hex()}
+    if isinstance(value, float) and math.isnan(value):  # JSON has no word for NaN
+        return {"real": "NaN"}
+    return value
+
+
+def row_json(row: dict[str, Any]) -> str:
+    """A stored row as JSON text, every column as stored (blobs as hex)."""
+    return json.dumps(
+        {k: _as_json(v) for k, v in row.items()}, ensure_ascii=False, sort_keys=True, default=str
+    )
+
+
+def aside_id(table: str, row: dict[str, Any]) -> str:
+    """The id of a set-aside row: the same row set aside twice (or from either copy) is one."""
+    import hashlib  # here: a command that finds nothing to set aside never needs it
+
+    text = "\n".join([table, str(row.get("id")), row_json(row)])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def has_table(conn: Executes) -> bool:
+    """Whether the database has the `set_aside` table (schema 11 and later)."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'set_aside'"
+        ).fetchone()
+    )
+
+
+def known_ids(conn: Executes) -> set[str]:
+    """The ids of every set-aside row."""
+    if not has_table(conn):
+        return set()
+    return {r[0] for r in conn.execute("SELECT id FROM set_aside").fetchall()}
+
+
+def keep_aside(
+    conn: Executes,
+    table: str,
+    row: dict[str, Any],
+    versions: tuple[Any, ...] | None,
+    reason: str,
+    *,
+    source: str,
+    stamp: str,
+) -> bool:
+    """Store one row (and its version history) in `set_aside`; whether it was new there."""
+    new = conn.execute(
+        "INSERT OR IGNORE INTO set_aside (id, table_name, item_id, reason, source, row,"
+        " versions, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            aside_id(table, row),
+            table,
+            str(row.get("id")),
+            reason,
+            source,
+            row_json(row),
+            None if versions is None else json.dumps(list(versions)),
+            stamp,
+        ),
+    ).rowcount
+    return bool(new)
+
+
+def set_aside_failures(conn: Executes, found: Iterable[Failure], *, stamp: str) -> int:
+    """Move each failing row of this database out of its table into `set_aside`. How many."""
+    moved = 0
+    for failure in found:
+        cur = conn.execute(
+            f"SELECT * FROM {failure.table} WHERE id IS ?",  # noqa: S608
+            (failure.item_id,),
+        )
+        names = [c[0] for c in cur.description]
+        values = cur.fetchone()
+        if values is None:
+            continue
+        row = dict(zip(names, values, strict=True))
+        versions = conn.execute(
+            "SELECT v, h, f FROM row_versions WHERE table_name = ? AND item_id IS ?",
+            (failure.table, row["id"]),
+        ).fetchone()
+        keep_aside(
+            conn,
+            failure.table,
+            row,
+            None if versions is None else tuple(versions),
+            failure.reason,
+            source="file",
+            stamp=stamp,
+        )
+        conn.execute(
+            "DELETE FROM row_versions WHERE table_name = ? AND item_id IS ?",
+            (failure.table, row["id"]),
+        )
+        conn.execute(f"DELETE FROM {failure.table} WHERE id IS ?", (row["id"],))  # noqa: S608
+        moved += 1
+    return moved
+
+
+def set_aside_rows(conn: Executes) -> list[SetAside]:
+    """Every row kept in `set_aside`, oldest first."""
+    if not has_table(conn):
+        return []
+    return [
+        SetAside(*r)
+        for r in conn.execute(
+            "SELECT id, table_name, item_id, reason, source, found_at FROM set_aside"
+            " ORDER BY found_at, id"
+        ).fetchall()
+    ]
+
+
+def notice(count: int) -> str | None:
+    """The one sentence the CLI and the app show while rows are set aside."""
+    if not count:
+        return None
+    if count == 1:
+        return (
+            "1 item in this journal fails its checks and is set aside (kept whole, left out of"
+            " every view): `rmjournal verify` lists it."
+        )
+    return (
+        f"{count} items in this journal fail their checks and are set aside (kept whole, left"
+        " out of every view): `rmjournal verify` lists them."
+    )
+
+
+# ------------------------------------------------------------------ bodies already checked here
+
+CHECKED_NAME = "checked.json"
+_KEEP_PER_FILE = 4
+_MAX_FILES = 256
+
+
+def body_digest(body: bytes | memoryview) -> str:
+    """A digest of a decrypted body: the same bytes, the same rows (BLAKE2b, 128 bits shown).
+
+    From `cryptography`, which every unlocking command has loaded already (`hashlib` would cost
+    each command its import)."""
+    from cryptography.hazmat.primitives import hashes
+
+    h = hashes.Hash(hashes.BLAKE2b(64))
+    h.update(cast(bytes, body))  # any buffer: the decrypted body is hashed where it lies
+    return h.finalize()[:16].hex()
+
+
+def _checked_path() -> Path:
+    from rmjournal.core.seen import state_folder
+
+    return state_folder() / CHECKED_NAME
+
+
+def _load_checked() -> dict[str, list[str]]:
+    try:
+        data = json.loads(_checked_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        k: [d for d in v if isinstance(d, str)][-_KEEP_PER_FILE:]
+        for k, v in data.items()
+        if isinstance(k, str) and isinstance(v, list)
+    }
+
+
+def already_checked(file_id: str, digest: str) -> bool:
+    """Whether this computer checked (or wrote) exactly this body of the file before.
+
+    Checking every row costs about a tenth of a second at 10,000 entries, so a body this
+    computer saved or found sound is not checked again; any other body (a copy synced in, a
+    file a script rewrote) is. A hint like `seen.py`'s: missing or unreadable means "check"."""
+    return digest in _load_checked().get(file_id, [])
+
+
+def remember_checked(file_id: str, digest: str) -> None:
+    """Remember a body as checked (written atomically, 0600; a failed write is ignored)."""
+    import contextlib
+    import os
+
+    files = _load_checked()
+    kept = [d for d in files.pop(file_id, []) if d != digest] + [digest]
+    files[file_id] = kept[-_KEEP_PER_FILE:]
+    while len(files) > _MAX_FILES:
+        files.pop(next(iter(files)))
+    path = _checked_path()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = path.with_name(f".{CHECKED_NAME}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(files, out)
+        os.replace(temp, path)
