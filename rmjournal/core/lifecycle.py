@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING, Literal
 from rmjournal.core.model import CHECK_INS, ROLES, CheckIn, Pair, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rmjournal.core.journal import Journal
+    from rmjournal.core.model import Action
 
 Stage = Literal["agreeing", "meeting", "review_due", "closed", "extended", "part_two"]
 
@@ -80,14 +83,20 @@ class CheckInFigures:
         return self.to_revisit == 0 and sum(self.counts.values()) > 0
 
 
-def check_in_figures(journal: Journal) -> CheckInFigures:
-    """The check-in's date and counts (every action checked in counts, the partner's too)."""
+def check_in_figures(journal: Journal, actions: Sequence[Action] | None = None) -> CheckInFigures:
+    """The check-in's date and counts (every action checked in counts, the partner's too).
+
+    `actions` are the journal's actions when the caller has read them already (the review and
+    the summary), so no item is read and opened twice."""
     pair = journal.pair()
+    every = list(actions) if actions is not None else journal.actions(order="agreed")
     counts: dict[CheckIn, int] = dict.fromkeys(CHECK_INS, 0)
-    for a in journal.actions(order="agreed"):
+    for a in every:
         if a.check_in is not None:
             counts[a.check_in] += 1
-    waiting = sum(a.check_in is None for a in journal.commitments_to_revisit())
+    waiting = sum(
+        a.check_in is None for a in every if a.kind == "commitment" and a.status != "dropped"
+    )
     return CheckInFigures(pair.check_in_on if pair else None, counts, waiting)
 
 

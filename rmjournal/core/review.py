@@ -454,7 +454,7 @@ def review_figures(
         stage=stage(journal, day),
         next_step=next_step(journal, day),
         agreement=agreement_signatures(journal),
-        check_in=check_in_figures(journal),
+        check_in=check_in_figures(journal, actions),
         a_year_on=revisited,
     )
 
