@@ -97,23 +97,13 @@ class DashboardScreen(JournalScreen):
     def _pair(self, pair: Pair | None) -> Text:
         if pair is None:
             return Text("No pair details yet.", style="dim")
-        text = Text()
-        for role, person in (("mentor", pair.mentor), ("mentee", pair.mentee)):
-            text.append_text(literal(person.name, "bold"))
-            text.append(f"  {role}" + ("  (you)" if role == self.journal.me else ""), style="dim")
-            text.append("\n")
-            details = ", ".join(p for p in (person.role, person.network or "") if p)
-            if details:
-                text.append_text(literal(details))
-                text.append("\n")
-        text.append(
-            f"Since {long_date(pair.started_on)} · every {_days(pair.cadence_days)}", style="dim"
-        )
         from rmjournal.core.lifecycle import STAGE_WORDS, next_step, stage
 
+        # Where the pair stands and the one next step come first: at 80×24 the panel shows
+        # about seven lines, and these are what a person opening the journal needs most.
         now = stage(self.journal)
         phase = f" (phase {pair.phase})" if pair.phase > 1 and now != "part_two" else ""
-        text.append(f"\nStage: {STAGE_WORDS[now]}{phase}", style="bold")
+        text = Text(f"Stage: {STAGE_WORDS[now]}{phase}", style="bold")
         text.append("\nNext: ")
         text.append(next_step(self.journal), style="bold")
         waiting = self.journal.conflicts_waiting()
@@ -123,6 +113,18 @@ class DashboardScreen(JournalScreen):
                 "kept until you choose (ctrl+p, Review merge conflicts)",
                 style="bold",
             )
+        text.append("\n")
+        for role, person in (("mentor", pair.mentor), ("mentee", pair.mentee)):
+            text.append("\n")
+            text.append_text(literal(person.name, "bold"))
+            text.append(f"  {role}" + ("  (you)" if role == self.journal.me else ""), style="dim")
+            details = ", ".join(p for p in (person.role, person.network or "") if p)
+            if details:
+                text.append("\n")
+                text.append_text(literal(details))
+        text.append(
+            f"\nSince {long_date(pair.started_on)} · every {_days(pair.cadence_days)}", style="dim"
+        )
         return text
 
     def _next(self, session: Session | None) -> Text | Group:

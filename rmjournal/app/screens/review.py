@@ -164,12 +164,13 @@ class ReviewScreen(JournalScreen):
     @staticmethod
     def _actions(f: ReviewFigures) -> Text:
         text = Text()
-        head = f"{'':<12}{'actions':>8}{'commit.':>8}{'total':>7}\n"
+        # 33 cells wide: the panel's width at 80 columns (a wider row wraps and reads wrong).
+        head = f"{'':<11}{'actions':>8}{'commit.':>8}{'total':>6}\n"
         text.append(head, style="dim")
         for status in ACTION_STATUSES:
             a = f.by_kind_status["action"][status]
             c = f.by_kind_status["commitment"][status]
-            text.append(f"{STATUS_NAMES[status]:<12}{a:>8}{c:>8}{a + c:>7}\n")
+            text.append(f"{STATUS_NAMES[status]:<11}{a:>8}{c:>8}{a + c:>6}\n")
         owners = " · ".join(
             f"{owner}: {sum(f.by_owner_status[owner].values())}" for owner in OWNERS
         )
