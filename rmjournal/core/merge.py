@@ -430,11 +430,46 @@ def merge_rows(
     else:
         merged["deleted_at"] = None
     merged = {c: merged[c] for c in a}  # the table's column order
+    if authorship.is_signed_table(table) and merged.get("signature") is not None:
+        lost = _keep_signed_whole(table, merged, fv, lost, (a, ma), (b, mb))
     v = f"{updated}~m{_digest(*sorted([ma.v, mb.v]))}"
     meta = _Meta(v, _history(ka | kb, v), tuple(sorted(fv.items())))
     if table == "conflicts":
         lost = []  # a conflict about a conflict would help nobody; the later one is kept
     return merged, meta, lost, revived_from
+
+
+def _keep_signed_whole(
+    table: str,
+    merged: Row,
+    fv: dict[str, str],
+    lost: list[_Lost],
+    *sides: tuple[Row, _Meta],
+) -> list[_Lost]:
+    """A private item's signature covers its deletion too: where the deletion kept comes from
+    one copy and the words from the other, the merged row would carry a signature made for
+    neither (and be set aside by the next merge). The words then come with the deletion, from
+    the copy whose deletion was kept, and the other copy's words are kept as conflicts.
+
+    Decided by the values alone, so symmetric in the two sides. Changes `merged` and `fv`;
+    returns the losing values."""
+    statement = authorship.statement(table, merged)
+    if any(statement == authorship.statement(table, row) for row, _ in sides):
+        return lost
+    keep = [(row, m) for row, m in sides if row["deleted_at"] == merged["deleted_at"]]
+    if len(keep) != 1:
+        return lost
+    (win, wm), (lose, _) = keep[0], next(x for x in sides if x[0] is not keep[0][0])
+    unit = next(g for g in _groups(table, win, lose) if "signature" in g)
+    for c in unit:
+        merged[c] = win[c]
+        fv[c] = wm.field(c)
+    lost = [x for x in lost if x.field not in unit]
+    return lost + [
+        _Lost(c, win[c], lose[c], lose["updated_at"])
+        for c in unit
+        if win[c] != lose[c] and c != "signature"
+    ]
 
 
 # ---------------------------------------------------------------------------- the merge

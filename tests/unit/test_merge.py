@@ -395,3 +395,41 @@ def test_a_copy_that_took_over_an_item_loses_it_back_whoever_merges() -> None:
         assert (kept["author"], kept["text"]) == ("mentor", "shared words")
         aside = j.records.execute("SELECT row FROM set_aside WHERE item_id = ?", (e.id,))
         assert [json.loads(r[0])["text"] for r in aside] == ["mine now"]
+
+
+def test_a_private_item_deleted_on_one_copy_and_edited_on_the_other_at_once_merges_once() -> None:
+    """The mentor deletes a private entry on one copy and edits it on another at the same
+    moment. Its signature covers the deletion, so the words kept must come with the deletion
+    kept: a row made of one copy's words and the other's deletion would carry a signature made
+    for neither, and the next merge would set it aside (not idempotent)."""
+    from rmjournal.core.journal import authorship
+    from rmjournal.core.merge import _groups, _value_key
+
+    base = base_journal()
+    s = base.add_session(date(2026, 3, 2), status="held")
+    e = base.add_entry(s.id, "private words", visibility="private")
+    data = base.to_bytes()
+    gone = copy_of(data, "mentor", BASE.replace(hour=10))
+    gone.delete(e.id)
+    a = gone.raw_record("entries", e.id)
+    unit = next(g for g in _groups("entries", a, a) if "signature" in g)
+    for _ in range(64):  # the edit's sealed text must win the same-moment tie (it is random)
+        edited = copy_of(data, "mentor", BASE.replace(hour=10))
+        edited.edit_entry(e.id, text="alpha")
+        b = edited.raw_record("entries", e.id)
+        if _value_key([b[c] for c in unit]) > _value_key([a[c] for c in unit]):
+            break
+    gone_data, edited_data = gone.to_bytes(), edited.to_bytes()
+
+    one = copy_of(gone_data, "mentor", BASE)
+    merge_into(one, edited_data)
+    other = copy_of(edited_data, "mentor", BASE)
+    merge_into(other, gone_data)
+    assert normalised(one) == normalised(other)
+    row = one.raw_record("entries", e.id)
+    assert row["deleted_at"] and authorship.statement("entries", row) == authorship.statement(
+        "entries", a
+    )
+    assert any(c.field == "text" and c.other == "alpha" for c in conflicts(one))
+    for again in (gone_data, edited_data, other.to_bytes()):
+        assert not merge_into(one, again).changed
