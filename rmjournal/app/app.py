@@ -68,6 +68,7 @@ CONTENT_SCREENS: dict[str, Callable[[Journal], JournalScreen]] = {
     "review": _lazy_screen("review", "ReviewScreen"),
     "export": _lazy_screen("export", "ExportScreen"),
     "search": _lazy_screen("search", "SearchScreen"),
+    "relationship": _lazy_screen("relationship", "RelationshipScreen"),
 }
 """Mode name → content screen factory; each is built with the open `Journal` on first visit.
 

@@ -103,6 +103,11 @@ def populate_mentor(
         sessions[5].id, "Neurodiversity in interviews", minutes=20, carried_from=tail.id
     )
     journal.record_outcome(back.id, "discussed", "Martin will join the department's pilot.")
+    papers = journal.add_agenda_item(sessions[5].id, "What part two should be about", minutes=15)
+    if a_year_on:  # they closed: nothing goes on
+        journal.record_outcome(papers.id, "discussed", "We agreed to close and check in.")
+    else:  # it reappears on the agenda of part two's first session
+        journal.record_outcome(papers.id, "carried_over", "Both to think it over.")
     journal.add_entry(
         sessions[0].id,
         "Nervous for ten minutes, then fine. He listened more than he talked.",

@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING, Literal
 from rmjournal.core.model import CHECK_INS, ROLES, CheckIn, Pair, Role
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rmjournal.core.journal import Journal
+    from rmjournal.core.model import Action
 
 Stage = Literal["agreeing", "meeting", "review_due", "closed", "extended", "part_two"]
 
@@ -80,14 +83,20 @@ class CheckInFigures:
         return self.to_revisit == 0 and sum(self.counts.values()) > 0
 
 
-def check_in_figures(journal: Journal) -> CheckInFigures:
-    """The check-in's date and counts (every action checked in counts, the partner's too)."""
+def check_in_figures(journal: Journal, actions: Sequence[Action] | None = None) -> CheckInFigures:
+    """The check-in's date and counts (every action checked in counts, the partner's too).
+
+    `actions` are the journal's actions when the caller has read them already (the review and
+    the summary), so no item is read and opened twice."""
     pair = journal.pair()
+    every = list(actions) if actions is not None else journal.actions(order="agreed")
     counts: dict[CheckIn, int] = dict.fromkeys(CHECK_INS, 0)
-    for a in journal.actions(order="agreed"):
+    for a in every:
         if a.check_in is not None:
             counts[a.check_in] += 1
-    waiting = sum(a.check_in is None for a in journal.commitments_to_revisit())
+    waiting = sum(
+        a.check_in is None for a in every if a.kind == "commitment" and a.status != "dropped"
+    )
     return CheckInFigures(pair.check_in_on if pair else None, counts, waiting)
 
 
@@ -145,10 +154,12 @@ def _closed_step(journal: Journal, pair: Pair, day: date) -> str:
 
 
 def agreement_content(pair: Pair) -> bytes:
-    """The exact bytes a signature of the agreement covers: its text, as stored, in UTF-8.
+    """The exact bytes a signature of the agreement covers (`approve --agreement`): a label and
+    the text as stored, NFC-normalised, in UTF-8. Any change to the text changes these bytes,
+    so it withdraws both signatures."""
+    import unicodedata
 
-    Any change to the text changes these bytes, so it withdraws both signatures."""
-    return pair.agreement.encode("utf-8")
+    return b"agreement\x00" + unicodedata.normalize("NFC", pair.agreement).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -188,10 +199,17 @@ class AgreementSignatures:
 
 
 def agreement_signatures(journal: Journal) -> AgreementSignatures:
-    """Who has signed the agreement as it stands now.
+    """Who has signed the agreement as it stands now: each partner's signature (the
+    `agreement` approval variant) over `agreement_content`, verified against the pinned keys."""
+    from rmjournal.core.summary.approvals import approval_states, content_hash
 
-    The hook for the signing engineer's `approve --agreement` variant: the variant's content is
-    `agreement_content`; until signatures over it exist in the journal, nobody has signed.
-    """
     nobody = dict.fromkeys(ROLES, False)
-    return AgreementSignatures(dict(nobody), dict(nobody))
+    pair = journal.pair()
+    if pair is None or not pair.agreement.strip():
+        return AgreementSignatures(dict(nobody), dict(nobody))
+    digest = content_hash(agreement_content(pair))
+    states = approval_states(journal, digest, variant_name="agreement")
+    signed = {r: states[r].approved for r in ROLES}
+    withdrawn = {r: states[r].withdrawn is not None and not signed[r] for r in ROLES}
+    refused = [f"the {r}'s: {states[r].refused}" for r in ROLES if states[r].refused]
+    return AgreementSignatures(signed, withdrawn, "; ".join(refused) or None)

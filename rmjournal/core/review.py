@@ -33,6 +33,7 @@ from rmjournal.core.journal import Journal
 from rmjournal.core.lifecycle import (
     AgreementSignatures,
     CheckInFigures,
+    Stage,
     agreement_signatures,
     check_in_figures,
     next_step,
@@ -144,7 +145,7 @@ class ReviewFigures:
     """The opportunities the reader may read (only shareable ones for the summary)."""
     opportunities_offered: int = 0
     opportunities_taken: int = 0
-    stage: str = "meeting"
+    stage: Stage = "meeting"
     """The stage (`core.lifecycle.stage`)."""
     next_step: str = ""
     agreement: AgreementSignatures | None = None
@@ -453,7 +454,7 @@ def review_figures(
         stage=stage(journal, day),
         next_step=next_step(journal, day),
         agreement=agreement_signatures(journal),
-        check_in=check_in_figures(journal),
+        check_in=check_in_figures(journal, actions),
         a_year_on=revisited,
     )
 

@@ -30,11 +30,13 @@ async def test_dashboard_shows_follow_through_in_words(app_factory, demo_path: P
         assert text.count("! OVERDUE") == min(len(overdue), 4)  # a word, not colour alone
         assert "» due" in text
         held = len(journal.sessions(status="held"))
-        assert f"Sessions held: {held} of 6 planned" in text
+        assert f"Sessions held: {held} of {journal.pair().planned_sessions} planned" in text
         days = (journal.pair().review_on - journal.today()).days
         assert f"Review in {days} days" in text
         assert "Our adverts screen out the people we say we want." in text
-        assert "Session 6" in text  # the planned one
+        assert "Session 7" in text  # the planned one, part two's first
+        assert "Stage: part two" in text  # the stage and the one next step, in words
+        assert "Next: Session 7 in 9 days: prepare its agenda" in text
 
 
 async def test_a_planned_session_long_past_shows_as_missed(
@@ -42,7 +44,7 @@ async def test_a_planned_session_long_past_shows_as_missed(
 ) -> None:
     from datetime import timedelta
 
-    clock.moment += timedelta(days=90)  # the demo's planned session 6 is now far in the past
+    clock.moment += timedelta(days=90)  # the demo's planned session 7 is now far in the past
     app = app_factory(demo_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_app(app, pilot)

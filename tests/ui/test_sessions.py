@@ -32,7 +32,7 @@ async def test_agenda_keys_order_time_box_raise_and_prompt(app_factory, demo_pat
         await settle(app, pilot)
         assert isinstance(app.screen, SessionsScreen)
         text = shown_text(app)
-        assert "5 of 6 planned sessions held" in text and "○ planned" in text
+        assert "6 of 10 planned sessions held" in text and "○ planned" in text
         await pilot.press("p")  # the highlighted row is the planned session
         await settle(app, pilot)
         assert isinstance(app.screen, AgendaScreen)
@@ -75,10 +75,10 @@ async def test_agenda_keys_order_time_box_raise_and_prompt(app_factory, demo_pat
 
 
 async def open_fourth_record(app, pilot):
-    """Unlock, then open session 4's record from the sessions list (6 → 4); its Session."""
+    """Unlock, then open session 4's record from the sessions list (7 → 4); its Session."""
     await open_app(app, pilot)
     journal = app.journal_file.journal
-    await pilot.press("s", "up", "up", "enter")
+    await pilot.press("s", "up", "up", "up", "enter")
     await settle(app, pilot)
     assert isinstance(app.screen, RecordScreen)
     return next(s for s in journal.sessions() if s.number == 4)
@@ -155,7 +155,7 @@ async def test_palette_plans_a_session_from_inside_another_one(app_factory, demo
         await pilot.press("enter", *keys_for("kept"))  # typing notes on the first topic
         await app.run_action("screen_action('sessions', 'new_session')")  # the palette's command
         await settle(app, pilot)
-        assert isinstance(app.screen, AgendaScreen)  # the next session's (the planned sixth)
+        assert isinstance(app.screen, AgendaScreen)  # the next session's (the planned seventh)
         assert app.screen.session_id == journal.next_session().id
         fourth = next(s for s in journal.sessions() if s.number == 4)
         assert journal.agenda(fourth.id)[0].notes.startswith("kept")  # saved on the way

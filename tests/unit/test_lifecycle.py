@@ -15,7 +15,7 @@ from rmjournal.core.crypto import PrivateCipher, random_key
 from rmjournal.core.errors import JournalError
 from rmjournal.core.journal import Journal
 from rmjournal.core.journal.records import PartnersPrivateItem
-from rmjournal.core.lifecycle import agreement_content, next_step, stage
+from rmjournal.core.lifecycle import agreement_content, agreement_signatures, next_step, stage
 from rmjournal.core.merge import merge_into
 from rmjournal.core.model import Person
 from rmjournal.core.review import review_document, review_figures
@@ -254,3 +254,24 @@ def test_the_demo_tells_six_months_a_review_and_a_decision(a_year_on: bool) -> N
     assert [a.title for a in hiring.actions] == [
         "Rewrite the Digital job advert template with the network"
     ]
+
+
+def test_both_sign_the_agreement_and_a_change_withdraws_both_signatures() -> None:
+    from rmjournal.core import signing, summary  # the package registers the agreement variant
+
+    j, _clock = pair_journal()
+    mentee = mentee_of(j)
+    signing.ensure_pinned(j)
+    signing.ensure_pinned(mentee)  # as each does at their own unlock
+    summary.approve(j, variant_name="agreement")
+    summary.approve(mentee, variant_name="agreement")
+    both = agreement_signatures(j)
+    assert both.signed == {"mentor": True, "mentee": True} and both.both
+    assert review_document(j, review_figures(j))["agreement"] == {
+        "mentor": True, "mentee": True, "both": True,
+    }  # fmt: skip
+    mentee.set_agreement("We meet monthly, and write up within a week.")
+    after = agreement_signatures(j)
+    assert after.signed == {"mentor": False, "mentee": False}
+    assert after.withdrawn == {"mentor": True, "mentee": True}
+    assert "withdrawn" in after.sentence()

@@ -109,6 +109,13 @@ class DashboardScreen(JournalScreen):
         text.append(
             f"Since {long_date(pair.started_on)} · every {_days(pair.cadence_days)}", style="dim"
         )
+        from rmjournal.core.lifecycle import STAGE_WORDS, next_step, stage
+
+        now = stage(self.journal)
+        phase = f" (phase {pair.phase})" if pair.phase > 1 and now != "part_two" else ""
+        text.append(f"\nStage: {STAGE_WORDS[now]}{phase}", style="bold")
+        text.append("\nNext: ")
+        text.append(next_step(self.journal), style="bold")
         waiting = self.journal.conflicts_waiting()
         if waiting:
             text.append(

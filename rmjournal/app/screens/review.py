@@ -20,6 +20,7 @@ from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.errors import JournalError
+from rmjournal.core.lifecycle import STAGE_WORDS
 from rmjournal.core.model import ACTION_STATUSES, OWNERS
 from rmjournal.core.review import MonthCount, ReviewFigures, review_figures
 from rmjournal.text import one_line
@@ -28,6 +29,8 @@ BAR_WIDTH = 16
 """Characters for the longest bar."""
 
 STATUS_NAMES = {"open": "open", "in_progress": "in progress", "done": "done", "dropped": "dropped"}
+
+DECISION_WORDS = {"close": "close", "extend": "extend", "part_two": "a part two"}
 
 
 def month_label(month: str) -> str:
@@ -95,8 +98,10 @@ class ReviewScreen(JournalScreen):
                     panel.border_title = title
                     yield panel
             for panel_id, title in (
+                ("stage", "The relationship"),
                 ("learnings", "Learnings over time"),
                 ("goals", "Goals revisited"),
+                ("opportunities", "Opportunities"),
             ):
                 panel = Static("", id=f"panel-{panel_id}", classes="panel")
                 panel.border_title = title
@@ -130,8 +135,10 @@ class ReviewScreen(JournalScreen):
                 ]
             ),
         )
+        self._panel("stage", self._stage(figures))
         self._panel("learnings", self._learnings(figures))
         self._panel("goals", self._goals(figures))
+        self._panel("opportunities", self._opportunities(figures))
 
     def _panel(self, name: str, content: Text) -> None:
         self.query_one(f"#panel-{name}", Static).update(content)
@@ -191,10 +198,57 @@ class ReviewScreen(JournalScreen):
         return text
 
     @staticmethod
+    def _stage(f: ReviewFigures) -> Text:
+        pair = f.pair
+        text = Text()
+        text.append(f"Stage: {STAGE_WORDS[f.stage]}", style="bold")
+        text.append(f" · phase {pair.phase}\n")
+        text.append("Next: ")
+        text.append(f"{f.next_step}\n", style="bold")
+        signed = f.agreement.sentence() if f.agreement else "not signed"
+        text.append(f"Agreement: {signed}\n")
+        held = pair.review_held_on.isoformat() if pair.review_held_on else "not yet"
+        decision = DECISION_WORDS.get(pair.decision or "", "none yet")
+        text.append(f"Review held: {held} · decision: {decision}")
+        check = f.check_in
+        if pair.check_in_on is not None and check is not None:
+            c = check.counts
+            text.append(f"\nA year on (check-in {pair.check_in_on.isoformat()}): ", style="bold")
+            text.append(f"{c['kept']} kept · {c['partly']} partly · {c['not_kept']} not kept")
+            text.append(f" · {check.to_revisit} to revisit")
+            for action in f.a_year_on:
+                text.append(f"\n  {(action.check_in or '').replace('_', ' ')}: ")
+                text.append_text(literal(one_line(action.title)))
+                if action.check_in_note:
+                    text.append(" — ", style="dim")
+                    text.append_text(literal(one_line(action.check_in_note)))
+        return text
+
+    @staticmethod
+    def _opportunities(f: ReviewFigures) -> Text:
+        text = Text()
+        text.append(
+            f"{f.opportunities_offered} offered · {f.opportunities_taken} taken up", style="bold"
+        )
+        if f.opportunities_offered > len(f.opportunities):
+            text.append(" (counts include items you cannot read)")
+        for o in f.opportunities:
+            text.append(f"\n• {o.offered_on.isoformat()} by the {o.offered_by} [{o.status}] ")
+            text.append_text(literal(one_line(o.title)))
+            if o.outcome:
+                text.append(" — came of it: ", style="dim")
+                text.append_text(literal(one_line(o.outcome)))
+        return text
+
+    @staticmethod
     def _goals(f: ReviewFigures) -> Text:
         text = Text()
         if not f.goals:
             return Text("No goals written yet.", style="dim")
+        counts = " · ".join(
+            f"{n} {status.replace('_', ' ')}" for status, n in f.goals_by_status.items()
+        )
+        text.append(f"By status  {counts}\n\n", style="dim")
         for i, progress in enumerate(f.goals):
             if i:
                 text.append("\n\n")

@@ -19,10 +19,14 @@ from rmjournal.core.summary.wording import (
     cap,
     entry_line,
     figure_lines,
+    goal_status_line,
     month_table,
+    opportunity_line,
     owner_table,
     pair_lines,
+    relationship_lines,
     status_table,
+    year_on_line,
 )
 from rmjournal.text import plain
 
@@ -240,6 +244,11 @@ def render_html(summary: Summary, anonymise: bool = False) -> str:
     for label, value in figure_lines(w):
         add(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>")
     add("</dl>")
+    add("<h3>The relationship</h3>")
+    add('<dl class="figures">')
+    for label, value in relationship_lines(w):
+        add(f"<dt>{h(label)}</dt><dd>{h(value)}</dd>")
+    add("</dl>")
     add("<table><caption>Actions and commitments by status</caption>")
     add(
         '<thead><tr><th scope="col">Status</th><th scope="col" class="n">Actions</th>'
@@ -292,6 +301,8 @@ def render_html(summary: Summary, anonymise: bool = False) -> str:
     for g in summary.goals:
         add(f"<h3>Goal of {h(w.who(g.goal.owner))}</h3>")
         add(f"<blockquote>{paragraphs(w.text(g.goal.text))}</blockquote>")
+        status = cap(goal_status_line(g.goal.status, g.goal.status_note, w))
+        add(f'<p class="meta">{h(status)}</p>')
         if g.actions or g.learnings:
             add("<ul>")
             for a in g.actions:
@@ -299,6 +310,25 @@ def render_html(summary: Summary, anonymise: bool = False) -> str:
             for e in g.learnings:
                 add(f"<li>Learning ({h(entry_line(e, w))}): {h(w.text(e.text))}</li>")
             add("</ul>")
+    add("</section>")
+
+    add('<section aria-labelledby="opportunities">')
+    add('<h2 id="opportunities">Opportunities</h2>')
+    if not f.opportunities:
+        add("<p>No opportunity is marked shareable.</p>")
+    else:
+        add("<ul>")
+        for o in f.opportunities:
+            came = f": {h(w.text(o.outcome))}" if o.outcome else ""
+            what = h(opportunity_line(o, w))
+            add(f"<li><strong>{h(w.text(o.title))}</strong> ({what}){came}</li>")
+        add("</ul>")
+    if f.a_year_on:
+        add("<h3>A year on</h3><ul>")
+        for a in f.a_year_on:
+            note = f": {h(w.text(a.check_in_note))}" if a.check_in_note else ""
+            add(f"<li><strong>{h(w.text(a.title))}</strong> ({h(year_on_line(a))}){note}</li>")
+        add("</ul>")
     add("</section>")
 
     add('<section aria-labelledby="learned">')

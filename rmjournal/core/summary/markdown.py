@@ -12,10 +12,14 @@ from rmjournal.core.summary.wording import (
     cap,
     entry_line,
     figure_lines,
+    goal_status_line,
     month_table,
+    opportunity_line,
     owner_table,
     pair_lines,
+    relationship_lines,
     status_table,
+    year_on_line,
 )
 from rmjournal.text import plain
 
@@ -80,6 +84,11 @@ def render_markdown(summary: Summary, anonymise: bool = False) -> str:
     for label, value in figure_lines(w):
         add(f"- **{label}:** {md_inline(value)}")
     add("")
+    add("## The relationship")
+    add("")
+    for label, value in relationship_lines(w):
+        add(f"- **{label}:** {md_inline(value)}")
+    add("")
     add("### Actions and commitments by status")
     add("")
     add("| Status | Actions | Commitments | Total |")
@@ -111,12 +120,31 @@ def render_markdown(summary: Summary, anonymise: bool = False) -> str:
         add("")
         add(md_block(w.text(g.goal.text), ""))
         add("")
+        add(f"*{md_inline(cap(goal_status_line(g.goal.status, g.goal.status_note, w)))}*")
+        add("")
         for a in g.actions:
             add(f"- {cap(md_inline(action_line(a, w)))}: {md_inline(w.text(a.title))}")
         for e in g.learnings:
             add(f"- Learning ({md_inline(entry_line(e, w))}): {md_inline(w.text(e.text))}")
         if g.actions or g.learnings:
             add("")
+    add("## Opportunities")
+    add("")
+    if not f.opportunities:
+        add("No opportunity is marked shareable.")
+    for o in f.opportunities:
+        line = f"- **{md_inline(w.text(o.title))}** ({md_inline(opportunity_line(o, w))})"
+        if o.outcome:
+            line += f": {md_inline(w.text(o.outcome))}"
+        add(line)
+    add("")
+    if f.a_year_on:
+        add("## A year on")
+        add("")
+        for a in f.a_year_on:
+            note = f": {md_inline(w.text(a.check_in_note))}" if a.check_in_note else ""
+            add(f"- **{md_inline(w.text(a.title))}** ({year_on_line(a)}){note}")
+        add("")
     add("## What we learned")
     add("")
     if not summary.learnings:

@@ -11,6 +11,7 @@ from rmjournal.core.model import (
     STATUS_WORDS,
     Action,
     Entry,
+    Opportunity,
     Owner,
     Role,
 )
@@ -160,6 +161,62 @@ def entry_line(e: Entry, w: Wording) -> str:
     return f"{w.who(e.author)}" + (f", {where}" if where else "")
 
 
+# ------------------------------------------------------------------ the whole relationship
+
+DECISION_WORDS = {"close": "close", "extend": "extend", "part_two": "start a part two"}
+"""The decision at review as the summary says it."""
+
+
+def relationship_lines(w: Wording) -> list[tuple[str, str]]:
+    """The stage, the agreement's signatures, the review and its decision, goals by status,
+    opportunities and the check-in, as (label, value) pairs shared by both formats."""
+    from rmjournal.core.lifecycle import STAGE_WORDS
+
+    f = w.summary.figures
+    p = w.summary.pair
+    goals = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in f.goals_by_status.items())
+    lines = [
+        ("Stage", f"{STAGE_WORDS[f.stage]}, phase {p.phase}"),
+        ("Agreement", f.agreement.sentence() if f.agreement else "not signed"),
+        ("Review held", p.review_held_on.isoformat() if p.review_held_on else "not yet"),
+        ("Decision", DECISION_WORDS.get(p.decision or "", "none yet")),
+        ("Goals by status", goals or "no goals"),
+        (
+            "Opportunities",
+            f"{f.opportunities_offered} offered, {f.opportunities_taken} taken up",
+        ),
+    ]
+    if p.check_in_on is not None and f.check_in is not None:
+        c = f.check_in.counts
+        lines.append(
+            (
+                "A year on",
+                f"check-in {p.check_in_on.isoformat()}: {c['kept']} kept, {c['partly']} "
+                f"partly, {c['not_kept']} not kept",
+            )
+        )
+    return lines
+
+
+def goal_status_line(status: str, note: str | None, w: Wording) -> str:
+    """E.g. "achieved: The advert template changed"."""
+    words = status.replace("_", " ")
+    return f"{words}: {w.text(note)}" if note else words
+
+
+def opportunity_line(o: Opportunity, w: Wording) -> str:
+    """E.g. "offered by David Reed on 2026-06-04, taken up" (the title and outcome apart)."""
+    taken = {"offered": "not yet taken up", "taken": "taken up", "declined": "declined"}
+    return f"offered by {w.who(o.offered_by)} on {o.offered_on.isoformat()}, {taken[o.status]}"
+
+
+def year_on_line(a: Action) -> str:
+    """An action's check-in in words, e.g. "partly kept"."""
+    return {"kept": "kept", "partly": "partly kept", "not_kept": "not kept"}.get(
+        a.check_in or "", "not revisited"
+    )
+
+
 def shown_texts(w: Wording) -> list[str]:
     """Every piece of free text the summary shows, as it shows it (anonymised if asked): what
     the check before writing a summary reads (`core.anonymise.findings`)."""
@@ -171,4 +228,7 @@ def shown_texts(w: Wording) -> list[str]:
     raw += [x for a in s.actions for x in (a.title, a.detail)]
     raw += [x for item in s.agenda for x in (item.topic, item.notes)]
     raw += [x for e in s.notes for x in (e.prompt, e.text)]
+    raw += [g.goal.status_note for g in s.goals]
+    raw += [x for o in s.figures.opportunities for x in (o.title, o.outcome)]
+    raw += [x for a in s.figures.a_year_on for x in (a.title, a.check_in_note)]
     return [w.title(), *(w.text(t) for t in raw if t)]

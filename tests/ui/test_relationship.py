@@ -1,0 +1,150 @@
+"""The relationship screen (issue #16): the plan, the agreement, goals, opportunities, the
+decision and the check-in, each changed in the app as the CLI changes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from uikit import SIZE, settle
+
+from rmjournal.app.screens.relationship import RelationshipScreen
+
+
+@pytest.fixture
+def demo_path(journal_dir: Path, clock) -> Path:
+    return make_demo_journal(journal_dir / "demo.rmj", clock)
+
+
+async def step(pilot) -> None:
+    """Let a key's dialog open or close (not `settle`: it waits for the workers, and a worker
+    that asks through a dialog finishes only once the dialog is answered)."""
+    for _ in range(4):
+        await pilot.pause()
+
+
+async def _open(app, pilot) -> None:
+    await open_app(app, pilot)
+    await app.run_action("go('relationship')")
+    await settle(app, pilot)
+    assert isinstance(app.screen, RelationshipScreen)
+
+
+async def test_the_screen_shows_the_stage_goals_and_opportunities(
+    app_factory, demo_path: Path
+) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        text = shown_text(app)
+        assert "Stage: part two · phase 2" in text
+        assert "Session 7 in 9 days: prepare its agenda" in text
+        assert "[achieved] Change at least one hiring practice" in text
+        assert "[partly] See how senior decisions are made" in text
+        assert "[taken] Shadow the digital board as an observer" in text
+        assert "Signatures: not yet signed by the mentor" in text
+        assert "the mentee changed decision: — → part_two" in text
+
+
+async def test_editing_the_agreement_logs_it_and_withdraws_the_signatures(
+    app_factory, demo_path: Path
+) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        journal = app.journal_file.journal
+        before = journal.pair().agreement
+        await pilot.press("t")
+        await step(pilot)
+        from textual.widgets import TextArea
+
+        area = app.screen.query_one("#agreement-text", TextArea)
+        assert area.text == before
+        area.text = before + "\n- We write up each session within a week."
+        await pilot.press("ctrl+s")
+        await step(pilot)
+        assert journal.pair().agreement.endswith("within a week.")
+        last = journal.plan_changes()[-1]
+        assert (last.by, last.field) == ("mentor", "agreement")
+        assert "changed agreement" in shown_text(app)
+
+
+async def test_an_opportunity_and_a_goal_status_from_the_keyboard(
+    app_factory, demo_path: Path
+) -> None:
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        journal = app.journal_file.journal
+        await pilot.press("o")
+        await step(pilot)
+        await pilot.press(*"Speak at the digital all-hands", "enter")
+        await step(pilot)
+        await pilot.press("p")  # my partner offered it
+        await step(pilot)
+        made = journal.opportunities()[-1]
+        assert (made.title, made.offered_by, made.status) == (
+            "Speak at the digital all-hands",
+            "mentee",
+            "offered",
+        )
+        await pilot.press("u")
+        await step(pilot)
+        await pilot.press("ctrl+a", *"3", "enter")
+        await step(pilot)
+        await pilot.press("t")
+        await step(pilot)
+        await pilot.press(*"Spoke to 300 people", "enter")
+        await step(pilot)
+        done = journal.opportunity(made.id)
+        assert (done.status, done.outcome) == ("taken", "Spoke to 300 people")
+        assert "[taken] Speak at the digital all-hands" in shown_text(app)
+        await pilot.press("G")
+        await step(pilot)
+        await pilot.press(*"2", "enter")
+        await step(pilot)
+        await pilot.press("n")
+        await step(pilot)
+        await pilot.press("enter")  # no note
+        await step(pilot)
+        assert journal.goals()[1].status == "not_achieved"
+
+
+async def test_the_decision_and_the_check_in_from_the_keyboard(
+    app_factory, demo_path: Path, clock
+) -> None:
+    from datetime import timedelta
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        journal = app.journal_file.journal
+        clock.moment += timedelta(days=200)  # past part two's review
+        await pilot.press("x")
+        await step(pilot)
+        await pilot.press("c")  # close
+        await step(pilot)
+        pair = journal.pair()
+        assert pair.decision == "close" and pair.check_in_on is not None
+        await pilot.press("k")
+        await step(pilot)
+        await pilot.press(*"1", "enter")
+        await step(pilot)
+        await pilot.press("p")
+        await step(pilot)
+        await pilot.press(*"Half the adverts use it", "enter")
+        await step(pilot)
+        first = journal.commitments_to_revisit()[0]
+        assert (first.check_in, first.check_in_note) == ("partly", "Half the adverts use it")
+        assert "[partly] Rewrite the Digital job advert" in shown_text(app)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_relationship_snapshot(snap_compare, app_factory, demo_path: Path, theme: str) -> None:
+    app = app_factory(demo_path)
+
+    async def go(pilot) -> None:
+        await app.run_action("go('relationship')")
+
+    assert snap_compare(app, run_before=snapshot_run(app, theme, then=go), terminal_size=SIZE)
