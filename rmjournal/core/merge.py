@@ -430,11 +430,46 @@ def merge_rows(
     else:
         merged["deleted_at"] = None
     merged = {c: merged[c] for c in a}  # the table's column order
+    if authorship.is_signed_table(table) and merged.get("signature") is not None:
+        lost = _keep_signed_whole(table, merged, fv, lost, (a, ma), (b, mb))
     v = f"{updated}~m{_digest(*sorted([ma.v, mb.v]))}"
     meta = _Meta(v, _history(ka | kb, v), tuple(sorted(fv.items())))
     if table == "conflicts":
         lost = []  # a conflict about a conflict would help nobody; the later one is kept
     return merged, meta, lost, revived_from
+
+
+def _keep_signed_whole(
+    table: str,
+    merged: Row,
+    fv: dict[str, str],
+    lost: list[_Lost],
+    *sides: tuple[Row, _Meta],
+) -> list[_Lost]:
+    """A private item's signature covers its deletion too: where the deletion kept comes from
+    one copy and the words from the other, the merged row would carry a signature made for
+    neither (and be set aside by the next merge). The words then come with the deletion, from
+    the copy whose deletion was kept, and the other copy's words are kept as conflicts.
+
+    Decided by the values alone, so symmetric in the two sides. Changes `merged` and `fv`;
+    returns the losing values."""
+    statement = authorship.statement(table, merged)
+    if any(statement == authorship.statement(table, row) for row, _ in sides):
+        return lost
+    keep = [(row, m) for row, m in sides if row["deleted_at"] == merged["deleted_at"]]
+    if len(keep) != 1:
+        return lost
+    (win, wm), (lose, _) = keep[0], next(x for x in sides if x[0] is not keep[0][0])
+    unit = next(g for g in _groups(table, win, lose) if "signature" in g)
+    for c in unit:
+        merged[c] = win[c]
+        fv[c] = wm.field(c)
+    lost = [x for x in lost if x.field not in unit]
+    return lost + [
+        _Lost(c, win[c], lose[c], lose["updated_at"])
+        for c in unit
+        if win[c] != lose[c] and c != "signature"
+    ]
 
 
 # ---------------------------------------------------------------------------- the merge
@@ -522,17 +557,31 @@ class _Merger:
 
     def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool | None:
         """Whether `row` carries a valid signature: its (unchanged) author's, or with `strict`
-        false either partner's; None when the key it needs is not known to this copy yet (a
-        partner's key is pinned when they first open it, and comes with a merge)."""
+        false either partner's. None when it claims such a signature whose key this copy does
+        not know yet (a partner's key is pinned when they first open it, and comes with a
+        merge); False when it is surely not one (unsigned, another role's, or failing a known
+        key), which any reader can tell alike, whichever keys they hold."""
         if row.get("author") != author:
             return False
         text = row.get("signature")
         claimed = text.partition(":")[0] if isinstance(text, str) else None
-        needed = author if strict else claimed
-        if needed in ("mentor", "mentee") and self._key_for(needed) is None:
+        if claimed not in ("mentor", "mentee") or (strict and claimed != author):
+            return False
+        if self._key_for(claimed) is None:
             return None
         who = authorship.signer_of(table, row, self._key_for)
         return who is not None and (who == author or not strict)
+
+    @staticmethod
+    def _original_author(a: Row, b: Row, ma: _Meta, mb: _Meta) -> Any:
+        """Who wrote the item as far as both copies agree: where one copy changed the author,
+        the other's (a change of who wrote an item is never taken), whichever copy is this
+        one; where neither or both did, this copy's."""
+        if a.get("author") == b.get("author"):
+            return a.get("author")
+        a_changed = ma.field("author") not in mb.known()
+        b_changed = mb.field("author") not in ma.known()
+        return b.get("author") if a_changed and not b_changed else a.get("author")
 
     def _authored(self, table: str, a: Row | None, b: Row, ma: _Meta | None, mb: _Meta) -> bool:
         """Whether the other copy's row `b` may be merged as far as authorship goes.
@@ -557,12 +606,15 @@ class _Merger:
         # Where either version is private, only the author's signature counts; else either
         # partner's (an edit of pair text in the app is signed by whoever made it).
         strict = "private" in (a.get("visibility"), b.get("visibility"))
-        a_ok = self._valid(table, a, a.get("author"), strict=strict)
-        b_ok = self._valid(table, b, a.get("author"), strict=strict)
-        if a_ok is None or b_ok is None or a_ok == b_ok:
-            return True  # nothing to tell them apart by: the merge rules decide
-        author = a.get("author")
-        if a_ok:  # the other copy's version was changed without the author's key
+        author = self._original_author(a, b, ma or _Meta.default(a), mb)
+        a_ok = self._valid(table, a, author, strict=strict)
+        b_ok = self._valid(table, b, author, strict=strict)
+        if (a_ok is False) == (b_ok is False):
+            # Nothing to tell them apart by: the merge rules decide. A version that may be
+            # the author's (signed with a key this copy does not know yet) counts as such, so
+            # the reader who does know it (its author always does) decides the same.
+            return True
+        if b_ok is False:  # the other copy's version was changed without the author's key
             what = "deleted" if b.get("deleted_at") and not a.get("deleted_at") else "changed"
             reason = (
                 f"its {author}'s words were {what} without the {author}'s key: the {author}'s"

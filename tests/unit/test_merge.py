@@ -324,3 +324,112 @@ def test_the_readers_private_search_index_follows_a_merge() -> None:
     merge_into(here, there.to_bytes())
     assert here.search("walrus") == []
     assert [h.id for h in here.search("narwhal")] == [p.id]
+
+
+@pytest.mark.parametrize("later", [0, 5], ids=["same-moment", "edit-later"])
+def test_a_partners_edit_against_the_authors_privatising_merges_alike_both_ways(
+    later: int,
+) -> None:
+    """The mentee edits the mentor's shared entry; the mentor, on the other copy, makes it
+    private. Whoever merges, the mentor's private version is kept and the mentee's edit is set
+    aside and reported: the outcome never depends on whose keys the reader holds (the reader
+    always knows their own signing key, not always the partner's)."""
+    base = base_journal()
+    s = base.add_session(date(2026, 3, 2), status="held")
+    e = base.add_entry(s.id, "shared words")
+    data = base.to_bytes()
+    mentee = copy_of(data, "mentee", BASE.replace(hour=10))
+    mentor = copy_of(data, "mentor", BASE.replace(hour=10))
+    tick(mentee, later)
+    mentee.edit_entry(e.id, text="alpha")
+    mentor.set_visibility(e.id, "private")
+    mentee_data, mentor_data = mentee.to_bytes(), mentor.to_bytes()
+
+    into_mentee = copy_of(mentee_data, "mentee", BASE)
+    report_mentee = merge_into(into_mentee, mentor_data)
+    into_mentor = copy_of(mentor_data, "mentor", BASE)
+    report_mentor = merge_into(into_mentor, mentee_data)
+
+    assert normalised(into_mentee) == normalised(into_mentor)
+    for j, report in ((into_mentee, report_mentee), (into_mentor, report_mentor)):
+        row = j.raw_record("entries", e.id)
+        assert row["visibility"] == "private" and PrivateCipher.is_sealed(row["text"])
+        aside = j.records.execute("SELECT row FROM set_aside WHERE item_id = ?", (e.id,)).fetchall()
+        assert [json.loads(r[0])["text"] for r in aside] == ["alpha"]
+        said = "mentor's words were changed without the mentor's key"
+        assert any(said in line for line in report.set_aside)
+        assert not conflicts(j)
+        assert not merge_into(j, mentor_data).changed and not merge_into(j, mentee_data).changed
+    assert into_mentor.entry(e.id).text == "shared words"
+
+
+def test_a_copy_that_took_over_an_item_loses_it_back_whoever_merges() -> None:
+    """The mentee's copy rewrites the mentor's shared entry as the mentee's own (author changed,
+    signed with the mentee's key). A change of who wrote an item is never taken: whichever
+    copy merges, the mentor's version stays and the take-over is set aside."""
+    from rmjournal.core import signing
+    from rmjournal.core.journal import authorship
+
+    base = base_journal()
+    s = base.add_session(date(2026, 3, 2), status="held")
+    e = base.add_entry(s.id, "shared words")
+    data = base.to_bytes()
+    mentee = copy_of(data, "mentee", BASE.replace(hour=10))
+    mentor = copy_of(data, "mentor", BASE.replace(hour=10))
+    row = {**mentee.raw_record("entries", e.id), "author": "mentee", "text": "mine now"}
+    row["signature"] = authorship.sign_row(signing.signer(mentee), "entries", row)
+    mentee.records.execute(
+        "UPDATE entries SET author = ?, text = ?, signature = ? WHERE id = ?",
+        (row["author"], row["text"], row["signature"], e.id),
+    )
+    mentee_data, mentor_data = mentee.to_bytes(), mentor.to_bytes()
+
+    into_mentee = copy_of(mentee_data, "mentee", BASE)
+    merge_into(into_mentee, mentor_data)
+    into_mentor = copy_of(mentor_data, "mentor", BASE)
+    merge_into(into_mentor, mentee_data)
+
+    assert normalised(into_mentee) == normalised(into_mentor)
+    for j in (into_mentee, into_mentor):
+        kept = j.raw_record("entries", e.id)
+        assert (kept["author"], kept["text"]) == ("mentor", "shared words")
+        aside = j.records.execute("SELECT row FROM set_aside WHERE item_id = ?", (e.id,))
+        assert [json.loads(r[0])["text"] for r in aside] == ["mine now"]
+
+
+def test_a_private_item_deleted_on_one_copy_and_edited_on_the_other_at_once_merges_once() -> None:
+    """The mentor deletes a private entry on one copy and edits it on another at the same
+    moment. Its signature covers the deletion, so the words kept must come with the deletion
+    kept: a row made of one copy's words and the other's deletion would carry a signature made
+    for neither, and the next merge would set it aside (not idempotent)."""
+    from rmjournal.core.journal import authorship
+    from rmjournal.core.merge import _groups, _value_key
+
+    base = base_journal()
+    s = base.add_session(date(2026, 3, 2), status="held")
+    e = base.add_entry(s.id, "private words", visibility="private")
+    data = base.to_bytes()
+    gone = copy_of(data, "mentor", BASE.replace(hour=10))
+    gone.delete(e.id)
+    a = gone.raw_record("entries", e.id)
+    unit = next(g for g in _groups("entries", a, a) if "signature" in g)
+    for _ in range(64):  # the edit's sealed text must win the same-moment tie (it is random)
+        edited = copy_of(data, "mentor", BASE.replace(hour=10))
+        edited.edit_entry(e.id, text="alpha")
+        b = edited.raw_record("entries", e.id)
+        if _value_key([b[c] for c in unit]) > _value_key([a[c] for c in unit]):
+            break
+    gone_data, edited_data = gone.to_bytes(), edited.to_bytes()
+
+    one = copy_of(gone_data, "mentor", BASE)
+    merge_into(one, edited_data)
+    other = copy_of(edited_data, "mentor", BASE)
+    merge_into(other, gone_data)
+    assert normalised(one) == normalised(other)
+    row = one.raw_record("entries", e.id)
+    assert row["deleted_at"] and authorship.statement("entries", row) == authorship.statement(
+        "entries", a
+    )
+    assert any(c.field == "text" and c.other == "alpha" for c in conflicts(one))
+    for again in (gone_data, edited_data, other.to_bytes()):
+        assert not merge_into(one, again).changed
