@@ -69,3 +69,25 @@ def as_imported(doc: dict[str, Any]) -> dict[str, Any]:
         if a.get("agreed_on") is None:
             a["agreed_on"] = dates.get(a.get("agreed_in"), a["created_at"][:10])
     return out
+
+
+def start_old_pair(old: Journal, **pair: Any) -> None:
+    """Give `old` (a journal on an earlier schema) its pair row as the code of that schema wrote
+    it: today's `start_pair` on a fresh journal, keeping only the columns the old table has.
+
+    Today's `start_pair` writes columns later schemas added (the relationship's phase, its
+    decision…), which an old table cannot take; a journal is migrated before anything is
+    written, so only tests that build old journals need this."""
+    fresh = Journal.new(
+        me=old.me, cipher=cipher_of(old), clock=FixedClock(datetime(2026, 3, 1, 9, tzinfo=UTC))
+    )
+    fresh.start_pair(**pair)
+    (row,) = fresh.records.execute("SELECT * FROM pair").fetchall()
+    names = [d[0] for d in fresh.records.execute("SELECT * FROM pair").description]
+    have = {r[1] for r in old.records.execute("PRAGMA table_info(pair)")}
+    kept = {n: v for n, v in zip(names, row, strict=True) if n in have}
+    old.records.execute(
+        f"INSERT INTO pair ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})",
+        list(kept.values()),
+    )
+    old.records.count_changes()

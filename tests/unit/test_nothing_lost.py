@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from test_merge import BASE, base_journal, copy_of, tick
+from testkit import start_old_pair
 
 from rmjournal.core import store
 from rmjournal.core.errors import JournalError
@@ -131,7 +132,7 @@ def test_an_item_the_partner_wrote_on_cannot_be_made_private() -> None:
 def test_schema_5_journal_keeps_its_notes_as_the_authors_and_still_searches() -> None:
     db = store.new_database(5)
     old = Journal(db, me="mentor", cipher=base_journal().records._cipher, clock=None)
-    old.start_pair(mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
+    start_old_pair(old, mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
     old.records.execute(  # as schema 5 wrote a session (later columns do not exist yet)
         "INSERT INTO sessions (id, number, date, status, created_at, updated_at, author)"
         " VALUES ('s1', 1, '2026-03-05', 'planned', ?, ?, 'mentor') RETURNING id",
@@ -382,7 +383,7 @@ def test_a_private_items_sealed_notes_still_open_after_schema_6() -> None:
     db = store.new_database(5)
     cipher = base_journal().records._cipher
     old = Journal(db, me="mentor", cipher=cipher)
-    old.start_pair(mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
+    start_old_pair(old, mentor=base_journal().pair().mentor, mentee=base_journal().pair().mentee)
     old.records.execute(  # as schema 5 wrote a session (later columns do not exist yet)
         "INSERT INTO sessions (id, number, date, status, created_at, updated_at, author)"
         " VALUES ('s1', 1, '2026-03-05', 'planned', ?, ?, 'mentor') RETURNING id",

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from testkit import start_old_pair
 
 from rmjournal.core import signing, store
 from rmjournal.core.clock import FixedClock
@@ -259,7 +260,7 @@ def test_approving_for_the_partner_needs_the_partners_key() -> None:
 def test_an_old_journal_gets_its_signing_tables_and_keeps_opening() -> None:
     db = store.new_database(8)
     j = Journal(db, me="mentor", cipher=PrivateCipher("mentor", random_key()))
-    j.start_pair(mentor=Person("A B"), mentee=Person("C D"), started_on=date(2026, 1, 5))
+    start_old_pair(j, mentor=Person("A B"), mentee=Person("C D"), started_on=date(2026, 1, 5))
     old = j.to_bytes()
     upgraded = Journal.from_bytes(old, me="mentor", cipher=PrivateCipher("mentor", random_key()))
     assert signing.ensure_pinned(upgraded).pinned_now
