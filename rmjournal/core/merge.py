@@ -335,6 +335,30 @@ def _value_key(values: Sequence[Any]) -> str:
     return json.dumps(list(values), ensure_ascii=False, sort_keys=True, default=str)
 
 
+LOGS = {("pair", "plan_changes")}
+"""Append-only logs kept as one JSON list in a column: when both copies added to one, the merge
+keeps every entry of both (no conflict: nobody's entry is a rival of another's)."""
+
+
+def _union_log(a: Any, b: Any) -> str:
+    """Both copies' entries of a JSON log, each once, oldest first (symmetric in a and b)."""
+
+    def entries(value: Any) -> list[Any]:
+        try:
+            found = json.loads(value) if isinstance(value, str) else []
+        except ValueError:  # an odd value written by a script: nothing to keep from it
+            return []
+        return found if isinstance(found, list) else []
+
+    kept = {json.dumps(e, sort_keys=True, ensure_ascii=False): e for e in entries(a) + entries(b)}
+    ordered = sorted(kept.items(), key=lambda kv: (str(_at(kv[1])), kv[0]))
+    return json.dumps([e for _, e in ordered], ensure_ascii=False)
+
+
+def _at(entry: Any) -> Any:
+    return entry.get("at", "") if isinstance(entry, dict) else ""
+
+
 def _groups(table: str, a: Row, b: Row) -> list[tuple[str, ...]]:
     """The fields of `table` as units of merging (see `_GROUPS` and private sealing)."""
     skip = {"id", "created_at", "updated_at", "deleted_at"}
@@ -384,6 +408,10 @@ def merge_rows(
             continue
         a_changed = any(ma.field(c) not in kb for c in group)
         b_changed = any(mb.field(c) not in ka for c in group)
+        if a_changed and b_changed and len(group) == 1 and (table, group[0]) in LOGS:
+            merged[group[0]] = _union_log(a[group[0]], b[group[0]])
+            fv[group[0]] = max(ma.field(group[0]), mb.field(group[0]))
+            continue
         if a_changed != b_changed:
             a_wins = a_changed
         else:

@@ -433,3 +433,26 @@ def test_a_private_item_deleted_on_one_copy_and_edited_on_the_other_at_once_merg
     assert any(c.field == "text" and c.other == "alpha" for c in conflicts(one))
     for again in (gone_data, edited_data, other.to_bytes()):
         assert not merge_into(one, again).changed
+
+
+def test_both_copies_changing_the_plan_keep_every_logged_change_and_no_conflict() -> None:
+    """The plan's change log is append-only: two partners who each changed the plan on their
+    own copy find both changes logged after a merge, either way round, and nothing to settle."""
+    from datetime import timedelta
+
+    from rmjournal.core.merge import conflicts
+
+    data = base_journal().to_bytes()
+    mentor = copy_of(data, "mentor", BASE + timedelta(hours=1))
+    mentor.update_pair(cadence_days=21)
+    mentee = copy_of(data, "mentee", BASE + timedelta(hours=2))
+    mentee.update_pair(planned_sessions=8)
+    one = merged(mentor.to_bytes(), mentee.to_bytes(), "mentor")
+    other = merged(mentee.to_bytes(), mentor.to_bytes(), "mentee")
+    for j in (one, other):
+        assert [(c.by, c.field) for c in j.plan_changes()] == [
+            ("mentor", "cadence_days"),
+            ("mentee", "planned_sessions"),
+        ]
+        assert conflicts(j) == []
+    assert normalised(one) == normalised(other)
