@@ -196,6 +196,32 @@ def test_opportunities_merge_between_copies() -> None:
     assert [o.id for o in j.opportunities()] == [made.id]
 
 
+def test_opportunities_travel_in_the_json_export_and_back() -> None:
+    """An export holds the reader's opportunities (the partner's private ones stay out), an
+    import brings them back whole, and a journal without any exports as it always did."""
+    import json
+
+    from rmjournal.core.interchange import export_document, import_document
+
+    j, _clock = pair_journal()
+    assert "opportunities" not in export_document(j)
+    board = j.add_opportunity("Shadow the board", offered_by="mentee", on=date(2026, 1, 20))
+    j.update_opportunity(board.id, status="taken", outcome="Sat in on two meetings")
+    mine = j.add_opportunity("My own note of it", offered_by="mentor", visibility="private")
+    doc = json.loads(json.dumps(export_document(j)))
+    assert [o["title"] for o in doc["opportunities"]] == ["My own note of it", "Shadow the board"]
+    fresh = Journal.new(me="mentor", cipher=PrivateCipher("mentor", random_key()))
+    import_document(fresh, doc)
+    back = {o.id: o for o in fresh.opportunities()}
+    assert back[board.id].status == "taken" and back[board.id].outcome == "Sat in on two meetings"
+    assert back[mine.id].visibility == "private" and back[mine.id].title == "My own note of it"
+    raw = fresh.records.raw("opportunities", mine.id)
+    assert raw is not None and "own note" not in str(raw["title"])  # sealed again on import
+    assert [o["title"] for o in export_document(mentee_of(j))["opportunities"]] == [
+        "Shadow the board"
+    ]
+
+
 # ------------------------------------------------------------------ older journals
 
 

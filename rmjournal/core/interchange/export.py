@@ -310,6 +310,11 @@ def _document_fields(journal: Journal, *, encoded: bool = False) -> Iterator[tup
         "prompts",
         [to_document("prompts", p) for p in journal.custom_prompts()],
     )
+    opportunities = [
+        to_document("opportunities", o) for o in journal.opportunities() if not o.hidden
+    ]
+    if opportunities:  # only then: a journal without any exports as it always did
+        yield "opportunities", opportunities
     found = _conflicts_list(journal)
     if found:  # only then: a journal without conflicts exports as it always did
         yield "conflicts", found

@@ -159,6 +159,8 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                     deleted_at=None,
                 ),
             )
+        for o in doc.get("opportunities") or []:
+            merge("opportunities", to_row("opportunities", o, author=exported_by, deleted_at=None))
         for k in doc.get("conflicts") or []:
             _import_conflict(journal, k, report)
         if exported_by == journal.me:  # a person's drafts come back only into their own hands

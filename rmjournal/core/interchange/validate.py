@@ -397,6 +397,12 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         record_id(p, path, "prompts", None, None)
         c.fields(p, path, "prompts", done=())
 
+    # opportunities (optional: documents before them have none)
+    for path, o in c.items(top, "opportunities", "") if "opportunities" in top else []:
+        visibility = c.field(o, "visibility", path, c.enum(VISIBILITIES))
+        record_id(o, path, "opportunities", exported_by, visibility)
+        c.fields(o, path, "opportunities", done=("visibility",))
+
     # conflicts (optional: documents before them have none)
     for path, k in c.items(top, "conflicts", "") if "conflicts" in top else []:
         c.field(k, "id", path, c.uuid)
