@@ -222,6 +222,32 @@ def test_opportunities_travel_in_the_json_export_and_back() -> None:
     ]
 
 
+def test_where_the_relationship_stands_travels_in_the_json_export() -> None:
+    """The phase, the review held, the decision and the check-in date come back on import; a
+    pair in its first phase exports without them, as it always did."""
+    from rmjournal.core.interchange import export_document, import_document
+
+    j, clock = pair_journal()
+    assert "phase" not in export_document(j)["pair"]
+    at(clock, date(2026, 3, 5))
+    j.hold_review()
+    j.decide("close")
+    pair = j.pair()
+    assert pair is not None and pair.check_in_on is not None
+    doc = export_document(j)
+    assert doc["pair"]["decision"] == "close" and doc["pair"]["review_held_on"] == "2026-03-05"
+    fresh = Journal.new(me="mentor", cipher=PrivateCipher("mentor", random_key()))
+    import_document(fresh, doc)
+    back = fresh.pair()
+    assert back is not None
+    assert (back.decision, back.review_held_on, back.check_in_on) == (
+        "close",
+        date(2026, 3, 5),
+        pair.check_in_on,
+    )
+    assert stage(fresh, date(2026, 4, 1)) == stage(j, date(2026, 4, 1))
+
+
 # ------------------------------------------------------------------ older journals
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from rmjournal.core.errors import JournalError
@@ -48,8 +49,20 @@ def _pair_object(journal: Journal) -> dict[str, Any]:
             "review_on": pair.review_on.isoformat(),
             "agreement": pair.agreement,
             "goals": goals,
-        }
+        },
+        # Where the relationship stands (lifecycle.md), only once it has moved: a pair in its
+        # first phase with no review held exports as it always did.
+        phase=pair.phase if pair.phase > 1 else None,
+        phase_started_on=_day(pair.phase_started_on),
+        review_held_on=_day(pair.review_held_on),
+        decision=pair.decision,
+        decided_on=_day(pair.decided_on),
+        check_in_on=_day(pair.check_in_on),
     )
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 # Rows straight from SQL into the document's dicts, grouped by session in one pass each: at

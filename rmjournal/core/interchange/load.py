@@ -113,6 +113,12 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                     planned_sessions=p["planned_sessions"],
                     review_on=date.fromisoformat(p["review_on"]),
                     agreement=p["agreement"],
+                    phase=p.get("phase", 1),
+                    phase_started_on=_day(p.get("phase_started_on")),
+                    review_held_on=_day(p.get("review_held_on")),
+                    decision=p.get("decision"),
+                    decided_on=_day(p.get("decided_on")),
+                    check_in_on=_day(p.get("check_in_on")),
                 )
             )
         for g in p["goals"]:
@@ -172,6 +178,10 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
                     )
                 )  # fmt: skip
     return report
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def _notes_of(journal: Journal, item: dict[str, Any]) -> tuple[str, str, str | None]:

@@ -20,6 +20,7 @@ from rmjournal.core.interchange.common import (
 )
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import (
+    DECISIONS,
     OWNERS,
     ROLES,
     VISIBILITIES,
@@ -338,6 +339,10 @@ def validate_document(doc: Any, journal: Journal | None = None) -> list[Problem]
         c.field(pair, "planned_sessions", "pair", c.integer(1))
         c.field(pair, "review_on", "pair", c.date)
         c.field(pair, "agreement", "pair", c.text)
+        c.field(pair, "phase", "pair", c.integer(1), optional=True)
+        for key in ("phase_started_on", "review_held_on", "decided_on", "check_in_on"):
+            c.field(pair, key, "pair", c.date, optional=True)
+        c.field(pair, "decision", "pair", c.enum(DECISIONS), optional=True)
         for path, goal in c.items(pair, "goals", "pair"):
             owner = c.field(goal, "owner", path, c.enum(ROLES))
             visibility = c.field(goal, "visibility", path, c.enum(VISIBILITIES))
