@@ -24,7 +24,7 @@ from rmjournal.core.model import (
     ROLES,
     VISIBILITIES,
 )
-from rmjournal.core.schema import RECORD_TABLES
+from rmjournal.core.schema_history import RECORD_TABLES
 
 
 def parse_document(text: str | bytes) -> Any:
