@@ -39,7 +39,8 @@ from rmjournal.core.opening import (
 )
 from rmjournal.core.secret import Secret
 from rmjournal.core.seen import Seen, rollback_warning
-from rmjournal.core.vault_keys import CopyKeys, KeyOperations, _recovery_slot
+from rmjournal.core.slot_records import CopyKeys
+from rmjournal.core.vault_keys import KeyOperations, _recovery_slot
 
 __all__ = ["FileInfo", "SlotInfo", "Vault", "inspect"]
 
