@@ -184,3 +184,32 @@ async def test_the_dashboard_says_conflicts_are_waiting(
         await unlock(app, pilot, PASSPHRASE)
         await settle(app, pilot)
         assert "1 merge conflict waiting" in screen_text(app)
+
+
+async def test_notes_typed_on_a_record_reach_the_journal_while_typing(
+    app_factory, tmp_path: Path, clock
+) -> None:
+    """Notes are written into the journal once the typing pauses, without leaving the editor,
+    so a killed process loses at most the last second (the autosave then saves them)."""
+    from textual.widgets import TextArea
+
+    path = tmp_path / "pair.rmj"
+    make_journal(path, clock)
+    with _open(path, "mentor", clock) as jf:
+        session = jf.journal.plan_next_session()
+        item = jf.journal.add_agenda_item(session.id, "Talent scheme")
+        jf.save()
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        app.push_screen(RecordScreen(app.journal_file.journal, session.id, item.id))
+        await settle(app, pilot)
+        await pilot.press("enter")  # into the notes, on purpose
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#notes", TextArea)
+        await pilot.press(*"candid words")
+        await pilot.pause(1.5)  # a pause in the typing, still in the editor
+        assert app.screen.focused is app.screen.query_one("#notes", TextArea)
+        (written,) = [i for i in app.journal_file.journal.agenda(session.id) if i.id == item.id]
+        assert written.notes == "candid words"

@@ -15,6 +15,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Static, TextArea
 
 from rmjournal.app import drafts
@@ -31,6 +32,10 @@ from rmjournal.app.widgets.labels import (
 from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt, other_role
 from rmjournal.text import one_line, plain
+
+NOTES_SETTLE = 1.0
+"""Seconds after the last key in the notes before they are written into the journal (the
+autosave then puts them on disk): a killed process or a closed terminal loses at most that."""
 
 ENTRIES_SHOWN = 200
 """At most this many entries are put in the table (the newest); the rest are counted."""
@@ -82,6 +87,7 @@ class RecordScreen(SessionPage):
         super().__init__(journal, session_id, item_id)
         self.notes_item: str | None = None
         self.notes_loaded = ""
+        self._notes_timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_heading()
@@ -228,6 +234,14 @@ class RecordScreen(SessionPage):
         ):
             self.notes_loaded = text
             self.fill_agenda()
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self) -> None:
+        """Typed notes reach the journal once the typing pauses, not only when the person
+        leaves the notes: the journal (not a draft) is where they belong."""
+        if self._notes_timer is not None:
+            self._notes_timer.stop()
+        self._notes_timer = self.set_timer(NOTES_SETTLE, self._save_notes)
 
     @on(DataTable.RowHighlighted, "#agenda")
     def _item_highlighted(self) -> None:
