@@ -3,7 +3,10 @@
 These migrations created the record tables, the approvals and merge conflicts, the per-row
 version history that merging relies on, and the indexes; they never change once released, so
 they live apart from `schema.py`, which keeps the migration registry and every later version.
-This module does not import `schema.py` (which builds on it), so the two cannot form a circle.
+The list of record tables and the version triggers live here too because version 4 needs them;
+they follow the current schema (later migrations call `install_version_triggers` again, and it
+skips a table not yet created). This module does not import `schema.py`, which builds on it, so
+the two cannot form a circle.
 """
 
 from __future__ import annotations
