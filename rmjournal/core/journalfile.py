@@ -42,7 +42,7 @@ def _key_checks(vault: Vault, journal: Journal) -> str | None:
     """Pin the reader's signing key if needed (`signing.ensure_pinned`), load the signed slot
     records into the vault and check the reader's own (`check_own_record`): the warnings."""
     from rmjournal.core import signing
-    from rmjournal.core.vault_keys import read_key_tables
+    from rmjournal.core.slot_records import read_key_tables
 
     problems = [signing.ensure_pinned(journal).problem]
     vault.slot_records, vault.old_pair_keys = read_key_tables(journal.records.execute)
@@ -149,7 +149,7 @@ class JournalFile:
         If that save fails, the change is lost with the journal (the file is untouched).
         """
         if self.vault.keys_dirty:  # signed slot records, old pair keys: the vault's are newer
-            from rmjournal.core.vault_keys import write_key_tables
+            from rmjournal.core.slot_records import write_key_tables
 
             with self.journal.transaction():
                 write_key_tables(

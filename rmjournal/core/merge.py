@@ -863,7 +863,7 @@ def follow_keys(jf: JournalFile, body: bytes, report: MergeReport) -> None:
     changes its owners signed (`Vault.follow_keys`), so a passphrase change, a new recovery key,
     a slot added or removed and a rekey reach this copy too. Their sentences go to
     `report.key_notes`; a change makes the report `changed`, so the caller saves."""
-    from rmjournal.core.vault_keys import read_key_tables
+    from rmjournal.core.slot_records import read_key_tables
 
     copy = jf.vault.last_copy
     if copy is None:

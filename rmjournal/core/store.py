@@ -14,11 +14,9 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from rmjournal.core.errors import FileDamaged
-from rmjournal.core.schema import (
-    MIGRATIONS,
-    PRIVATE_FIELDS,
+from rmjournal.core.schema import MIGRATIONS, PRIVATE_FIELDS, SCHEMA_VERSION
+from rmjournal.core.schema_history import (
     RECORD_TABLES,
-    SCHEMA_VERSION,
     VERSION_HISTORY_LIMIT,
     VERSIONED_TABLES,
     install_version_triggers,

@@ -3,8 +3,9 @@
 A `Vault` holds the lock on its file for as long as it is open, knows who unlocked it (`role`)
 and only that person's personal key, and writes every change atomically. The byte layout is in
 `fileformat.py` (and `docs/format.md`); checked reading in `opening.py`; the key operations in
-`vault_keys.py`; crash-safe writing and the lock in `safefile.py`; what this computer remembers
-about a file (the slot to try first, the newest save seen) in `seen.py`.
+`vault_keys.py`; reading another copy and writing a backup in `vault_copies.py`; crash-safe
+writing and the lock in `safefile.py`; what this computer remembers about a file (the slot to
+try first, the newest save seen) in `seen.py`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ import contextlib
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple
 
 from rmjournal.core import crypto, fileformat, hardening, safefile
 from rmjournal.core.crypto import PrivateCipher, Signer, random_key
 from rmjournal.core.errors import (
     ChangedOnDisk,
-    FileDamaged,
     JournalError,
-    NotACopy,
     NotFound,
     SaveFailed,
     UsageError,
@@ -33,38 +31,19 @@ from rmjournal.core.opening import (
     FileSource,
     SlotInfo,
     inspect,
-    read_checked,
     slot_infos,
     unlock_source,
 )
 from rmjournal.core.secret import Secret
 from rmjournal.core.seen import Seen, rollback_warning
-from rmjournal.core.vault_keys import CopyKeys, KeyOperations, _recovery_slot
+from rmjournal.core.slot_records import CopyKeys
+from rmjournal.core.vault_copies import CopyOperations, Snapshot, read_whole
+from rmjournal.core.vault_keys import KeyOperations, _recovery_slot
 
 __all__ = ["FileInfo", "SlotInfo", "Vault", "inspect"]
 
 
-def _read(path: Path) -> bytearray:
-    """The whole file, its type and size checked first (`opening.read_checked`)."""
-    return read_checked(path)
-
-
-class _Snapshot(NamedTuple):
-    """What the file on disk looked like when we last read or wrote it."""
-
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
-    trailer: bytes
-
-    @classmethod
-    def of(cls, path: Path, trailer: bytes) -> _Snapshot:
-        st = os.stat(path)
-        return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, trailer)
-
-
-class Vault(KeyOperations):
+class Vault(KeyOperations, CopyOperations):
     """An open journal file: the lock, the keys of the person who unlocked it, the body.
 
     Only the unlocking person's personal key is ever unsealed; the partner's stays in their
@@ -99,7 +78,7 @@ class Vault(KeyOperations):
         self._personal_key = unlocked.personal_key
         self._body: bytes | memoryview | None = unlocked.body  # None once released
         self._keep_body = True
-        self._snapshot = _Snapshot.of(path, trailer)
+        self._snapshot = Snapshot.of(path, trailer)
         self._seen = seen
         self.slot_records = {}
         self.old_pair_keys = []
@@ -290,66 +269,11 @@ class Vault(KeyOperations):
         if self._body is not None:
             return self._body
         self._check_unchanged()
-        data = _read(self.path)
+        data = read_whole(self.path)
         if data[-fileformat.TRAILER_BYTES :] != self._snapshot.trailer:
             raise ChangedOnDisk(self._changed_message())
         header = fileformat.parse(data, self.path.name, allow_test_kdf=self.test_kdf)
         return fileformat.open_body(header, data, self._pair_key, self.path.name)
-
-    def read_copy(self, path: Path, *, adopt: bool = False) -> bytes:
-        """The body of another copy of this journal at `path`, opened with this vault's pair key.
-
-        No passphrase is needed: copies of one pair journal share the pair key. `NotACopy` (exit
-        1) if `path` is another journal (its file id differs) or its body does not open with
-        this pair key (it was rekeyed since the copies parted, or altered); `FileDamaged` (4) if
-        it is not a journal at all. Its key slots are ignored (slots are never merged).
-
-        `adopt=True` is for this vault's own file after it `ChangedOnDisk`: what was read
-        becomes what the next `save()` may replace (it still refuses if the file changes again).
-        """
-        self._require_open()
-        path = Path(path)
-        if adopt and path.resolve() != self.path.resolve():
-            raise UsageError("Only the journal's own file can be adopted.")
-        data = _read(path)
-        header = fileformat.parse(data, path.name, allow_test_kdf=self.test_kdf)
-        if header.file_id != self._header.file_id:
-            raise NotACopy(
-                f"{path.name} is not a copy of this journal: it is another journal (another "
-                "pair's, or one created separately). Nothing was changed."
-            )
-        body, pair_key = self._open_copy(header, data, path.name)
-        self.last_copy = CopyKeys(header, pair_key)
-        if adopt:
-            self._snapshot = _Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
-        return bytes(body)
-
-    def _open_copy(
-        self, header: Header, data: bytes | bytearray, name: str
-    ) -> tuple[bytes | memoryview, bytes]:
-        """Another copy's body and the pair key that opened it: this vault's, one from before a
-        rekey (`old_pair_keys`), or, for a copy rekeyed since, the new key from the copy's own
-        slot for this person (a rekey keeps each slot's salt, so this person's key opens it)."""
-        for key in (self._pair_key, *self.old_pair_keys):
-            with contextlib.suppress(FileDamaged):
-                return fileformat.open_body(header, data, key, name), key
-        if self._slot is not None:
-            for slot in header.slots:
-                if (slot.role, slot.kind, slot.salt, slot.params) != (
-                    self._slot.role, self._slot.kind, self._slot.salt, self._slot.params,
-                ):  # fmt: skip
-                    continue
-                keys = fileformat.open_slot(header, slot, self._kek)
-                if keys is None or keys[1] != self._personal_key:
-                    continue
-                with contextlib.suppress(FileDamaged):
-                    return fileformat.open_body(header, data, keys[0], name), keys[0]
-        raise NotACopy(
-            f"{name} is a copy of this journal but does not open with its pair key: it was "
-            "rekeyed since the copies parted and your slot there changed too, or it was "
-            "altered. Nothing was changed. (A copy rekeyed since opens with your passphrase "
-            "there: merge this copy into it instead.)"
-        )
 
     def save(self, body: bytes) -> None:
         """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote.
@@ -392,34 +316,6 @@ class Vault(KeyOperations):
         self._require_open()
         return Signer(self.role, self._personal_key)
 
-    def backup(self, out: Path) -> None:
-        """An encrypted copy of the saved file at `out`, verified by reading it back and opening
-        its body with the pair key, so a backup is known to restore before anyone needs it."""
-        self._require_open()
-        out = Path(out)
-        if out.exists() or out.resolve() == self.path.resolve():
-            raise JournalError(f"{out} already exists. Choose another name for the backup.")
-        self._check_unchanged()
-        data = _read(self.path)
-        if data[-fileformat.TRAILER_BYTES :] != self._snapshot.trailer:
-            raise ChangedOnDisk(self._changed_message())
-        saved = self._saved_body()
-        safefile.make_private_dirs(out.parent)
-        with contextlib.suppress(safefile.NotDurable):
-            safefile.atomic_write(out, data)
-        try:
-            back = safefile.disk.read(out)
-            header = fileformat.parse(back, out.name, allow_test_kdf=self.test_kdf)
-            good = fileformat.open_body(header, back, self._pair_key, out.name) == saved
-        except (OSError, FileDamaged):
-            good = False
-        if not good:
-            safefile.disk.remove(out)
-            raise SaveFailed(
-                f"The backup {out} did not read back correctly and was removed. "
-                "Try again, or back up to another disk."
-            )
-
     # --- internals ---------------------------------------------------------------------------
 
     def _require_open(self) -> None:
@@ -441,7 +337,7 @@ class Vault(KeyOperations):
                 trailer = handle.read()
         except OSError:
             raise ChangedOnDisk(self._changed_message()) from None
-        now = _Snapshot(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, trailer)
+        now = Snapshot(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, trailer)
         if now != self._snapshot:
             raise ChangedOnDisk(self._changed_message())
 
@@ -475,7 +371,7 @@ class Vault(KeyOperations):
             self._slot, self._kek = unlocked
         elif self._slot not in slots:
             self._slot = None
-        self._snapshot = _Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
+        self._snapshot = Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
         del data
         self._seen.remember(self.file_id, header.generation, self.path)
         if not_durable:

@@ -2,25 +2,31 @@
 
 Kept apart from `vault.py` (opening, reading, saving) as a mixin of `Vault`: each operation
 builds the new slots from the keys the vault holds and hands them to the vault's one atomic
-`_write`, so the object changes only once the new file is safely in place.
+`_write`, so the object changes only once the new file is safely in place. The signed slot
+records and old pair keys these operations keep up to date live in `slot_records.py`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import contextlib
 import os
-import sqlite3
-from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from collections.abc import Iterable
 
 from rmjournal.core import crypto, fileformat, recovery
-from rmjournal.core.crypto import Argon2Params, Signer, random_key, verify_signature
-from rmjournal.core.errors import FileDamaged, JournalError, NotFound, UsageError, WrongSecret
+from rmjournal.core.crypto import Argon2Params, Signer, random_key
+from rmjournal.core.errors import JournalError, NotFound, UsageError, WrongSecret
 from rmjournal.core.fileformat import MAX_SLOTS, SALT_BYTES, Header, Slot
 from rmjournal.core.model import ROLES, Role, other_role
 from rmjournal.core.secret import Secret
+from rmjournal.core.slot_records import (
+    MAX_OLD_PAIR_KEYS,
+    CopyKeys,
+    SlotRecord,
+    body_key_tables,
+    patch_body,
+    record_valid,
+    sign_record,
+    slots_digest,
+)
 
 
 class KeyOperations:
@@ -256,7 +262,7 @@ class KeyOperations:
         slots = tuple(slots)
         saved = self._saved_body()
         if not self.records_loaded:  # a command holding only the vault: read them from the body
-            self.slot_records, self.old_pair_keys = _body_key_tables(saved)
+            self.slot_records, self.old_pair_keys = body_key_tables(saved)
             self.records_loaded = True
             if old_keys is not None:
                 old_keys = [*old_keys[:1], *self.old_pair_keys][:MAX_OLD_PAIR_KEYS]
@@ -428,145 +434,3 @@ def _reseal(file_id: bytes, slot: Slot, kek: bytes, pair_key: bytes, personal_ke
         file_id, role=slot.role, kind=slot.kind, params=slot.params, salt=slot.salt, kek=kek,
         pair_key=pair_key, personal_key=personal_key,
     )  # fmt: skip
-
-
-# --- keys that follow the copies ---------------------------------------------------------------
-
-SLOTS_PURPOSE = "key slots"
-"""The signing purpose of a slot record (`crypto.signed_message`)."""
-
-MAX_OLD_PAIR_KEYS = 8
-"""How many pair keys from before rekeys a journal keeps, to open copies made before them."""
-
-
-class SlotRecord(NamedTuple):
-    """One person's signature over their key slots as they are (and the pair key they seal).
-
-    `counter` grows with every change the person makes to their slots (a passphrase change, a
-    new recovery key, a slot added or removed, a rekey): at a merge, the copy whose record is
-    newer and verifies with that person's pinned key gives its slots for that person."""
-
-    counter: int
-    digest: str
-    signature: str
-
-
-def key_id(pair_key: bytes) -> str:
-    """A public name of a pair key (HKDF, 16 bytes hex): which key sealed a copy, not the key."""
-    return crypto.hkdf_sha256(pair_key, salt=b"", info=b"rmjournal key id\x00")[:16].hex()
-
-
-def slots_digest(file_id: bytes, role: Role, slots: Iterable[Slot], pair_key: bytes) -> str:
-    """SHA-256 (hex) of `role`'s slots in order, bound to the file and to the pair key."""
-    parts = [
-        b"rmjournal slots v1\x00",
-        file_id,
-        role.encode("ascii"),
-        bytes.fromhex(key_id(pair_key)),
-    ]
-    parts.extend(slot.pack() for slot in slots if slot.role == role)
-    return crypto.sha256(b"".join(parts)).hex()
-
-
-def _record_data(role: Role, counter: int, digest: str) -> bytes:
-    return f"{role}\x00{counter}\x00{digest}".encode("ascii")
-
-
-def sign_record(signer: Signer, counter: int, digest: str) -> SlotRecord:
-    """`signer`'s record of their slots (digest) at `counter`."""
-    role: Role = signer.role  # type: ignore[assignment]
-    sig = signer.sign(SLOTS_PURPOSE, _record_data(role, counter, digest))
-    return SlotRecord(counter, digest, base64.b64encode(sig).decode("ascii"))
-
-
-def record_valid(record: SlotRecord, role: Role, digest: str, public_key: bytes | None) -> bool:
-    """Whether `record` is `role`'s signature (by `public_key`) over exactly `digest`."""
-    if public_key is None or record.digest != digest:
-        return False
-    try:
-        sig = base64.b64decode(record.signature, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return verify_signature(
-        public_key, SLOTS_PURPOSE, _record_data(role, record.counter, digest), sig
-    )
-
-
-def read_key_tables(
-    execute: Callable[[str], Any],
-) -> tuple[dict[Role, SlotRecord], list[bytes]]:
-    """The slot records and old pair keys stored in a body (empty for a body before them)."""
-    records: dict[Role, SlotRecord] = {}
-    old: list[bytes] = []
-    try:
-        for role, counter, digest, signature in execute(
-            "SELECT role, counter, digest, signature FROM slot_records"
-        ):
-            if role in ROLES and isinstance(counter, int) and isinstance(digest, str):
-                records[role] = SlotRecord(counter, digest, str(signature))
-        for (text,) in execute("SELECT pair_key FROM pair_key_history"):
-            with contextlib.suppress(ValueError, TypeError):
-                raw = bytes.fromhex(text)
-                if len(raw) == crypto.KEY_BYTES:
-                    old.append(raw)
-    except sqlite3.DatabaseError:
-        return {}, []
-    return records, old
-
-
-def write_key_tables(
-    execute: Callable[..., Any], records: dict[Role, SlotRecord], old_keys: list[bytes]
-) -> None:
-    """Store `records` and `old_keys` in a body at schema 10 or later (replacing what was)."""
-    execute("DELETE FROM slot_records")
-    for role, r in records.items():
-        execute(
-            "INSERT INTO slot_records (role, counter, digest, signature) VALUES (?, ?, ?, ?)",
-            (role, r.counter, r.digest, r.signature),
-        )
-    execute("DELETE FROM pair_key_history")
-    for key in old_keys[:MAX_OLD_PAIR_KEYS]:
-        execute(
-            "INSERT OR IGNORE INTO pair_key_history (key_id, pair_key) VALUES (?, ?)",
-            (key_id(key), key.hex()),
-        )
-
-
-def patch_body(
-    body: bytes | memoryview, records: dict[Role, SlotRecord], old: list[bytes]
-) -> bytes:
-    """`body` (a serialized journal database) with `records` and `old` stored in it, migrated to
-    the latest schema first if older: for the key operations, which rewrite the saved body."""
-    from rmjournal.core import store
-
-    try:
-        conn = store.load(bytes(body))
-    except FileDamaged:  # not a journal database (the vault stores any bytes): nothing to add
-        return bytes(body)
-    try:
-        write_key_tables(conn.execute, records, old)
-        conn.commit()
-        return store.serialize(conn)
-    finally:
-        conn.close()
-
-
-def _body_key_tables(body: bytes | memoryview) -> tuple[dict[Role, SlotRecord], list[bytes]]:
-    """The slot records and old pair keys held in a saved body (none if it is not a journal)."""
-    from rmjournal.core import store
-
-    try:
-        conn = store.load(bytes(body))
-    except FileDamaged:
-        return {}, []
-    try:
-        return read_key_tables(conn.execute)
-    finally:
-        conn.close()
-
-
-class CopyKeys(NamedTuple):
-    """What `read_copy` learnt about another copy's keys, for `follow_keys` after the merge."""
-
-    header: Header
-    pair_key: bytes
