@@ -193,7 +193,9 @@ def test_the_nine_jobs_through_the_cli(cli: Cli) -> None:
     assert "Change one recruitment practice (1 action and 0 learnings linked)" in text
     cli("link", "pair.rmj", learning_id.strip(), "1")
     text, _ = cli("review", "pair.rmj")
-    assert "The mentee's goal [open]: Change one recruitment practice (1 action and 1 learning" in text
+    assert (
+        "The mentee's goal [open]: Change one recruitment practice (1 action and 1 learning" in text
+    )
 
     # 7. The shareable summary, approved by both partners (the mentee's slot added first).
     cli("slot", "add", "pair.rmj", "--role", "mentee", "--new-passphrase-file", "mentee-pw")
