@@ -150,7 +150,7 @@ def _migrate_signing(db: sqlite_utils.Database) -> None:
     not merged like records: a merge only adds a key a copy lacks (`signing.merge_keys`).
     `slot_records` holds, per role, a counter and that person's signature over their key slots
     as they are, and `pair_key_history` the pair keys before a rekey, so keys follow the copies
-    at a merge and a copy made before a rekey still opens (`vault_keys.py`).
+    at a merge and a copy made before a rekey still opens (`slot_records.py`, `vault_keys.py`).
     """
     db.conn.execute("ALTER TABLE approvals ADD COLUMN variant TEXT")
     db.conn.execute("ALTER TABLE approvals ADD COLUMN signature TEXT")
