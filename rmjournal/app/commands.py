@@ -38,6 +38,11 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("Go to export", "Preview and approve the shareable summary", "go('export')"),
     PaletteCommand("Search", "Full-text search of the journal", "go('search')"),
     PaletteCommand(
+        "Go to the relationship",
+        "The agreement and the plan, goals, opportunities, the review's decision, the check-in",
+        "go('relationship')",
+    ),
+    PaletteCommand(
         "New session",
         "Plan the next session and its agenda",
         "screen_action('sessions', 'new_session')",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from contentkit import THEMES, make_demo_journal, open_app, shown_text, snapshot_run
+from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
 from uikit import SIZE, settle
 
 from rmjournal.app.screens.relationship import RelationshipScreen
@@ -25,8 +25,11 @@ async def step(pilot) -> None:
 
 
 async def _open(app, pilot) -> None:
+    """As a person reaches it: the palette, a few letters of its name, Enter."""
     await open_app(app, pilot)
-    await app.run_action("go('relationship')")
+    await pilot.press("ctrl+p", *keys_for("relationship"))
+    await pilot.pause(0.3)
+    await pilot.press("enter")
     await settle(app, pilot)
     assert isinstance(app.screen, RelationshipScreen)
 
