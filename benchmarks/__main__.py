@@ -37,13 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run one module (e.g. vault or bench_vault)")
     args = parser.parse_args(argv)
     rows: list[dict] = []
+    broken: list[str] = []
     for name in _modules(args.only):
         started = time.perf_counter()
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"… {name}", file=sys.stderr, flush=True)
-        for row in module.run(args.quick):
-            row.setdefault("group", name.removeprefix("bench_"))
-            rows.append(row)
+        try:
+            for row in module.run(args.quick):
+                row.setdefault("group", name.removeprefix("bench_"))
+                rows.append(row)
+        except Exception as error:  # one broken module must not lose every other figure
+            print(f"  {name} failed: {type(error).__name__}: {str(error)[:200]}", file=sys.stderr)
+            broken.append(name)
         print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     width = max((len(r["name"]) for r in rows), default=10)
     print(f"\n{'benchmark':<{width}}  {'value':>12}  {'target':>12}  result")
@@ -59,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         value = f"{row['value']:>9.3f} {row['unit']:<2}"
         print(f"{row['name']:<{width}}  {value}  {tgt:>12}  {mark}{note}")
     print(f"\n{len(rows)} figures, {failed} missed their target.")
-    return 1 if failed else 0
+    if broken:
+        print(f"Failed to run: {', '.join(broken)}.")
+    return 1 if failed or broken else 0
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def summary_document(entries: int) -> dict[str, Any]:
                 "id": str(uuid.UUID(int=10_000 + i, version=4)), "title": f"Action {i}",
                 "detail": "Follow through", "kind": "commitment" if i % 3 == 0 else "action",
                 "owner": ["mentor", "mentee", "both"][i % 3], "due_on": due.isoformat(),
-                "status": status,
+                "status": status, "agreed_on": (due - timedelta(days=7)).isoformat(),
                 "closed_on": closed,
                 "visibility": "shareable" if i % 4 == 0 else "pair", "tags": ["recruitment"],
                 "created_at": stamp, "updated_at": stamp, "follow_ups": [],

@@ -107,3 +107,12 @@ def test_plaintext_files_are_private_and_complete(
         entries[:50]
     )
     assert journal.read_text(encoding="utf-8") == corpus.jrnl_text(entries[:50])
+
+
+def test_the_summary_benchmark_runs_on_a_valid_document() -> None:
+    """Its corpus must pass import validation (it once closed actions before they were
+    agreed, and `make bench` lost every figure with it)."""
+    from benchmarks import bench_summary
+
+    rows = list(bench_summary.run(True))
+    assert rows and all(r["value"] > 0 for r in rows)
