@@ -18,18 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from rmjournal.core.errors import JournalError
+from rmjournal.core.lifecycle import STAGE_WORDS
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
-
-STAGE_WORDS = {
-    "agreeing": "agreeing",
-    "meeting": "meeting",
-    "review_due": "review due",
-    "closed": "closed",
-    "extended": "extended",
-    "part_two": "part two",
-}
 
 
 def _yes(value: bool) -> str:

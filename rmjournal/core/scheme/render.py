@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from rmjournal.core.lifecycle import STAGE_WORDS
 from rmjournal.core.scheme.report import HELD_BINS, SHARE_BINS, K, Report
 from rmjournal.core.scheme.returns import STAGES
 from rmjournal.core.summary.html import CSP, CSS, h, labelled_bar_chart
@@ -23,14 +24,6 @@ REPORT_FORMATS = ("markdown", "html", "json", "csv")
 
 SUPPRESSED = f"fewer than {K} pairs"
 
-STAGE_WORDS = {
-    "agreeing": "agreeing",
-    "meeting": "meeting",
-    "review_due": "review due",
-    "closed": "closed",
-    "extended": "extended",
-    "part_two": "part two",
-}
 
 QUESTION_WORDS = {
     "meeting": "Pairs meeting (a session held, not stalled, not closed)",
@@ -50,8 +43,10 @@ MEDIAN_WORDS = {
     "commitments_kept_of_agreed": "Share of commitments kept (pairs that agreed any)",
 }
 
+_STAGE_NAMES: dict[str, str] = {str(k): v for k, v in STAGE_WORDS.items()}
+
 DISTRIBUTION_WORDS = {
-    "stage": ("Pairs by stage", [STAGE_WORDS[s] for s in STAGES]),
+    "stage": ("Pairs by stage", [_STAGE_NAMES.get(s, s) for s in STAGES]),
     "sessions_held": ("Pairs by sessions held", list(HELD_BINS)),
     "commitments_kept": ("Pairs by share of commitments kept", list(SHARE_BINS)),
 }
