@@ -25,3 +25,25 @@ def run(
 def secret_args(pw: Path, role: str | None = None) -> list[str | Path]:
     extra: list[str | Path] = ["--role", role] if role else []
     return ["--passphrase-file", pw, "--insecure-test-kdf", *extra]
+
+
+def ok(*args: str | Path) -> str:
+    """Run a command that must succeed (exit 0, no traceback); its standard output."""
+    done = run(*args)
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def new_pair_journal(folder: Path, mentor_pw: str, mentee_pw: str) -> tuple[Path, dict[str, Path]]:
+    """`folder/pair.rmj` made by the CLI (Ada the mentor, Bob the mentee) with both partners'
+    passphrase slots; the journal and each role's passphrase file."""
+    pw = {}
+    for name, text in (("mentor", mentor_pw), ("mentee", mentee_pw)):
+        pw[name] = folder / f"{name}.pw"
+        pw[name].write_text(text + "\n")
+    path = folder / "pair.rmj"
+    ok("new", path, "--mentor", "Ada", "--mentee", "Bob", *secret_args(pw["mentor"])[:3])
+    ok("slot", "add", path, "--role", "mentee", "--new-passphrase-file", pw["mentee"],
+       *secret_args(pw["mentor"]))  # fmt: skip
+    return path, pw

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from clikit import run, secret_args
+from clikit import new_pair_journal, ok, run, secret_args
 
 from rmjournal.core.journal import Journal, authorship
 from rmjournal.core.secret import Secret
@@ -20,28 +20,14 @@ MENTOR_PW = "mentor passphrase for the authorship tests"
 MENTEE_PW = "mentee passphrase for the authorship tests"
 
 
-def _ok(*args: str | Path) -> str:
-    done = run(*args)
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done.stdout
-
-
 @pytest.fixture
 def pair(tmp_path: Path) -> dict[str, Path]:
     """A journal with both partners' slots and the mentor's private and pair entries."""
-    pw = {}
-    for name, text in (("mentor", MENTOR_PW), ("mentee", MENTEE_PW)):
-        pw[name] = tmp_path / f"{name}.pw"
-        pw[name].write_text(text + "\n")
-    path = tmp_path / "pair.rmj"
-    _ok("new", path, "--mentor", "Ada", "--mentee", "Bob", *secret_args(pw["mentor"])[:3])
-    _ok("slot", "add", path, "--role", "mentee", "--new-passphrase-file", pw["mentee"],
-        *secret_args(pw["mentor"]))  # fmt: skip
+    path, pw = new_pair_journal(tmp_path, MENTOR_PW, MENTEE_PW)
     for vis in ("private", "pair"):
         words = tmp_path / "words"
         words.write_text(f"the mentor's {vis} words\n")
-        _ok("add", path, "--visibility", vis, "--text-file", words,
+        ok("add", path, "--visibility", vis, "--text-file", words,
             *secret_args(pw["mentor"], "mentor"))  # fmt: skip
     copy = tmp_path / "copy.rmj"
     copy.write_bytes(path.read_bytes())
@@ -62,7 +48,7 @@ def _script_edit(path: Path, pw: Path, sql: str, params: tuple[object, ...] = ()
 
 
 def _mentor_texts(pair: dict[str, Path]) -> list[str]:
-    doc = json.loads(_ok("export", pair["path"], "--format", "json",
+    doc = json.loads(ok("export", pair["path"], "--format", "json",
                          *secret_args(pair["mentor"], "mentor")))  # fmt: skip
     return sorted(e["text"] for s in doc["sessions"] for e in s["entries"])
 
@@ -88,11 +74,11 @@ def test_a_crafted_copy_cannot_change_the_authors_words(
 ) -> None:
     assert _mentor_texts(pair) == WORDS
     _script_edit(pair["copy"], pair["mentee"], sql)
-    merged = _ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
+    merged = ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
     assert "set aside, not merged: entry" in merged, (attack, merged)
     assert "without the mentor's key" in merged
     assert _mentor_texts(pair) == WORDS
-    again = _ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
+    again = ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
     assert "Nothing to merge" in again
     verify = run("verify", pair["path"], *secret_args(pair["mentor"], "mentor"))
     assert "the mentor's version is kept" in verify.stdout  # the change is listed, not lost
@@ -100,14 +86,14 @@ def test_a_crafted_copy_cannot_change_the_authors_words(
 
 def test_the_authors_own_edit_on_another_copy_merges(pair: dict[str, Path]) -> None:
     mentor = secret_args(pair["mentor"], "mentor")
-    doc = json.loads(_ok("export", pair["copy"], "--format", "json", *mentor))
+    doc = json.loads(ok("export", pair["copy"], "--format", "json", *mentor))
     entry = next(e for s in doc["sessions"] for e in s["entries"] if e["visibility"] == "pair")
     vault = Vault.open(pair["copy"], Secret.passphrase(MENTOR_PW), allow_test_kdf=True)
     with vault:
         journal = Journal.from_bytes(vault.read_body(), me="mentor", cipher=vault.private_cipher())
         journal.edit_entry(entry["id"], text="the mentor's words, rewritten by her")
         vault.save(journal.to_bytes())
-    merged = _ok("merge", pair["path"], pair["copy"], *mentor)
+    merged = ok("merge", pair["path"], pair["copy"], *mentor)
     assert "set aside" not in merged and "1 updated" in merged
     assert "the mentor's words, rewritten by her" in _mentor_texts(pair)
 
@@ -129,15 +115,15 @@ def test_what_a_person_writes_is_signed_and_only_their_key_verifies(pair: dict[s
 
 def test_an_import_cannot_take_over_the_partners_words(pair: dict[str, Path]) -> None:
     mentee = secret_args(pair["mentee"], "mentee")
-    doc = json.loads(_ok("export", pair["copy"], "--format", "json", *mentee))
+    doc = json.loads(ok("export", pair["copy"], "--format", "json", *mentee))
     entry = next(e for s in doc["sessions"] for e in s["entries"] if e["author"] == "mentor")
     entry.update(author="mentee", text="now the mentee's words",
                  updated_at="2030-01-01T00:00:00+00:00")  # fmt: skip
     crafted = pair["copy"].with_name("crafted.json")
     crafted.write_text(json.dumps(doc))
-    said = _ok("import", pair["copy"], "--from", crafted, *mentee)
+    said = ok("import", pair["copy"], "--from", crafted, *mentee)
     assert "1 item of your partner's was left as your partner wrote it" in said
-    texts = json.loads(_ok("export", pair["copy"], "--format", "json", *mentee))
+    texts = json.loads(ok("export", pair["copy"], "--format", "json", *mentee))
     assert "the mentor's pair words" in [e["text"] for s in texts["sessions"] for e in s["entries"]]
 
 
@@ -147,6 +133,6 @@ def test_a_crafted_session_deletion_keeps_the_authors_private_entry(pair: dict[s
                  f"UPDATE sessions SET deleted_at = {stamp}, updated_at = {stamp}")  # fmt: skip
     _script_edit(pair["copy"], pair["mentee"],
                  f"UPDATE entries SET deleted_at = {stamp}, updated_at = {stamp}")  # fmt: skip
-    merged = _ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
+    merged = ok("merge", pair["path"], pair["copy"], *secret_args(pair["mentor"], "mentor"))
     assert "without the mentor's key" in merged
     assert "the mentor's private words" in _mentor_texts(pair)

@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from clikit import run, secret_args
+from clikit import new_pair_journal, ok, run, secret_args
 
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.journal import checks
@@ -23,28 +23,14 @@ MENTOR_PW = "mentor passphrase for the attack tests"
 MENTEE_PW = "mentee passphrase for the attack tests"
 
 
-def _ok(*args: str | Path) -> str:
-    done = run(*args)
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done.stdout
-
-
 @pytest.fixture
 def pair(tmp_path: Path) -> dict[str, Path]:
     """A journal with both partners' slots, one pair entry and one private entry each."""
-    pw = {}
-    for name, text in (("mentor", MENTOR_PW), ("mentee", MENTEE_PW)):
-        pw[name] = tmp_path / f"{name}.pw"
-        pw[name].write_text(text + "\n")
-    path = tmp_path / "pair.rmj"
-    _ok("new", path, "--mentor", "Ada", "--mentee", "Bob", *secret_args(pw["mentor"])[:3])
-    _ok("slot", "add", path, "--role", "mentee", "--new-passphrase-file", pw["mentee"],
-        *secret_args(pw["mentor"]))  # fmt: skip
+    path, pw = new_pair_journal(tmp_path, MENTOR_PW, MENTEE_PW)
     for who, vis in (("mentor", "private"), ("mentor", "pair"), ("mentee", "private")):
         words = tmp_path / "words"
         words.write_text(f"{who} {vis} words of the attacked journal\n")
-        _ok("add", path, "--visibility", vis, "--text-file", words,
+        ok("add", path, "--visibility", vis, "--text-file", words,
             *secret_args(pw[who], who))  # fmt: skip
     return {"path": path, **pw}
 
@@ -69,15 +55,15 @@ def _fake_mentor_copy(pair: dict[str, Path]) -> Path:
 
 def _every_command_works(pair: dict[str, Path]) -> None:
     path, mentor = pair["path"], secret_args(pair["mentor"], "mentor")
-    doc = json.loads(_ok("export", path, "--format", "json", *mentor))
+    doc = json.loads(ok("export", path, "--format", "json", *mentor))
     texts = [e["text"] for s in doc["sessions"] for e in s["entries"]]
     assert "mentor private words of the attacked journal" in texts
     assert "mentor pair words of the attacked journal" in texts
-    assert "Ada" in _ok("export", path, *mentor)
-    assert "private words" in _ok("recent", path, *mentor)
-    assert "pair words" in _ok("search", path, "attacked", *mentor)
-    _ok("sessions", path, *mentor)
-    _ok("approve", path, *mentor)
+    assert "Ada" in ok("export", path, *mentor)
+    assert "private words" in ok("recent", path, *mentor)
+    assert "pair words" in ok("search", path, "attacked", *mentor)
+    ok("sessions", path, *mentor)
+    ok("approve", path, *mentor)
 
 
 def test_a_fake_mentors_private_entry_is_set_aside_not_bricking(pair: dict[str, Path]) -> None:
@@ -94,7 +80,7 @@ def test_a_fake_mentors_private_entry_is_set_aside_not_bricking(pair: dict[str, 
     assert verify.returncode == 1, verify.stdout
     assert "is set aside" in verify.stdout and "does not open with your key" in verify.stdout
     assert "sound" not in verify.stdout
-    assert "forged" not in _ok("search", pair["path"], "forged", *mentor)
+    assert "forged" not in ok("search", pair["path"], "forged", *mentor)
 
 
 def _script_edit(path: Path, pw: Path, role: str, sql: str, params: tuple[object, ...]) -> None:
@@ -119,10 +105,10 @@ def test_a_session_date_that_is_not_a_date_is_set_aside(pair: dict[str, Path]) -
     shown = run("recent", pair["path"], *mentor)
     assert shown.returncode == 0 and "Traceback" not in shown.stderr
     assert "fails its checks and is set aside" in shown.stderr
-    _ok("export", pair["path"], "--format", "json", *mentor)
-    _ok("export", pair["path"], *mentor)
-    _ok("sessions", pair["path"], *mentor)
-    _ok("search", pair["path"], "attacked", *mentor)
+    ok("export", pair["path"], "--format", "json", *mentor)
+    ok("export", pair["path"], *mentor)
+    ok("sessions", pair["path"], *mentor)
+    ok("search", pair["path"], "attacked", *mentor)
     verify = run("verify", pair["path"], *mentor)
     assert verify.returncode == 1
     assert "session" in verify.stdout and "its date is not a date" in verify.stdout
@@ -153,8 +139,8 @@ def test_merging_an_odd_value_keeps_the_authors_row(pair: dict[str, Path]) -> No
     _script_edit(copy, pair["mentee"], "mentee",
                  "UPDATE sessions SET date = ? WHERE number = 1", ("2026-02-30",))  # fmt: skip
     mentor = secret_args(pair["mentor"], "mentor")
-    before = json.loads(_ok("export", pair["path"], "--format", "json", *mentor))["sessions"]
-    merged = _ok("merge", pair["path"], copy, *mentor)
+    before = json.loads(ok("export", pair["path"], "--format", "json", *mentor))["sessions"]
+    merged = ok("merge", pair["path"], copy, *mentor)
     assert "set aside, not merged: session" in merged
-    after = json.loads(_ok("export", pair["path"], "--format", "json", *mentor))["sessions"]
+    after = json.loads(ok("export", pair["path"], "--format", "json", *mentor))["sessions"]
     assert [s["date"] for s in after] == [s["date"] for s in before]
