@@ -27,7 +27,7 @@ SUPPRESSED = f"fewer than {K} pairs"
 
 QUESTION_WORDS = {
     "meeting": "Pairs meeting (a session held, not stalled, not closed)",
-    "stalled": "Pairs stalled (no session in two cadences)",
+    "stalled": "Pairs stalled (no session in two cadences, nor a decision to go on)",
     "reviewed": "Pairs that held their review",
     "closed": "Pairs closed",
     "part_two": "Pairs in part two",
