@@ -200,7 +200,7 @@ def _script(run: Runner) -> Scheme:
     p.goal("partly")
     p.decide("2026-07-08", "close")  # the review held: closed; kept commitments revisited
     p.check_in_all("2026-07-15", ["kept", "partly"])  # the dropped one is not revisited
-    p = pairs["07"] = Pair(run, "07", "2026-01-12", "--review", "2026-07-13")  # silent, then extended
+    p = pairs["07"] = Pair(run, "07", "2026-01-12", "--review", "2026-07-13")  # silent; extends
     p.session("2026-01-19")
     p.session("2026-03-16")
     p.goal("not_achieved")
