@@ -67,7 +67,23 @@ async def _open(app: App[Any], journal: Journal, draft: Draft) -> bool:
         return _call(app, "action_edit" if kind == "action" else "action_follow_up")
     if kind == "prompt":
         return _call_app(app, "action_add_prompt")
+    if kind in RELATIONSHIP_PLACES:
+        await app.switch_mode("relationship")
+        if what == "new":
+            return _call(app, RELATIONSHIP_PLACES[kind])
+        return _call(app, RELATIONSHIP_PLACES[kind], what, ref)
     return False
+
+
+RELATIONSHIP_PLACES = {
+    "goal": "action_add_goal",
+    "opportunity": "action_add_opportunity",
+    "goal-note": "write_goal_note",
+    "opportunity-outcome": "write_opportunity_outcome",
+    "evidence": "write_evidence",
+}
+"""The relationship screen's places: a new goal or opportunity (`kind:new`), and the note that
+ends a goal's status, an opportunity's outcome or a check-in (`kind:ID:CHOICE`)."""
 
 
 def _call(app: App[Any], method: str, *args: Any) -> bool:

@@ -143,6 +143,67 @@ async def test_the_decision_and_the_check_in_from_the_keyboard(
         assert "[partly] Rewrite the Digital job advert" in shown_text(app)
 
 
+async def test_evidence_typed_when_the_app_locks_is_kept_and_comes_back(
+    app_factory, demo_path: Path, clock
+) -> None:
+    """The check-in's evidence (the last step of three) typed when the idle lock comes: kept
+    as a draft, offered after unlocking, and back in its dialog at the same commitment."""
+    from datetime import timedelta
+
+    from testkit import PASSPHRASE
+    from textual.widgets import Input
+    from uikit import unlock
+
+    from rmjournal.app.config import Config, LoadedConfig
+    from rmjournal.app.dialogs.drafts import DraftsOffer
+    from rmjournal.app.dialogs.form import AskDialog
+    from rmjournal.app.screens.unlock import UnlockScreen
+
+    class FakeTime:
+        now = 1000.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    fake = FakeTime()
+    config = LoadedConfig(Config(lock_timeout_minutes=0.5))
+    app = app_factory(demo_path, config=config, monotonic=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(app, pilot)
+        clock.moment += timedelta(days=200)
+        await pilot.press("x")
+        await step(pilot)
+        await pilot.press("c")  # close: the check-in is now there to hold
+        await step(pilot)
+        first = app.journal_file.journal.commitments_to_revisit()[0]
+        await pilot.press("k")
+        await step(pilot)
+        await pilot.press(*"1", "enter")
+        await step(pilot)
+        await pilot.press("k")  # kept
+        await step(pilot)
+        assert isinstance(app.screen, AskDialog)
+        await pilot.press(*"Every advert since uses it")
+        await pilot.pause(0.6)  # past the draft's pause
+        fake.now += 31
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        assert isinstance(app.screen, DraftsOffer), type(app.screen)
+        await pilot.press("r")
+        for _ in range(10):  # not `settle`: the restored dialog's worker waits for an answer
+            await step(pilot)
+        assert isinstance(app.screen, AskDialog), type(app.screen)
+        assert app.screen.query_one("#answer", Input).value == "Every advert since uses it"
+        await pilot.press("enter")
+        await step(pilot)
+        kept = app.journal_file.journal.action(first.id)
+        assert (kept.check_in, kept.check_in_note) == ("kept", "Every advert since uses it")
+        assert app.journal_file.journal.drafts() == []
+
+
 @pytest.mark.parametrize("theme", THEMES)
 def test_relationship_snapshot(snap_compare, app_factory, demo_path: Path, theme: str) -> None:
     app = app_factory(demo_path)

@@ -249,7 +249,9 @@ class RelationshipScreen(JournalScreen):
     @work
     async def action_add_goal(self) -> None:
         """Add a goal of your own."""
-        text = await self.app.push_screen_wait(AskDialog("A goal of your own", "The goal"))
+        text = await self.app.push_screen_wait(
+            AskDialog("A goal of your own", "The goal").keep_drafts_at("goal:new")
+        )
         if text and text.strip():
             self._done(lambda: self.journal.add_goal(self.journal.me, text.strip()))
 
@@ -282,17 +284,28 @@ class RelationshipScreen(JournalScreen):
         )
         if status is None:
             return
-        note = await self.app.push_screen_wait(AskDialog("What came of it", "A note (optional)"))
-        goal = goals[index]
+        self.write_goal_note(goals[index].id, status)
+
+    @work
+    async def write_goal_note(self, goal_id: str, status: str) -> None:
+        """The note on how a goal stands (kept as a draft while it is typed), then the status."""
+        note = await self.app.push_screen_wait(
+            AskDialog("What came of it", "A note (optional)").keep_drafts_at(
+                f"goal-note:{goal_id}:{status}"
+            )
+        )
+        # Escape (after asking, if something was typed) records the status without a note.
         self._done(
-            lambda: self.journal.set_goal_status(goal.id, status, (note or "").strip() or None)  # type: ignore[arg-type]
+            lambda: self.journal.set_goal_status(goal_id, status, (note or "").strip() or None)  # type: ignore[arg-type]
         )
 
     @work
     async def action_add_opportunity(self) -> None:
         """Log an opportunity offered (shadowing, a board seat, an introduction)."""
         title = await self.app.push_screen_wait(
-            AskDialog("An opportunity offered", "What was offered (shadowing, a seat, a slot)")
+            AskDialog(
+                "An opportunity offered", "What was offered (shadowing, a seat, a slot)"
+            ).keep_drafts_at("opportunity:new")
         )
         if not title or not title.strip():
             return
@@ -326,15 +339,28 @@ class RelationshipScreen(JournalScreen):
         )
         if status is None:
             return
-        outcome = await self.app.push_screen_wait(
-            AskDialog("What came of it", "In a sentence (optional)", found[index].outcome or "")
+        self.write_opportunity_outcome(found[index].id, status)
+
+    @work
+    async def write_opportunity_outcome(self, opportunity_id: str, status: str) -> None:
+        """What came of an opportunity (kept as a draft while it is typed), then its status."""
+        before = next(
+            (o.outcome for o in self.journal.opportunities() if o.id == opportunity_id), ""
         )
-        chosen = found[index]
+        outcome = await self.app.push_screen_wait(
+            AskDialog("What came of it", "In a sentence (optional)", before or "").keep_drafts_at(
+                f"opportunity-outcome:{opportunity_id}:{status}"
+            )
+        )
+        # Escape records the status and leaves what came of it as it was.
+        if outcome is None:
+            self._done(lambda: self.journal.update_opportunity(opportunity_id, status=status))  # type: ignore[arg-type]
+            return
         self._done(
             lambda: self.journal.update_opportunity(
-                chosen.id,
+                opportunity_id,
                 status=status,  # type: ignore[arg-type]
-                outcome=(outcome or "").strip() or None,
+                outcome=outcome.strip() or None,
             )
         )
 
@@ -376,10 +402,18 @@ class RelationshipScreen(JournalScreen):
         )
         if result is None:
             return
-        note = await self.app.push_screen_wait(AskDialog("The evidence", "What shows it"))
-        chosen = commitments[index]
+        self.write_evidence(commitments[index].id, result)
+
+    @work
+    async def write_evidence(self, action_id: str, result: str) -> None:
+        """The evidence for a check-in result (kept as a draft while it is typed), then both."""
+        note = await self.app.push_screen_wait(
+            AskDialog("The evidence", "What shows it").keep_drafts_at(
+                f"evidence:{action_id}:{result}"
+            )
+        )
         try:
-            self.journal.check_in_action(chosen.id, result, (note or "").strip() or None)  # type: ignore[arg-type]
+            self.journal.check_in_action(action_id, result, (note or "").strip() or None)  # type: ignore[arg-type]
         except JournalError as error:
             self.notify(str(error), title="Not changed", severity="error", markup=False)
             return
