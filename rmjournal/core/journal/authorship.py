@@ -53,6 +53,12 @@ def signed_columns(table: str) -> tuple[str, ...]:
     return (*words, "visibility", "deleted_at")
 
 
+_COLUMNS = {table: signed_columns(table) for table in SIGNED_TABLES}
+_SHARED_COLUMNS = {table: cols[:-1] for table, cols in _COLUMNS.items()}  # without deleted_at
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+"""One encoder for every statement (`json.dumps` with these options builds one per call)."""
+
+
 def statement(table: str, row: dict[str, Any]) -> bytes:
     """The exact bytes an authorship signature is over, from a row as stored (sealed text as
     sealed, so the partner can check a private item's signature without opening it).
@@ -61,14 +67,12 @@ def statement(table: str, row: dict[str, Any]) -> bytes:
     not: either partner may delete a shared item, and a merge takes a deletion from one copy
     and the words from the other."""
     private = row.get("visibility") == "private"
-    values = {c: row.get(c) for c in signed_columns(table) if c != "deleted_at" or private}
-    return json.dumps(
-        [table, row.get("id"), row.get("author"), values],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    ).encode("utf-8", "surrogatepass")
+    columns = (_COLUMNS if private else _SHARED_COLUMNS).get(table)
+    if columns is None:
+        columns = tuple(c for c in signed_columns(table) if c != "deleted_at" or private)
+    values = {c: row.get(c) for c in columns}
+    text = _ENCODER.encode([table, row.get("id"), row.get("author"), values])
+    return text.encode("utf-8", "surrogatepass")
 
 
 def digest(table: str, row: dict[str, Any]) -> bytes:
