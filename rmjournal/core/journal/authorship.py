@@ -30,6 +30,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+
 from rmjournal.core.crypto import Signer, verify_signature
 from rmjournal.core.schema import PRIVATE_FIELDS, SIGNED_TABLES
 
@@ -41,6 +43,8 @@ BATCH_PURPOSE = "authorship batch"
 
 DIGEST_SIZE = 32
 """Bytes of each row's digest in a batch (SHA-256 of its `statement`)."""
+
+_SHA256 = hashes.SHA256()
 
 _NOT_SIGNED = {"partner_notes"}
 """Words in a row that are not its author's: an agenda item's partner notes are the partner's."""
@@ -76,10 +80,11 @@ def statement(table: str, row: dict[str, Any]) -> bytes:
 
 
 def digest(table: str, row: dict[str, Any]) -> bytes:
-    """The SHA-256 digest of the row's `statement`: what a batch lists for it."""
-    import hashlib  # here: only batches need it, and a command that signs one row does not
-
-    return hashlib.sha256(statement(table, row)).digest()
+    """The SHA-256 digest of the row's `statement`: what a batch lists for it (by the OpenSSL
+    of `cryptography`, not `hashlib`, which would load a second one: `crypto.sha256`)."""
+    h = hashes.Hash(_SHA256)
+    h.update(statement(table, row))
+    return h.finalize()
 
 
 def batch_message(batch_id: str, digests: bytes) -> bytes:
