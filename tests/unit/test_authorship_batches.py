@@ -160,3 +160,33 @@ def test_a_merge_brings_the_batch_with_its_rows_and_they_verify_there() -> None:
     assert all(authorship.by_author("entries", r, _key_for, _batches(here)) for r in rows)
     again = merge_into(copy_of(other.to_bytes(), "mentor", BASE), here.to_bytes())
     assert not again.set_aside
+
+
+def _batch_count(j: Journal) -> int:
+    return int(j.records.execute("SELECT count(*) FROM signature_batches").fetchone()[0])
+
+
+def _rewritten(doc: dict[str, Any], count: int, stamp: str, words: str) -> dict[str, Any]:
+    """`doc` with the first `count` entries' words changed at `stamp`."""
+    new = json.loads(json.dumps(doc))
+    for entry in new["sessions"][0]["entries"][:count]:
+        entry.update(text=entry["text"] + words, updated_at=stamp)
+    return new
+
+
+def test_a_batch_is_kept_while_a_row_names_it_and_dropped_when_none_does() -> None:
+    doc = _document()
+    j = _imported(doc=doc)
+    april, may = "2026-04-01T09:00:00+00:00", "2026-05-01T09:00:00+00:00"
+    import_document(j, _rewritten(doc, 3, april, ", again"))  # the 4th entry stays in batch 1
+    assert _batch_count(j) == 2
+    batches = _batches(j)
+    assert all(authorship.by_author(t, r, _key_for, batches) for t in SIGNED for r in _rows(j, t))
+    new = _rewritten(doc, 4, april, ", again")  # only the 4th entry changes now
+    new["sessions"][0]["agenda"][0].update(topic="Stakeholders, mapped", updated_at=april)
+    import_document(j, new)
+    assert _batch_count(j) == 2  # batch 1 is gone; batch 2 signs three entries, batch 3 two rows
+    import_document(j, _rewritten(doc, 4, may, ", once more"))
+    assert _batch_count(j) == 2  # batch 2 is gone; batch 3 still signs the agenda item
+    batches = _batches(j)
+    assert all(authorship.by_author(t, r, _key_for, batches) for t in SIGNED for r in _rows(j, t))

@@ -28,6 +28,7 @@ from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import authorship, search_index
 from rmjournal.core.model import ROLES, Role
+from rmjournal.core.schema import SIGNED_TABLES
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -387,6 +388,25 @@ class Records:
                     " VALUES (?, ?, ?, ?)",
                     (batch.id, signer.role, digests, base64.b64encode(raw).decode("ascii")),
                 )
+                self._drop_unused_batches()
+
+    def _drop_unused_batches(self) -> None:
+        """Delete the batches no row names any more (each of their rows was written anew),
+        counting the rows kept in `set_aside` as naming theirs: the digests would only grow."""
+        names = " UNION ALL ".join(
+            f"SELECT substr(signature, instr(signature, '@') + 1,"  # noqa: S608 - fixed names
+            f" instr(signature, '/') - instr(signature, '@') - 1) FROM {table}"
+            f" WHERE signature LIKE '%:@%/%'"
+            for table in SIGNED_TABLES
+            if self._signs(table)
+        )
+        if not names:
+            return
+        self._conn.execute(
+            f"DELETE FROM signature_batches WHERE id NOT IN ({names})"  # noqa: S608
+            " AND NOT EXISTS (SELECT 1 FROM set_aside"
+            " WHERE instr(set_aside.row, '@' || signature_batches.id || '/'))"
+        )
 
     def _sign_stored(self, table: str, item_id: str) -> None:
         """Sign the stored row anew after a deletion (which does not go through `put`): only a
