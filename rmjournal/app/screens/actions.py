@@ -301,8 +301,8 @@ class ActionsScreen(ActionPage):
         self.rows = [action if a.id == action_id else a for a in self.rows]
         self.by_id[action_id] = action
         table = self.query_one("#tracker", DataTable)
-        for (label, _), cell in zip(COLUMNS, self._cells(action, today), strict=True):
-            table.update_cell(action_id, label, cell)
+        for column, cell in zip(COLUMNS, self._cells(action, today), strict=True):
+            table.update_cell(action_id, column[0], cell)
         self._show_counted()
         self._show_preview()
 
