@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -515,6 +516,8 @@ class _Merger:
         self.pending: list[tuple[str, Row, _Lost]] = []
         self.failing: dict[tuple[str, str], str] = {}  # the other copy's rows that fail checks
         self.keys: dict[str, bytes | None] = {}  # the signing key trusted for each role
+        self.batches = authorship.Batches(self.conn.execute)  # rows signed in batches, here
+        self.their_batches = authorship.Batches(self.other.execute)  # and in the other copy
 
     # --- writing --------------------------------------------------------------------------
 
@@ -543,8 +546,33 @@ class _Merger:
                 " VALUES (?, ?, ?, ?, ?)",
                 (table, row["id"], meta.v, *meta.stored()),
             )
+        if authorship.is_signed_table(table):
+            self._bring_batch(row)
         # The shared search index follows by itself (triggers, see search_schema.migrate_5).
         self.report.writes += 1
+
+    def _bring_batch(self, row: Row) -> None:
+        """Copy the signature batch the row names from the other copy, if this one lacks it:
+        a row signed in a batch verifies only next to its batch (`authorship.py`)."""
+        batch_id = authorship.batch_of(row)
+        if batch_id is None:
+            return
+        try:
+            if self.conn.execute(
+                "SELECT 1 FROM signature_batches WHERE id = ?", (batch_id,)
+            ).fetchone():
+                return
+            found = self.other.execute(
+                "SELECT id, role, digests, signature FROM signature_batches WHERE id = ?",
+                (batch_id,),
+            ).fetchone()
+        except sqlite3.DatabaseError:  # a database before schema 13 holds no batches
+            return
+        if found is not None:
+            self.conn.execute(
+                "INSERT INTO signature_batches (id, role, digests, signature) VALUES (?, ?, ?, ?)",
+                tuple(found),
+            )
 
     def _rewrite(self, table: str, item_id: str, changes: Row, tag: str) -> Row:
         """Change some fields of a merged row with a new, deterministic version."""
@@ -583,7 +611,9 @@ class _Merger:
             self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
         return self.keys[role]
 
-    def _valid(self, table: str, row: Row, author: Any, *, strict: bool) -> bool | None:
+    def _valid(
+        self, table: str, row: Row, author: Any, batches: authorship.Batches, *, strict: bool
+    ) -> bool | None:
         """Whether `row` carries a valid signature: its (unchanged) author's, or with `strict`
         false either partner's. None when it claims such a signature whose key this copy does
         not know yet (a partner's key is pinned when they first open it, and comes with a
@@ -597,7 +627,7 @@ class _Merger:
             return False
         if self._key_for(claimed) is None:
             return None
-        who = authorship.signer_of(table, row, self._key_for)
+        who = authorship.signer_of(table, row, self._key_for, batches)
         return who is not None and (who == author or not strict)
 
     @staticmethod
@@ -621,7 +651,9 @@ class _Merger:
         if "signature" not in b:
             return True
         if a is None:
-            if b.get("author") != self.journal.me or authorship.by_author(table, b, self._key_for):
+            if b.get("author") != self.journal.me or authorship.by_author(
+                table, b, self._key_for, self.their_batches
+            ):
                 return True
             reason = (
                 f"it claims to be written by the {self.journal.me} (you), but does not carry"
@@ -635,8 +667,8 @@ class _Merger:
         # partner's (an edit of pair text in the app is signed by whoever made it).
         strict = "private" in (a.get("visibility"), b.get("visibility"))
         author = self._original_author(a, b, ma or _Meta.default(a), mb)
-        a_ok = self._valid(table, a, author, strict=strict)
-        b_ok = self._valid(table, b, author, strict=strict)
+        a_ok = self._valid(table, a, author, self.batches, strict=strict)
+        b_ok = self._valid(table, b, author, self.their_batches, strict=strict)
         if (a_ok is False) == (b_ok is False):
             # Nothing to tell them apart by: the merge rules decide. A version that may be
             # the author's (signed with a key this copy does not know yet) counts as such, so

@@ -41,7 +41,13 @@ SET_ASIDE_SINCE = 11
 """The schema whose migration adds the `set_aside` table and the authors' signature columns
 (`_migrate_11`)."""
 
-SCHEMA_VERSION = max(latest_field_schema(), DRAFTS_SINCE, SIGNING_SCHEMA, SET_ASIDE_SINCE)
+BATCHES_SINCE = 13
+"""The schema whose migration adds `signature_batches`: one authorship signature over the
+digests of many rows written together (an import), `core/journal/authorship.py`."""
+
+SCHEMA_VERSION = max(
+    latest_field_schema(), DRAFTS_SINCE, SIGNING_SCHEMA, SET_ASIDE_SINCE, BATCHES_SINCE
+)
 """The schema this code writes; `migrate()` brings older databases up to it. The hand-written
 migrations end at `fields.FIRST_SCHEMA`; each later version adds the columns of the fields
 (`fields.RECORD_FIELDS`) whose `since` it is."""
@@ -213,6 +219,28 @@ def _migrate_11(
 
 
 MIGRATIONS[SET_ASIDE_SINCE] = _migrate_11(MIGRATIONS[SET_ASIDE_SINCE])
+
+
+def _with_batches(
+    fields_migration: Callable[[sqlite_utils.Database], None] | None,
+) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        if fields_migration is not None:
+            fields_migration(db)
+        db.conn.execute(
+            "CREATE TABLE IF NOT EXISTS signature_batches (id TEXT PRIMARY KEY,"
+            " role TEXT NOT NULL, digests BLOB NOT NULL, signature TEXT NOT NULL)"
+        )
+
+    migrate.__doc__ = (
+        f"Version {BATCHES_SINCE}: `signature_batches`, each one person's signature over the"
+        " digests of many rows they wrote together; such a row's `signature` names its batch"
+        " and its place in it (`core/journal/authorship.py`). Rows signed one by one stay so."
+    )
+    return migrate
+
+
+MIGRATIONS[BATCHES_SINCE] = _with_batches(MIGRATIONS.get(BATCHES_SINCE))
 
 
 PAIR_LIFECYCLE_COLUMNS: dict[str, str] = {

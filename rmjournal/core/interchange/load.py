@@ -75,14 +75,14 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
         stored = journal.raw_record(table, row["id"])
         if stored is None:
             row["author"] = row["author"] or exported_by
-            journal.put_record(table, row)
+            journal.put_record(table, row, stored=None)
             report.added += 1
         elif newer(row["updated_at"], stored["updated_at"]):
             row["author"] = row["author"] or stored["author"]
             if _changes_partners_words(journal, table, stored, row):
                 report.refused.append(f"{table.rstrip('s').replace('_', ' ')} {row['id'][:8]}")
                 return
-            journal.put_record(table, row)
+            journal.put_record(table, row, stored=stored)
             report.updated += 1
         else:
             report.left += 1
@@ -90,12 +90,13 @@ def import_document(journal: Journal, doc: Any) -> ImportReport:
     def add_once(table: str, row: Row) -> None:
         # Follow-ups and prompts carry no updated_at: added when new, otherwise left.
         if journal.raw_record(table, row["id"]) is None:
-            journal.put_record(table, row)
+            journal.put_record(table, row, stored=None)
             report.added += 1
         else:
             report.left += 1
 
-    with journal.transaction():
+    # One transaction, and one signature for every row the import writes (`signing_batch`).
+    with journal.transaction(), journal.records.signing_batch():
         p = doc["pair"]
         if journal.is_empty() or journal.pair() is None:
             journal.set_pair(

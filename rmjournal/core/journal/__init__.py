@@ -166,11 +166,12 @@ class Journal(Planning, Search, VisibilityAndDeletion, Opportunities, Drafts):
                 known[item_id] = (table, visibility, author)
         return known
 
-    def put_record(self, table: str, plain: Row) -> None:
+    def put_record(self, table: str, plain: Row, *, stored: Row | None = UNSET) -> None:
         """Write a whole record as given (plaintext, own timestamps) by id: for import and merge.
 
         Private text is sealed with this reader's key; a private record must be the reader's own.
+        `stored`: the row as `raw_record` just read it (None: absent), so nothing is read again.
         """
         if table not in store.RECORD_TABLES:
             raise ValueError(f"not a record table: {table}")
-        self._records.put(table, plain)
+        self._records.put(table, plain, stored=stored)

@@ -13,6 +13,7 @@ never catches a transaction half done, nor a change count that does not match it
 
 from __future__ import annotations
 
+import base64
 import os
 import sqlite3
 import threading
@@ -27,6 +28,7 @@ from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import authorship, search_index
 from rmjournal.core.model import ROLES, Role
+from rmjournal.core.schema import SIGNED_TABLES
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -103,6 +105,8 @@ class Records:
         self._private_index = False
         self._private_rows: dict[str, int] = {}
         self._signed_tables: dict[str, bool] = {}
+        self._batch: _Batch | None = None
+        self._batches_table: bool | None = None
         search_index.watch_forgetting(self._conn)
 
     # ------------------------------------------------------------------ who, when, how much
@@ -273,16 +277,24 @@ class Records:
                 sealed[f] = self._cipher.seal(plain["id"], f, value)
         return sealed
 
-    def put(self, table: str, plain: Row) -> None:
-        """Insert or update one record by id from plaintext values; seal, sign, index, count it."""
-        with self._lock:
-            self._put(table, plain)
+    def put(self, table: str, plain: Row, *, stored: Row | None = UNSET) -> None:
+        """Insert or update one record by id from plaintext values; seal, sign, index, count it.
 
-    def _put(self, table: str, plain: Row) -> None:
-        row = self._sign(table, self._seal(table, plain))
+        `stored` is the row as stored now (`raw`; None if there is none), when the caller has
+        just read it: the write then reads nothing more."""
+        with self._lock:
+            self._put(table, plain, stored)
+
+    def _put(self, table: str, plain: Row, stored: Row | None = UNSET) -> None:
+        if stored is UNSET:
+            stored = (
+                self.raw(table, plain["id"])
+                if self._signs(table)
+                else self._exists(table, plain["id"])
+            )
+        row = self._sign(table, self._seal(table, plain), stored)
         cols = list(row)
-        exists = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row["id"],)).fetchone()  # noqa: S608
-        if exists:
+        if stored is not None:
             sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
             self._conn.execute(
                 f"UPDATE {table} SET {sets} WHERE id = ?",  # noqa: S608
@@ -312,6 +324,11 @@ class Records:
 
     # ------------------------------------------------------------------ authorship signatures
 
+    def _exists(self, table: str, item_id: str) -> Row | None:
+        """An empty row if `table` holds `item_id` (for a table whose rows are not signed)."""
+        found = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (item_id,)).fetchone()  # noqa: S608
+        return {} if found else None
+
     def _signs(self, table: str) -> bool:
         if not authorship.is_signed_table(table):
             return False
@@ -321,19 +338,75 @@ class Records:
             known = self._signed_tables[table] = "signature" in cols
         return known
 
-    def _sign(self, table: str, row: Row) -> Row:
+    def _sign(self, table: str, row: Row, stored: Row | None) -> Row:
         """`row` (as it will be stored) with the writer's authorship signature: kept as stored
-        when its signed values did not change (another field was written), else made anew."""
+        when its signed values did not change (another field was written), else made anew,
+        alone or as the next row of the batch being signed (`signing_batch`)."""
         if not self._signs(table):
             return row
-        cur = self._conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row["id"],))  # noqa: S608
-        found = cur.fetchone()
-        if found is not None:
-            stored = dict(zip([c[0] for c in cur.description], found, strict=True))
+        if stored is not None:
             if authorship.same_words(table, {**stored, **row}, stored):
                 return {**row, "signature": stored.get("signature")}
             row = {**stored, **row}
+        if self._batch is not None:
+            return {**row, "signature": self._batch.add(table, row)}
         return {**row, "signature": authorship.sign_row(self._cipher.signer(), table, row)}
+
+    def _has_batches(self) -> bool:
+        if self._batches_table is None:
+            self._batches_table = bool(
+                self._conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                    " AND name = 'signature_batches'"
+                ).fetchone()
+            )
+        return self._batches_table
+
+    @contextmanager
+    def signing_batch(self) -> Iterator[None]:
+        """Sign every row written inside with one signature, as a batch (`authorship.py`): for
+        many rows written at once (an import), where a signature per row would cost more than
+        the writing. All in one transaction, so a row is never stored naming a batch that is
+        not. Nested uses join the outer one; a database before schema 13 signs row by row."""
+        with self._lock, self.transaction():
+            if self._batch is not None or not self._has_batches():
+                yield
+                return
+            batch = self._batch = _Batch(self._cipher.signer().role, new_id())
+            try:
+                yield
+            finally:
+                self._batch = None
+            if batch.count:
+                signer = self._cipher.signer()
+                digests = bytes(batch.digests)
+                raw = signer.sign(
+                    authorship.BATCH_PURPOSE, authorship.batch_message(batch.id, digests)
+                )
+                self._conn.execute(
+                    "INSERT INTO signature_batches (id, role, digests, signature)"
+                    " VALUES (?, ?, ?, ?)",
+                    (batch.id, signer.role, digests, base64.b64encode(raw).decode("ascii")),
+                )
+                self._drop_unused_batches()
+
+    def _drop_unused_batches(self) -> None:
+        """Delete the batches no row names any more (each of their rows was written anew),
+        counting the rows kept in `set_aside` as naming theirs: the digests would only grow."""
+        names = " UNION ALL ".join(
+            f"SELECT substr(signature, instr(signature, '@') + 1,"  # noqa: S608 - fixed names
+            f" instr(signature, '/') - instr(signature, '@') - 1) FROM {table}"
+            f" WHERE signature LIKE '%:@%/%'"
+            for table in SIGNED_TABLES
+            if self._signs(table)
+        )
+        if not names:
+            return
+        self._conn.execute(
+            f"DELETE FROM signature_batches WHERE id NOT IN ({names})"  # noqa: S608
+            " AND NOT EXISTS (SELECT 1 FROM set_aside"
+            " WHERE instr(set_aside.row, '@' || signature_batches.id || '/'))"
+        )
 
     def _sign_stored(self, table: str, item_id: str) -> None:
         """Sign the stored row anew after a deletion (which does not go through `put`): only a
@@ -422,6 +495,22 @@ class Records:
     def forget_private_index(self) -> None:
         """Drop the private index's state: it is rebuilt on the next search (after a merge)."""
         self._private_index = False
+
+
+class _Batch:
+    """The rows of one `signing_batch` so far: their digests, in order."""
+
+    def __init__(self, role: str, batch_id: str) -> None:
+        self.role = role
+        self.id = batch_id
+        self.digests = bytearray()
+        self.count = 0
+
+    def add(self, table: str, row: Row) -> str:
+        """Add the row (as it will be stored) to the batch; its `signature` column's value."""
+        self.digests += authorship.digest(table, row)
+        self.count += 1
+        return authorship.batch_reference(self.role, self.id, self.count - 1)
 
 
 class Part:
