@@ -25,7 +25,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
@@ -174,8 +174,12 @@ class RMJournalApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
     ]
 
-    save_state: reactive[str] = reactive("saved")
-    """"saved", "unsaved", "saving" or "failed": shown in words on every content screen."""
+    save_state: reactive[str] = var("saved")
+    """"saved", "unsaved", "saving" or "failed": shown in words on every content screen.
+
+    A `var`, not a repainting `reactive`: the status lines watch it and redraw their one line,
+    whereas an app-level repaint redrew the whole screen (and, under a dialog, the dimmed screen
+    behind it) twice per save, while the person was typing."""
 
     who_label: reactive[str] = reactive("")
     """Who unlocked, for the status line (e.g. "You: mentor")."""

@@ -223,3 +223,31 @@ async def test_the_open_journal_is_kept_out_of_full_collections_until_locked(
         await settle(app, pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert gc.get_freeze_count() == 0
+
+
+async def test_a_save_redraws_the_status_line_not_the_whole_screen(
+    app_factory, journal_path, monkeypatch
+):
+    """The save state changes twice per save (saving, saved) while the person types: only the
+    status line is drawn again, never the whole screen (nor the screen behind a dialog)."""
+    from textual._compositor import Compositor
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        full: list[int] = []
+        real = Compositor.render_full_update
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            full.append(1)
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        app.journal_file.journal.agree_action("Saved without a repaint", owner="both")
+        await settle(app, pilot)
+        assert "● Unsaved changes" in _status(app)
+        assert await app.save() is None
+        await settle(app, pilot)
+        assert "✓ Saved" in _status(app)
+        assert full == []
