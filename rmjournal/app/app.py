@@ -174,7 +174,7 @@ class RMJournalApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
     ]
 
-    save_state: reactive[str] = var("saved")
+    save_state: var[str] = var("saved")
     """"saved", "unsaved", "saving" or "failed": shown in words on every content screen.
 
     A `var`, not a repainting `reactive`: the status lines watch it and redraw their one line,
