@@ -30,7 +30,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from rmjournal.app import drafts, session
-from rmjournal.app.autosave import Autosave, keep_large_buffers
+from rmjournal.app.autosave import Autosave, keep_large_buffers, share_one_arena
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
@@ -185,6 +185,7 @@ class RMJournalApp(App[None]):
     """Who unlocked, for the status line (e.g. "You: mentor")."""
 
     def __init__(self, options: AppOptions) -> None:
+        share_one_arena()  # before the app starts its threads (see autosave)
         super().__init__()
         self.options = options
         self.config: Config = options.loaded_config.config
@@ -374,6 +375,13 @@ class RMJournalApp(App[None]):
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
         keep_large_buffers()  # saves reuse their journal-sized buffers (see autosave)
+        self.run_worker(
+            partial(session.prepare_saves, jf),
+            thread=True,
+            group="prepare-saves",
+            description="prepare the first save",
+            exit_on_error=False,
+        )
         self.autosave.opened(jf.journal.changes, unsaved=unsaved)
         self._quit_unsaved_armed = False
         self.save_state = self.autosave.state
@@ -508,7 +516,7 @@ class RMJournalApp(App[None]):
         repr() of its arguments.
         """
         worker = self.run_worker(
-            partial(session.save, jf),
+            partial(session.save_on_file_thread, jf),
             thread=True,
             group="save",
             description="save the journal",

@@ -7,10 +7,13 @@ thread workers; keeping it in one module means the screens never depend on core 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rmjournal.core.clock import Clock
 from rmjournal.core.model import Role
@@ -18,6 +21,8 @@ from rmjournal.core.secret import Secret
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,23 +45,51 @@ class PairDetails:
     mentee_goals: list[str] = field(default_factory=list)
 
 
+@cache
+def _file_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="rmjournal-file")
+
+
+def on_file_thread(work: Callable[[], T]) -> T:
+    """Run `work` on the one thread that opens and saves journals, and wait for its result.
+
+    An open frees a buffer the size of the journal, and each save makes one again (SQLite's
+    snapshot of the database). The C allocator keeps freed large buffers for reuse
+    (`autosave.keep_large_buffers`) but per thread arena: when opens and saves ran on whichever
+    worker thread was free, a save often got fresh memory, and touching it page by page while
+    copying the snapshot held the GIL several times longer (the app's thread waited, and the
+    process grew by another journal's worth). One thread for them all reuses one buffer.
+    """
+    return _file_thread().submit(work).result()
+
+
 def open_journal(
     path: Path, secret: Secret, *, allow_test_kdf: bool, clock: Clock | None
 ) -> JournalFile:
     """Unlock `path` (runs the KDF; call from a thread). Raises the core's `JournalError`s."""
     from rmjournal.core.journalfile import JournalFile
 
-    return JournalFile.open(path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
+    return on_file_thread(
+        partial(JournalFile.open, path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
+    )
 
 
 def preload() -> None:
     """Import the core modules unlocking needs (vault, crypto, store, journal; call from a
-    thread while the person types), so the unlock worker does not import them after Enter;
-    and keep large freed buffers for reuse before the first open frees its own (autosave)."""
-    from rmjournal.app.autosave import keep_large_buffers
-
-    keep_large_buffers()
+    thread while the person types), so the unlock worker does not import them after Enter."""
     import rmjournal.core.journalfile  # noqa: F401
+
+
+def prepare_saves(jf: JournalFile) -> None:
+    """Map the memory the first save will use, without holding the GIL (call from a thread
+    once the journal is open; see `autosave.touch_buffer`)."""
+    from rmjournal.app.autosave import touch_buffer
+
+    try:
+        size = jf.path.stat().st_size
+    except OSError:
+        return
+    on_file_thread(partial(touch_buffer, size))
 
 
 def create_journal(
@@ -103,6 +136,11 @@ def save(jf: JournalFile) -> int:
     changes, body = jf.journal.snapshot()
     jf.vault.save(body)
     return changes
+
+
+def save_on_file_thread(jf: JournalFile) -> int:
+    """`save()` on the journals' own thread (`on_file_thread`); call from a thread worker."""
+    return on_file_thread(partial(save, jf))
 
 
 def pair_title(jf: JournalFile) -> str:

@@ -251,3 +251,50 @@ async def test_a_save_redraws_the_status_line_not_the_whole_screen(
         await settle(app, pilot)
         assert "✓ Saved" in _status(app)
         assert full == []
+
+
+async def test_the_journal_is_opened_and_saved_on_one_thread(
+    app_factory, journal_path, monkeypatch
+):
+    """Opening and every save run on the journals' own thread (not whichever worker thread is
+    free), so the memory a save frees is the memory the next one reuses (session.on_file_thread)."""
+    import threading
+
+    from rmjournal.core.journal import Journal
+
+    threads: list[str] = []
+    real_open, real_snapshot = JournalFile.open.__func__, Journal.snapshot  # type: ignore[attr-defined]
+
+    def opened(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_open(cls, *args, **kwargs)
+
+    def snapshot(self: Journal) -> tuple[int, bytes]:
+        threads.append(threading.current_thread().name)
+        return real_snapshot(self)
+
+    monkeypatch.setattr(JournalFile, "open", classmethod(opened))
+    monkeypatch.setattr(Journal, "snapshot", snapshot)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        for n in range(2):
+            app.journal_file.journal.agree_action(f"Saved on the file thread {n}", owner="both")
+            assert await app.save() is None
+    assert len(threads) == 3
+    assert len(set(threads)) == 1
+    assert threads[0].startswith("rmjournal-file")
+
+
+def test_the_first_save_finds_its_memory_mapped() -> None:
+    """Where glibc is there (Linux), the allocator keeps large freed buffers and the buffer a
+    save will need can be touched in advance, off the GIL."""
+    import sys
+
+    from rmjournal.app.autosave import keep_large_buffers, share_one_arena, touch_buffer
+
+    linux = sys.platform.startswith("linux")
+    assert share_one_arena() is linux
+    assert keep_large_buffers() is linux
+    assert touch_buffer(8 << 20) is linux
+    assert touch_buffer(0) is False
