@@ -298,3 +298,39 @@ def test_the_first_save_finds_its_memory_mapped() -> None:
     assert keep_large_buffers() is linux
     assert touch_buffer(8 << 20) is linux
     assert touch_buffer(0) is False
+
+
+async def test_a_save_under_a_dialog_redraws_nothing_until_it_closes(
+    app_factory, journal_path, monkeypatch
+):
+    """Typing in a dialog while the journal is saved: the screen behind it is not drawn again
+    (each change there redraws the whole terminal); its status line says the state once the
+    dialog is closed."""
+    from textual._compositor import Compositor
+
+    from rmjournal.app.dialogs.form import AskDialog
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        app.journal_file.journal.agree_action("Saved under a dialog", owner="both")
+        await settle(app, pilot)
+        behind = app.screen
+        assert "● Unsaved changes" in str(behind.query_one(StatusLine).render())
+        app.push_screen(AskDialog("Typing", "Type here"))
+        await settle(app, pilot)
+        full: list[int] = []
+        real = Compositor.render_full_update
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            full.append(1)
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        assert await app.save() is None
+        await settle(app, pilot)
+        assert full == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is behind
+        assert "✓ Saved" in _status(app)
