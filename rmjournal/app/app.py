@@ -375,7 +375,6 @@ class RMJournalApp(App[None]):
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
         keep_large_buffers()  # saves reuse their journal-sized buffers (see autosave)
-        self.call_after_refresh(self._prepare_saves, jf)  # after the dashboard's first paint
         self.autosave.opened(jf.journal.changes, unsaved=unsaved)
         self._quit_unsaved_armed = False
         self.save_state = self.autosave.state
@@ -390,16 +389,6 @@ class RMJournalApp(App[None]):
         # The hidden unlock screen keeps its busy look until the next lock resets it: resetting
         # it here re-laid its footer three times (~0.1 s) just after the dashboard appeared.
         self.refresh_bindings()
-
-    def _prepare_saves(self, jf: JournalFile) -> None:
-        """Map the first save's memory in a thread (`session.prepare_saves`)."""
-        self.run_worker(
-            partial(session.prepare_saves, jf),
-            thread=True,
-            group="prepare-saves",
-            description="prepare the first save",
-            exit_on_error=False,
-        )
 
     def _hold_built(self) -> None:
         """Exempt what is built so far from the cyclic garbage collector's full passes.

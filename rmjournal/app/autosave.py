@@ -158,8 +158,8 @@ def keep_large_buffers() -> bool:
 
 def touch_buffer(size: int) -> bool:
     """Allocate, touch and free `size` bytes of C heap without holding the GIL (ctypes calls
-    release it), so that the first save finds its buffer's pages already mapped
-    (`keep_large_buffers`), as every later save does. Whether it was done (glibc only)."""
+    release it), so that a buffer of up to that size allocated next finds its pages already
+    mapped (kept by `keep_large_buffers`). Whether it was done (glibc only)."""
     import ctypes
 
     libc = _libc()

@@ -80,18 +80,6 @@ def preload() -> None:
     import rmjournal.core.journalfile  # noqa: F401
 
 
-def prepare_saves(jf: JournalFile) -> None:
-    """Map the memory the first save will use, without holding the GIL (call from a thread
-    once the journal is open; see `autosave.touch_buffer`)."""
-    from rmjournal.app.autosave import touch_buffer
-
-    try:
-        size = jf.path.stat().st_size
-    except OSError:
-        return
-    on_file_thread(partial(touch_buffer, size))
-
-
 def create_journal(
     path: Path, passphrase: Secret, role: Role, *, test_kdf: bool, clock: Clock | None
 ) -> tuple[JournalFile, str]:
@@ -138,9 +126,36 @@ def save(jf: JournalFile) -> int:
     return changes
 
 
+SNAPSHOT_STEP = 8 << 20
+"""The snapshot's memory is prepared in whole steps of this size (`snapshot_room`)."""
+
+
+def snapshot_room(file_size: int) -> int:
+    """How much memory to prepare for the snapshot of a journal whose file has `file_size`
+    bytes: at least one step more, rounded up to whole steps (room for it to have grown)."""
+    return (file_size // SNAPSHOT_STEP + 2) * SNAPSHOT_STEP
+
+
 def save_on_file_thread(jf: JournalFile) -> int:
-    """`save()` on the journals' own thread (`on_file_thread`); call from a thread worker."""
-    return on_file_thread(partial(save, jf))
+    """`save()` on the journals' own thread (`on_file_thread`); call from a thread worker.
+
+    First the memory the snapshot will be copied into is touched there without the GIL
+    (`autosave.touch_buffer`, freed at once, so the snapshot reuses it): the copy, which holds
+    the GIL, then never waits on the system mapping its pages while the app's thread waits.
+    The size stays the same from save to save while the journal grows within a step, so a
+    save reuses the region an earlier one prepared.
+    """
+    from rmjournal.app.autosave import touch_buffer
+
+    def work() -> int:
+        try:
+            size = jf.path.stat().st_size
+        except OSError:
+            size = 0
+        touch_buffer(snapshot_room(size))
+        return save(jf)
+
+    return on_file_thread(work)
 
 
 def pair_title(jf: JournalFile) -> str:

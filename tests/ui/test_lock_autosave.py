@@ -334,3 +334,36 @@ async def test_a_save_under_a_dialog_redraws_nothing_until_it_closes(
         await settle(app, pilot)
         assert app.screen is behind
         assert "✓ Saved" in _status(app)
+
+
+async def test_each_save_prepares_its_snapshot_memory_first(app_factory, journal_path, monkeypatch):
+    """Before the snapshot is copied (holding the GIL), room at least the file's size is
+    touched on the same thread without the GIL, the same size while the journal grows little."""
+    import threading
+
+    from rmjournal.app import autosave
+    from rmjournal.core.journal import Journal
+
+    events: list[tuple[str, str, int]] = []
+    real_touch, real_snapshot = autosave.touch_buffer, Journal.snapshot
+
+    def touch(size: int) -> bool:
+        events.append(("touch", threading.current_thread().name, size))
+        return real_touch(size)
+
+    def snapshot(self: Journal) -> tuple[int, bytes]:
+        events.append(("snapshot", threading.current_thread().name, 0))
+        return real_snapshot(self)
+
+    monkeypatch.setattr(autosave, "touch_buffer", touch)
+    monkeypatch.setattr(Journal, "snapshot", snapshot)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        for n in range(2):
+            app.journal_file.journal.agree_action(f"Prepared save {n}", owner="both")
+            assert await app.save() is None
+        size = journal_path.stat().st_size
+    assert [e[0] for e in events] == ["touch", "snapshot", "touch", "snapshot"]
+    assert len({e[1] for e in events}) == 1
+    assert events[0][2] == events[2][2] >= size
