@@ -289,6 +289,12 @@ MAX_NUMBER = 1_000_000
 """The largest number any count option takes: more is a typo (and would overflow SQLite)."""
 
 
+def word_choice(value: str) -> str:
+    """argparse type for a choice of words joined by `_` (`in_progress`): typed with a hyphen
+    (`in-progress`, as `decide part-two` is) it is the same choice."""
+    return value.replace("-", "_")
+
+
 def positive_int(value: str) -> int:
     """argparse type: a whole number from 1 to `MAX_NUMBER`."""
     try:

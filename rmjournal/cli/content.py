@@ -30,6 +30,7 @@ from rmjournal.cli.common import (
     read_new_passphrase,
     read_secret,
     to_terminal,
+    word_choice,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
 from rmjournal.text import one_line, plain
@@ -114,7 +115,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     actions = subparsers.add_parser("actions", help="the follow-up tracker as a table")
     add_path_argument(actions)
-    actions.add_argument("--status", choices=("open", "in_progress", "done", "dropped"))
+    actions.add_argument(
+        "--status", type=word_choice, choices=("open", "in_progress", "done", "dropped")
+    )
     actions.add_argument("--overdue", action="store_true", help="only open actions past due")
     actions.add_argument("--owner", choices=("mentor", "mentee", "both"))
     actions.add_argument("--kind", choices=("action", "commitment"))

@@ -75,16 +75,14 @@ def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:
     """The session to write in, and a sentence for stderr when one had to be planned."""
     if journal.pair() is None:
         raise JournalError("This journal has no pair yet; set it up in the app first.")
-    sessions = journal.sessions()
     if number is not None:
-        for s in sessions:
-            if s.number == number:
-                return s, ""
-        known = f"sessions 1 to {sessions[-1].number}" if sessions else "no sessions yet"
+        if (numbered := journal.session_numbered(number)) is not None:
+            return numbered, ""
+        last = journal.last_session()
+        known = f"sessions 1 to {last.number}" if last is not None else "no sessions yet"
         raise NotFound(f"There is no session {number} in this journal (it has {known}).")
-    usable = [s for s in sessions if s.status in ("held", "planned")]
-    if usable:
-        return usable[-1], ""
+    if (usable := journal.last_session("held", "planned")) is not None:
+        return usable, ""
     planned = journal.plan_next_session()
     return planned, (
         f"The journal had no held or planned session, so session {planned.number} "

@@ -19,6 +19,7 @@ from rmjournal.cli.common import (
     add_secret_options,
     check_text,
     positive_int,
+    word_choice,
 )
 from rmjournal.core.errors import NotFound, UsageError
 from rmjournal.core.model import CHECK_INS, GOAL_STATUSES, ROLES, VISIBILITIES
@@ -60,7 +61,7 @@ def _register_goals(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
     put = sub.add_parser("set", help="a goal's status, with a note")
     add_path_argument(put)
     put.add_argument("goal", metavar="GOAL", help="the goal's number (as `goals` lists) or id")
-    put.add_argument("status", choices=GOAL_STATUSES)
+    put.add_argument("status", type=word_choice, choices=GOAL_STATUSES)
     put.add_argument("--note", metavar="T", help="what came of it")
     add_secret_options(put)
     put.set_defaults(handler=cmd_goal_set)
@@ -346,7 +347,9 @@ def _register_decide(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         "decide", help="the decision at review: close, extend, or start a part two"
     )
     add_path_argument(decide)
-    decide.add_argument("decision", choices=("close", "extend", "part-two"))
+    decide.add_argument(
+        "decision", type=lambda v: v.replace("_", "-"), choices=("close", "extend", "part-two")
+    )
     decide.add_argument("--sessions", type=positive_int, metavar="N", help="sessions to add")
     decide.add_argument("--review-on", metavar="DATE", help="the new review date")
     decide.add_argument("--check-in-on", metavar="DATE", help="the check-in (default a year on)")

@@ -25,6 +25,7 @@ from rmjournal.cli.common import (
     read_secret,
     text_option,
     to_terminal,
+    word_choice,
 )
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.model import ROLES, VISIBILITIES
@@ -117,7 +118,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_path_argument(outcome)
     _session_arg(outcome)
     outcome.add_argument("item", metavar="ITEM", help="item number (as show prints it) or id")
-    outcome.add_argument("outcome", choices=OUTCOME_CHOICES, metavar="OUTCOME",
+    outcome.add_argument("outcome", type=word_choice, choices=OUTCOME_CHOICES, metavar="OUTCOME",
                          help="discussed, carried_over, dropped (or open again)")  # fmt: skip
     add_secret_options(outcome)
     outcome.set_defaults(handler=cmd_outcome)

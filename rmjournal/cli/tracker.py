@@ -20,6 +20,7 @@ from rmjournal.cli.common import (
     positive_int,
     read_secret,
     text_option,
+    word_choice,
 )
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.model import ACTION_STATUSES, OWNERS, VISIBILITIES
@@ -55,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_path_argument(status)
     status.add_argument("action", metavar="ACTION", help="#N as 'actions' numbers it, or an id")
-    status.add_argument("status", choices=ACTION_STATUSES, metavar="STATUS",
+    status.add_argument("status", type=word_choice, choices=ACTION_STATUSES, metavar="STATUS",
                         help="open, in_progress, done or dropped")  # fmt: skip
     status.add_argument("--note", metavar="T", help="what happened")
     status.add_argument("--note-file", metavar="F", help="read the note from F (- for stdin)")
@@ -67,7 +68,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     follow.add_argument("action", metavar="ACTION", help="#N as 'actions' numbers it, or an id")
     follow.add_argument("--note", metavar="T", help="what happened")
     follow.add_argument("--note-file", metavar="F", help="read the note from F (- for stdin)")
-    follow.add_argument("--status", choices=ACTION_STATUSES, help="the status after it")
+    follow.add_argument(
+        "--status", type=word_choice, choices=ACTION_STATUSES, help="the status after it"
+    )
     add_secret_options(follow)
     follow.set_defaults(handler=cmd_follow_up)
 

@@ -23,8 +23,8 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     database is the one copy of it in memory (the decrypted buffer is freed on return)."""
     body = vault.take_body()
     # A body this computer saved or checked before needs no row checks (`checks.py`).
-    digest = checks.body_digest(body)
-    known = checks.already_checked(vault.file_id, digest)
+    digest = vault.body_identity
+    known = digest is not None and checks.already_checked(vault.file_id, digest)
     # SQLite deserializes from any buffer: the view of the decrypted file buffer, not a copy.
     journal = Journal.from_bytes(
         cast(bytes, body),
@@ -33,7 +33,7 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
         clock=clock,
         check=not known,
     )
-    if not known and not journal.set_aside():
+    if digest is not None and not known and not journal.set_aside():
         checks.remember_checked(vault.file_id, digest)
     return journal
 
@@ -165,7 +165,8 @@ class JournalFile:
         self._saved_changes = changes
         # What this computer wrote itself (rows checked, or set aside) needs no checks when it
         # is opened again.
-        checks.remember_checked(self.vault.file_id, checks.body_digest(body))
+        if (identity := self.vault.body_identity) is not None:
+            checks.remember_checked(self.vault.file_id, identity)
 
     def save_if_changed(self) -> bool:
         """Save only when something changed; say whether it saved."""

@@ -145,11 +145,16 @@ def review_figures(
     missed = sum(is_missed(s, day, pair.cadence_days) for s in every_session)
     silence: int | None = None
     if len(held) < pair.planned_sessions:
-        since = held_dates[-1] if held_dates else pair.started_on
-        silence = max((day - since).days, 0)
-        # The gap still open counts once it is longer than the planned cadence.
-        if held_dates and silence > pair.cadence_days:
-            gaps.append(silence)
+        last_met = held_dates[-1] if held_dates else pair.started_on
+        # The gap still open counts against the cadence once it is longer than planned.
+        open_gap = max((day - last_met).days, 0)
+        if held_dates and open_gap > pair.cadence_days:
+            gaps.append(open_gap)
+        # The silence (a stall) counts from the last session, or from the day the pair decided
+        # at a review to go on (an extension, a part two), whichever is later: a pair that has
+        # just chosen to carry on has not stopped meeting.
+        went_on = pair.decided_on if pair.decision in ("extend", "part_two") else None
+        silence = max((day - max(last_met, went_on or last_met)).days, 0)
     by_session: dict[str, Session] = {s.id: s for s in every_session}
 
     def learned_on(entry: Entry) -> date:

@@ -108,8 +108,9 @@ class ReviewFigures:
     sessions_missed: int = 0
     """Planned sessions more than half a cadence in the past (`is_missed`); not in `scheduled`."""
     silence_days: int | None = None
-    """Days from the last held session (or the start) to today while the plan still has
-    sessions to hold; None once every planned session is held."""
+    """Days from the last held session (or the start, or a decision at a review to extend or
+    start a part two, whichever is latest) to today while the plan still has sessions to hold;
+    None once every planned session is held."""
     goals_by_status: dict[GoalStatus, int] = field(default_factory=dict)
     """Every goal by status (the partner's private ones too)."""
     opportunities: list[Opportunity] = field(default_factory=list)

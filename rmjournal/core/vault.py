@@ -233,6 +233,17 @@ class Vault(KeyOperations, CopyOperations):
         """The file's random id in hex; copies of one pair journal share it."""
         return self._header.file_id.hex()
 
+    @property
+    def body_identity(self) -> str | None:
+        """Names the decrypted body exactly, without hashing it again: the file's checksum (the
+        SHA-256 of header and sealed body, checked on open, computed on save) and the slot that
+        opened it. The same file bytes opened through the same slot give the same key and so
+        the same body; the slot is part of the name because a crafted file could decrypt to
+        different bodies under different slots' keys. None when this person's slot is gone."""
+        if self._slot is None:
+            return None
+        return f"{self._snapshot.trailer.hex()}.{self._header.slots.index(self._slot)}"
+
     def private_cipher(self) -> PrivateCipher:
         """Seals and opens the unlocking person's private fields with their personal key."""
         self._require_open()

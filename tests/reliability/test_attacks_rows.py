@@ -144,3 +144,30 @@ def test_merging_an_odd_value_keeps_the_authors_row(pair: dict[str, Path]) -> No
     assert "set aside, not merged: session" in merged
     after = json.loads(ok("export", pair["path"], "--format", "json", *mentor))["sessions"]
     assert [s["date"] for s in after] == [s["date"] for s in before]
+
+
+def test_a_body_is_checked_once_here_and_any_rewrite_is_checked_again(
+    pair: dict[str, Path],
+) -> None:
+    """Opening skips the row checks only for the exact file (checksum) and slot that this
+    computer checked or wrote; the same body sealed again by a script is checked again."""
+    from rmjournal.core.journalfile import JournalFile
+
+    mentor = Secret.passphrase(MENTOR_PW)
+    with JournalFile.open(pair["path"], mentor, allow_test_kdf=True) as opened:
+        identity = opened.vault.body_identity
+        assert identity is not None and checks.already_checked(opened.vault.file_id, identity)
+        file_id = opened.vault.file_id
+    # A script re-seals the very same body: new file bytes, so not known here.
+    _script_edit(pair["path"], pair["mentee"], "mentee",
+                 "UPDATE sessions SET date = date WHERE number = 1", ())  # fmt: skip
+    with Vault.open(pair["path"], mentor, allow_test_kdf=True) as vault:
+        assert vault.body_identity != identity
+        assert not checks.already_checked(file_id, str(vault.body_identity))
+    # Opening it checks it (nothing to set aside) and remembers it; another slot of the same
+    # bytes (the mentee's) is a different name, checked on its own first open.
+    with JournalFile.open(pair["path"], mentor, allow_test_kdf=True) as opened:
+        assert checks.already_checked(file_id, str(opened.vault.body_identity))
+    mentee = Secret.passphrase(MENTEE_PW)
+    with Vault.open(pair["path"], mentee, role_hint="mentee", allow_test_kdf=True) as vault:
+        assert not checks.already_checked(file_id, str(vault.body_identity))

@@ -253,3 +253,49 @@ async def test_back_to_the_list_redraws_only_what_changed(
             [str(c) for c in table.get_row_at(i)] for i in range(table.row_count) if i != row
         ] == others
         assert screen.query_one("#sessions").cursor_row == row
+
+
+async def test_at_80_columns_topics_keep_their_room_and_nothing_is_lost(
+    app_factory, demo_path
+) -> None:
+    """On an 80×24 terminal the columns that give way (the agenda's prompt, the record's
+    visibility and the entries' prompt) leave the topics room; what they held is shown for
+    the highlighted topic."""
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        table = app.screen.agenda_table()
+        widths = {str(c.label): c.width for c in table.columns.values()}
+        assert "Prompt" not in widths and widths["Topic"] >= 24 and "Visibility" in widths
+        first = app.journal_file.journal.agenda(app.screen.session_id)[0]
+        detail = str(app.screen.query_one("#topic-detail").render())
+        assert first.topic in detail and f"Raised by the {first.raised_by}" in detail
+        await pilot.press("down")
+        second = app.journal_file.journal.agenda(app.screen.session_id)[1]
+        assert second.topic in str(app.screen.query_one("#topic-detail").render())
+        await pilot.press("o")  # record it
+        await settle(app, pilot)
+        assert isinstance(app.screen, RecordScreen)
+        agenda = {str(c.label): c.width for c in app.screen.agenda_table().columns.values()}
+        assert "Visibility" not in agenda and agenda["Topic"] >= 24
+        assert "⇄ pair" in str(app.screen.query_one("#notes-box").border_subtitle)
+        entries = {str(c.label) for c in app.screen.query_one("#entries").columns.values()}
+        assert entries == {"Kind", "By", "Text", "Visibility"}
+
+
+def test_columns_give_way_lowest_first_only_while_the_flexible_one_is_narrow() -> None:
+    from rmjournal.app.widgets.tables import MIN_FLEX, flex_width, shown_cells, shown_columns
+
+    columns = [("#", 2), ("Topic", None), ("From", 10), ("Raised by", 9, 2), ("Time", 6),
+               ("Prompt", 18, 1), ("Visibility", 11)]  # fmt: skip
+    assert [c[0] for c in shown_columns(columns, 140)] == [c[0] for c in columns]
+    at_80 = [c[0] for c in shown_columns(columns, 80)]
+    assert at_80 == ["#", "Topic", "From", "Raised by", "Time", "Visibility"]
+    assert flex_width(columns, 80) >= MIN_FLEX
+    assert "Raised by" not in [c[0] for c in shown_columns(columns, 70)]
+    assert shown_cells(columns, 80, list("1tfrTpv")) == list("1tfrTv")

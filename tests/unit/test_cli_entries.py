@@ -107,6 +107,8 @@ def test_add_refuses_an_unknown_session_and_empty_text(example: tuple[Path, Path
     missing = run("add", path, "--session", "99", *unlock(pw), stdin="text")
     assert missing.returncode == 1
     assert "no session 99" in missing.stderr and "Traceback" not in missing.stderr
+    highest = max(s["number"] for s in export(path, pw)["sessions"])
+    assert f"(it has sessions 1 to {highest})" in missing.stderr
     empty = run("add", path, *unlock(pw), stdin="  \n")
     assert empty.returncode == 2
     assert "empty" in empty.stderr

@@ -413,3 +413,18 @@ def test_completion_and_manual_come_from_the_parser(cli: Cli) -> None:
     assert "\\-\\-passphrase\\-file" in man and ".SH EXIT STATUS" in man
     help_text, _ = cli("--help")
     assert "exit codes:" in help_text and "6  invalid import" in help_text
+
+
+def test_choices_of_two_words_take_a_hyphen_or_an_underscore(lived_in: Cli) -> None:
+    """`decide part-two` is spelt with a hyphen; `in_progress`, `carried_over` and
+    `not_achieved` with an underscore. Either spelling works for each."""
+    cli = lived_in
+    cli("status", "pair.rmj", "#1", "in-progress")
+    cli("follow-up", "pair.rmj", "#2", "--note", "Started", "--status", "in-progress")
+    assert cli.json("actions", "pair.rmj", "--status", "in-progress")["actions"]
+    assert {a["status"] for a in cli.json("actions", "pair.rmj")["actions"]} == {"in_progress"}
+    cli("outcome", "pair.rmj", "1", "1", "carried-over")
+    _, err = cli("status", "pair.rmj", "#1", "in progress", expect=2)
+    assert "invalid choice" in err and "in_progress" in err
+    cli("decide", "pair.rmj", "part_two")
+    assert cli.json("review", "pair.rmj")["decision"] == "part_two"

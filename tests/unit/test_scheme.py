@@ -198,8 +198,17 @@ def test_names_from_outside_are_text_in_every_format() -> None:
     assert not re.search(r"(src|href)=|url\(|<script|<link", html)  # self-contained, no script
     assert "Content-Security-Policy" in html and "<svg" in html
     md = render_report(report, "markdown")
-    assert "\\[l\\]\\(http://e\\)" in md and "\\<script\\>" in md and "\\*x\\*" in md
+    assert "\\[l\\](http://e)" in md  # brackets escaped: no link
+    assert "\\<script\\>" in md and "\\*x\\*" in md
     rows = list(csv.reader(io.StringIO(render_report(report, "csv"))))
     refused = [r for r in rows if r[0] == "refused"]
     assert refused[0][1].startswith("'=")
     assert json.loads(render_report(report, "json"))["refused"][0]["file"] == hostile
+
+
+def test_a_plain_scheme_id_and_file_name_read_as_typed_in_markdown() -> None:
+    good = [Pair(f"p{i}").signed(figures(), scheme="north-2026") for i in range(K)]
+    files: list[tuple[str, bytes | str]] = [("late-return.json", b"{}"), *_files(*good)]
+    md = render_report(build_report(files, verify_signature), "markdown")
+    assert md.startswith("# Scheme report: north-2026\n")
+    assert "- late-return.json: not a scheme return" in md

@@ -5,7 +5,8 @@ removed signature and a pair's signatures over other figures, and holds no strin
 The pairs are built once for the module (in this process, at a fixed clock, tiny test KDF).
 Every pair has 6 planned sessions every 28 days unless said; today is 2026-07-20. Their stages:
 agreeing (01, 10), meeting (02 03 04 05 08 09 11; 04 stalled), closed with the check-in held
-(06), extended (07, stalled), part two (12).
+(06), extended (07) and part two (12), each silent since March but not stalled: they decided
+at their reviews in July to go on.
 """
 
 from __future__ import annotations
@@ -199,7 +200,7 @@ def _script(run: Runner) -> Scheme:
     p.goal("partly")
     p.decide("2026-07-08", "close")  # the review held: closed; kept commitments revisited
     p.check_in_all("2026-07-15", ["kept", "partly"])  # the dropped one is not revisited
-    p = pairs["07"] = Pair(run, "07", "2026-01-12", "--review", "2026-07-13")  # review due, stalled
+    p = pairs["07"] = Pair(run, "07", "2026-01-12", "--review", "2026-07-13")  # silent; extends
     p.session("2026-01-19")
     p.session("2026-03-16")
     p.goal("not_achieved")
@@ -285,10 +286,11 @@ def test_twelve_pairs_give_twelve_returns_and_the_report_is_the_hand_count(
     assert report["returns"] == {"read": 16, "verified": 13, "refused": 3, "superseded": 1}
     assert report["superseded"] == [str(scheme.returns["r03-early"])]
     assert report["pairs"] == 12
-    # Meeting: 02 03 05 08 09 11 (04, 07 and 12 stalled; 06 closed; 01 and 10 agreeing).
+    # Meeting: 02 03 05 07 08 09 11 12 (04 stalled; 06 closed; 01 and 10 agreeing). 07 and 12
+    # met last in March, but decided at a review in July to go on: not stalled.
     # Reviewed: 06 (closed), 07 (extended), 12 (part two); 06 revisited its commitments.
     assert report["questions"] == {
-        "meeting": 6, "stalled": 3, "reviewed": 3, "closed": 1, "part_two": 1,
+        "meeting": 8, "stalled": 1, "reviewed": 3, "closed": 1, "part_two": 1,
         "check_in_held": 1,
     }  # fmt: skip
     totals = report["totals"]

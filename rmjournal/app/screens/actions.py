@@ -304,7 +304,7 @@ class ActionsScreen(ActionPage):
         update_row(
             self.query_one("#tracker", DataTable),
             action_id,
-            {label: cell for (label, _), cell in zip(COLUMNS, cells, strict=True)},
+            {column[0]: cell for column, cell in zip(COLUMNS, cells, strict=True)},
         )
         self._show_counted()
         self._show_preview()

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from rmjournal.app.dialogs.form import AskDialog, ConfirmDialog, FormProblem, parse_minutes
 from rmjournal.app.dialogs.prompt_picker import PromptPicker
@@ -50,15 +50,21 @@ class AgendaScreen(SessionPage):
         ("#", 2),
         ("Topic", None),
         ("From", 10),
-        ("Raised by", 9),
+        ("Raised by", 9, 2),
         ("Time", 6),
-        ("Prompt", 18),
+        ("Prompt", 18, 1),
         ("Visibility", 11),
     ]
+
+    DEFAULT_CSS = """
+    AgendaScreen #topic-detail { height: auto; max-height: 5; padding: 0 1; }
+    """
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_heading()
         yield self.make_agenda_table()
+        # The highlighted topic whole, with what a narrow terminal leaves out of its row.
+        yield Static("", id="topic-detail")
 
     def on_mount(self) -> None:
         self.agenda_table().focus()
@@ -95,6 +101,27 @@ class AgendaScreen(SessionPage):
         self.agenda_table().border_subtitle = (
             f"{len(items)} topics · {total} min time-boxed" if items else ""
         )
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def _show_detail(self) -> None:
+        """The highlighted topic in full: who raised it, its time box, prompt and visibility."""
+        item = self.current_item()
+        detail = Text()
+        if item is not None:
+            if item.hidden:
+                detail.append_text(user_text("", hidden=True))
+            else:
+                detail.append_text(user_text(item.topic))
+            facts = [f"raised by the {item.raised_by}"]
+            if item.minutes is not None:
+                facts.append(f"{item.minutes} min")
+            detail.append("\n" + " · ".join(facts).capitalize() + " · ", style="dim")
+            detail.append_text(visibility_label(item.visibility))
+            if item.prompt and not item.hidden:
+                detail.append("\nPrompt: ", style="bold")
+                detail.append_text(user_text(item.prompt))
+        self.query_one("#topic-detail", Static).update(detail)
 
     # ----- keys -----
 

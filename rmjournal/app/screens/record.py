@@ -29,7 +29,7 @@ from rmjournal.app.widgets.labels import (
     user_text,
     visibility_label,
 )
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, shown_cells
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt, other_role
 from rmjournal.text import one_line, plain
 
@@ -62,13 +62,13 @@ class RecordScreen(SessionPage):
         ("#", 2),
         ("Topic", None),
         ("Outcome", 14),
-        ("Visibility", 11),
+        ("Visibility", 11, 1),  # the notes panel's lower edge names it too
     ]
     ENTRY_COLUMNS: ClassVar[list[Column]] = [
         ("Kind", 10),
         ("By", 6),
         ("Text", None),
-        ("Prompt", 22),
+        ("Prompt", 22, 1),
         ("Visibility", 11),
     ]
     DEFAULT_CSS = """
@@ -142,14 +142,14 @@ class RecordScreen(SessionPage):
         entries = self.journal.entries(self.session_id)
         shown = entries[-ENTRIES_SHOWN:]
         for e in shown:
-            table.add_row(
+            cells: list[object] = [
                 Text(e.kind),
                 Text(e.author),
                 user_text(one_line(e.text, flex), hidden=e.hidden),
                 user_text(one_line(e.prompt or "", 22), hidden=e.hidden, empty="—"),
                 visibility_label(e.visibility),
-                key=e.id,
-            )
+            ]
+            table.add_row(*shown_cells(self.ENTRY_COLUMNS, width, cells), key=e.id)
         more = len(entries) - len(shown)
         if not entries:
             table.border_subtitle = "nothing written yet · n note · p reflect · l learning"
@@ -180,6 +180,7 @@ class RecordScreen(SessionPage):
             prompt.update("")
             self.query_one("#notes-others", Static).display = False
             box.border_title = "Notes"
+            box.border_subtitle = ""
             return
         self.notes_item = None if item.hidden else item.id
         me = self.journal.me
@@ -198,6 +199,7 @@ class RecordScreen(SessionPage):
         else:
             prompt.update("")
         box.border_title = f"Notes on topic {self.agenda_table().cursor_row + 1}"
+        box.border_subtitle = visibility_label(item.visibility)
 
     def _other_notes(self, item: AgendaItem) -> Text:
         """The partner's notes on the item under their name, and any other copy's text that

@@ -26,7 +26,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, shown_cells
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import VISIBILITY_CYCLE
 
@@ -191,9 +191,12 @@ class SessionPage(JournalScreen):
         table.clear()
         items = self.agenda_items()
         for number, item in enumerate(items, 1):
-            table.add_row(*self.agenda_row(number, item), key=item.id)
+            cells = shown_cells(self.AGENDA_COLUMNS, width, self.agenda_row(number, item))
+            table.add_row(*cells, key=item.id)
         if not items:
-            table.add_row(*self.empty_row(), key="__empty__")
+            table.add_row(
+                *shown_cells(self.AGENDA_COLUMNS, width, self.empty_row()), key="__empty__"
+            )
         keep_cursor(table, key)
         self.query_one(".session-heading", Static).update(self.heading())
 

@@ -159,8 +159,8 @@ class SessionsScreen(JournalScreen):
         else:
             for session_id, row in rows.items():
                 if row != self._rows[session_id]:
-                    for (label, _), cell in zip(COLUMNS, _cells(row), strict=True):
-                        table.update_cell(session_id, label, cell)
+                    for column, cell in zip(COLUMNS, _cells(row), strict=True):
+                        table.update_cell(session_id, column[0], cell)
         self._rows = rows
         self._shown_at = changes
         pair = self.journal.pair()

@@ -12,21 +12,56 @@ from typing import Any
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
-Column = tuple[str, int | None]
-"""(label, width); a width of None marks the column that takes the remaining space."""
+Column = tuple[str, int | None] | tuple[str, int | None, int]
+"""(label, width) or (label, width, drop): a width of None marks the column that takes the
+remaining space. A `drop` of 1 or more marks a column that gives way on a narrow terminal: while
+the flexible column would be narrower than `MIN_FLEX`, such columns are left out, 1 first, then
+2, ... The screen shows what they hold elsewhere (the highlighted row's panel)."""
 
 CHROME = 5
 """Border, scrollbar and a little slack around a table's columns."""
+
+MIN_FLEX = 24
+"""The flexible column (a title, a topic) is at least this wide while a column can give way."""
+
+
+def _rest(columns: Sequence[Column], width: int) -> int:
+    fixed = sum(c[1] or 0 for c in columns)
+    return width - fixed - 2 * len(columns) - CHROME
+
+
+def shown_columns(columns: Sequence[Column], width: int) -> list[Column]:
+    """The columns shown in a table `width` cells wide: every one, less those that give way
+    (lowest `drop` first) while the flexible column would be narrower than `MIN_FLEX`."""
+    shown = list(columns)
+    order = sorted({c[2] for c in columns if len(c) > 2 and c[2] > 0})
+    for level in order:
+        if _rest(shown, width) >= MIN_FLEX:
+            break
+        shown = [c for c in shown if not (len(c) > 2 and c[2] == level)]
+    return shown
+
+
+def shown_cells(columns: Sequence[Column], width: int, cells: Sequence[object]) -> list[object]:
+    """One row's cells (one per column of `columns`) for the columns `shown_columns` keeps."""
+    kept = {c[0] for c in shown_columns(columns, width)}
+    return [cell for column, cell in zip(columns, cells, strict=True) if column[0] in kept]
+
+
+def column_shown(columns: Sequence[Column], width: int, label: str) -> bool:
+    """Whether the column `label` is shown in a table `width` cells wide."""
+    return any(c[0] == label for c in shown_columns(columns, width))
 
 
 def fit_columns(table: DataTable[object], columns: Sequence[Column], width: int) -> bool:
     """(Re)define `table`'s columns for a table `width` cells wide; True if they changed.
 
-    Changing columns clears the rows, so the caller refills the table when this returns True.
+    Changing columns clears the rows, so the caller refills the table when this returns True
+    (with `shown_cells`, when some columns can give way).
     """
-    fixed = sum(w for _, w in columns if w is not None)
-    rest = max(12, width - fixed - 2 * len(columns) - CHROME)
-    wanted = [(label, w if w is not None else rest) for label, w in columns]
+    shown = shown_columns(columns, width)
+    rest = max(12, _rest(shown, width))
+    wanted = [(c[0], c[1] if c[1] is not None else rest) for c in shown]
     current = [(str(c.label), c.width) for c in table.columns.values()]
     if current == wanted:
         return False
@@ -38,8 +73,7 @@ def fit_columns(table: DataTable[object], columns: Sequence[Column], width: int)
 
 def flex_width(columns: Sequence[Column], width: int) -> int:
     """How wide the flexible column is for a table `width` cells wide."""
-    fixed = sum(w for _, w in columns if w is not None)
-    return max(12, width - fixed - 2 * len(columns) - CHROME)
+    return max(12, _rest(shown_columns(columns, width), width))
 
 
 def update_row(table: DataTable[object], row_key: str, cells: dict[str, object]) -> None:

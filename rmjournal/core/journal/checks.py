@@ -22,7 +22,7 @@ import json
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import RECORD_FIELDS, Field
@@ -384,18 +384,6 @@ def notice(count: int) -> str | None:
 CHECKED_NAME = "checked.json"
 _KEEP_PER_FILE = 4
 _MAX_FILES = 256
-
-
-def body_digest(body: bytes | memoryview) -> str:
-    """A digest of a decrypted body: the same bytes, the same rows (BLAKE2b, 128 bits shown).
-
-    From `cryptography`, which every unlocking command has loaded already (`hashlib` would cost
-    each command its import)."""
-    from cryptography.hazmat.primitives import hashes
-
-    h = hashes.Hash(hashes.BLAKE2b(64))
-    h.update(cast(bytes, body))  # any buffer: the decrypted body is hashed where it lies
-    return h.finalize()[:16].hex()
 
 
 def _checked_path() -> Path:

@@ -63,6 +63,24 @@ class Sessions(Part):
             rows = self._records.select("sessions", "status = ?", (status,), order=sql_order)
         return [self._session(r) for r in rows]
 
+    def session_numbered(self, number: int) -> Session | None:
+        """The session with this number, if there is one (one row read, not the whole list)."""
+        rows = self._records.query(
+            "SELECT * FROM sessions WHERE deleted_at IS NULL AND number = ? ORDER BY rowid LIMIT 1",
+            (number,),
+        )
+        return self._session(rows[0]) if rows else None
+
+    def last_session(self, *statuses: SessionStatus) -> Session | None:
+        """The session with the highest number (among those with one of `statuses`, if given)."""
+        where = f"AND status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        rows = self._records.query(
+            f"SELECT * FROM sessions WHERE deleted_at IS NULL {where}"  # noqa: S608
+            " ORDER BY number DESC, rowid DESC LIMIT 1",
+            statuses,
+        )
+        return self._session(rows[0]) if rows else None
+
     def session(self, session_id: str) -> Session:
         """One session by id."""
         return self._session(self._records.live("sessions", session_id, "session"))

@@ -27,7 +27,7 @@ SUPPRESSED = f"fewer than {K} pairs"
 
 QUESTION_WORDS = {
     "meeting": "Pairs meeting (a session held, not stalled, not closed)",
-    "stalled": "Pairs stalled (no session in two cadences)",
+    "stalled": "Pairs stalled (no session in two cadences, nor a decision to go on)",
     "reviewed": "Pairs that held their review",
     "closed": "Pairs closed",
     "part_two": "Pairs in part two",
@@ -207,12 +207,12 @@ def _returns_sentence(report: Report) -> str:
 
 
 def _md(text: str) -> str:
-    """Text from outside (a file name, a scheme id, a reason naming a key) for Markdown: every
-    markup character escaped, on one line."""
-    out = []
-    for ch in text.replace("\n", " ").replace("\r", " "):
-        out.append("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~&" else ch)
-    return "".join(out)
+    """Text from outside (a file name, a scheme id, a reason naming a key) for Markdown, as the
+    summary writes user text: markup made literal, on one line, and no more escaped than that
+    (`north-2026`, `r1.json` read as they are typed)."""
+    from rmjournal.core.summary.markdown import md_inline
+
+    return md_inline(text)
 
 
 def render_markdown(report: Report) -> str:
