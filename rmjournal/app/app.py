@@ -25,12 +25,12 @@ from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from rmjournal.app import drafts, session
-from rmjournal.app.autosave import Autosave, keep_large_buffers
+from rmjournal.app.autosave import Autosave, keep_large_buffers, share_one_arena
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
 from rmjournal.app.screens.help import HelpScreen, KeyRow, key_pages
@@ -174,13 +174,18 @@ class RMJournalApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
     ]
 
-    save_state: reactive[str] = reactive("saved")
-    """"saved", "unsaved", "saving" or "failed": shown in words on every content screen."""
+    save_state: var[str] = var("saved")
+    """"saved", "unsaved", "saving" or "failed": shown in words on every content screen.
+
+    A `var`, not a repainting `reactive`: the status lines watch it and redraw their one line,
+    whereas an app-level repaint redrew the whole screen (and, under a dialog, the dimmed screen
+    behind it) twice per save, while the person was typing."""
 
     who_label: reactive[str] = reactive("")
     """Who unlocked, for the status line (e.g. "You: mentor")."""
 
     def __init__(self, options: AppOptions) -> None:
+        share_one_arena()  # before the app starts its threads (see autosave)
         super().__init__()
         self.options = options
         self.config: Config = options.loaded_config.config
@@ -504,7 +509,7 @@ class RMJournalApp(App[None]):
         repr() of its arguments.
         """
         worker = self.run_worker(
-            partial(session.save, jf),
+            partial(session.save_on_file_thread, jf),
             thread=True,
             group="save",
             description="save the journal",

@@ -13,7 +13,7 @@ monotonic clock it is given, so the rules can be tested by moving a number inste
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 SaveState = Literal["saved", "unsaved", "saving", "failed"]
 """What the status line says about the open journal."""
@@ -105,29 +105,76 @@ class Autosave:
         self.state = "saved"
 
 
-def keep_large_buffers() -> bool:
-    """Let the C allocator reuse the memory of large buffers instead of unmapping it (Linux).
-
-    A save allocates buffers the size of the journal (SQLite's snapshot, the sealed file);
-    glibc maps each large one fresh from the system and unmaps it when freed, so every save
-    first-touched the whole journal's worth of new pages while holding the GIL (copying the
-    snapshot, zeroing the file buffer), which is slow on virtual machines, and the app's
-    thread waited. With both thresholds raised, freed buffers stay in the heap and later saves
-    reuse them; the process does not shrink after a save. Whether the allocator accepted
-    (False where there is no glibc, and nothing changes).
-    """
+def _libc() -> Any:
+    """glibc through ctypes (Linux), or None where there is none (musl, macOS, Windows)."""
     import sys
 
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     import ctypes
     import ctypes.util
 
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # musl or no libc found: keep the defaults
+        libc.mallopt  # noqa: B018 (glibc has it; musl does not)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def share_one_arena() -> bool:
+    """Let every thread allocate from one C heap (glibc's main arena), before threads start.
+
+    glibc gives threads their own arenas, of at most 64 MiB each; a buffer freed by one thread
+    was then not reused by a save on another, and a journal's buffer above that size was mapped
+    fresh for every save. Whether the allocator accepted (False without glibc: nothing changes).
+    """
+    libc = _libc()
+    m_arena_max = -8
+    return libc is not None and bool(libc.mallopt(m_arena_max, 1))
+
+
+def keep_large_buffers() -> bool:
+    """Let the C allocator reuse the memory of large buffers instead of unmapping it (Linux).
+
+    A save allocates one buffer the size of the journal (SQLite's snapshot of the database);
+    glibc maps each large one fresh from the system and unmaps it when freed, so every save
+    first-touched the whole journal's worth of new pages while copying the snapshot, holding
+    the GIL (a page fault per 4 KiB, several times the copy itself: the app's thread waited).
+    With both thresholds raised, the freed buffer stays in the heap and the next save
+    reuses it; the process does not shrink after a save. Called once the journal is open, so
+    the buffer the file was read into is given back, not kept beside the database. Whether the
+    allocator accepted (False where there is no glibc, and nothing changes).
+    """
+    libc = _libc()
+    if libc is None:
         return False
     m_trim_threshold, m_mmap_threshold = -1, -3
     limit = 1 << 30
-    return bool(mallopt(m_mmap_threshold, limit)) and bool(mallopt(m_trim_threshold, limit))
+    return bool(libc.mallopt(m_mmap_threshold, limit)) and bool(
+        libc.mallopt(m_trim_threshold, limit)
+    )
+
+
+def touch_buffer(size: int) -> bool:
+    """Allocate, touch and free `size` bytes of C heap without holding the GIL (ctypes calls
+    release it), so that a buffer of up to that size allocated next finds its pages already
+    mapped (kept by `keep_large_buffers`). Whether it was done (glibc only)."""
+    import ctypes
+
+    libc = _libc()
+    if libc is None or size <= 0:
+        return False
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    libc.memset.restype = ctypes.c_void_p
+    libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+    block = libc.malloc(size)
+    if not block:
+        return False
+    try:
+        libc.memset(block, 0, size)
+    finally:
+        libc.free(block)
+    return True

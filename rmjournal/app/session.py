@@ -7,10 +7,13 @@ thread workers; keeping it in one module means the screens never depend on core 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rmjournal.core.clock import Clock
 from rmjournal.core.model import Role
@@ -18,6 +21,8 @@ from rmjournal.core.secret import Secret
 
 if TYPE_CHECKING:
     from rmjournal.core.journalfile import JournalFile
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,22 +45,38 @@ class PairDetails:
     mentee_goals: list[str] = field(default_factory=list)
 
 
+@cache
+def _file_thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="rmjournal-file")
+
+
+def on_file_thread(work: Callable[[], T]) -> T:
+    """Run `work` on the one thread that opens and saves journals, and wait for its result.
+
+    An open frees a buffer the size of the journal, and each save makes one again (SQLite's
+    snapshot of the database). The C allocator keeps freed large buffers for reuse
+    (`autosave.keep_large_buffers`) but per thread arena: when opens and saves ran on whichever
+    worker thread was free, a save often got fresh memory, and touching it page by page while
+    copying the snapshot held the GIL several times longer (the app's thread waited, and the
+    process grew by another journal's worth). One thread for them all reuses one buffer.
+    """
+    return _file_thread().submit(work).result()
+
+
 def open_journal(
     path: Path, secret: Secret, *, allow_test_kdf: bool, clock: Clock | None
 ) -> JournalFile:
     """Unlock `path` (runs the KDF; call from a thread). Raises the core's `JournalError`s."""
     from rmjournal.core.journalfile import JournalFile
 
-    return JournalFile.open(path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
+    return on_file_thread(
+        partial(JournalFile.open, path, secret, allow_test_kdf=allow_test_kdf, clock=clock)
+    )
 
 
 def preload() -> None:
     """Import the core modules unlocking needs (vault, crypto, store, journal; call from a
-    thread while the person types), so the unlock worker does not import them after Enter;
-    and keep large freed buffers for reuse before the first open frees its own (autosave)."""
-    from rmjournal.app.autosave import keep_large_buffers
-
-    keep_large_buffers()
+    thread while the person types), so the unlock worker does not import them after Enter."""
     import rmjournal.core.journalfile  # noqa: F401
 
 
@@ -103,6 +124,38 @@ def save(jf: JournalFile) -> int:
     changes, body = jf.journal.snapshot()
     jf.vault.save(body)
     return changes
+
+
+SNAPSHOT_STEP = 8 << 20
+"""The snapshot's memory is prepared in whole steps of this size (`snapshot_room`)."""
+
+
+def snapshot_room(file_size: int) -> int:
+    """How much memory to prepare for the snapshot of a journal whose file has `file_size`
+    bytes: at least one step more, rounded up to whole steps (room for it to have grown)."""
+    return (file_size // SNAPSHOT_STEP + 2) * SNAPSHOT_STEP
+
+
+def save_on_file_thread(jf: JournalFile) -> int:
+    """`save()` on the journals' own thread (`on_file_thread`); call from a thread worker.
+
+    First the memory the snapshot will be copied into is touched there without the GIL
+    (`autosave.touch_buffer`, freed at once, so the snapshot reuses it): the copy, which holds
+    the GIL, then never waits on the system mapping its pages while the app's thread waits.
+    The size stays the same from save to save while the journal grows within a step, so a
+    save reuses the region an earlier one prepared.
+    """
+    from rmjournal.app.autosave import touch_buffer
+
+    def work() -> int:
+        try:
+            size = jf.path.stat().st_size
+        except OSError:
+            size = 0
+        touch_buffer(snapshot_room(size))
+        return save(jf)
+
+    return on_file_thread(work)
 
 
 def pair_title(jf: JournalFile) -> str:

@@ -276,6 +276,10 @@ class Sha256:
         """The digest of every part added."""
         return self._digest.finalize()
 
+    def peek(self) -> bytes:
+        """The digest of the parts added so far; more parts may follow."""
+        return self._digest.copy().finalize()
+
 
 def hkdf_sha256(key: bytes, *, salt: bytes, info: bytes) -> bytes:
     """A 256-bit key derived from a strong key with HKDF-SHA256 (no stretching needed)."""
@@ -309,6 +313,39 @@ def seal_into(
         time.sleep(0)  # let the app's thread run
     encryptor.finalize()
     out[length : length + TAG_BYTES] = encryptor.tag
+
+
+def seal_parts(
+    key: bytes,
+    nonce: bytes,
+    plaintext: bytes | memoryview,
+    aad: bytes,
+    emit: Callable[[memoryview], None],
+) -> bytes:
+    """`seal()` handed to `emit` in pieces of at most STEP_BYTES (one reused buffer), then the
+    16-byte tag returned: the same AES-256-GCM output, never held whole.
+
+    For a save that writes the sealed body straight into its file: no buffer the size of the
+    journal. `emit` must use the piece before returning (the buffer is overwritten). Off the
+    main thread the app's thread runs between the pieces (STEP_BYTES)."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(aad)
+    source = memoryview(plaintext)
+    out = bytearray(min(len(source), STEP_BYTES) + 16)  # update_into wants a block's slack
+    view = memoryview(out)
+    yielding = len(source) > STEP_BYTES and not _on_main_thread()
+    try:
+        for start in range(0, len(source), STEP_BYTES):
+            done = encryptor.update_into(source[start : start + STEP_BYTES], out)
+            emit(view[:done])
+            if yielding:
+                time.sleep(0)  # let the app's thread run
+        encryptor.finalize()
+        return encryptor.tag
+    finally:
+        view.release()
 
 
 def unseal(

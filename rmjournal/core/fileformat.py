@@ -201,6 +201,50 @@ def encode(
     return data, header
 
 
+def encode_to(
+    write: Callable[[bytes | memoryview], None],
+    *,
+    flags: int,
+    file_id: bytes,
+    generation: int,
+    slots: tuple[Slot, ...],
+    pair_key: bytes,
+    body: bytes | memoryview,
+) -> tuple[Header, bytes, bytes]:
+    """`encode()` written part by part through `write` (header, sealed body in steps, tag,
+    trailer) instead of into one buffer: the parsed header, the trailer written, and the
+    SHA-256 of the whole file (for `safefile.atomic_write_parts` to check it on disk).
+
+    The same bytes as `encode()` for the same salt and nonce. A save in the app then holds no
+    file-sized buffer beside the body (its peak memory), and never zero-fills or copies one
+    while holding the GIL (the app's thread waited for that)."""
+    if not 1 <= len(slots) <= MAX_SLOTS:
+        raise ValueError("a journal has 1 to 8 slots")
+    body_salt = os.urandom(SALT_BYTES)
+    body_nonce = os.urandom(NONCE_BYTES)
+    length = len(body) + TAG_BYTES
+    raw = b"".join(
+        [
+            PREFIX.pack(MAGIC, VERSION, flags, file_id, generation, len(slots)),
+            *(slot.pack() for slot in slots),
+            BODY_INFO.pack(body_salt, body_nonce, length),
+        ]
+    )
+    digest = crypto.Sha256()
+
+    def put(part: bytes | memoryview) -> None:
+        digest.update(part)
+        write(part)
+
+    put(raw)
+    key = body_key(pair_key, file_id, body_salt)
+    put(crypto.seal_parts(key, body_nonce, body, raw, put))
+    trailer = digest.peek()
+    put(trailer)
+    header = Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
+    return header, trailer, digest.finalize()
+
+
 def _altered(name: str, what: str) -> Tampered:
     return Tampered(
         f"{name} was altered after it was written ({what}). Do not trust this copy; "

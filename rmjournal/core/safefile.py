@@ -22,10 +22,14 @@ import os
 import stat
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from rmjournal.core.errors import JournalError, JournalLocked, NotFound, SaveFailed, UsageError
+
+Buffer = bytes | bytearray | memoryview
+"""What a write takes: any bytes-like part."""
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -86,7 +90,7 @@ class FileSystem:
         _fchmod(fd, FILE_MODE)
         return fd
 
-    def write(self, fd: int, data: bytes | bytearray) -> None:
+    def write(self, fd: int, data: bytes | bytearray | memoryview) -> None:
         """All of `data`, however many `write` calls it takes."""
         view = memoryview(data)
         while view:
@@ -116,6 +120,23 @@ class FileSystem:
                     return False
                 offset += count
         return offset == len(want)
+
+    def read_back_digest(self, path: Path, length: int, digest: bytes) -> bool:
+        """Whether the file on disk holds `length` bytes whose SHA-256 is `digest` (read in
+        1 MiB chunks): the check of a file written in parts, never held whole."""
+        from rmjournal.core.crypto import Sha256
+
+        hashed = Sha256()
+        chunk = bytearray(1 << 20)
+        view = memoryview(chunk)
+        size = 0
+        with path.open("rb", buffering=0) as handle:
+            while count := handle.readinto(chunk):
+                hashed.update(view[:count])
+                size += count
+                time.sleep(0)  # a thread saving lets the app's thread run between chunks
+        view.release()
+        return size == length and hashed.finalize() == digest
 
     def replace(self, source: Path, target: Path) -> None:
         """Move `source` over `target` in one step."""
@@ -234,6 +255,45 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
         finally:
             disk.close(fd)
         if not disk.read_back(temp, data):
+            raise OSError(errno.EIO, "read-back mismatch")
+        _replace(temp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            disk.remove(temp)
+        raise SaveFailed(
+            f"Saving failed: {_why(exc, target.parent)}. {target.name} is unchanged and your "
+            "changes are still open; fix the problem and save again, or save elsewhere."
+        ) from None
+    try:
+        disk.fsync_dir(target.parent)
+    except OSError as exc:
+        raise NotDurable(str(exc)) from None
+
+
+def atomic_write_parts(target: Path, produce: Callable[[Callable[[Buffer], None]], bytes]) -> None:
+    """`atomic_write`, for a file written in parts: `produce(write)` calls `write` with each
+    part in order (it may reuse one buffer) and returns the SHA-256 of all it wrote, which the
+    file read back must match. The same guarantees; no buffer the size of the file."""
+    target = real_target(Path(target))
+    held = _held.get(_key(target))
+    if held is not None:
+        held.confirm()
+    temp = temp_name(target)
+    try:
+        fd = disk.create_exclusive(temp)
+        written = 0
+        try:
+
+            def write(part: Buffer) -> None:
+                nonlocal written
+                disk.write(fd, part)
+                written += len(part)
+
+            digest = produce(write)
+            disk.fsync(fd)
+        finally:
+            disk.close(fd)
+        if not disk.read_back_digest(temp, written, digest):
             raise OSError(errno.EIO, "read-back mismatch")
         _replace(temp, target)
     except OSError as exc:

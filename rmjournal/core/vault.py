@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -362,19 +363,28 @@ class Vault(KeyOperations, CopyOperations):
     ) -> None:
         """Write a new generation; update this object only once the file is safely replaced."""
         self._check_unchanged()
-        data, header = fileformat.encode(
-            flags=self._header.flags,
-            file_id=self._header.file_id,
-            generation=self._header.generation + 1,
-            slots=slots,
-            pair_key=pair_key,
-            body=body,
-        )
+        made: list[tuple[Header, bytes]] = []
+
+        def produce(write: Callable[[bytes | memoryview], None]) -> bytes:
+            # Sealed straight into the temp file: no second buffer the size of the journal.
+            header, trailer, digest = fileformat.encode_to(
+                write,
+                flags=self._header.flags,
+                file_id=self._header.file_id,
+                generation=self._header.generation + 1,
+                slots=slots,
+                pair_key=pair_key,
+                body=body,
+            )
+            made.append((header, trailer))
+            return digest
+
         not_durable = False
         try:
-            safefile.atomic_write(self.path, data)
+            safefile.atomic_write_parts(self.path, produce)
         except safefile.NotDurable:
             not_durable = True
+        header, trailer = made[0]
         self._header = header
         self._pair_key = pair_key
         self._body = body if self._keep_body else None
@@ -382,8 +392,7 @@ class Vault(KeyOperations, CopyOperations):
             self._slot, self._kek = unlocked
         elif self._slot not in slots:
             self._slot = None
-        self._snapshot = Snapshot.of(self.path, bytes(data[-fileformat.TRAILER_BYTES :]))
-        del data
+        self._snapshot = Snapshot.of(self.path, trailer)
         self._seen.remember(self.file_id, header.generation, self.path)
         if not_durable:
             raise SaveFailed(

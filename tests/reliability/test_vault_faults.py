@@ -35,7 +35,7 @@ class FailingDisk(safefile.FileSystem):
         self._fail("create_exclusive")
         return super().create_exclusive(path)
 
-    def write(self, fd: int, data: bytes | bytearray) -> None:
+    def write(self, fd: int, data: bytes | bytearray | memoryview) -> None:
         if self.step == "write":
             super().write(fd, data[: len(data) // 2])  # the disk fills up half way
         self._fail("write")
@@ -54,6 +54,16 @@ class FailingDisk(safefile.FileSystem):
                 handle.seek(-1, os.SEEK_END)
                 handle.write(bytes([last[0] ^ 1]))
         return super().read_back(path, expected)
+
+    def read_back_digest(self, path: Path, length: int, digest: bytes) -> bool:
+        self._fail("read_back")  # a save's read-back, of a file written in parts
+        if self.step == "corrupt":
+            with path.open("r+b") as handle:
+                handle.seek(-1, os.SEEK_END)
+                last = handle.read(1)
+                handle.seek(-1, os.SEEK_END)
+                handle.write(bytes([last[0] ^ 1]))
+        return super().read_back_digest(path, length, digest)
 
     def replace(self, source: Path, target: Path) -> None:
         self._fail("replace")

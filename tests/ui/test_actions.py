@@ -158,3 +158,32 @@ async def test_a_status_key_redraws_that_row_only(app_factory, demo_path, monkey
         await pilot.press("s", "a")  # leaving and coming back re-reads, in tracker order
         await settle(app, pilot)
         assert len(reads) == 1
+
+
+async def test_marking_done_draws_only_the_changed_row(app_factory, demo_path, monkeypatch) -> None:
+    """The other rows' cells are not drawn again (a page holds up to PAGE rows), and the
+    changed row shows its new state."""
+    from textual.widgets import DataTable
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        table = app.screen.query_one("#tracker", DataTable)
+        assert table.row_count > 3
+        target = app.screen.current_action()
+        drawn: list[int] = []
+        real = DataTable._render_cell
+
+        def counted(self, row_index: int, *args: object, **kwargs: object) -> object:
+            drawn.append(row_index)
+            return real(self, row_index, *args, **kwargs)
+
+        monkeypatch.setattr(DataTable, "_render_cell", counted)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert app.journal_file.journal.action(target.id).status == "done"
+        assert states(app)[0] == "✓ done"
+        assert "✓ done" in shown_text(app)
+        assert drawn and set(drawn) == {0}  # the marked row (the cursor's), no other

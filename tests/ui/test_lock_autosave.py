@@ -223,3 +223,147 @@ async def test_the_open_journal_is_kept_out_of_full_collections_until_locked(
         await settle(app, pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert gc.get_freeze_count() == 0
+
+
+async def test_a_save_redraws_the_status_line_not_the_whole_screen(
+    app_factory, journal_path, monkeypatch
+):
+    """The save state changes twice per save (saving, saved) while the person types: only the
+    status line is drawn again, never the whole screen (nor the screen behind a dialog)."""
+    from textual._compositor import Compositor
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        full: list[int] = []
+        real = Compositor.render_full_update
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            full.append(1)
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        app.journal_file.journal.agree_action("Saved without a repaint", owner="both")
+        await settle(app, pilot)
+        assert "● Unsaved changes" in _status(app)
+        assert await app.save() is None
+        await settle(app, pilot)
+        assert "✓ Saved" in _status(app)
+        assert full == []
+
+
+async def test_the_journal_is_opened_and_saved_on_one_thread(
+    app_factory, journal_path, monkeypatch
+):
+    """Opening and every save run on the journals' own thread (not whichever worker thread is
+    free), so the memory a save frees is the memory the next one reuses (session.on_file_thread)."""
+    import threading
+
+    from rmjournal.core.journal import Journal
+
+    threads: list[str] = []
+    real_open, real_snapshot = JournalFile.open.__func__, Journal.snapshot  # type: ignore[attr-defined]
+
+    def opened(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real_open(cls, *args, **kwargs)
+
+    def snapshot(self: Journal) -> tuple[int, bytes]:
+        threads.append(threading.current_thread().name)
+        return real_snapshot(self)
+
+    monkeypatch.setattr(JournalFile, "open", classmethod(opened))
+    monkeypatch.setattr(Journal, "snapshot", snapshot)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        for n in range(2):
+            app.journal_file.journal.agree_action(f"Saved on the file thread {n}", owner="both")
+            assert await app.save() is None
+    assert len(threads) == 3
+    assert len(set(threads)) == 1
+    assert threads[0].startswith("rmjournal-file")
+
+
+def test_the_first_save_finds_its_memory_mapped() -> None:
+    """Where glibc is there (Linux), the allocator keeps large freed buffers and the buffer a
+    save will need can be touched in advance, off the GIL."""
+    import sys
+
+    from rmjournal.app.autosave import keep_large_buffers, share_one_arena, touch_buffer
+
+    linux = sys.platform.startswith("linux")
+    assert share_one_arena() is linux
+    assert keep_large_buffers() is linux
+    assert touch_buffer(8 << 20) is linux
+    assert touch_buffer(0) is False
+
+
+async def test_a_save_under_a_dialog_redraws_nothing_until_it_closes(
+    app_factory, journal_path, monkeypatch
+):
+    """Typing in a dialog while the journal is saved: the screen behind it is not drawn again
+    (each change there redraws the whole terminal); its status line says the state once the
+    dialog is closed."""
+    from textual._compositor import Compositor
+
+    from rmjournal.app.dialogs.form import AskDialog
+
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        app.journal_file.journal.agree_action("Saved under a dialog", owner="both")
+        await settle(app, pilot)
+        behind = app.screen
+        assert "● Unsaved changes" in str(behind.query_one(StatusLine).render())
+        app.push_screen(AskDialog("Typing", "Type here"))
+        await settle(app, pilot)
+        full: list[int] = []
+        real = Compositor.render_full_update
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            full.append(1)
+            return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        assert await app.save() is None
+        await settle(app, pilot)
+        assert full == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is behind
+        assert "✓ Saved" in _status(app)
+
+
+async def test_each_save_prepares_its_snapshot_memory_first(app_factory, journal_path, monkeypatch):
+    """Before the snapshot is copied (holding the GIL), room at least the file's size is
+    touched on the same thread without the GIL, the same size while the journal grows little."""
+    import threading
+
+    from rmjournal.app import autosave
+    from rmjournal.core.journal import Journal
+
+    events: list[tuple[str, str, int]] = []
+    real_touch, real_snapshot = autosave.touch_buffer, Journal.snapshot
+
+    def touch(size: int) -> bool:
+        events.append(("touch", threading.current_thread().name, size))
+        return real_touch(size)
+
+    def snapshot(self: Journal) -> tuple[int, bytes]:
+        events.append(("snapshot", threading.current_thread().name, 0))
+        return real_snapshot(self)
+
+    monkeypatch.setattr(autosave, "touch_buffer", touch)
+    monkeypatch.setattr(Journal, "snapshot", snapshot)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        for n in range(2):
+            app.journal_file.journal.agree_action(f"Prepared save {n}", owner="both")
+            assert await app.save() is None
+        size = journal_path.stat().st_size
+    assert [e[0] for e in events] == ["touch", "snapshot", "touch", "snapshot"]
+    assert len({e[1] for e in events}) == 1
+    assert events[0][2] == events[2][2] >= size

@@ -28,7 +28,7 @@ from rmjournal.app.widgets.labels import (
     visibility_label,
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width
+from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, update_row
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Action
 from rmjournal.text import one_line
@@ -300,9 +300,12 @@ class ActionsScreen(ActionPage):
         self.actions = [action if a.id == action_id else a for a in self.actions]
         self.rows = [action if a.id == action_id else a for a in self.rows]
         self.by_id[action_id] = action
-        table = self.query_one("#tracker", DataTable)
-        for column, cell in zip(COLUMNS, self._cells(action, today), strict=True):
-            table.update_cell(action_id, column[0], cell)
+        cells = self._cells(action, today)
+        update_row(
+            self.query_one("#tracker", DataTable),
+            action_id,
+            {column[0]: cell for column, cell in zip(COLUMNS, cells, strict=True)},
+        )
         self._show_counted()
         self._show_preview()
 

@@ -28,10 +28,34 @@ class StatusLine(Static):
     StatusLine.-unsaved { background: $warning 15%; }
     """
 
+    _shown: str | None = None
+    """The state this line says now."""
+
     def on_mount(self) -> None:
-        self.watch(self.app, "save_state", self._show, init=True)
+        self._draw(self._state())
+        self.watch(self.app, "save_state", self._show, init=False)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
 
     def _show(self, state: str) -> None:
+        """Say the new state, or, when this line's screen is not the one in front (a dialog
+        covers it, or another mode is shown), when that screen comes to the front.
+
+        Any change on a screen under a dialog redraws the whole terminal (the dimmed screen
+        behind the dialog is drawn again), and the state changes twice per save while the
+        person types in the dialog; the line under the dialog is not what they read.
+        """
+        if self.screen is self.app.screen:
+            self._draw(state)
+
+    def _screen_changed(self, screen: object) -> None:
+        if screen is self.screen and self._shown != self._state():
+            self._draw(self._state())
+
+    def _state(self) -> str:
+        return str(getattr(self.app, "save_state", "saved"))
+
+    def _draw(self, state: str) -> None:
+        self._shown = state
         symbol, words = SAVE_LABELS.get(state, ("?", state))
         who = getattr(self.app, "who_label", "")
         line = Text()

@@ -6,9 +6,11 @@ left over, so screens describe their columns once and re-fit them when the termi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
 Column = tuple[str, int | None] | tuple[str, int | None, int]
 """(label, width) or (label, width, drop): a width of None marks the column that takes the
@@ -72,3 +74,39 @@ def fit_columns(table: DataTable[object], columns: Sequence[Column], width: int)
 def flex_width(columns: Sequence[Column], width: int) -> int:
     """How wide the flexible column is for a table `width` cells wide."""
     return max(12, _rest(shown_columns(columns, width), width))
+
+
+def update_row(table: DataTable[object], row_key: str, cells: dict[str, object]) -> None:
+    """Put new values in one row's cells (by column key) and redraw that row only.
+
+    `DataTable.update_cell` counts every update as a change of the whole table: its render
+    caches are keyed by that count, so changing one row drew every visible row again (the
+    tracker's mark-done key waited for that). Here the row's own cached renders are dropped
+    and only its region is refreshed; the others keep theirs. Column widths stay as they are
+    (the screens fix them with `fit_columns`). This reaches into DataTable's caches, which is
+    why Textual is pinned to one version.
+    """
+    key = RowKey(row_key)
+    inner: Any = table  # DataTable's private caches (pinned Textual version)
+    data = inner._data[key]  # noqa: SLF001
+    for column, value in cells.items():
+        data[ColumnKey(column)] = value
+    index = table.get_row_index(key)
+
+    def drop(cache: Any, stale: Callable[[Any], bool]) -> None:
+        for cached in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (an LRUCache)
+            cache.discard(cached)
+
+    # Keyed by (row key, column key, ...), (row key, line, ...), (update count, row index):
+    drop(inner._cell_render_cache, lambda k: k[0] == key)  # noqa: SLF001
+    drop(inner._row_render_cache, lambda k: k[0] == key)  # noqa: SLF001
+    drop(inner._row_renderable_cache, lambda k: k[1] == index)  # noqa: SLF001
+
+    def shows_row(y: int) -> bool:
+        try:
+            return bool(inner._get_offsets(y)[0] == key)  # noqa: SLF001
+        except (LookupError, IndexError):
+            return False
+
+    drop(inner._line_cache, lambda k: shows_row(k[0]))  # noqa: SLF001 (keyed by line, y)
+    table.refresh_row(index)
