@@ -187,3 +187,24 @@ async def test_marking_done_draws_only_the_changed_row(app_factory, demo_path, m
         assert states(app)[0] == "✓ done"
         assert "✓ done" in shown_text(app)
         assert drawn and set(drawn) == {0}  # the marked row (the cursor's), no other
+
+
+async def test_at_80_columns_titles_keep_their_room(app_factory, demo_path) -> None:
+    """At 80×24 the Visibility column gives way (the highlighted action's panel names it), so
+    titles keep 24 cells or more; marking done still redraws the row in place."""
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        table = app.screen.query_one("#tracker")
+        widths = {str(c.label): c.width for c in table.columns.values()}
+        assert "Visibility" not in widths and widths["Title"] >= 24
+        first = app.screen.current_action()
+        preview = str(app.screen.query_one("#action-preview").render())
+        assert first.title in preview and "⇄ pair" in preview
+        await pilot.press("space")
+        await settle(app, pilot)
+        assert app.journal_file.journal.action(first.id).status == "done"
+        row = table.get_row(first.id)
+        assert len(row) == len(widths) and row[0].plain == "✓ done"

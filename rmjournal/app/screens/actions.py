@@ -28,7 +28,14 @@ from rmjournal.app.widgets.labels import (
     visibility_label,
 )
 from rmjournal.app.widgets.screen_commands import ScreenCommands
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, update_row
+from rmjournal.app.widgets.tables import (
+    Column,
+    column_shown,
+    fit_columns,
+    flex_width,
+    shown_cells,
+    update_row,
+)
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import Action
 from rmjournal.text import one_line
@@ -83,7 +90,7 @@ COLUMNS: list[Column] = [
     ("Title", None),
     ("Owner", 6),
     ("Kind", 6),
-    ("Visibility", 11),
+    ("Visibility", 11, 1),  # the highlighted action's panel names it too
 ]
 
 
@@ -169,19 +176,20 @@ class ActionsScreen(ActionPage):
         pages = max(1, (len(self.rows) + PAGE - 1) // PAGE)
         self.page = max(0, min(self.page, pages - 1))
         shown = self.rows[self.page * PAGE : (self.page + 1) * PAGE]
-        fit_columns(table, COLUMNS, self.app.size.width)
-        self.flex = flex_width(COLUMNS, self.app.size.width)
+        width = self.app.size.width
+        fit_columns(table, COLUMNS, width)
+        self.flex = flex_width(COLUMNS, width)
         table.clear()
         for a in shown:
-            table.add_row(*self._cells(a, today), key=a.id)
+            table.add_row(*shown_cells(COLUMNS, width, self._cells(a, today)), key=a.id)
         if not shown:
             empty = (
                 "None match the filters (0 clears them)."
                 if actions
                 else "No actions yet — press n to agree one."
             )
-            blank = [Text("")] * 3
-            table.add_row(Text(""), Text(""), Text(empty, "dim italic"), *blank, key="__empty__")
+            cells = [Text(""), Text(""), Text(empty, "dim italic"), *[Text("")] * 3]
+            table.add_row(*shown_cells(COLUMNS, width, cells), key="__empty__")
         keep_cursor(table, keep)
         if pages > 1:
             first = self.page * PAGE + 1
@@ -260,7 +268,9 @@ class ActionsScreen(ActionPage):
             last = action.follow_ups[-1]
             text.append(f"\nLast follow-up {last.on.isoformat()} ({last.author}): ", style="dim")
             text.append_text(user_text(one_line(last.note, 120), hidden=last.hidden, empty="—"))
-        text.append("\nEnter: follow-up log · f follow up · u due date", style="dim")
+        text.append("\n")
+        text.append_text(visibility_label(action.visibility))
+        text.append(" · Enter: follow-up log · f follow up · u due date", style="dim")
         preview.update(text, layout=False)
 
     @on(DataTable.RowHighlighted, "#tracker")
@@ -304,7 +314,11 @@ class ActionsScreen(ActionPage):
         update_row(
             self.query_one("#tracker", DataTable),
             action_id,
-            {column[0]: cell for column, cell in zip(COLUMNS, cells, strict=True)},
+            {
+                column[0]: cell
+                for column, cell in zip(COLUMNS, cells, strict=True)
+                if column_shown(COLUMNS, self.app.size.width, column[0])
+            },
         )
         self._show_counted()
         self._show_preview()
