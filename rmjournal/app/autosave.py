@@ -105,20 +105,30 @@ class Autosave:
         self.state = "saved"
 
 
+_LIBC: list[Any] = []
+"""glibc, once found (a list so that "not looked for yet" and "none here" differ)."""
+
+
 def _libc() -> Any:
-    """glibc through ctypes (Linux), or None where there is none (musl, macOS, Windows)."""
+    """glibc through ctypes (Linux), or None where there is none (musl, macOS, Windows).
+
+    The process's own symbols (`CDLL(None)`), as `core.hardening` finds `prctl`: no library
+    search, which would import `ctypes.util` (~30 ms, with `shutil` and `subprocess`) and run
+    `ldconfig` each time."""
+    if _LIBC:
+        return _LIBC[0]
     import sys
 
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    import ctypes.util
+    libc = None
+    if sys.platform.startswith("linux"):
+        import ctypes
 
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt  # noqa: B018 (glibc has it; musl does not)
-    except (OSError, AttributeError):
-        return None
+        try:
+            libc = ctypes.CDLL(None)
+            libc.mallopt  # noqa: B018 (glibc has it; musl does not)
+        except (OSError, AttributeError):
+            libc = None
+    _LIBC.append(libc)
     return libc
 
 

@@ -144,3 +144,22 @@ def test_large_buffers_are_kept_for_reuse_on_linux() -> None:
         assert kept
     else:
         pytest.skip("a Linux without glibc: whether mallopt exists depends on its libc")
+
+
+def test_the_allocator_is_reached_without_a_library_search() -> None:
+    """The app's allocator settings find glibc among the process's own symbols: no
+    `ctypes.util` (30 ms of imports at start) and no `ldconfig` run per save."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from rmjournal.app import autosave as a;"
+        "done = (a.share_one_arena(), a.keep_large_buffers(), a.touch_buffer(1 << 20));"
+        "print(done, 'ctypes.util' in sys.modules, 'subprocess' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.split(")")
+    if sys.platform.startswith("linux"):
+        assert out[0] == "(True, True, True"
+    assert out[1].split() == ["False", "False"]
