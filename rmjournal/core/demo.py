@@ -73,6 +73,7 @@ def populate_mentor(
             "- Either of us can pause a topic."
         ),
     )
+    _sign_the_agreement(journal)
     journal.add_goal(
         "mentee", "Understand what gets in the way for disabled colleagues in Digital."
     )
@@ -164,12 +165,21 @@ def populate_mentor(
     )
 
 
+def _sign_the_agreement(journal: Journal) -> None:
+    """The reader signs the agreement as it stands (each partner does, as a pair does at the
+    start): a lived-in journal is past agreeing."""
+    from rmjournal.core.summary import approve
+
+    approve(journal, variant_name="agreement")
+
+
 def populate_mentee(
     journal: Journal, today: date | None = None, *, a_year_on: bool = False
 ) -> None:
     """Add what the mentee wrote, their private reflections included, and the review's
     decision (run as the mentee)."""
     today = _then(journal, today, a_year_on)
+    _sign_the_agreement(journal)
     held = journal.sessions(status="held")
     _mentee_entries(journal, today, held)
     journal.add_opportunity(

@@ -46,7 +46,7 @@ async def test_the_screen_shows_the_stage_goals_and_opportunities(
         assert "[achieved] Change at least one hiring practice" in text
         assert "[partly] See how senior decisions are made" in text
         assert "[taken] Shadow the digital board as an observer" in text
-        assert "Signatures: not yet signed by the mentor" in text
+        assert "Signatures: signed by both" in text
         assert "the mentee changed decision: — → part_two" in text
 
 
@@ -57,6 +57,9 @@ async def test_editing_the_agreement_logs_it_and_withdraws_the_signatures(
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         journal = app.journal_file.journal
+        from rmjournal.core.lifecycle import agreement_signatures
+
+        assert agreement_signatures(journal).signed == {"mentor": True, "mentee": True}
         before = journal.pair().agreement
         await pilot.press("t")
         await step(pilot)
@@ -71,6 +74,9 @@ async def test_editing_the_agreement_logs_it_and_withdraws_the_signatures(
         last = journal.plan_changes()[-1]
         assert (last.by, last.field) == ("mentor", "agreement")
         assert "changed agreement" in shown_text(app)
+        signatures = agreement_signatures(journal)
+        assert signatures.signed == {"mentor": False, "mentee": False}
+        assert signatures.withdrawn == {"mentor": True, "mentee": True}
 
 
 async def test_an_opportunity_and_a_goal_status_from_the_keyboard(
