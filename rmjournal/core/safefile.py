@@ -242,58 +242,50 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
     before the replace, the temp file is removed, `target` is byte-identical and `SaveFailed`
     is raised; if only the final folder fsync fails, `NotDurable` is raised.
     """
-    target = real_target(Path(target))
-    held = _held.get(_key(target))
-    if held is not None:
-        held.confirm()
-    temp = temp_name(target)
-    try:
-        fd = disk.create_exclusive(temp)
-        try:
-            disk.write(fd, data)
-            disk.fsync(fd)
-        finally:
-            disk.close(fd)
-        if not disk.read_back(temp, data):
-            raise OSError(errno.EIO, "read-back mismatch")
-        _replace(temp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            disk.remove(temp)
-        raise SaveFailed(
-            f"Saving failed: {_why(exc, target.parent)}. {target.name} is unchanged and your "
-            "changes are still open; fix the problem and save again, or save elsewhere."
-        ) from None
-    try:
-        disk.fsync_dir(target.parent)
-    except OSError as exc:
-        raise NotDurable(str(exc)) from None
+
+    def write(fd: int) -> Callable[[Path], bool]:
+        disk.write(fd, data)
+        return lambda temp: disk.read_back(temp, data)
+
+    _replace_atomically(Path(target), write)
 
 
 def atomic_write_parts(target: Path, produce: Callable[[Callable[[Buffer], None]], bytes]) -> None:
     """`atomic_write`, for a file written in parts: `produce(write)` calls `write` with each
     part in order (it may reuse one buffer) and returns the SHA-256 of all it wrote, which the
     file read back must match. The same guarantees; no buffer the size of the file."""
-    target = real_target(Path(target))
+
+    def write(fd: int) -> Callable[[Path], bool]:
+        written = 0
+
+        def part(data: Buffer) -> None:
+            nonlocal written
+            disk.write(fd, data)
+            written += len(data)
+
+        digest = produce(part)
+        return lambda temp: disk.read_back_digest(temp, written, digest)
+
+    _replace_atomically(Path(target), write)
+
+
+def _replace_atomically(target: Path, write: Callable[[int], Callable[[Path], bool]]) -> None:
+    """The steps both writers share: the lock confirmed, a fresh temp file beside `target`,
+    `write(fd)` (which returns the check of the temp file as read back), fsync, the check, the
+    replace, the folder fsync; on failure the temp file goes and `SaveFailed` says why."""
+    target = real_target(target)
     held = _held.get(_key(target))
     if held is not None:
         held.confirm()
     temp = temp_name(target)
     try:
         fd = disk.create_exclusive(temp)
-        written = 0
         try:
-
-            def write(part: Buffer) -> None:
-                nonlocal written
-                disk.write(fd, part)
-                written += len(part)
-
-            digest = produce(write)
+            read_back_ok = write(fd)
             disk.fsync(fd)
         finally:
             disk.close(fd)
-        if not disk.read_back_digest(temp, written, digest):
+        if not read_back_ok(temp):
             raise OSError(errno.EIO, "read-back mismatch")
         _replace(temp, target)
     except OSError as exc:
