@@ -289,7 +289,7 @@ async def test_at_80_columns_topics_keep_their_room_and_nothing_is_lost(
 
 
 def test_columns_give_way_lowest_first_only_while_the_flexible_one_is_narrow() -> None:
-    from rmjournal.app.widgets.tables import MIN_FLEX, flex_width, shown_cells, shown_columns
+    from rmjournal.app.widgets.tables import MIN_FLEX, cell_picker, flex_width, shown_columns
 
     columns = [("#", 2), ("Topic", None), ("From", 10), ("Raised by", 9, 2), ("Time", 6),
                ("Prompt", 18, 1), ("Visibility", 11)]  # fmt: skip
@@ -298,4 +298,4 @@ def test_columns_give_way_lowest_first_only_while_the_flexible_one_is_narrow() -
     assert at_80 == ["#", "Topic", "From", "Raised by", "Time", "Visibility"]
     assert flex_width(columns, 80) >= MIN_FLEX
     assert "Raised by" not in [c[0] for c in shown_columns(columns, 70)]
-    assert shown_cells(columns, 80, list("1tfrTpv")) == list("1tfrTv")
+    assert cell_picker(columns, 80)(list("1tfrTpv")) == list("1tfrTv")

@@ -30,10 +30,10 @@ from rmjournal.app.widgets.labels import (
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import (
     Column,
-    column_shown,
+    cell_picker,
     fit_columns,
     flex_width,
-    shown_cells,
+    shown_columns,
     update_row,
 )
 from rmjournal.core.errors import JournalError
@@ -180,8 +180,9 @@ class ActionsScreen(ActionPage):
         fit_columns(table, COLUMNS, width)
         self.flex = flex_width(COLUMNS, width)
         table.clear()
+        pick = cell_picker(COLUMNS, width)
         for a in shown:
-            table.add_row(*shown_cells(COLUMNS, width, self._cells(a, today)), key=a.id)
+            table.add_row(*pick(self._cells(a, today)), key=a.id)
         if not shown:
             empty = (
                 "None match the filters (0 clears them)."
@@ -189,7 +190,7 @@ class ActionsScreen(ActionPage):
                 else "No actions yet — press n to agree one."
             )
             cells = [Text(""), Text(""), Text(empty, "dim italic"), *[Text("")] * 3]
-            table.add_row(*shown_cells(COLUMNS, width, cells), key="__empty__")
+            table.add_row(*pick(cells), key="__empty__")
         keep_cursor(table, keep)
         if pages > 1:
             first = self.page * PAGE + 1
@@ -310,16 +311,11 @@ class ActionsScreen(ActionPage):
         self.actions = [action if a.id == action_id else a for a in self.actions]
         self.rows = [action if a.id == action_id else a for a in self.rows]
         self.by_id[action_id] = action
-        cells = self._cells(action, today)
-        update_row(
-            self.query_one("#tracker", DataTable),
-            action_id,
-            {
-                column[0]: cell
-                for column, cell in zip(COLUMNS, cells, strict=True)
-                if column_shown(COLUMNS, self.app.size.width, column[0])
-            },
-        )
+        width = self.app.size.width
+        labels = [c[0] for c in shown_columns(COLUMNS, width)]
+        cells = cell_picker(COLUMNS, width)(self._cells(action, today))
+        table = self.query_one("#tracker", DataTable)
+        update_row(table, action_id, dict(zip(labels, cells, strict=True)))
         self._show_counted()
         self._show_preview()
 

@@ -29,7 +29,7 @@ from rmjournal.app.widgets.labels import (
     user_text,
     visibility_label,
 )
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, shown_cells
+from rmjournal.app.widgets.tables import Column, cell_picker, fit_columns, flex_width
 from rmjournal.core.model import AgendaItem, Entry, EntryKind, Outcome, Prompt, other_role
 from rmjournal.text import one_line, plain
 
@@ -139,6 +139,7 @@ class RecordScreen(SessionPage):
         fit_columns(table, self.ENTRY_COLUMNS, width)
         flex = flex_width(self.ENTRY_COLUMNS, width)
         table.clear()
+        pick = cell_picker(self.ENTRY_COLUMNS, width)
         entries = self.journal.entries(self.session_id)
         shown = entries[-ENTRIES_SHOWN:]
         for e in shown:
@@ -149,7 +150,7 @@ class RecordScreen(SessionPage):
                 user_text(one_line(e.prompt or "", 22), hidden=e.hidden, empty="—"),
                 visibility_label(e.visibility),
             ]
-            table.add_row(*shown_cells(self.ENTRY_COLUMNS, width, cells), key=e.id)
+            table.add_row(*pick(cells), key=e.id)
         more = len(entries) - len(shown)
         if not entries:
             table.border_subtitle = "nothing written yet · n note · p reflect · l learning"

@@ -26,7 +26,7 @@ from rmjournal.app.widgets.labels import (
 )
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
-from rmjournal.app.widgets.tables import Column, fit_columns, flex_width, shown_cells
+from rmjournal.app.widgets.tables import Column, cell_picker, fit_columns, flex_width
 from rmjournal.core.errors import JournalError
 from rmjournal.core.model import VISIBILITY_CYCLE
 
@@ -190,13 +190,11 @@ class SessionPage(JournalScreen):
         fit_columns(table, self.AGENDA_COLUMNS, width)
         table.clear()
         items = self.agenda_items()
+        pick = cell_picker(self.AGENDA_COLUMNS, width)
         for number, item in enumerate(items, 1):
-            cells = shown_cells(self.AGENDA_COLUMNS, width, self.agenda_row(number, item))
-            table.add_row(*cells, key=item.id)
+            table.add_row(*pick(self.agenda_row(number, item)), key=item.id)
         if not items:
-            table.add_row(
-                *shown_cells(self.AGENDA_COLUMNS, width, self.empty_row()), key="__empty__"
-            )
+            table.add_row(*pick(self.empty_row()), key="__empty__")
         keep_cursor(table, key)
         self.query_one(".session-heading", Static).update(self.heading())
 

@@ -42,22 +42,25 @@ def shown_columns(columns: Sequence[Column], width: int) -> list[Column]:
     return shown
 
 
-def shown_cells(columns: Sequence[Column], width: int, cells: Sequence[object]) -> list[object]:
-    """One row's cells (one per column of `columns`) for the columns `shown_columns` keeps."""
-    kept = {c[0] for c in shown_columns(columns, width)}
-    return [cell for column, cell in zip(columns, cells, strict=True) if column[0] in kept]
+def cell_picker(
+    columns: Sequence[Column], width: int
+) -> Callable[[Sequence[object]], list[object]]:
+    """Picks, from one row's cells (one per column of `columns`), those of the columns
+    `shown_columns` keeps in a table `width` cells wide (worked out once, for every row)."""
+    shown = shown_columns(columns, width)
+    kept = [c in shown for c in columns]
 
+    def pick(cells: Sequence[object]) -> list[object]:
+        return [cell for keep, cell in zip(kept, cells, strict=True) if keep]
 
-def column_shown(columns: Sequence[Column], width: int, label: str) -> bool:
-    """Whether the column `label` is shown in a table `width` cells wide."""
-    return any(c[0] == label for c in shown_columns(columns, width))
+    return pick
 
 
 def fit_columns(table: DataTable[object], columns: Sequence[Column], width: int) -> bool:
     """(Re)define `table`'s columns for a table `width` cells wide; True if they changed.
 
     Changing columns clears the rows, so the caller refills the table when this returns True
-    (with `shown_cells`, when some columns can give way).
+    (with `cell_picker`, when some columns can give way).
     """
     shown = shown_columns(columns, width)
     rest = max(12, _rest(shown, width))
