@@ -105,31 +105,14 @@ class Autosave:
         self.state = "saved"
 
 
-_LIBC: list[Any] = []
-"""glibc, once found (a list so that "not looked for yet" and "none here" differ)."""
-
-
 def _libc() -> Any:
-    """glibc through ctypes (Linux), or None where there is none (musl, macOS, Windows).
+    """glibc (`core.hardening.libc`: the process's own symbols, no library search, which would
+    import `ctypes.util` and run `ldconfig`), or None where there is none (musl, which has no
+    `mallopt`; macOS; Windows)."""
+    from rmjournal.core.hardening import libc
 
-    The process's own symbols (`CDLL(None)`), as `core.hardening` finds `prctl`: no library
-    search, which would import `ctypes.util` (~30 ms, with `shutil` and `subprocess`) and run
-    `ldconfig` each time."""
-    if _LIBC:
-        return _LIBC[0]
-    import sys
-
-    libc = None
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            libc = ctypes.CDLL(None)
-            libc.mallopt  # noqa: B018 (glibc has it; musl does not)
-        except (OSError, AttributeError):
-            libc = None
-    _LIBC.append(libc)
-    return libc
+    found = libc()
+    return found if found is not None and hasattr(found, "mallopt") else None
 
 
 def share_one_arena() -> bool:

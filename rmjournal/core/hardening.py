@@ -12,11 +12,26 @@ program it starts with `exec` is dumpable again (the core limit of 0 is inherite
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import sys
+from typing import Any
 
 PR_SET_DUMPABLE = 4
 PR_GET_DUMPABLE = 3
+
+
+@functools.cache
+def libc() -> Any:
+    """The C library among the process's own symbols (`CDLL(None)`, no library search), on
+    Linux; None elsewhere or where it cannot be loaded. Found once."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def harden_process() -> None:
@@ -28,20 +43,18 @@ def harden_process() -> None:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         except (ImportError, ValueError, OSError):  # a limit we may not lower
             pass
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
+    found = libc()
+    if found is not None:
+        with contextlib.suppress(AttributeError):
+            found.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def is_dumpable() -> bool | None:
     """Whether the kernel would write a core dump of this process (None where unknown)."""
-    if not sys.platform.startswith("linux"):
+    found = libc()
+    if found is None:
         return None
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
-    except (OSError, AttributeError):
+        return bool(found.prctl(PR_GET_DUMPABLE, 0, 0, 0, 0))
+    except AttributeError:
         return None
