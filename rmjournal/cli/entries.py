@@ -24,7 +24,7 @@ from rmjournal.cli.common import (
     read_secret,
     read_text_source,
 )
-from rmjournal.core.errors import JournalError, NotFound, UsageError
+from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.model import ENTRY_KINDS, VISIBILITIES
 
 
@@ -76,11 +76,9 @@ def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:
     if journal.pair() is None:
         raise JournalError("This journal has no pair yet; set it up in the app first.")
     if number is not None:
-        if (numbered := journal.session_numbered(number)) is not None:
-            return numbered, ""
-        last = journal.last_session()
-        known = f"sessions 1 to {last.number}" if last is not None else "no sessions yet"
-        raise NotFound(f"There is no session {number} in this journal (it has {known}).")
+        from rmjournal.cli.refs import session_by_number
+
+        return session_by_number(journal, number), ""
     if (usable := journal.last_session("held", "planned")) is not None:
         return usable, ""
     planned = journal.plan_next_session()

@@ -25,11 +25,10 @@ MIN_PREFIX = 6
 
 def session_by_number(journal: Journal, number: int) -> Session:
     """The session with this number, or a sentence saying which numbers exist."""
-    sessions = journal.sessions()
-    for session in sessions:
-        if session.number == number:
-            return session
-    known = f"sessions 1 to {sessions[-1].number}" if sessions else "no sessions yet"
+    if (session := journal.session_numbered(number)) is not None:
+        return session
+    last = journal.last_session()
+    known = f"sessions 1 to {last.number}" if last is not None else "no sessions yet"
     raise NotFound(f"There is no session {number} in this journal (it has {known}).")
 
 
