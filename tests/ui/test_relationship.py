@@ -24,6 +24,14 @@ async def step(pilot) -> None:
         await pilot.pause()
 
 
+async def _close_and_check_in_the_first(pilot, result: str) -> None:
+    """Decide to close (the check-in is then there to hold), check in the first commitment
+    with `result`'s key, and stop at the evidence dialog."""
+    for keys in (["x"], ["c"], ["k"], ["1", "enter"], [result]):
+        await pilot.press(*keys)
+        await step(pilot)
+
+
 async def _open(app, pilot) -> None:
     """As a person reaches it: the palette, a few letters of its name, Enter."""
     await open_app(app, pilot)
@@ -130,18 +138,9 @@ async def test_the_decision_and_the_check_in_from_the_keyboard(
         await _open(app, pilot)
         journal = app.journal_file.journal
         clock.moment += timedelta(days=200)  # past part two's review
-        await pilot.press("x")
-        await step(pilot)
-        await pilot.press("c")  # close
-        await step(pilot)
+        await _close_and_check_in_the_first(pilot, "p")  # partly
         pair = journal.pair()
         assert pair.decision == "close" and pair.check_in_on is not None
-        await pilot.press("k")
-        await step(pilot)
-        await pilot.press(*"1", "enter")
-        await step(pilot)
-        await pilot.press("p")
-        await step(pilot)
         await pilot.press(*"Half the adverts use it", "enter")
         await step(pilot)
         first = journal.commitments_to_revisit()[0]
@@ -177,17 +176,8 @@ async def test_evidence_typed_when_the_app_locks_is_kept_and_comes_back(
     async with app.run_test(size=SIZE) as pilot:
         await _open(app, pilot)
         clock.moment += timedelta(days=200)
-        await pilot.press("x")
-        await step(pilot)
-        await pilot.press("c")  # close: the check-in is now there to hold
-        await step(pilot)
+        await _close_and_check_in_the_first(pilot, "k")  # kept
         first = app.journal_file.journal.commitments_to_revisit()[0]
-        await pilot.press("k")
-        await step(pilot)
-        await pilot.press(*"1", "enter")
-        await step(pilot)
-        await pilot.press("k")  # kept
-        await step(pilot)
         assert isinstance(app.screen, AskDialog)
         await pilot.press(*"Every advert since uses it")
         await pilot.pause(0.6)  # past the draft's pause
