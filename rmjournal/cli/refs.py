@@ -78,11 +78,12 @@ def action_numbers(journal: Journal) -> dict[str, int]:
 
 
 def action(journal: Journal, ref: str) -> tuple[int, Action]:
-    """The action `ref` names (`#N`, id or unique id prefix), with its number."""
+    """The action `ref` names (`#N`, or `N` as agenda items and goals are named; or an id or
+    a unique id prefix), with its number. A bare number is shorter than any id prefix."""
     everything = journal.actions(order="agreed")
     text = ref.strip()
-    if text.startswith("#"):
-        digits = text[1:]
+    if text.startswith("#") or (text.isdigit() and len(text) < MIN_PREFIX):
+        digits = text.removeprefix("#")
         if not digits.isdigit() or len(digits) > 6:
             raise UsageError(f"“{one_line(text, 40)}” is not an action number like #3.")
         number = int(digits)

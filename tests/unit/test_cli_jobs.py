@@ -428,3 +428,13 @@ def test_choices_of_two_words_take_a_hyphen_or_an_underscore(lived_in: Cli) -> N
     assert "invalid choice" in err and "in_progress" in err
     cli("decide", "pair.rmj", "part_two")
     assert cli.json("review", "pair.rmj")["decision"] == "part_two"
+
+
+def test_an_action_is_named_by_its_number_with_or_without_the_hash(lived_in: Cli) -> None:
+    cli = lived_in
+    cli("status", "pair.rmj", "2", "done")
+    cli("status", "pair.rmj", "#1", "in_progress")
+    by_number = {a["number"]: a["status"] for a in cli.json("actions", "pair.rmj")["actions"]}
+    assert by_number == {1: "in_progress", 2: "done"}
+    _, err = cli("status", "pair.rmj", "9", "done", expect=1)
+    assert "There is no action #9" in err
