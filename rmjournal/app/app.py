@@ -371,6 +371,22 @@ class RMJournalApp(App[None]):
 
         self.push_screen(RecoveryKeyScreen(message.recovery_key), shown)
 
+    def _styled_now(
+        self, build: Callable[[Journal], JournalScreen], journal: Journal
+    ) -> JournalScreen:
+        """A mode's screen, built now and so styled with the app's current CSS.
+
+        Textual re-parses every stylesheet (twice, with its parse cache cleared) on a switch to
+        a screen whose CSS count differs from the app's, which a new screen's always does: for
+        a screen made under an older theme. This one is made under the current one and styled
+        as its widgets mount, so it carries the app's count (Textual is pinned exactly for such
+        hooks): the dashboard's first paint and each mode's first visit skip ~40-50 ms of CSS
+        parsing. A later theme change re-styles it as usual.
+        """
+        screen = build(journal)
+        screen._css_update_count = self._css_update_count  # noqa: SLF001 - see above
+        return screen
+
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
         self.journal_file = jf
@@ -381,7 +397,7 @@ class RMJournalApp(App[None]):
         self.who_label = f"You: {jf.vault.role}"
         self.sub_title = title_of(jf)
         for mode, build in CONTENT_SCREENS.items():
-            self.add_mode(mode, partial(build, jf.journal))
+            self.add_mode(mode, partial(self._styled_now, build, jf.journal))
             self.content_modes.add(mode)
         self.switch_mode("dashboard")
         self.call_after_refresh(self._hold_built)

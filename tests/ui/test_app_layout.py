@@ -71,8 +71,10 @@ TEXTUAL_INTERNALS = {
     "_close_messages_no_wait",
     "_fatal_error",
     "_print_error_renderables",
+    "_css_update_count",
 }
-"""The Textual internals the app uses (crash output and the help's key list), nothing else."""
+"""The Textual internals the app uses (crash output, the help's key list, and a new mode's screen
+marked as styled under the current CSS: `RmJournalApp._styled_now`), nothing else."""
 
 
 def test_textual_is_pinned_exactly_and_its_internals_are_the_known_few() -> None:

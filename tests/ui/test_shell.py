@@ -96,6 +96,42 @@ async def test_theme_switch_from_the_palette(app_factory, journal_path: Path) ->
         assert app.current_theme.background == "#000000"
 
 
+async def test_a_new_mode_is_styled_without_parsing_every_stylesheet_again(
+    app_factory, journal_path: Path, monkeypatch
+) -> None:
+    """Unlocking and each mode's first visit style the new screen as it mounts: Textual's full
+    re-parse (its cache cleared, ~20 ms each, twice per new mode) runs only for a theme change,
+    and a mode first shown after one is drawn in the new theme."""
+    from textual.css.stylesheet import Stylesheet
+
+    from rmjournal.app.screens.sessions import SessionsScreen
+
+    reparses = []
+    real = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparses.append(1)
+        real(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        reparses.clear()
+        await unlock(app, pilot, PASSPHRASE)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActionsScreen)
+        assert reparses == []
+        app.use_theme("high-contrast", quiet=True)
+        await settle(app, pilot)
+        assert reparses
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        assert app.screen.styles.background.hex == "#000000"
+
+
 async def test_config_theme_and_fallback(app_factory, journal_path: Path) -> None:
     app = app_factory(journal_path, config=LoadedConfig(Config(theme="light")))
     async with app.run_test(size=SIZE):
