@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -60,6 +60,8 @@ def _lazy_screen(module: str, name: str) -> Callable[[Journal], JournalScreen]:
     build.__qualname__ = build.__name__ = name
     return build
 
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 CONTENT_SCREENS: dict[str, Callable[[Journal], JournalScreen]] = {
     "dashboard": _lazy_screen("dashboard", "DashboardScreen"),
@@ -238,7 +240,7 @@ class RMJournalApp(App[None]):
             unlock_path, self.options.data_dir, self.options.unlock_hint
         )
         """The locked mode's base screen: built once, kept for the whole run."""
-        self.add_mode(LOCKED_MODE, lambda: self.unlock_screen)
+        self.add_mode(LOCKED_MODE, lambda: self._styled_now(self.unlock_screen))
         self.switch_mode(LOCKED_MODE)
         if missing:
             from rmjournal.app.screens.create import CreateScreen
@@ -371,21 +373,23 @@ class RMJournalApp(App[None]):
 
         self.push_screen(RecoveryKeyScreen(message.recovery_key), shown)
 
-    def _styled_now(
-        self, build: Callable[[Journal], JournalScreen], journal: Journal
-    ) -> JournalScreen:
-        """A mode's screen, built now and so styled with the app's current CSS.
+    def _styled_now(self, screen: ScreenT) -> ScreenT:
+        """`screen`, just built and so styled with the app's current CSS, marked as such.
 
         Textual re-parses every stylesheet (twice, with its parse cache cleared) on a switch to
         a screen whose CSS count differs from the app's, which a new screen's always does: for
-        a screen made under an older theme. This one is made under the current one and styled
-        as its widgets mount, so it carries the app's count (Textual is pinned exactly for such
-        hooks): the dashboard's first paint and each mode's first visit skip ~40-50 ms of CSS
-        parsing. A later theme change re-styles it as usual.
+        a screen made under an older theme. A mode's screen is made when the mode is first
+        shown and styled as its widgets mount, so it carries the app's count (Textual is pinned
+        exactly for such hooks): the unlock prompt, the dashboard's first paint and each mode's
+        first visit skip ~40-50 ms of CSS parsing. A later theme change re-styles it as usual.
         """
-        screen = build(journal)
         screen._css_update_count = self._css_update_count  # noqa: SLF001 - see above
         return screen
+
+    def _mode_screen(
+        self, build: Callable[[Journal], JournalScreen], journal: Journal
+    ) -> JournalScreen:
+        return self._styled_now(build(journal))
 
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
         """Open the content modes on `jf` and show the dashboard (`unsaved`: save it soon)."""
@@ -397,7 +401,7 @@ class RMJournalApp(App[None]):
         self.who_label = f"You: {jf.vault.role}"
         self.sub_title = title_of(jf)
         for mode, build in CONTENT_SCREENS.items():
-            self.add_mode(mode, partial(self._styled_now, build, jf.journal))
+            self.add_mode(mode, partial(self._mode_screen, build, jf.journal))
             self.content_modes.add(mode)
         self.switch_mode("dashboard")
         self.call_after_refresh(self._hold_built)
