@@ -10,9 +10,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import cast
 
+from rmjournal.core import checked
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher, random_key
-from rmjournal.core.journal import Journal, checks
+from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person, Role
 from rmjournal.core.secret import Secret
 from rmjournal.core.vault import Vault
@@ -22,9 +23,9 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
     """The journal read from the vault's body; the vault then forgets the body, so the
     database is the one copy of it in memory (the decrypted buffer is freed on return)."""
     body = vault.take_body()
-    # A body this computer saved or checked before needs no row checks (`checks.py`).
+    # A body this computer saved or checked before needs no row checks (`checked.py`).
     digest = vault.body_identity
-    known = digest is not None and checks.already_checked(vault.file_id, digest)
+    known = digest is not None and checked.already_checked(vault.file_id, digest)
     # SQLite deserializes from any buffer: the view of the decrypted file buffer, not a copy.
     journal = Journal.from_bytes(
         cast(bytes, body),
@@ -34,7 +35,7 @@ def _journal_of(vault: Vault, clock: Clock | None) -> Journal:
         check=not known,
     )
     if digest is not None and not known and not journal.set_aside():
-        checks.remember_checked(vault.file_id, digest)
+        checked.remember_checked(vault.file_id, digest)
     return journal
 
 
@@ -166,7 +167,7 @@ class JournalFile:
         # What this computer wrote itself (rows checked, or set aside) needs no checks when it
         # is opened again.
         if (identity := self.vault.body_identity) is not None:
-            checks.remember_checked(self.vault.file_id, identity)
+            checked.remember_checked(self.vault.file_id, identity)
 
     def save_if_changed(self) -> bool:
         """Save only when something changed; say whether it saved."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from clikit import new_pair_journal, ok, run, secret_args
 
+from rmjournal.core import checked
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.journal import checks
 from rmjournal.core.secret import Secret
@@ -156,18 +157,18 @@ def test_a_body_is_checked_once_here_and_any_rewrite_is_checked_again(
     mentor = Secret.passphrase(MENTOR_PW)
     with JournalFile.open(pair["path"], mentor, allow_test_kdf=True) as opened:
         identity = opened.vault.body_identity
-        assert identity is not None and checks.already_checked(opened.vault.file_id, identity)
+        assert identity is not None and checked.already_checked(opened.vault.file_id, identity)
         file_id = opened.vault.file_id
     # A script re-seals the very same body: new file bytes, so not known here.
     _script_edit(pair["path"], pair["mentee"], "mentee",
                  "UPDATE sessions SET date = date WHERE number = 1", ())  # fmt: skip
     with Vault.open(pair["path"], mentor, allow_test_kdf=True) as vault:
         assert vault.body_identity != identity
-        assert not checks.already_checked(file_id, str(vault.body_identity))
+        assert not checked.already_checked(file_id, str(vault.body_identity))
     # Opening it checks it (nothing to set aside) and remembers it; another slot of the same
     # bytes (the mentee's) is a different name, checked on its own first open.
     with JournalFile.open(pair["path"], mentor, allow_test_kdf=True) as opened:
-        assert checks.already_checked(file_id, str(opened.vault.body_identity))
+        assert checked.already_checked(file_id, str(opened.vault.body_identity))
     mentee = Secret.passphrase(MENTEE_PW)
     with Vault.open(pair["path"], mentee, role_hint="mentee", allow_test_kdf=True) as vault:
-        assert not checks.already_checked(file_id, str(vault.body_identity))
+        assert not checked.already_checked(file_id, str(vault.body_identity))
