@@ -128,6 +128,7 @@ class Seen:
         """Record a generation seen at `place` (the highest is kept) and, if given, the slot that
         opened it."""
         files = self._load()
+        before = list(files.items())
         old = files.pop(file_id, None)
         entry: dict[str, object] = dict(old) if isinstance(old, dict) else {}
         entry.pop("generation", None)  # the per-file-id figure of earlier versions: not a place
@@ -144,7 +145,8 @@ class Seen:
         files[file_id] = entry  # last: the most recently used
         while len(files) > MAX_FILES:
             del files[next(iter(files))]
-        self._store(files)
+        if list(files.items()) != before:  # an open that changes nothing writes nothing
+            self._store(files)
 
     def _load(self) -> dict[str, object]:
         try:

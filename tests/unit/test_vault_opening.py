@@ -391,6 +391,25 @@ def test_the_state_file_forgets_the_oldest_journals_first(tmp_path: Path) -> Non
     assert sorted(p.name for p in here.folder.iterdir()) == ["seen.json"]  # no temp left
 
 
+def test_an_open_that_changes_nothing_leaves_the_state_file_alone(tmp_path: Path) -> None:
+    here = Seen(tmp_path / "state")
+    place = tmp_path / "pair.rmj"
+    here.remember("a" * 32, 4, place, slot=1, role="mentee", kind="passphrase")
+    written = here.path.stat()
+    here.remember("a" * 32, 4, place, slot=1, role="mentee", kind="passphrase")
+    here.remember("a" * 32, 3, place)  # an older copy opened here: the highest stays
+    again = here.path.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+    here.remember("a" * 32, 5, place)
+    assert here.path.stat().st_ino != written.st_ino  # a newer save: written (a new file)
+    assert here.recall("a" * 32, place).generation == 5
+    here.remember("b" * 32, 1, place)
+    moved = here.path.stat().st_ino
+    here.remember("a" * 32, 5, place)  # used again: now the most recent, so written
+    assert here.path.stat().st_ino != moved
+    assert list(json.loads(here.path.read_text(encoding="utf-8"))["files"]) == ["b" * 32, "a" * 32]
+
+
 def test_tests_never_write_the_real_state_folder() -> None:
     from rmjournal import paths
 
