@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from rmjournal.core import crypto
+from rmjournal.core import calibration
 from rmjournal.core.secret import Secret
 from rmjournal.core.seen import Seen
 from rmjournal.core.vault import Vault
@@ -56,7 +56,7 @@ def run(quick: bool) -> list[dict]:
          "note": "seal, temp file, fsync, read back, replace, fsync folder"}
     )  # fmt: skip
     started = time.perf_counter()
-    params, seconds = crypto.calibrate_argon2()
+    params, seconds = calibration.calibrate_argon2()
     took = time.perf_counter() - started
     rows.append(
         {"name": "Argon2id unlock cost (calibrated)", "value": seconds, "unit": "s",

@@ -126,7 +126,7 @@ def _print_recovery_key(text: str, whose: str) -> None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     """Print the header facts; the lock is checked so an open journal reports exit 5."""
-    from rmjournal.core.safefile import JournalLock
+    from rmjournal.core.locking import JournalLock
     from rmjournal.core.vault import inspect
 
     lock = JournalLock(args.path, LOCK_WAIT) if args.path.exists() else None

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Literal, NamedTuple
 
-from rmjournal.core import crypto
+from rmjournal.core import calibration, crypto
 from rmjournal.core.crypto import KEY_BYTES, NONCE_BYTES, TAG_BYTES, Argon2Params
 from rmjournal.core.errors import FileDamaged, Tampered, TestKdfRefused
 from rmjournal.core.model import Role
@@ -133,7 +133,7 @@ def passphrase_kek(secret: Secret, salt: bytes, params: Argon2Params) -> bytes:
 def calibrated_kek(secret: Secret, salt: bytes) -> tuple[Argon2Params, bytes]:
     """A new slot's cost, calibrated on this machine, and its key from the accepted run."""
     text = unicodedata.normalize("NFC", secret.value)
-    params, kek = crypto.calibrated_key(text.encode("utf-8"), salt)
+    params, kek = calibration.calibrated_key(text.encode("utf-8"), salt)
     return params, kek
 
 

@@ -1,4 +1,5 @@
-"""Files that survive crashes and second instances: the journal lock and the atomic write.
+"""Files that survive crashes: the atomic write, private folders and files (the journal's lock,
+which a save confirms first, is `locking.py`).
 
 A save goes to a fresh temp file in the same folder (O_EXCL, 0600), is flushed to the drive
 (`fsync`; `F_FULLFSYNC` on macOS, where `fsync` leaves the data in the drive's cache), read
@@ -19,39 +20,65 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import stat
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Protocol
 
-from rmjournal.core.errors import JournalError, JournalLocked, NotFound, SaveFailed, UsageError
+from rmjournal.core.errors import NotFound, SaveFailed, UsageError
 
 Buffer = bytes | bytearray | memoryview
 """What a write takes: any bytes-like part."""
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # Python's descriptors are non-inheritable anyway
-_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows: checked with lstat there
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # Python's descriptors are non-inheritable anyway
+BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows: checked with lstat there
 REPLACE_RETRY_DELAYS: tuple[float, ...] = (
     (0.02, 0.05, 0.1, 0.2, 0.4, 0.8) if sys.platform == "win32" else ()
 )
 """Pauses between attempts when the replace meets PermissionError: on Windows another program
 (indexer, antivirus, OneDrive) may hold the journal open for a moment; on POSIX it is final."""
-LOCK_ATTEMPTS = 20
-"""How often the lock is taken again when its file was deleted or replaced while waiting."""
 
 
-def _fchmod(fd: int, mode: int) -> None:
+class Held(Protocol):
+    """A lock this process holds on a journal (`locking.JournalLock`)."""
+
+    def confirm(self) -> None:
+        """Make sure the lock still guards the journal, or raise `SaveFailed`."""
+        ...
+
+
+_held: dict[str, Held] = {}
+"""The locks this process holds, by their journal's real path (`held_key`), so that a save
+confirms its own first (`locking.JournalLock` registers itself here)."""
+
+
+def held_key(path: Path) -> str:
+    """The key of a journal's real path in the registry of locks held."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def hold(journal: Path, lock: Held) -> None:
+    """Register `lock` as this process's lock on `journal` (its real path)."""
+    _held[held_key(journal)] = lock
+
+
+def let_go(journal: Path, lock: Held) -> None:
+    """Forget `lock` as this process's lock on `journal`, if it still is."""
+    if _held.get(held_key(journal)) is lock:
+        del _held[held_key(journal)]
+
+
+def fchmod(fd: int, mode: int) -> None:
     """Set the mode of an open file where the system has POSIX modes (not on Windows)."""
     if sys.platform != "win32" and hasattr(os, "fchmod"):
         os.fchmod(fd, mode)
 
 
-def _owned_by_me(fd: int) -> bool:
+def owned_by_me(fd: int) -> bool:
     """Whether this user owns the open file (always true where there are no POSIX owners)."""
     if sys.platform != "win32" and hasattr(os, "getuid"):
         return os.fstat(fd).st_uid == os.getuid()
@@ -85,9 +112,9 @@ class FileSystem:
 
     def create_exclusive(self, path: Path) -> int:
         """A new file only this user can read, failing if the name exists."""
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC | _BINARY
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | CLOEXEC | BINARY
         fd = os.open(path, flags, FILE_MODE)
-        _fchmod(fd, FILE_MODE)
+        fchmod(fd, FILE_MODE)
         return fd
 
     def write(self, fd: int, data: bytes | bytearray | memoryview) -> None:
@@ -147,7 +174,7 @@ class FileSystem:
         NTFS journals the rename itself, so there is nothing to flush there."""
         if sys.platform == "win32":
             return
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC)
         try:
             _full_fsync(fd)
         finally:
@@ -197,7 +224,7 @@ def remove_stale_temps(target: Path) -> None:
                 os.unlink(target.parent / name)
 
 
-def _why(exc: OSError, folder: Path) -> str:
+def why(exc: OSError, folder: Path) -> str:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -274,7 +301,7 @@ def _replace_atomically(target: Path, write: Callable[[int], Callable[[Path], bo
     `write(fd)` (which returns the check of the temp file as read back), fsync, the check, the
     replace, the folder fsync; on failure the temp file goes and `SaveFailed` says why."""
     target = real_target(target)
-    held = _held.get(_key(target))
+    held = _held.get(held_key(target))
     if held is not None:
         held.confirm()
     temp = temp_name(target)
@@ -292,202 +319,10 @@ def _replace_atomically(target: Path, write: Callable[[int], Callable[[Path], bo
         with contextlib.suppress(OSError):
             disk.remove(temp)
         raise SaveFailed(
-            f"Saving failed: {_why(exc, target.parent)}. {target.name} is unchanged and your "
+            f"Saving failed: {why(exc, target.parent)}. {target.name} is unchanged and your "
             "changes are still open; fix the problem and save again, or save elsewhere."
         ) from None
     try:
         disk.fsync_dir(target.parent)
     except OSError as exc:
         raise NotDurable(str(exc)) from None
-
-
-def _portalocker() -> Any:
-    """portalocker, imported with a placeholder temp folder: at import it computes
-    `tempfile.gettempdir()` as a default argument, which probes $TMPDIR by writing a file there;
-    rmjournal never uses that default and writes nothing to temp folders."""
-    import tempfile
-
-    saved = tempfile.tempdir
-    tempfile.tempdir = saved or os.curdir
-    try:
-        import portalocker
-    finally:
-        tempfile.tempdir = saved
-    return portalocker
-
-
-def _try_lock(handle: BinaryIO) -> bool:
-    """Take the exclusive lock on the open lock file now; False if another program holds it.
-
-    POSIX: `flock`, the call portalocker itself makes there, without the ~20 ms its import costs
-    every command. Windows (or wherever `fcntl` is missing): portalocker (`LockFileEx`, or
-    `msvcrt.locking`).
-    """
-    if sys.platform != "win32":
-        try:
-            import fcntl
-        except ImportError:
-            pass
-        else:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return False
-            return True
-    portalocker = _portalocker()
-    try:
-        portalocker.lock(
-            handle, portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
-        )
-    except portalocker.exceptions.LockException:
-        return False
-    return True
-
-
-def _unlock(handle: BinaryIO) -> None:
-    """Release the lock `_try_lock` took (closing the file would too; this is explicit)."""
-    if sys.platform != "win32":
-        try:
-            import fcntl
-        except ImportError:
-            pass
-        else:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-            return
-    portalocker = _portalocker()
-    with contextlib.suppress(portalocker.exceptions.LockException):
-        portalocker.unlock(handle)
-
-
-def _key(path: Path) -> str:
-    return os.path.normcase(os.path.abspath(path))
-
-
-_held: dict[str, JournalLock] = {}
-"""The locks this process holds, by their journal's real path, so that a save checks its own."""
-
-
-class LockLost(SaveFailed):
-    """The lock file was deleted or replaced and another program took the new one."""
-
-
-class JournalLock:
-    """An exclusive lock on `<journal>.lock`, held for as long as the journal is open.
-
-    A lock file beside the journal (never the journal itself, which saves replace) lets a
-    second app or command see at once that the journal is in use, and the system drops the lock
-    when a process dies, so a crash never leaves a stale lock. The locking itself is `flock`
-    on POSIX and `portalocker` on Windows (see `_try_lock`).
-
-    The lock file is opened without following a symbolic link (a link there is refused), and
-    after locking the file at the path must still be the one locked: a sync client that deletes
-    or replaces it would otherwise let a second writer lock a new file. Before each save the
-    holder confirms the same (`confirm`), taking the new file if no one else holds it.
-    For a journal that is a symbolic link the lock sits beside the real file, so every name
-    of one journal shares one lock.
-    """
-
-    def __init__(self, journal: Path, wait: float = 0.0) -> None:
-        journal = real_target(Path(journal))
-        self.journal = journal
-        self.path = journal.with_name(journal.name + ".lock")
-        deadline = time.monotonic() + wait
-        for _attempt in range(LOCK_ATTEMPTS):
-            handle = self._open()
-            if not self._lock(handle, deadline):
-                handle.close()
-                raise JournalLocked(
-                    f"{journal.name} is open in another rmjournal window or command. "
-                    "Close it there (or wait for it to finish), then try again."
-                )
-            if self._is_current(handle):
-                break
-            self._unlock_close(handle)  # deleted or replaced while we waited: lock the new one
-        else:
-            raise JournalLocked(
-                f"The lock file {self.path.name} keeps being deleted or replaced (a sync "
-                "client?). Keep it out of sync, then try again."
-            )
-        self._file: BinaryIO | None = handle
-        _held[_key(journal)] = self
-
-    def _open(self) -> BinaryIO:
-        """The lock file's descriptor, created 0600 if missing; a link there is refused."""
-        try:
-            if not _NOFOLLOW and self.path.is_symlink():
-                raise OSError(errno.ELOOP, "symbolic link")
-            fd = os.open(
-                self.path, os.O_RDWR | os.O_CREAT | _CLOEXEC | _BINARY | _NOFOLLOW, FILE_MODE
-            )
-        except FileNotFoundError:
-            raise JournalError(f"The folder {self.journal.parent} does not exist.") from None
-        except OSError as exc:
-            if exc.errno == errno.ELOOP or self.path.is_symlink():
-                raise JournalError(
-                    f"{self.path.name} is a link, and rmjournal does not follow links for its "
-                    "lock file. Remove it, then try again."
-                ) from None
-            why = _why(exc, self.journal.parent)
-            raise JournalError(f"Cannot use {self.journal.name}: {why}.") from None
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            raise JournalError(f"{self.path.name} is not a plain file. Remove it, then try again.")
-        if _owned_by_me(fd):
-            _fchmod(fd, FILE_MODE)
-        return open(fd, "r+b", buffering=0)  # a file object: what every portalocker locks
-
-    @staticmethod
-    def _lock(handle: BinaryIO, deadline: float) -> bool:
-        """Take the exclusive lock on `handle`, polling until `deadline`; False if still held."""
-        while True:
-            if _try_lock(handle):
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.05)
-
-    def _is_current(self, handle: BinaryIO) -> bool:
-        """Whether the file at the lock path is still the one open as `handle`."""
-        try:
-            now = os.stat(self.path, follow_symlinks=False)
-        except OSError:
-            return False
-        held = os.fstat(handle.fileno())
-        return (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino)
-
-    @staticmethod
-    def _unlock_close(handle: BinaryIO) -> None:
-        with contextlib.suppress(OSError):
-            _unlock(handle)
-        handle.close()
-
-    def confirm(self) -> None:
-        """Make sure this lock still guards the journal before writing it.
-
-        If the lock file was deleted or replaced, the new file is locked instead when no one
-        else holds it; if another program does, `LockLost` (a `SaveFailed`) is raised and
-        nothing is written.
-        """
-        if self._file is None or self._is_current(self._file):
-            return
-        try:
-            handle = self._open()
-        except JournalError as exc:
-            raise LockLost(f"Not saved: {exc}") from None
-        if not self._lock(handle, time.monotonic()):
-            handle.close()
-            raise LockLost(
-                f"Not saved: the lock file {self.path.name} was deleted or replaced (a sync "
-                f"client?) and another rmjournal has {self.journal.name} open now. Your changes "
-                "are still open: save elsewhere, or close the other one and save again."
-            )
-        self._unlock_close(self._file)
-        self._file = handle
-
-    def release(self) -> None:
-        """Let others open the journal (idempotent)."""
-        if self._file is not None:
-            self._unlock_close(self._file)
-            self._file = None
-            if _held.get(_key(self.journal)) is self:
-                del _held[_key(self.journal)]

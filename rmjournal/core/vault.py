@@ -4,8 +4,8 @@ A `Vault` holds the lock on its file for as long as it is open, knows who unlock
 and only that person's personal key, and writes every change atomically. The byte layout is in
 `fileformat.py` (and `docs/format.md`); checked reading in `opening.py`; the key operations in
 `vault_keys.py`; reading another copy and writing a backup in `vault_copies.py`; crash-safe
-writing and the lock in `safefile.py`; what this computer remembers about a file (the slot to
-try first, the newest save seen) in `seen.py`.
+writing in `safefile.py` and the lock in `locking.py`; what this computer remembers about a
+file (the slot to try first, the newest save seen) in `seen.py`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from rmjournal.core import crypto, fileformat, hardening, safefile
+from rmjournal.core import crypto, fileformat, hardening, locking, safefile
 from rmjournal.core.crypto import PrivateCipher, Signer, random_key
 from rmjournal.core.errors import (
     ChangedOnDisk,
@@ -61,7 +61,7 @@ class Vault(KeyOperations, CopyOperations):
     def __init__(
         self,
         path: Path,
-        lock: safefile.JournalLock,
+        lock: locking.JournalLock,
         header: Header,
         unlocked: fileformat.Unlocked,
         trailer: bytes,
@@ -71,7 +71,7 @@ class Vault(KeyOperations, CopyOperations):
         self.path = path
         self.role = unlocked.slot.role
         self.test_kdf = header.test_kdf
-        self._lock: safefile.JournalLock | None = lock
+        self._lock: locking.JournalLock | None = lock
         self._header = header
         self._slot: Slot | None = unlocked.slot  # the slot the person unlocked with
         self._kek = unlocked.kek
@@ -124,7 +124,7 @@ class Vault(KeyOperations, CopyOperations):
         hardening.harden_process()  # keys and plaintext from here on: no core dumps
         path = Path(path)
         safefile.make_private_dirs(path.parent)
-        lock = safefile.JournalLock(path)
+        lock = locking.JournalLock(path)
         try:
             if path.exists():
                 raise JournalError(f"{path} already exists. Choose another name.")
@@ -185,7 +185,7 @@ class Vault(KeyOperations, CopyOperations):
             raise NotFound(f"There is no journal at {path}.")
         hardening.harden_process()  # keys and plaintext from here on: no core dumps
         seen = seen or Seen()
-        lock = safefile.JournalLock(path, lock_wait)
+        lock = locking.JournalLock(path, lock_wait)
         try:
             with FileSource(path) as source:
                 file_id = source.file_id()

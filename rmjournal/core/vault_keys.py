@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from rmjournal.core import crypto, fileformat, recovery
+from rmjournal.core import calibration, crypto, fileformat, recovery
 from rmjournal.core.crypto import Argon2Params, Signer, random_key
 from rmjournal.core.errors import JournalError, NotFound, UsageError, WrongSecret
 from rmjournal.core.fileformat import MAX_SLOTS, SALT_BYTES, Header, Slot
@@ -385,7 +385,7 @@ class KeyOperations:
         for slot in self._header.slots:
             if slot.params is not None:
                 return slot.params
-        return crypto.calibrate_argon2()[0]
+        return calibration.calibrate_argon2()[0]
 
     def _passphrase_slot(
         self, role: Role, passphrase: Secret, pair_key: bytes, personal_key: bytes

@@ -22,8 +22,8 @@ from testkit import EXAMPLE_JSON
 from rmjournal.cli import main
 from rmjournal.core.interchange import import_document
 from rmjournal.core.journalfile import JournalFile
+from rmjournal.core.locking import JournalLock
 from rmjournal.core.model import Person
-from rmjournal.core.safefile import JournalLock
 from rmjournal.core.secret import Secret
 
 PW = "walk the messages passphrase"

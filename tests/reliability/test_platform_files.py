@@ -18,7 +18,8 @@ from vault_helpers import make_journal, sqlite_body
 
 from rmjournal.core import safefile
 from rmjournal.core.errors import JournalError, JournalLocked, SaveFailed
-from rmjournal.core.safefile import JournalLock, LockLost, atomic_write
+from rmjournal.core.locking import JournalLock, LockLost
+from rmjournal.core.safefile import atomic_write
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
@@ -58,7 +59,7 @@ def test_a_deleted_lock_file_does_not_let_a_second_writer_in(journal_dir: Path) 
 HOLD = (
     "import sys\n"
     "from pathlib import Path\n"
-    "from rmjournal.core.safefile import JournalLock\n"
+    "from rmjournal.core.locking import JournalLock\n"
     "lock = JournalLock(Path(sys.argv[1]))\n"
     "print('held', flush=True)\n"
     "sys.stdin.read()\n"
@@ -97,7 +98,7 @@ def test_a_lock_file_replaced_while_waiting_is_locked_afresh(journal_dir: Path) 
     code = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from rmjournal.core.safefile import JournalLock\n"
+        "from rmjournal.core.locking import JournalLock\n"
         "lock = JournalLock(Path(sys.argv[1]))\n"
         "print('held', flush=True)\n"
         "time.sleep(0.5)\n"

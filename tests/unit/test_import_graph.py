@@ -134,6 +134,19 @@ def test_core_has_no_import_circles() -> None:
     assert cycles(core) == []
 
 
+CORE_MAX_LINES = 450
+"""A core module stays short enough to read whole; merge.py, one algorithm, is the exception."""
+
+
+def test_no_core_module_is_over_450_lines_but_merge() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in sorted((PACKAGE / "core").rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > CORE_MAX_LINES
+    }
+    assert set(long) <= {"core/merge.py"}, long
+
+
 ONE_OWNER = ("_conn", "_cipher", "_clock", "_changes", "_private_index")
 
 

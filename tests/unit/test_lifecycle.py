@@ -14,7 +14,7 @@ from rmjournal.core.clock import FixedClock
 from rmjournal.core.crypto import PrivateCipher, random_key
 from rmjournal.core.errors import JournalError
 from rmjournal.core.journal import Journal
-from rmjournal.core.journal.records import PartnersPrivateItem
+from rmjournal.core.journal.rows import PartnersPrivateItem
 from rmjournal.core.lifecycle import agreement_content, agreement_signatures, next_step, stage
 from rmjournal.core.merge import merge_into
 from rmjournal.core.model import Person

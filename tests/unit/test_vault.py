@@ -12,7 +12,7 @@ import pytest
 from testkit import MENTEE_PASSPHRASE, PASSPHRASE
 from vault_helpers import make_journal, notes_of, open_journal, sqlite_body
 
-from rmjournal.core import crypto, errors
+from rmjournal.core import calibration, crypto, errors
 from rmjournal.core.errors import (
     ChangedOnDisk,
     JournalError,
@@ -268,18 +268,18 @@ def test_calibration_logic_follows_the_machine_speed() -> None:
     def machine(seconds_per_gib_pass: float):  # a model machine: cost is memory × passes
         return lambda p: p.memory_kib * p.iterations / (1024 * 1024) * seconds_per_gib_pass
 
-    fast, took = crypto.calibrate_argon2(measure=machine(0.2))
+    fast, took = calibration.calibrate_argon2(measure=machine(0.2))
     assert fast.memory_kib == 128 * 1024 and fast.iterations >= 6 and 0.3 <= took <= 1.0
-    usual, took = crypto.calibrate_argon2(measure=machine(1.0))
+    usual, took = calibration.calibrate_argon2(measure=machine(1.0))
     assert (usual.memory_kib, usual.iterations) == (128 * 1024, 4) and 0.3 <= took <= 1.0
-    slow, took = crypto.calibrate_argon2(measure=machine(5.0))
+    slow, took = calibration.calibrate_argon2(measure=machine(5.0))
     assert slow.memory_kib < 128 * 1024 and slow.iterations == 2 and 0.3 <= took <= 1.0
-    floor, took = crypto.calibrate_argon2(measure=machine(60.0))
+    floor, took = calibration.calibrate_argon2(measure=machine(60.0))
     assert (floor.memory_kib, floor.iterations) == (64 * 1024, 2)  # security floor wins
 
 
 def test_calibration_on_this_machine_lands_between_0_3_and_1_second() -> None:
-    params, took = crypto.calibrate_argon2()
+    params, took = calibration.calibrate_argon2()
     assert params.memory_kib >= 64 * 1024 and params.iterations >= 2
     assert 0.3 <= took <= 1.0 or (params.memory_kib, params.iterations) == (64 * 1024, 2)
 
@@ -289,7 +289,7 @@ def test_a_real_journal_opens_without_the_switch(
 ) -> None:
     # The cheapest cost a real journal may have (calibration itself is tested above).
     floor = crypto.Argon2Params(crypto.MIN_MEMORY_KIB, crypto.MIN_ITERATIONS, 4)
-    monkeypatch.setattr(crypto, "calibrate_argon2", lambda **_: (floor, 0.5))
+    monkeypatch.setattr(calibration, "calibrate_argon2", lambda **_: (floor, 0.5))
     path = journal_dir / "real.rmj"
     vault, _ = Vault.create(
         path, passphrase=Secret.passphrase(PASSPHRASE), body=sqlite_body("real")

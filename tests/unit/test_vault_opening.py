@@ -16,7 +16,7 @@ import pytest
 from testkit import MENTEE_PASSPHRASE, PASSPHRASE
 from vault_helpers import KdfCounter, make_journal, notes_of, open_journal, sqlite_body
 
-from rmjournal.core import crypto, fileformat, opening
+from rmjournal.core import calibration, crypto, fileformat, opening
 from rmjournal.core.crypto import Argon2Params, random_key
 from rmjournal.core.errors import FileDamaged, NotFound, WrongSecret
 from rmjournal.core.journalfile import JournalFile
@@ -438,7 +438,7 @@ def test_one_noisy_timing_does_not_halve_the_memory_cost() -> None:
     def machine(params: Argon2Params) -> float:  # 0.8 s at 128 MiB, in proportion to memory
         return 0.8 * params.memory_kib / (128 * 1024) * next(noise, 1.0)
 
-    params, took = crypto.calibrate_argon2(measure=machine)
+    params, took = calibration.calibrate_argon2(measure=machine)
     # One timing would have cut the memory to 64 MiB (which then times 0.4 s: "in range").
     assert params.memory_kib == 128 * 1024 and took == pytest.approx(0.8)
 
@@ -450,7 +450,7 @@ def test_two_agreeing_timings_decide_without_a_third() -> None:
         calls.append(params)
         return 0.5
 
-    crypto.calibrate_argon2(measure=machine)
+    calibration.calibrate_argon2(measure=machine)
     assert len(calls) == 2
 
 
@@ -458,10 +458,10 @@ def test_a_new_journal_runs_no_key_derivation_beyond_calibration(
     journal_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     timed: list[Argon2Params] = []
-    real_calibrate = crypto.calibrate_argon2
+    real_calibrate = calibration.calibrate_argon2
 
     def watching(**kwargs: Any) -> tuple[Argon2Params, float]:
-        measure = kwargs.pop("measure", crypto.time_argon2)
+        measure = kwargs.pop("measure", calibration.time_argon2)
 
         def counted(params: Argon2Params) -> float:
             timed.append(params)
@@ -469,7 +469,7 @@ def test_a_new_journal_runs_no_key_derivation_beyond_calibration(
 
         return real_calibrate(measure=counted, **kwargs)
 
-    monkeypatch.setattr(crypto, "calibrate_argon2", watching)
+    monkeypatch.setattr(calibration, "calibrate_argon2", watching)
     counter = KdfCounter(monkeypatch)
     path = journal_dir / "real.rmj"
     vault, _ = Vault.create(path, passphrase=Secret.passphrase(PASSPHRASE), body=sqlite_body())

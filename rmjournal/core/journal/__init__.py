@@ -9,7 +9,8 @@ autosave watches. Nothing here imports textual.
 The package is split by domain, each module one part of `Journal`:
 
 - `records`: the records layer, the one owner of the database, the cipher, the clock and the
-  change counter (every other part reads and writes through it);
+  change counter (every other part reads and writes through it); `rows`: what the parts share
+  (a row, `check`, dates as stored, fresh ids, the `Part` base);
 - `search_index`: what the search index holds of each record, and safe FTS queries;
 - `pair` (the pair and goals), `sessions` (sessions and agendas), `entries` (entries and
   prompts), `actions` (actions and follow-ups), `planning` (the next session, carry-over),
@@ -32,13 +33,8 @@ from rmjournal.core.journal.drafts import Drafts
 from rmjournal.core.journal.opportunities import Opportunities
 from rmjournal.core.journal.pair import add_months
 from rmjournal.core.journal.planning import Planning
-from rmjournal.core.journal.records import (
-    UNSET,
-    VISIBLE_TABLES,
-    PartnersPrivateItem,
-    Records,
-    Row,
-)
+from rmjournal.core.journal.records import Records
+from rmjournal.core.journal.rows import UNSET, VISIBLE_TABLES, PartnersPrivateItem, Row
 from rmjournal.core.journal.search import Search
 from rmjournal.core.journal.search_index import fts_query
 from rmjournal.core.journal.visibility import VisibilityAndDeletion

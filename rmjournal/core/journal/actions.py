@@ -9,7 +9,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.records import UNSET, Row, as_iso, check
+from rmjournal.core.journal.rows import UNSET, Row, as_iso, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ACTION_KINDS,

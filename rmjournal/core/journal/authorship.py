@@ -208,3 +208,38 @@ def batch_of(row: dict[str, Any]) -> str | None:
 def is_signed_table(table: str) -> bool:
     """Whether rows of `table` carry authorship signatures."""
     return table in SIGNED_TABLES
+
+
+class Batch:
+    """The rows of one batch being signed (`Records.signing_batch`): their digests, in order."""
+
+    def __init__(self, role: str, batch_id: str) -> None:
+        self.role = role
+        self.id = batch_id
+        self.digests = bytearray()
+        self.count = 0
+
+    def add(self, table: str, row: dict[str, Any]) -> str:
+        """Add the row (as it will be stored) to the batch; its `signature` column's value."""
+        self.digests += digest(table, row)
+        self.count += 1
+        return batch_reference(self.role, self.id, self.count - 1)
+
+
+def unused_batches_sql(tables: list[str]) -> str | None:
+    """SQL deleting the batches no row of `tables` names any more (each of their rows was written
+    anew), counting the rows kept in `set_aside` as naming theirs: the digests would only grow.
+    None without a table that carries signatures."""
+    names = " UNION ALL ".join(
+        f"SELECT substr(signature, instr(signature, '@') + 1,"  # noqa: S608 - fixed names
+        f" instr(signature, '/') - instr(signature, '@') - 1) FROM {table}"
+        f" WHERE signature LIKE '%:@%/%'"
+        for table in tables
+    )
+    if not names:
+        return None
+    return (
+        f"DELETE FROM signature_batches WHERE id NOT IN ({names})"  # noqa: S608
+        " AND NOT EXISTS (SELECT 1 FROM set_aside"
+        " WHERE instr(set_aside.row, '@' || signature_batches.id || '/'))"
+    )

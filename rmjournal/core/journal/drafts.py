@@ -17,7 +17,7 @@ import json
 from typing import NamedTuple
 
 from rmjournal.core.errors import JournalError, NotFound
-from rmjournal.core.journal.records import Part, new_id
+from rmjournal.core.journal.rows import Part, new_id
 
 DRAFT_FIELD = "draft"
 """The field name the sealed text is bound to (with the draft's id)."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.records import UNSET, Row, check
+from rmjournal.core.journal.rows import UNSET, Row, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ENTRY_KINDS,

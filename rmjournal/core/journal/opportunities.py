@@ -13,7 +13,7 @@ from datetime import date
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.records import UNSET, Part, Row, check
+from rmjournal.core.journal.rows import UNSET, Part, Row, check
 from rmjournal.core.model import (
     OPPORTUNITY_STATUSES,
     ROLES,

@@ -8,7 +8,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.records import Part, Row, check
+from rmjournal.core.journal.rows import Part, Row, check
 from rmjournal.core.model import (
     GOAL_STATUSES,
     ROLES,

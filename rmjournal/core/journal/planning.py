@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from rmjournal.core.errors import JournalError, NotFound, PlanFull
 from rmjournal.core.journal.actions import Actions
 from rmjournal.core.journal.pair import PairAndGoals, add_months
-from rmjournal.core.journal.records import check
+from rmjournal.core.journal.rows import check
 from rmjournal.core.model import (
     CHECK_INS,
     DECISIONS,

@@ -14,7 +14,6 @@ never catches a transaction half done, nor a change count that does not match it
 from __future__ import annotations
 
 import base64
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -27,57 +26,18 @@ from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import authorship, search_index
+from rmjournal.core.journal.rows import (
+    UNSET,
+    PartnersPrivateItem,
+    Row,
+    check,
+    new_id,
+)
 from rmjournal.core.model import ROLES, Role
 from rmjournal.core.schema import SIGNED_TABLES
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-Row = dict[str, Any]
-
-
-class _Unset:
-    """Marks an optional argument that was not given (None may be a real value)."""
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-UNSET: Any = _Unset()
-
-VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups", "opportunities")
-"""The record tables whose rows have a visibility (and so may be private)."""
-
-
-class PartnersPrivateItem(JournalError):
-    """The item is private to the partner: it can be neither read nor changed by this reader."""
-
-
-def check(value: object, allowed: Sequence[object], what: str) -> None:
-    """Refuse `value` with a plain sentence unless it is one of `allowed`."""
-    if value not in allowed:
-        raise JournalError(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
-
-
-def as_date(value: str | None) -> date | None:
-    """A stored ISO date, or None for an empty one."""
-    return date.fromisoformat(value) if value else None
-
-
-def as_iso(value: date | None) -> str | None:
-    """A date as stored (ISO), or None."""
-    return value.isoformat() if value is not None else None
-
-
-def new_id() -> str:
-    """A fresh random UUID (version 4, as `uuid.uuid4()` makes it) for a new record.
-
-    Made here so that a command does not import `uuid` (and `platform`) only for this."""
-    b = bytearray(os.urandom(16))
-    b[6] = (b[6] & 0x0F) | 0x40  # version 4
-    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = b.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Records:
@@ -105,7 +65,7 @@ class Records:
         self._private_index = False
         self._private_rows: dict[str, int] = {}
         self._signed_tables: dict[str, bool] = {}
-        self._batch: _Batch | None = None
+        self._batch: authorship.Batch | None = None
         self._batches_table: bool | None = None
         search_index.watch_forgetting(self._conn)
 
@@ -372,7 +332,7 @@ class Records:
             if self._batch is not None or not self._has_batches():
                 yield
                 return
-            batch = self._batch = _Batch(self._cipher.signer().role, new_id())
+            batch = self._batch = authorship.Batch(self._cipher.signer().role, new_id())
             try:
                 yield
             finally:
@@ -391,22 +351,10 @@ class Records:
                 self._drop_unused_batches()
 
     def _drop_unused_batches(self) -> None:
-        """Delete the batches no row names any more (each of their rows was written anew),
-        counting the rows kept in `set_aside` as naming theirs: the digests would only grow."""
-        names = " UNION ALL ".join(
-            f"SELECT substr(signature, instr(signature, '@') + 1,"  # noqa: S608 - fixed names
-            f" instr(signature, '/') - instr(signature, '@') - 1) FROM {table}"
-            f" WHERE signature LIKE '%:@%/%'"
-            for table in SIGNED_TABLES
-            if self._signs(table)
-        )
-        if not names:
-            return
-        self._conn.execute(
-            f"DELETE FROM signature_batches WHERE id NOT IN ({names})"  # noqa: S608
-            " AND NOT EXISTS (SELECT 1 FROM set_aside"
-            " WHERE instr(set_aside.row, '@' || signature_batches.id || '/'))"
-        )
+        """Delete the batches no row names any more (`authorship.unused_batches_sql`)."""
+        sql = authorship.unused_batches_sql([t for t in SIGNED_TABLES if self._signs(t)])
+        if sql is not None:
+            self._conn.execute(sql)
 
     def _sign_stored(self, table: str, item_id: str) -> None:
         """Sign the stored row anew after a deletion (which does not go through `put`): only a
@@ -495,39 +443,3 @@ class Records:
     def forget_private_index(self) -> None:
         """Drop the private index's state: it is rebuilt on the next search (after a merge)."""
         self._private_index = False
-
-
-class _Batch:
-    """The rows of one `signing_batch` so far: their digests, in order."""
-
-    def __init__(self, role: str, batch_id: str) -> None:
-        self.role = role
-        self.id = batch_id
-        self.digests = bytearray()
-        self.count = 0
-
-    def add(self, table: str, row: Row) -> str:
-        """Add the row (as it will be stored) to the batch; its `signature` column's value."""
-        self.digests += authorship.digest(table, row)
-        self.count += 1
-        return authorship.batch_reference(self.role, self.id, self.count - 1)
-
-
-class Part:
-    """What every part of `Journal` shares: the records layer, the reader and the day."""
-
-    _records: Records
-
-    @property
-    def me(self) -> Role:
-        """The role that unlocked the journal."""
-        return self._records.me
-
-    def today(self) -> date:
-        """Today as the journal's clock sees it (fixed in tests)."""
-        return self._records.today()
-
-    @staticmethod
-    def new_id() -> str:
-        """A fresh random UUID (version 4) for a new record."""
-        return new_id()

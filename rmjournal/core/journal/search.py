@@ -13,7 +13,7 @@ from rmjournal.core.errors import JournalError
 from rmjournal.core.journal.actions import Actions
 from rmjournal.core.journal.entries import Entries
 from rmjournal.core.journal.pair import PairAndGoals
-from rmjournal.core.journal.records import Row, as_date
+from rmjournal.core.journal.rows import Row, as_date
 from rmjournal.core.journal.search_index import MAIN_TEXT, beside, fts_query, index_doc
 from rmjournal.core.model import Entry, SearchHit
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.records import UNSET, Part, Row, check
+from rmjournal.core.journal.rows import UNSET, Part, Row, check
 from rmjournal.core.model import (
     OUTCOMES,
     ROLES,

@@ -6,7 +6,7 @@ from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal.actions import Actions
 from rmjournal.core.journal.entries import Entries
 from rmjournal.core.journal.pair import PairAndGoals
-from rmjournal.core.journal.records import check
+from rmjournal.core.journal.rows import check
 from rmjournal.core.model import VISIBILITIES, ReviewItems, Visibility
 
 
