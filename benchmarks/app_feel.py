@@ -206,6 +206,11 @@ async def main(path: Path, scratch: Path, passphrase: str, mode: str) -> dict[st
         allow_test_kdf=True,
         autosave_delay=3600,  # the figures start their own saves
     )
+    # A stuck run says where, before bench_app's timeout. Started only now: the app makes every
+    # thread share one C heap as it is made (`autosave.share_one_arena`), and a thread started
+    # before (this watchdog) gave the save thread an arena of its own, where each journal-sized
+    # buffer is mapped afresh: 331 MiB at 50,000 entries instead of the app's own 214.
+    faulthandler.dump_traceback_later(1500)
     _hook_frames(app, _probe)
     async with app.run_test(size=(110, 34)) as pilot:
         await _open(app, pilot, passphrase)
@@ -218,7 +223,6 @@ async def main(path: Path, scratch: Path, passphrase: str, mode: str) -> dict[st
 
 
 if __name__ == "__main__":
-    faulthandler.dump_traceback_later(1500)  # a stuck run says where, before bench_app's timeout
     where, scratch_dir, secret_file, which = sys.argv[1:5]
     result = asyncio.run(
         main(Path(where), Path(scratch_dir), Path(secret_file).read_text().strip(), which)
