@@ -92,10 +92,19 @@ def run(quick: bool) -> list[dict[str, Any]]:
     which other work on a shared machine does not inflate."""
     sizes = (50, 500, 2_000) if quick else (50, 500, 10_000)
     rows: list[dict[str, Any]] = []
-    cpu: dict[int, float] = {}
+    made = {size: make_returns(size) for size in sizes}
+    best: dict[int, tuple[float, float]] = {}
+    # Rounds in turn (50, 500, the largest; again), each size's best kept: the growth compares
+    # 500 with the largest measured over the same minutes, not a quick moment of the machine
+    # for the one and a slow one for the other (1.05-1.6x in one day's runs, measured apart).
+    for _round in range(2):
+        for size in sizes:
+            got = _report_seconds(made[size], 2 if size <= 500 else 1)
+            old = best.get(size, (float("inf"), float("inf")))
+            best[size] = (min(old[0], got[0]), min(old[1], got[1]))
+    cpu = {size: seconds[1] for size, seconds in best.items()}
     for size in sizes:
-        files = make_returns(size)
-        wall, cpu[size] = _report_seconds(files, 3 if size <= 500 else 2)
+        wall = best[size][0]
         row: dict[str, Any] = {
             "name": f"scheme report, {size:,} returns",
             "value": wall * 1000,
