@@ -9,8 +9,9 @@ journal text and no secret. A hint only: missing or unreadable means "check".
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from rmjournal.core.seen import read_hint, state_folder, write_hint
 
 CHECKED_NAME = "checked.json"
 _KEEP_PER_FILE = 4
@@ -18,16 +19,11 @@ _MAX_FILES = 256
 
 
 def _checked_path() -> Path:
-    from rmjournal.core.seen import state_folder
-
     return state_folder() / CHECKED_NAME
 
 
 def _load_checked() -> dict[str, list[str]]:
-    try:
-        data = json.loads(_checked_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = read_hint(_checked_path())
     if not isinstance(data, dict):
         return {}
     return {
@@ -43,20 +39,10 @@ def already_checked(file_id: str, digest: str) -> bool:
 
 
 def remember_checked(file_id: str, digest: str) -> None:
-    """Remember a body as checked (written atomically, 0600; a failed write is ignored)."""
-    import contextlib
-    import os
-
+    """Remember a body as checked (`seen.write_hint`: atomic, 0600, a failed write ignored)."""
     files = _load_checked()
     kept = [d for d in files.pop(file_id, []) if d != digest] + [digest]
     files[file_id] = kept[-_KEEP_PER_FILE:]
     while len(files) > _MAX_FILES:
         files.pop(next(iter(files)))
-    path = _checked_path()
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = path.with_name(f".{CHECKED_NAME}.{os.getpid()}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(files, out)
-        os.replace(temp, path)
+    write_hint(_checked_path(), files)

@@ -149,32 +149,44 @@ class Seen:
             self._store(files)
 
     def _load(self) -> dict[str, object]:
-        try:
-            with self.path.open("rb") as handle:
-                raw = handle.read(_MAX_STATE_BYTES + 1)
-            document = json.loads(raw) if len(raw) <= _MAX_STATE_BYTES else None
-        except (OSError, ValueError):
-            return {}
+        document = read_hint(self.path)
         if not isinstance(document, dict) or document.get("version") != 1:
             return {}
         files = document.get("files")
         return dict(files) if isinstance(files, dict) else {}
 
     def _store(self, files: dict[str, object]) -> None:
-        text = json.dumps({"version": 1, "files": files}, separators=(",", ":"))
-        folder = self.folder
-        temp = folder / f".{STATE_NAME}.{os.urandom(8).hex()}.tmp"
-        with contextlib.suppress(OSError):  # a hint only: never fail an open or a save for it
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, text.encode("utf-8"))
-            finally:
-                os.close(fd)
-            try:
-                os.replace(temp, self.path)
-            finally:
-                temp.unlink(missing_ok=True)
+        write_hint(self.path, {"version": 1, "files": files})
+
+
+def read_hint(path: Path) -> object:
+    """The JSON document of a state file (`seen.json`, `checked.json`), or None when it is
+    missing, unreadable, over 1 MiB or not JSON: a hint, so never a reason to fail."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_STATE_BYTES + 1)
+        return json.loads(raw) if len(raw) <= _MAX_STATE_BYTES else None
+    except (OSError, ValueError):
+        return None
+
+
+def write_hint(path: Path, document: object) -> None:
+    """Write a state file's JSON document atomically (a fresh 0600 temp file beside it, then
+    `os.replace`), its folder made 0700 if missing; a failed write is ignored (a hint only:
+    never fail an open or a save for it)."""
+    text = json.dumps(document, separators=(",", ":"))
+    temp = path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
+    with contextlib.suppress(OSError):
+        os.makedirs(path.parent, mode=0o700, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+        finally:
+            os.close(fd)
+        try:
+            os.replace(temp, path)
+        finally:
+            temp.unlink(missing_ok=True)
 
 
 def rollback_warning(name: str, generation: int, highest: int) -> str | None:

@@ -172,3 +172,5 @@ def test_a_body_is_checked_once_here_and_any_rewrite_is_checked_again(
     mentee = Secret.passphrase(MENTEE_PW)
     with Vault.open(pair["path"], mentee, role_hint="mentee", allow_test_kdf=True) as vault:
         assert not checked.already_checked(file_id, str(vault.body_identity))
+    state = checked._checked_path().parent  # written like seen.json: no temp file left beside
+    assert {p.name for p in state.iterdir()} <= {"checked.json", "seen.json"}
