@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -60,8 +60,6 @@ def _lazy_screen(module: str, name: str) -> Callable[[Journal], JournalScreen]:
     build.__qualname__ = build.__name__ = name
     return build
 
-
-ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 CONTENT_SCREENS: dict[str, Callable[[Journal], JournalScreen]] = {
     "dashboard": _lazy_screen("dashboard", "DashboardScreen"),
@@ -373,7 +371,7 @@ class RMJournalApp(App[None]):
 
         self.push_screen(RecoveryKeyScreen(message.recovery_key), shown)
 
-    def _styled_now(self, screen: ScreenT) -> ScreenT:
+    def _styled_now(self, screen: Screen[Any]) -> Screen[Any]:
         """`screen`, just built and so styled with the app's current CSS, marked as such.
 
         Textual re-parses every stylesheet (twice, with its parse cache cleared) on a switch to
@@ -388,7 +386,7 @@ class RMJournalApp(App[None]):
 
     def _mode_screen(
         self, build: Callable[[Journal], JournalScreen], journal: Journal
-    ) -> JournalScreen:
+    ) -> Screen[Any]:
         return self._styled_now(build(journal))
 
     def enter_journal(self, jf: JournalFile, *, unsaved: bool = False) -> None:
