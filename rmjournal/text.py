@@ -32,7 +32,13 @@ def plain(text: str) -> str:
 
 def one_line(text: str, width: int | None = None) -> str:
     """`text` on one line (whitespace collapsed), made `plain()`, cut to `width` with "…"."""
-    flat = plain(" ".join(text.split()))
+    return plain(flat_line(text, width))
+
+
+def flat_line(text: str, width: int | None = None) -> str:
+    """`one_line` before `plain()`: for many lines made plain at once (`plain` maps each
+    character to one, so cutting before or after it is the same). Not safe to show alone."""
+    flat = " ".join(text.split())
     if width is not None and len(flat) > width:
         flat = flat[: max(width - 1, 0)] + "…"
     return flat

@@ -33,7 +33,7 @@ from rmjournal.cli.common import (
     word_choice,
 )
 from rmjournal.core.errors import JournalError, NotFound, UsageError
-from rmjournal.text import one_line, plain
+from rmjournal.text import flat_line, one_line, plain
 
 
 def _date_arg(value: str) -> date:
@@ -405,9 +405,10 @@ def print_hits(hits: list[Any], snippet_width: int | None = None) -> None:
     lines = []
     for hit in hits:
         when = hit.when.isoformat() if hit.when else "          "
-        snippet = f" — {one_line(hit.snippet, snippet_width)}" if hit.snippet else ""
-        lines.append(f"{when}  {hit.kind:<9}  {one_line(hit.title, title_width)}{snippet}\n")
-    sys.stdout.write("".join(lines))
+        snippet = f" — {flat_line(hit.snippet, snippet_width)}" if hit.snippet else ""
+        lines.append(f"{when}  {hit.kind:<9}  {flat_line(hit.title, title_width)}{snippet}\n")
+    # `one_line` is `plain(flat_line(...))`, and `plain` keeps newlines: one pass over them all.
+    sys.stdout.write(plain("".join(lines)))
 
 
 def cmd_actions(args: argparse.Namespace) -> int:

@@ -57,6 +57,20 @@ def test_a_snippet_never_just_repeats_the_title(journal: Journal) -> None:
     assert noted.snippet == "Ran out of time"
 
 
+def test_a_private_item_matched_by_its_title_shows_its_notes(journal: Journal) -> None:
+    """The reader's own private items live in a second index: the same rule holds there."""
+    s = journal.sessions()[0]
+    journal.add_agenda_item(s.id, "Lantern rota", visibility="private", notes="Only I know why")
+    journal.add_agenda_item(s.id, "Lantern budget", visibility="private")
+    journal.add_agenda_item(s.id, "Lantern window", notes="Shared reasons")
+    found = {h.title: h.snippet for h in journal.search("lantern")}
+    assert found == {
+        "Agenda: Lantern rota": "Only I know why",
+        "Agenda: Lantern budget": "",
+        "Agenda: Lantern window": "Shared reasons",
+    }
+
+
 def test_snippets_are_plain_text(journal: Journal) -> None:
     hit = next(h for h in journal.search("thoughts"))
     assert "[bold]x[/bold]" in hit.snippet

@@ -37,61 +37,63 @@ class Search(PairAndGoals, Entries, Actions):
         if not match:
             return []
         self._records.ensure_private_index()
-        found: list[tuple[float, tuple[Any, ...]]] = []
         try:
             shared = self._records.execute(
                 "SELECT d.kind, d.item_id, snippet(search_fts, -1, '', '', '…', 12), d.when_on,"
-                " d.session_id, d.action_id, bm25(search_fts),"
-                " snippet(search_fts, 1, '', '', '…', 12)"
+                " d.session_id, d.action_id, bm25(search_fts), d.rowid, 0"
                 " FROM search_fts JOIN search_items d ON d.rowid = search_fts.rowid"
                 " WHERE search_fts MATCH ? ORDER BY bm25(search_fts) LIMIT ?",
                 (match, limit),
             ).fetchall()
             private = self._records.execute(
                 "SELECT kind, item_id, snippet(private_fts, -1, '', '', '…', 12), when_on,"
-                " session_id, action_id, bm25(private_fts),"
-                " snippet(private_fts, 1, '', '', '…', 12) FROM temp.private_fts"
+                " session_id, action_id, bm25(private_fts), rowid, 1 FROM temp.private_fts"
                 " WHERE private_fts MATCH ? ORDER BY bm25(private_fts) LIMIT ?",
                 (match, limit),
             ).fetchall()
         except sqlite3.OperationalError:
             return []
-        found = [(float(r[6]), r) for r in [*shared, *private]]
-        found.sort(key=lambda x: x[0])
-        found = found[:limit]
+        found = sorted([*shared, *private], key=lambda r: float(r[6]))[:limit]
         # Two queries for every hit's session date and entry title, not two per hit.
         session_dates = {
             sid: date.fromisoformat(day)
             for sid, day in self._by_ids(
-                "SELECT id, date FROM sessions WHERE 1", {r[4] for _, r in found if r[4]}
+                "SELECT id, date FROM sessions WHERE 1", {r[4] for r in found if r[4]}
             )
         }
         entry_titles = {
             eid: f"{kind.capitalize()} by the {author}"
             for eid, kind, author in self._by_ids(
                 "SELECT id, kind, author FROM entries WHERE deleted_at IS NULL",
-                {r[1] for _, r in found if r[0] == "entry"},
+                {r[1] for r in found if r[0] == "entry"},
             )
         }
         hits: list[SearchHit] = []
-        for _, (kind, item_id, snippet, when_on, session_id, action_id, _rank, body) in found:
+        repeats: dict[int, tuple[int, int]] = {}  # hit index → (private?, rowid)
+        for kind, item_id, snippet, when_on, session_id, action_id, _, rowid, own in found:
             when = as_date(when_on)
             if session_id and kind in ("entry", "agenda"):
                 when = session_dates.get(session_id, when)
             title = entry_titles.get(item_id) if kind == "entry" else None
             title = title or self._hit_title(kind, item_id)
+            line = beside(title, snippet)
+            if not line:
+                repeats[len(hits)] = (own, rowid)
             hits.append(
                 SearchHit(
                     kind=kind,
                     id=item_id,
                     title=title,
-                    # A match in the title shows the start of the body instead of the title again.
-                    snippet=beside(title, snippet) or beside(title, body),
+                    snippet=line,
                     when=when,
                     session_id=session_id,
                     action_id=action_id,
                 )
             )
+        # A match in the title shows the start of the body instead of the title again.
+        bodies = self._body_snippets(match, set(repeats.values()))
+        for n, where in repeats.items():
+            hits[n] = hits[n]._replace(snippet=beside(hits[n].title, bodies.get(where, "")))
         return hits
 
     def recent(self, limit: int = 10) -> list[SearchHit]:
@@ -131,6 +133,26 @@ class Search(PairAndGoals, Entries, Actions):
                 )
             )
         return hits
+
+    def _body_snippets(
+        self, match: str, wanted: set[tuple[int, int]]
+    ) -> dict[tuple[int, int], str]:
+        """The body's snippet of the hits whose best snippet only repeats their title, by
+        (private?, rowid): asked for those few only, since each snippet re-reads and re-tokenizes
+        its item's text (two snippets per hit cost a quarter of a 10,000-entry search)."""
+        found: dict[tuple[int, int], str] = {}
+        for own, fts in ((0, "search_fts"), (1, "temp.private_fts")):
+            rowids = sorted(rowid for o, rowid in wanted if o == own)
+            if not rowids:
+                continue
+            table = fts.rsplit(".", 1)[-1]
+            rows = self._records.execute(
+                f"SELECT rowid, snippet({table}, 1, '', '', '…', 12) FROM {fts}"  # noqa: S608
+                f" WHERE {table} MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+                (match, json.dumps(rowids)),
+            ).fetchall()
+            found.update({(own, rowid): text for rowid, text in rows})
+        return found
 
     def _by_ids(self, select: str, ids: set[str]) -> list[tuple[Any, ...]]:
         """Rows of `select` (a fixed `SELECT ... FROM table WHERE ...`) for the ids given."""
