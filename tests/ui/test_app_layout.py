@@ -72,9 +72,12 @@ TEXTUAL_INTERNALS = {
     "_fatal_error",
     "_print_error_renderables",
     "_css_update_count",
+    "_replace_screen",
+    "_closing",
 }
-"""The Textual internals the app uses (crash output, the help's key list, and a new mode's screen
-marked as styled under the current CSS: `RmJournalApp._styled_now`), nothing else."""
+"""The Textual internals the app uses (crash output, the help's key list, a new mode's screen
+marked as styled under the current CSS: `RmJournalApp._styled_now`, and the watchers of a
+removed screen's widgets dropped: `RmJournalApp._replace_screen`), nothing else."""
 
 
 def test_textual_is_pinned_exactly_and_its_internals_are_the_known_few() -> None:
@@ -101,7 +104,7 @@ def test_textual_is_pinned_exactly_and_its_internals_are_the_known_few() -> None
             for c in ast.walk(tree)
             if isinstance(c, ast.ClassDef)
             for f in c.body
-            if isinstance(f, ast.FunctionDef)
+            if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
         ]
         ours |= {n for n in names if n.startswith("_") and not n.startswith("__")}
     ours = {name for name in ours if hasattr(app, name)}

@@ -255,6 +255,40 @@ async def test_back_to_the_list_redraws_only_what_changed(
         assert screen.query_one("#sessions").cursor_row == row
 
 
+async def test_pages_opened_and_closed_leave_no_widget_behind(app_factory, demo_path) -> None:
+    # Textual drops a closed widget's watchers of the app only when the watched attribute next
+    # changes (#6666): each record or agenda page stayed in memory whole until the title or the
+    # theme changed. The app drops them as each page is removed. (Textual itself keeps a
+    # reference to the page last closed: one, however many were opened.)
+    import gc
+
+    from textual.widgets import Header, TextArea
+
+    from rmjournal.app.widgets.status import StatusLine
+
+    def detached() -> int:
+        gc.collect()
+        kinds = (Header, TextArea, StatusLine, RecordScreen, AgendaScreen)
+        return sum(1 for o in gc.get_objects() if isinstance(o, kinds) and not o.is_attached)
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        left = []
+        for _ in range(4):
+            for key in ("enter", "p"):  # the record page, then the agenda
+                await pilot.press(key)
+                await settle(app, pilot)
+                assert isinstance(app.screen, RecordScreen | AgendaScreen)
+                await pilot.press("escape")
+                await settle(app, pilot)
+                assert isinstance(app.screen, SessionsScreen)
+            left.append(detached())
+        assert left == [left[0]] * 4 and left[0] <= 5, left
+
+
 async def test_at_80_columns_topics_keep_their_room_and_nothing_is_lost(
     app_factory, demo_path
 ) -> None:
