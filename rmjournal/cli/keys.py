@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rmjournal.cli.common import (
     add_json_option,
@@ -27,6 +27,7 @@ from rmjournal.core.model import ROLES, Role, other_role
 from rmjournal.text import plain
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
+    from rmjournal.core.journal import Journal
     from rmjournal.core.secret import Secret
     from rmjournal.core.vault import Vault
 
@@ -199,20 +200,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def _set_aside_listed(args: argparse.Namespace, vault: Vault, body: bytes | memoryview) -> bool:
     """List the rows that fail their checks (what `export` would otherwise trip on): those set
-    aside before and those found now. Whether there were any."""
+    aside before and those found now; then the rows whose words their signature does not
+    prove (`_unproven_listed`). Whether there were any of either."""
     from rmjournal.core.journal import Journal
     from rmjournal.text import one_line
 
     try:
-        journal = Journal.from_bytes(bytes(body), me=vault.role, cipher=vault.private_cipher())
+        # SQLite deserializes from the decrypted buffer itself: no third copy of the body.
+        journal = Journal.from_bytes(
+            cast(bytes, body), me=vault.role, cipher=vault.private_cipher()
+        )
     except FileDamaged:  # a sound SQLite body that holds no journal: nothing to check in it
         return False
     try:
         kept = journal.set_aside()
+        unproven = _unproven_listed(args, journal)
     finally:
         journal.close()
     if not kept:
-        return False
+        return unproven
     print(
         f"{args.path.name} opens and its database is intact, but {len(kept)} item"
         f"{' fails its' if len(kept) == 1 else 's fail their'} checks and "
@@ -223,6 +229,54 @@ def _set_aside_listed(args: argparse.Namespace, vault: Vault, body: bytes | memo
     print(
         "Every command works without them. They were written by someone without your key, or by"
         " a script; your partner's copy or a backup may hold the real item.",
+        file=sys.stderr,
+    )
+    return True
+
+
+def _unproven_listed(args: argparse.Namespace, journal: Journal) -> bool:
+    """List the items whose words do not carry a valid signature of their writer (an edit made
+    to the file itself, which no merge sees), and say in one sentence how many could not be
+    checked. Whether any failed."""
+    from rmjournal.core import signing
+    from rmjournal.core.journal import authorship
+    from rmjournal.core.journal.checks import Failure
+    from rmjournal.text import one_line
+
+    keys: dict[str, bytes | None] = {}
+
+    def key_for(role: str) -> bytes | None:
+        if role not in keys:
+            keys[role] = signing.key_of(journal, role)[0] if role in ROLES else None
+        return keys[role]
+
+    proof = authorship.check_words(journal.records.execute, key_for)
+    unchecked = []
+    if proof.unsigned:
+        unchecked.append(
+            f"{proof.unsigned} item{'s carry' if proof.unsigned != 1 else ' carries'} no"
+            " signature (written before signatures, or by a script)"
+        )
+    if proof.unknown_key:
+        unchecked.append(
+            f"{proof.unknown_key} {'are' if proof.unknown_key != 1 else 'is'} signed with your"
+            " partner's key, which this copy does not know yet (it comes with a merge)"
+        )
+    if unchecked:
+        print(f"Not proven: {'; '.join(unchecked)}.", file=sys.stderr)
+    if not proof.failing:
+        return False
+    count = len(proof.failing)
+    print(
+        f"{args.path.name} opens, but {count} item{'s' if count != 1 else ''}"
+        f" {'were' if count != 1 else 'was'} changed without the key of whoever wrote"
+        f" {'them' if count != 1 else 'it'} (a script with the pair key, or a damaged sync):"
+    )
+    for table, item_id, reason in proof.failing:
+        print(f"  {one_line(Failure(table, item_id, reason).describe())}")
+    print(
+        "Merge your partner's copy or a backup into this one: the version its writer signed"
+        " is kept there, and the changed one set aside.",
         file=sys.stderr,
     )
     return True

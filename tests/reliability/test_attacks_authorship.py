@@ -84,6 +84,48 @@ def test_a_crafted_copy_cannot_change_the_authors_words(
     assert "the mentor's version is kept" in verify.stdout  # the change is listed, not lost
 
 
+@pytest.mark.parametrize(
+    ("attack", "sql"),
+    [
+        ("edit words", "UPDATE entries SET text = 'words put in her mouth'"
+                       " WHERE visibility = 'pair'"),
+        ("tombstone", "UPDATE entries SET deleted_at = updated_at WHERE visibility = 'private'"),
+        ("take over", "UPDATE entries SET author = 'mentee' WHERE visibility = 'pair'"),
+    ],
+)  # fmt: skip
+def test_verify_finds_words_changed_in_the_file_itself(
+    pair: dict[str, Path], attack: str, sql: str
+) -> None:
+    # No merge sees an edit made to the one file both partners sync: `verify` checks each row's
+    # signature against the file alone, and says how to get the signed version back.
+    mentor = secret_args(pair["mentor"], "mentor")
+    clean = run("verify", pair["path"], *mentor)
+    assert clean.returncode == 0 and "is sound" in clean.stdout, clean.stdout
+    assert "Not proven" not in clean.stderr
+    _script_edit(pair["path"], pair["mentee"], sql)
+    for who in ("mentor", "mentee"):  # either partner finds it, whichever keys they hold
+        told = run("verify", pair["path"], *secret_args(pair[who], who))
+        assert told.returncode == 1, (attack, who, told.stdout)
+        assert "changed without the key of whoever wrote it" in told.stdout, told.stdout
+        assert "entry " in told.stdout and "is sound" not in told.stdout
+        assert "Merge your partner's copy or a backup" in told.stderr
+    merged = ok("merge", pair["path"], pair["copy"], *mentor)  # the untouched copy
+    assert "the mentor's version from the other copy is kept" in merged, merged
+    assert _mentor_texts(pair) == WORDS
+
+
+def test_verify_says_what_it_cannot_prove(pair: dict[str, Path]) -> None:
+    # A row without a signature may be from before signatures (schema 11) or stripped by a
+    # script: one file cannot tell which, so it is said, not failed; a merge with a signed
+    # version keeps that version (an unsigned change loses).
+    mentor = secret_args(pair["mentor"], "mentor")
+    _script_edit(pair["path"], pair["mentee"],
+                 "UPDATE entries SET signature = NULL WHERE visibility = 'pair'")  # fmt: skip
+    told = run("verify", pair["path"], *mentor)
+    assert told.returncode == 0 and "is sound" in told.stdout
+    assert "Not proven: 1 item carries no signature" in told.stderr, told.stderr
+
+
 def test_the_authors_own_edit_on_another_copy_merges(pair: dict[str, Path]) -> None:
     mentor = secret_args(pair["mentor"], "mentor")
     doc = json.loads(ok("export", pair["copy"], "--format", "json", *mentor))

@@ -243,3 +243,51 @@ def unused_batches_sql(tables: list[str]) -> str | None:
         " AND NOT EXISTS (SELECT 1 FROM set_aside"
         " WHERE instr(set_aside.row, '@' || signature_batches.id || '/'))"
     )
+
+
+class Proof:
+    """What `check_words` found: the rows whose words do not carry a valid signature, and how
+    many rows could not be checked (no signature at all, or a key this copy does not know)."""
+
+    def __init__(self) -> None:
+        self.failing: list[tuple[str, str, str]] = []
+        """(table, item id, reason in words) of each row whose signature does not hold."""
+        self.unsigned = 0
+        """Rows without a signature: written before signatures (schema 11), or stripped."""
+        self.unknown_key = 0
+        """Rows signed as a partner whose signing key this copy does not know yet."""
+
+
+def check_words(execute: Callable[..., Any], key_for: KeyFor) -> Proof:
+    """Every row of the signed tables (deleted ones too) checked against its signature, as a
+    merge would check the other copy's version: a signature that does not verify, or a private
+    item not signed by its author, is a row changed without its writer's key.
+
+    A merge only compares two copies; this reads one, so an edit made to the file itself (by
+    a sync, or a script with the pair key) is found too. Shared text may be signed by either
+    partner (an edit in the app is signed by whoever made it), as the merge allows.
+    """
+    proof = Proof()
+    batches = Batches(execute)
+    for table in SIGNED_TABLES:
+        cursor = execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+        names = [c[0] for c in cursor.description]
+        for values in cursor:  # one row at a time: a journal's text is never all in memory
+            row = dict(zip(names, values, strict=True))
+            text = row.get("signature")
+            if text is None:
+                proof.unsigned += 1
+                continue
+            claimed = text.partition(":")[0] if isinstance(text, str) else ""
+            if claimed in ("mentor", "mentee") and key_for(claimed) is None:
+                proof.unknown_key += 1
+                continue
+            who = signer_of(table, row, key_for, batches)
+            if who is None:
+                reason = "its words were changed without the key of whoever signed them"
+            elif row.get("visibility") == "private" and who != row.get("author"):
+                reason = f"it is private to the {row.get('author')} but signed by the {who}"
+            else:
+                continue
+            proof.failing.append((table, str(row.get("id")), reason))
+    return proof
