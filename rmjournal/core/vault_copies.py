@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from rmjournal.core import fileformat, safefile
 from rmjournal.core.errors import (
@@ -65,7 +65,7 @@ class CopyOperations:
     def _require_open(self) -> None:
         raise NotImplementedError
 
-    def _saved_body(self) -> bytes | memoryview:
+    def release_body(self) -> None:
         raise NotImplementedError
 
     def _check_unchanged(self) -> None:
@@ -129,25 +129,36 @@ class CopyOperations:
             "there: merge this copy into it instead.)"
         )
 
+    def _opens_in_place(self, data: bytearray, name: str) -> bool:
+        """Whether the whole file in `data` opens with the pair key (its body decrypted over
+        its ciphertext: `data` holds plaintext afterwards). `FileDamaged` if it is not one."""
+        header = fileformat.parse(data, name, allow_test_kdf=self.test_kdf)
+        start = len(header.raw)
+        sealed = memoryview(data)[start : start + header.body_length]
+        fileformat.open_body_in_place(header, cast(bytearray, sealed), self._pair_key, name)
+        return True
+
     def backup(self, out: Path) -> None:
         """An encrypted copy of the saved file at `out`, verified by reading it back and opening
-        its body with the pair key, so a backup is known to restore before anyone needs it."""
+        its body with the pair key, so a backup is known to restore before anyone needs it.
+
+        One buffer the size of the file: the copy on disk is compared with it in parts, then
+        its body is opened in that same buffer (the bytes on disk are the bytes it held). The
+        body decrypted at unlocking is not needed and is let go first."""
         self._require_open()
         out = Path(out)
         if out.exists() or out.resolve() == self.path.resolve():
             raise JournalError(f"{out} already exists. Choose another name for the backup.")
         self._check_unchanged()
+        self.release_body()
         data = read_whole(self.path)
         if data[-fileformat.TRAILER_BYTES :] != self._snapshot.trailer:
             raise ChangedOnDisk(self._changed_message())
-        saved = self._saved_body()
         safefile.make_private_dirs(out.parent)
         with contextlib.suppress(safefile.NotDurable):
             safefile.atomic_write(out, data)
         try:
-            back = safefile.disk.read(out)
-            header = fileformat.parse(back, out.name, allow_test_kdf=self.test_kdf)
-            good = fileformat.open_body(header, back, self._pair_key, out.name) == saved
+            good = safefile.disk.read_back(out, data) and self._opens_in_place(data, out.name)
         except (OSError, FileDamaged):
             good = False
         if not good:

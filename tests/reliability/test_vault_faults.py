@@ -144,13 +144,18 @@ def test_unconfirmed_folder_sync_is_reported_and_the_next_save_works(
         assert notes_of(again.read_body()) == ["original", "written", "again"]
 
 
+@pytest.mark.parametrize(
+    ("step", "code"),
+    [("write", errno.ENOSPC), ("fsync", errno.EIO), ("read_back", errno.EIO), ("corrupt", 0),
+     ("replace", errno.EIO)],
+)  # fmt: skip
 def test_failed_backup_leaves_nothing_behind(
-    journal_dir: Path, monkeypatch: pytest.MonkeyPatch
+    journal_dir: Path, monkeypatch: pytest.MonkeyPatch, step: str, code: int
 ) -> None:
     path = journal_dir / "pair.rmj"
     vault, _ = make_journal(path, "original")
     out = journal_dir / "copy.rmj"
-    monkeypatch.setattr(safefile, "disk", FailingDisk("write", errno.ENOSPC))
+    monkeypatch.setattr(safefile, "disk", FailingDisk(step, code))
     with pytest.raises(SaveFailed):
         vault.backup(out)
     assert not out.exists() and _leftovers(journal_dir) == []
