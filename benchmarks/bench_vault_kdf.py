@@ -7,8 +7,10 @@ Two figures from issue #20, both with Argon2id at the cost `rmjournal new` calib
   8 each after one first unlock each. The first unlock of a mentee on a new computer tries the
   mentor's slot first; it is shown as a figure only. Target ≤ 1.1.
 - **peak memory of a command at 50,000 entries** (`ru_maxrss` of the whole process): `recent`,
-  `search`, `export --format json` and `add` on a real-KDF journal made by `new` and `import`
-  from the benchmark corpus. Target ≤ 200 MiB for each.
+  `search`, `export --format json`, `verify`, `backup`, `add` and `merge` (of a copy one note
+  ahead) on a real-KDF journal made by `new` and `import` from the benchmark corpus. Target
+  ≤ 200 MiB for each. A merge holds both copies' databases and, while the other copy is read
+  into its own, its decrypted body: three journals' worth at its peak.
 
 Every journal, state folder and the corpus document live in a temp folder removed at the end;
 the corpus document (plaintext) is deleted as soon as it is imported.
@@ -17,6 +19,7 @@ the corpus document (plaintext) is deleted as soon as it is imported.
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -109,11 +112,17 @@ def _memory_rows(folder: Path, size: int) -> list[dict]:
         document.unlink(missing_ok=True)
     note = folder / "note.txt"
     note.write_text("One more note about sponsorship.\n", encoding="utf-8")
+    copy = folder / "copy.rmj"  # the partner's copy, one note ahead, for `merge`
+    shutil.copyfile(path, copy)
+    run("add", str(copy), "--kind", "note", "--text-file", str(note), *unlock)
     commands = {
         "recent": ["recent", str(path), "-n", "10", *unlock],
         "search": ["search", str(path), "sponsorship", "--limit", "100000", *unlock],
         "export json": ["export", str(path), "--format", "json", *unlock],
+        "verify": ["verify", str(path), *unlock],
+        "backup": ["backup", str(path), "--out", str(folder / "backup.rmj"), *unlock],
         "add": ["add", str(path), "--kind", "note", "--text-file", str(note), *unlock],
+        "merge": ["merge", str(path), str(copy), *unlock],
     }
     from rmjournal.core.vault import inspect
 

@@ -67,7 +67,7 @@ def _open(app: RMJournalApp) -> JournalFile | None:
 
 async def merge_copy(app: RMJournalApp) -> None:
     """Merge another copy of this journal (the partner's, a synced or backed-up one) into it."""
-    from rmjournal.core.merge import follow_keys, merge_into
+    from rmjournal.core.merge import merge_copy
 
     jf = _open(app)
     if jf is None:
@@ -92,12 +92,12 @@ async def merge_copy(app: RMJournalApp) -> None:
         app.notify("That is the journal itself; give the path of the other copy.", severity="error")
         return
     try:
-        copy = await _in_thread(app, partial(jf.vault.read_copy, other))
+        held = [await _in_thread(app, partial(jf.vault.read_copy, other))]
     except Exception as error:
         app.notify(_problem(error, "Reading the copy"), title="Not merged", severity="error")
         return
-    report = merge_into(jf.journal, copy)
-    follow_keys(jf, copy, report)
+    # Handed on, not kept here: `merge_copy` lets the body go once it is a database.
+    report = merge_copy(jf, held.pop())
     for note in report.key_notes:
         app.notify(note, title="Keys", timeout=10)
     app.refresh_after_merge()
