@@ -258,8 +258,8 @@ async def test_back_to_the_list_redraws_only_what_changed(
 async def test_pages_opened_and_closed_leave_no_widget_behind(app_factory, demo_path) -> None:
     # Textual drops a closed widget's watchers of the app only when the watched attribute next
     # changes (#6666): each record or agenda page stayed in memory whole until the title or the
-    # theme changed. The app drops them as each page is removed. (Textual itself keeps a
-    # reference to the page last closed: one, however many were opened.)
+    # theme changed. The app drops them as each page is removed. (Textual may still hold the
+    # page last closed for a moment: at most one, however many were opened.)
     import gc
 
     from textual.widgets import Header, TextArea
@@ -286,7 +286,12 @@ async def test_pages_opened_and_closed_leave_no_widget_behind(app_factory, demo_
                 await settle(app, pilot)
                 assert isinstance(app.screen, SessionsScreen)
             left.append(detached())
-        assert left == [left[0]] * 4 and left[0] <= 5, left
+        # What kept them: the app's watchers. None is a removed widget's (Textual's own list).
+        watchers = getattr(app, "__watchers", {})
+        assert not [n for entries in watchers.values() for n, _ in entries if not n.is_attached]
+        # Kept, each page was lost: 6, 11, 16, 21 widgets after 2, 4, 6, 8 pages. Textual may
+        # still hold the page last closed for a moment, so the bound is two pages' worth.
+        assert max(left) <= 10, left
 
 
 async def test_at_80_columns_topics_keep_their_room_and_nothing_is_lost(
