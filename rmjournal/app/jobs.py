@@ -67,7 +67,7 @@ def _open(app: RMJournalApp) -> JournalFile | None:
 
 async def merge_copy(app: RMJournalApp) -> None:
     """Merge another copy of this journal (the partner's, a synced or backed-up one) into it."""
-    from rmjournal.core.merge import merge_copy
+    from rmjournal.core.merge import merge_copy as merge_body
 
     jf = _open(app)
     if jf is None:
@@ -96,8 +96,8 @@ async def merge_copy(app: RMJournalApp) -> None:
     except Exception as error:
         app.notify(_problem(error, "Reading the copy"), title="Not merged", severity="error")
         return
-    # Handed on, not kept here: `merge_copy` lets the body go once it is a database.
-    report = merge_copy(jf, held.pop())
+    # Handed on, not kept here: the core's `merge_copy` lets the body go once it is a database.
+    report = merge_body(jf, held.pop())
     for note in report.key_notes:
         app.notify(note, title="Keys", timeout=10)
     app.refresh_after_merge()
