@@ -117,16 +117,12 @@ class AppOptions:
     """Seconds for the idle lock and autosave debounce; tests pass one they can move on."""
 
 
-def drop_closed_watchers(watched: object) -> int:
+def drop_closed_watchers(watched: object) -> None:
     """Drop the entries of closed widgets from `watched`'s watchers, as Textual itself does
     when a watched attribute changes (its `__watchers`, filtered on `_closing`: Textual is
-    pinned exactly). How many were dropped."""
-    dropped = 0
+    pinned exactly)."""
     for entries in getattr(watched, "__watchers", {}).values():
-        live = [(node, callback) for node, callback in entries if not node._closing]  # noqa: SLF001
-        dropped += len(entries) - len(live)
-        entries[:] = live
-    return dropped
+        entries[:] = [(node, callback) for node, callback in entries if not node._closing]  # noqa: SLF001
 
 
 def title_of(jf: JournalFile) -> str:

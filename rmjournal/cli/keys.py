@@ -189,7 +189,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 f"{args.path.name} opens, but the database inside is damaged. "
                 "Restore it from a backup or your partner's copy."
             )
-        if _set_aside_listed(args, vault, body):
+        if _problems_listed(args, vault, body):
             return 1
         print(
             f"{args.path.name} is sound: keys, checksum and authentication verified, "
@@ -198,7 +198,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_aside_listed(args: argparse.Namespace, vault: Vault, body: bytes | memoryview) -> bool:
+def _problems_listed(args: argparse.Namespace, vault: Vault, body: bytes | memoryview) -> bool:
     """List the rows that fail their checks (what `export` would otherwise trip on): those set
     aside before and those found now; then the rows whose words their signature does not
     prove (`_unproven_listed`). Whether there were any of either."""
@@ -243,14 +243,7 @@ def _unproven_listed(args: argparse.Namespace, journal: Journal) -> bool:
     from rmjournal.core.journal.checks import Failure
     from rmjournal.text import one_line
 
-    keys: dict[str, bytes | None] = {}
-
-    def key_for(role: str) -> bytes | None:
-        if role not in keys:
-            keys[role] = signing.key_of(journal, role)[0] if role in ROLES else None
-        return keys[role]
-
-    proof = authorship.check_words(journal.records.execute, key_for)
+    proof = authorship.check_words(journal.records.execute, signing.key_finder(journal))
     unchecked = []
     if proof.unsigned:
         unchecked.append(

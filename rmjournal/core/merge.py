@@ -550,7 +550,7 @@ class _Merger:
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
         self.pending: list[tuple[str, Row, _Lost]] = []
         self.failing: dict[tuple[str, str], str] = {}  # the other copy's rows that fail checks
-        self.keys: dict[str, bytes | None] = {}  # the signing key trusted for each role
+        self._key_for = signing.key_finder(journal)  # the signing key trusted for each role
         self.batches = authorship.Batches(self.conn.execute)  # rows signed in batches, here
         self.their_batches = authorship.Batches(self.other.execute)  # and in the other copy
 
@@ -639,12 +639,6 @@ class _Merger:
         ):
             self.report.set_aside.append(checks.Failure(table, row["id"], reason).describe())
             self.report.writes += 1
-
-    def _key_for(self, role: str) -> bytes | None:
-        if role not in self.keys:
-            known = role in ("mentor", "mentee")
-            self.keys[role] = signing.key_of(self.journal, role)[0] if known else None  # type: ignore[arg-type]
-        return self.keys[role]
 
     def _valid(
         self, table: str, row: Row, author: Any, batches: authorship.Batches, *, strict: bool

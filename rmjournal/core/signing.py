@@ -33,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmjournal.core.crypto import Signer, verify_signature
@@ -205,6 +206,19 @@ def pin_in_file(vault: Vault, theirs: Signer) -> None:
         vault.save(journal.to_bytes())
     finally:
         journal.close()
+
+
+def key_finder(journal: Journal) -> Callable[[str], bytes | None]:
+    """`key_of`'s key for any role name (None for a name that is not a role), each looked up
+    once: what checking many rows' authorship signatures asks for, row after row."""
+    found: dict[str, bytes | None] = {}
+
+    def key_for(role: str) -> bytes | None:
+        if role not in found:
+            found[role] = key_of(journal, role)[0]  # type: ignore[arg-type] # refused if not one
+        return found[role]
+
+    return key_for
 
 
 def key_of(journal: Journal, role: Role) -> tuple[bytes | None, str]:

@@ -129,14 +129,13 @@ class CopyOperations:
             "there: merge this copy into it instead.)"
         )
 
-    def _opens_in_place(self, data: bytearray, name: str) -> bool:
-        """Whether the whole file in `data` opens with the pair key (its body decrypted over
-        its ciphertext: `data` holds plaintext afterwards). `FileDamaged` if it is not one."""
+    def _open_in_place(self, data: bytearray, name: str) -> None:
+        """Open the whole file in `data` with the pair key, its body decrypted over its
+        ciphertext (`data` holds plaintext afterwards); `FileDamaged` if it does not open."""
         header = fileformat.parse(data, name, allow_test_kdf=self.test_kdf)
         start = len(header.raw)
         sealed = memoryview(data)[start : start + header.body_length]
         fileformat.open_body_in_place(header, cast(bytearray, sealed), self._pair_key, name)
-        return True
 
     def backup(self, out: Path) -> None:
         """An encrypted copy of the saved file at `out`, verified by reading it back and opening
@@ -158,7 +157,9 @@ class CopyOperations:
         with contextlib.suppress(safefile.NotDurable):
             safefile.atomic_write(out, data)
         try:
-            good = safefile.disk.read_back(out, data) and self._opens_in_place(data, out.name)
+            good = safefile.disk.read_back(out, data)
+            if good:
+                self._open_in_place(data, out.name)
         except (OSError, FileDamaged):
             good = False
         if not good:

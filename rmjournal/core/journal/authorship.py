@@ -33,6 +33,7 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 
 from rmjournal.core.crypto import Signer, verify_signature
+from rmjournal.core.model import ROLES
 from rmjournal.core.schema import PRIVATE_FIELDS, SIGNED_TABLES
 
 PURPOSE = "authorship"
@@ -279,7 +280,7 @@ def check_words(execute: Callable[..., Any], key_for: KeyFor) -> Proof:
                 proof.unsigned += 1
                 continue
             claimed = text.partition(":")[0] if isinstance(text, str) else ""
-            if claimed in ("mentor", "mentee") and key_for(claimed) is None:
+            if claimed in ROLES and key_for(claimed) is None:
                 proof.unknown_key += 1
                 continue
             who = signer_of(table, row, key_for, batches)
