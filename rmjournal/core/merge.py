@@ -899,13 +899,13 @@ class _Merger:
         return self.report
 
 
-def merge_into(journal: Journal, other: bytes | sqlite_utils.Database) -> MergeReport:
+def merge_into(journal: Journal, other: bytes | memoryview | sqlite_utils.Database) -> MergeReport:
     """Merge another copy of this pair journal into `journal` (in memory; the caller saves).
 
     `other` is the other copy's decrypted body (`Vault.read_copy`) or its database. All or
     nothing: on any error the journal is as it was. `NotACopy` if it holds another pair.
     """
-    other_db = store.deserialize(other) if isinstance(other, bytes | bytearray) else other
+    other_db = store.deserialize(other) if isinstance(other, bytes | memoryview) else other
     try:
         with journal.transaction():
             report = _Merger(journal, other_db).run()
@@ -934,7 +934,7 @@ def merge_file(jf: JournalFile, other: Path) -> MergeReport:
     return merge_copy(jf, jf.vault.read_copy(other))
 
 
-def merge_copy(jf: JournalFile, body: bytes) -> MergeReport:
+def merge_copy(jf: JournalFile, body: bytes | memoryview) -> MergeReport:
     """Merge the copy whose decrypted body `jf.vault.read_copy` just returned, then take the
     key changes its owners signed (`follow_keys`).
 

@@ -91,7 +91,7 @@ def new_database(target: int = SCHEMA_VERSION) -> sqlite_utils.Database:
     return db
 
 
-def load(data: bytes) -> sqlite3.Connection:
+def load(data: bytes | bytearray | memoryview) -> sqlite3.Connection:
     """A connection to the database held in `data` (as `serialize()` wrote it), migrated to the
     latest schema.
 
@@ -130,7 +130,7 @@ def load(data: bytes) -> sqlite3.Connection:
     return conn
 
 
-def deserialize(data: bytes) -> sqlite_utils.Database:
+def deserialize(data: bytes | bytearray | memoryview) -> sqlite_utils.Database:
     """The database held in `data` as a sqlite-utils `Database` (see `load`)."""
     import sqlite_utils
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -74,13 +75,18 @@ class CopyOperations:
     def _changed_message(self) -> str:
         raise NotImplementedError
 
-    def read_copy(self, path: Path, *, adopt: bool = False) -> bytes:
+    def read_copy(self, path: Path, *, adopt: bool = False) -> memoryview:
         """The body of another copy of this journal at `path`, opened with this vault's pair key.
 
         No passphrase is needed: copies of one pair journal share the pair key. `NotACopy` (exit
         1) if `path` is another journal (its file id differs) or its body does not open with
         this pair key (it was rekeyed since the copies parted, or altered); `FileDamaged` (4) if
         it is not a journal at all. Its key slots are ignored (slots are never merged).
+
+        The body is decrypted over its ciphertext in the one buffer the file was read into, and
+        the view returned is all that holds that buffer: hand it on without keeping it, and the
+        copy is in memory once until it becomes a database (a merge at 50,000 entries peaked at
+        three journals' worth plus the file when the body was a second buffer).
 
         `adopt=True` is for this vault's own file after it `ChangedOnDisk`: what was read
         becomes what the next `save()` may replace (it still refuses if the file changes again).
@@ -96,38 +102,52 @@ class CopyOperations:
                 f"{path.name} is not a copy of this journal: it is another journal (another "
                 "pair's, or one created separately). Nothing was changed."
             )
-        body, pair_key = self._open_copy(header, data, path.name)
+        trailer = bytes(data[-fileformat.TRAILER_BYTES :])
+        body, pair_key = self._open_copy(header, data, path)
+        del data
         self.last_copy = CopyKeys(header, pair_key)
         if adopt:
-            self._snapshot = Snapshot.of(path, bytes(data[-fileformat.TRAILER_BYTES :]))
-        return bytes(body)
+            self._snapshot = Snapshot.of(path, trailer)
+        return body
 
-    def _open_copy(
-        self, header: Header, data: bytes | bytearray, name: str
-    ) -> tuple[bytes | memoryview, bytes]:
-        """Another copy's body and the pair key that opened it: this vault's, one from before a
-        rekey (`old_pair_keys`), or, for a copy rekeyed since, the new key from the copy's own
-        slot for this person (a rekey keeps each slot's salt, so this person's key opens it)."""
-        for key in (self._pair_key, *self.old_pair_keys):
+    def _open_copy(self, header: Header, data: bytearray, path: Path) -> tuple[memoryview, bytes]:
+        """Another copy's body, decrypted in `data`, and the pair key that opened it: this
+        vault's, one from before a rekey (`old_pair_keys`), or, for a copy rekeyed since, the new
+        key from the copy's own slot for this person (a rekey keeps each slot's salt, so this
+        person's key opens it).
+
+        A key that fails leaves the buffer wiped (`open_body_in_place`), so the file is read
+        again for the next one; that happens only for a copy from before a rekey."""
+        for tried, key in enumerate(self._copy_keys(header)):
+            if tried:
+                data = read_whole(path)
+                if not data.startswith(header.raw):
+                    raise FileDamaged(f"{path.name} changed while it was read; try again.")
+            sealed = cast(bytearray, memoryview(data)[len(header.raw) :][: header.body_length])
             with contextlib.suppress(FileDamaged):
-                return fileformat.open_body(header, data, key, name), key
-        if self._slot is not None:
-            for slot in header.slots:
-                if (slot.role, slot.kind, slot.salt, slot.params) != (
-                    self._slot.role, self._slot.kind, self._slot.salt, self._slot.params,
-                ):  # fmt: skip
-                    continue
-                keys = fileformat.open_slot(header, slot, self._kek)
-                if keys is None or keys[1] != self._personal_key:
-                    continue
-                with contextlib.suppress(FileDamaged):
-                    return fileformat.open_body(header, data, keys[0], name), keys[0]
+                return fileformat.open_body_in_place(header, sealed, key, path.name), key
         raise NotACopy(
-            f"{name} is a copy of this journal but does not open with its pair key: it was "
+            f"{path.name} is a copy of this journal but does not open with its pair key: it was "
             "rekeyed since the copies parted and your slot there changed too, or it was "
             "altered. Nothing was changed. (A copy rekeyed since opens with your passphrase "
             "there: merge this copy into it instead.)"
         )
+
+    def _copy_keys(self, header: Header) -> Iterator[bytes]:
+        """The pair keys another copy may be sealed with, the likeliest first; the last, from
+        the copy's own slot for this person, is unwrapped only if the others fail."""
+        yield self._pair_key
+        yield from self.old_pair_keys
+        if self._slot is None:
+            return
+        for slot in header.slots:
+            if (slot.role, slot.kind, slot.salt, slot.params) != (
+                self._slot.role, self._slot.kind, self._slot.salt, self._slot.params,
+            ):  # fmt: skip
+                continue
+            opened = fileformat.open_slot(header, slot, self._kek)
+            if opened is not None and opened[1] == self._personal_key:
+                yield opened[0]
 
     def _open_in_place(self, data: bytearray, name: str) -> None:
         """Open the whole file in `data` with the pair key, its body decrypted over its
