@@ -29,7 +29,7 @@ from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from rmjournal.app import drafts, session
+from rmjournal.app import drafts, keyorder, session
 from rmjournal.app.autosave import Autosave, keep_large_buffers, share_one_arena
 from rmjournal.app.commands import JournalCommands
 from rmjournal.app.config import Config, LoadedConfig
@@ -176,10 +176,27 @@ class RMJournalApp(App[None]):
         Binding("e", "go('export')", "Export", id="go.export"),
         Binding("slash", "go('search')", "Search", id="go.search"),
         Binding("ctrl+s", "save", "Save now", show=False, id="app.save"),
+        # ctrl+l and ctrl+q are not sent through `keyorder`: each starts a worker, which reads
+        # the fields only after awaiting, by when keys typed just before are in them (see
+        # test_ctrl_l_typed_right_after_words_keeps_every_one).
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
+        # Tab moves the focus before the next key is handed on. As Textual ships it (a binding
+        # of each screen), the field being left had to see Tab first, so keys typed quickly
+        # after it (or arriving in one read: autotype, a paste without bracketed paste) went
+        # into that field: "Accents<Tab><Tab>7" gave the topic "Accents7" and no time box. No
+        # widget of ours takes Tab itself (no text area indents with it).
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.focus_next"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="app.focus_previous",
+        ),
     ]
 
     save_state: var[str] = var("saved")
@@ -274,9 +291,19 @@ class RMJournalApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Journal keys only while a journal is open (they also vanish from the footer)."""
+        action = keyorder.inner(action, parameters)
         if action in {"go", "lock", "save", "screen_action"}:
             return self.journal_file is not None and not self._locking
         return True
+
+    def action_after_typed(self, action: str) -> None:
+        """A priority key's `action`, once the keys typed before it are handled (`keyorder`)."""
+        keyorder.after_typed(self, action)
+
+    async def on_keys_handled(self, message: keyorder.KeysHandled) -> None:
+        """The keys typed before a priority binding are handled: its action now (`keyorder`)."""
+        message.stop()
+        await keyorder.run(message)
 
     async def action_go(self, mode: str) -> None:
         """Show a content screen (its state is kept between visits)."""

@@ -372,3 +372,22 @@ async def test_unlocking_rebinds_an_approval_stored_in_the_legacy_form(
         stored = app.journal_file.journal.records.execute("SELECT content_hash FROM approvals")
         assert stored.fetchone()[0] != legacy  # rebound in today's form on unlocking
         assert build_summary(app.journal_file.journal).approvals["mentor"].approved
+
+
+async def test_ctrl_l_typed_right_after_words_keeps_every_one(app_factory, journal_path) -> None:
+    """ctrl+l is taken before the field sees the keys already on their way to it: the lock
+    kept the draft as it was before them, and they were lost with the dialog."""
+    from textual import events
+
+    session_id, _ = _with_session(journal_path)
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await _type_a_note(app, pilot, session_id)
+        rest = " and every word after it"
+        for char in rest:  # queued before any is handled, as from one read of the terminal
+            app.post_message(events.Key("space" if char == " " else char, char))
+        app.post_message(events.Key("ctrl+l", "\x0c"))
+        await settle(app, pilot, 4)
+        assert isinstance(app.screen, UnlockScreen)
+        assert await _unlock_and_restore(app, pilot) == MARKER + rest

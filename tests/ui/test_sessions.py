@@ -338,3 +338,72 @@ def test_columns_give_way_lowest_first_only_while_the_flexible_one_is_narrow() -
     assert flex_width(columns, 80) >= MIN_FLEX
     assert "Raised by" not in [c[0] for c in shown_columns(columns, 70)]
     assert cell_picker(columns, 80)(list("1tfrTpv")) == list("1tfrTv")
+
+
+def _burst(app, keys: list[str]) -> None:
+    """Queue `keys` before any is handled, as a terminal hands over what was typed quickly (or
+    autotyped, or pasted without bracketed paste) in one read."""
+    from textual import events
+
+    names = {"tab": "\t", "enter": "\r", "down": None, "up": None, "ctrl+s": "\x13"}
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else names[key]))
+
+
+async def test_keys_typed_in_a_burst_land_in_the_field_tab_moved_to(app_factory, demo_path) -> None:
+    """Tab moved the focus only once the field had seen the key, so the keys after it went
+    into the field left behind: "Accents7" and no time box. Tab is taken first now."""
+    from rmjournal.app.dialogs.session_forms import TopicDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        sid = app.screen.session_id
+        journal = app.journal_file.journal
+        before = len(journal.agenda(sid))
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TopicDialog)
+        _burst(app, [*"Accents", "tab", "tab", "7", "enter"])
+        await settle(app, pilot, rounds=4)
+        items = journal.agenda(sid)
+        assert len(items) == before + 1
+        assert (items[-1].topic, items[-1].minutes) == ("Accents", 7)
+
+
+async def test_ctrl_s_in_a_burst_saves_every_key_typed_before_it(app_factory, demo_path) -> None:
+    """ctrl+s is taken before the field sees the keys already on their way to it; it saved
+    "I interrupt people with accents mo" and the rest of the sentence went to the screen
+    behind as commands. It now waits for the keys typed before it."""
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        fourth = await open_fourth_record(app, pilot)
+        journal = app.journal_file.journal
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EntryDialog)
+        words = "I interrupt people with accents more often"
+        _burst(app, [*words, "ctrl+s"])
+        await settle(app, pilot, rounds=4)
+        assert isinstance(app.screen, RecordScreen)
+        assert journal.entries(fourth.id)[-1].text == words
+
+
+async def test_enter_in_a_burst_opens_the_row_the_arrows_moved_to(app_factory, demo_path) -> None:
+    """Enter on the sessions list opened the row highlighted before the arrows typed just
+    ahead of it had moved the cursor."""
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        _burst(app, ["up", "up", "up", "enter"])  # 7 → 4
+        await settle(app, pilot, rounds=4)
+        assert isinstance(app.screen, RecordScreen)
+        fourth = next(s for s in journal.sessions() if s.number == 4)
+        assert app.screen.session_id == fourth.id

@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
-from rmjournal.app import drafts
+from rmjournal.app import drafts, keyorder
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 
@@ -91,7 +91,7 @@ class FormDialog(ModalScreen[T]):
     SCOPED_CSS = False  # the rules style the dialog screen itself
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        Binding("ctrl+s", "accept", "Save", id="dialog.accept", priority=True),
+        Binding("ctrl+s", "after_typed('accept')", "Save", id="dialog.accept", priority=True),
         Binding("enter", "accept", "Save", show=False, id="dialog.enter"),
     ]
     TITLE_TEXT = ""
@@ -245,6 +245,10 @@ class FormDialog(ModalScreen[T]):
         line = Text("✗ ", style="bold")
         line.append_text(literal(message))
         self.query_one(".dialog-problem", Static).update(line)
+
+    def action_after_typed(self, action: str) -> None:
+        """ctrl+s, once the keys typed before it are in their fields (`keyorder`)."""
+        keyorder.after_typed(self, action)
 
     def action_accept(self) -> None:
         """Check the fields and close with the result, or show what to fix."""
