@@ -407,3 +407,27 @@ async def test_enter_in_a_burst_opens_the_row_the_arrows_moved_to(app_factory, d
         assert isinstance(app.screen, RecordScreen)
         fourth = next(s for s in journal.sessions() if s.number == 4)
         assert app.screen.session_id == fourth.id
+
+
+async def test_every_choice_of_who_may_read_shows_whole_at_80_cols(app_factory, demo_path) -> None:
+    """The choice is laid out once; it was as wide as the first choice, so "↗ shareable: may go
+    in the summary" showed as "◂ ↗ shareable: may go", the rest and the ▸ cut off."""
+    from contentkit import rendered_text
+
+    from rmjournal.app.dialogs.action_forms import VISIBILITY_CHOICES
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_fourth_record(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EntryDialog)
+        await pilot.press("tab")  # from the text to who may read it
+        seen = []
+        for _ in VISIBILITY_CHOICES:
+            await pilot.press("right")
+            await pilot.pause()
+            seen.append(rendered_text(app))
+        for _, label in VISIBILITY_CHOICES:
+            shown = [line for text in seen for line in text.splitlines() if "Who may" in line]
+            assert any(f"◂ {label} ▸" in line for line in shown), shown

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -67,6 +69,11 @@ class Cycle(Widget, can_focus=True):
 
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """As wide as the longest choice, so that every one shows whole: the width is laid out
+        once, and sized by the first choice a longer one was cut ("◂ ↗ shareable: may go")."""
+        return max(cell_len(label) for _, label in self.choices) + 4
 
     def render(self) -> Text:
         label = self.choices[self._index()][1]
