@@ -54,6 +54,23 @@ async def test_review_screen_shows_the_figures(app_factory, demo_path: Path) -> 
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_every_review_panel_title_shows_whole_at_80_columns(app_factory, demo_path) -> None:
+    """ "Actions agreed and closed per month" showed as "Actions agreed and closed per m…"."""
+    from contentkit import rendered_text
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        drawn = rendered_text(app)
+        titles = [str(panel.border_title) for panel in app.screen.query(".panel")]
+        shown = [t for t in titles if t in drawn]
+        top = ["Sessions and cadence", "Actions and commitments", "Sessions held per month"]
+        assert set(top) <= set(shown) and any("per month" in t and "Actions" in t for t in shown)
+
+
 def test_bars_carry_numbers_and_a_character_per_series() -> None:
     out = bars(
         [

@@ -92,7 +92,7 @@ class ReviewScreen(JournalScreen):
                     ("sessions", "Sessions and cadence"),
                     ("actions", "Actions and commitments"),
                     ("sessions-chart", "Sessions held per month"),
-                    ("actions-chart", "Actions agreed and closed per month"),
+                    ("actions-chart", "Actions agreed, closed per month"),  # whole at 80 columns
                 ):
                     panel = Static("", id=f"panel-{panel_id}", classes="panel")
                     panel.border_title = title
