@@ -35,7 +35,6 @@ and the file changes only when the caller saves (atomically, `JournalFile.save`)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
@@ -44,15 +43,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
-from rmjournal.core import signing, store
+from rmjournal.core import crypto, signing, store
 from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.interchange.common import newer
 from rmjournal.core.journal import Journal, Row, authorship, checks
 from rmjournal.core.model import ROLES
 
+try:  # CPython's own BLAKE2, without `hashlib`: that loads the system's second OpenSSL, ~4 MiB
+    from _blake2 import blake2b
+except ImportError:  # a build without it: hashlib's, from OpenSSL
+    from hashlib import blake2b
+
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from rmjournal.core.journalfile import JournalFile
 
 __all__ = [
@@ -285,7 +289,7 @@ def _history(versions: Iterable[str], exclude: str) -> tuple[str, ...]:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+    return crypto.sha256("\n".join(parts).encode("utf-8")).hex()[:16]
 
 
 def _metas(conn: Any, table: str, ids: set[str] | None = None) -> dict[str, _Meta]:
@@ -346,7 +350,7 @@ def _fingerprints(conn: Any, table: str, columns: list[str]) -> Iterator[tuple[s
     for item_id, text in cur:
         yield (
             item_id,
-            hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+            blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
         )
 
 
@@ -542,10 +546,10 @@ def _keep_signed_whole(
 class _Merger:
     """One merge of `other` into `journal`, inside the journal's transaction."""
 
-    def __init__(self, journal: Journal, other: sqlite_utils.Database) -> None:
+    def __init__(self, journal: Journal, other: sqlite3.Connection) -> None:
         self.journal = journal
         self.conn = journal.records
-        self.other = other.conn
+        self.other = other
         self.report = MergeReport()
         self.revived: list[tuple[str, str, str]] = []  # (table, id, the losing deletion stamp)
         self.pending: list[tuple[str, Row, _Lost]] = []
@@ -899,22 +903,34 @@ class _Merger:
         return self.report
 
 
-def merge_into(journal: Journal, other: bytes | memoryview | sqlite_utils.Database) -> MergeReport:
+def merge_into(
+    journal: Journal,
+    other: bytes | bytearray | memoryview | sqlite3.Connection | sqlite_utils.Database,
+) -> MergeReport:
     """Merge another copy of this pair journal into `journal` (in memory; the caller saves).
 
     `other` is the other copy's decrypted body (`Vault.read_copy`) or its database. All or
     nothing: on any error the journal is as it was. `NotACopy` if it holds another pair.
+
+    The other copy is read through a plain `sqlite3` connection: sqlite-utils (with the click,
+    dateutil and pluggy it brings) cost a merge ~10 MiB at its peak and is not needed to read.
     """
-    other_db = store.deserialize(other) if isinstance(other, bytes | memoryview) else other
+    read_here = isinstance(other, bytes | bytearray | memoryview)
+    if isinstance(other, bytes | bytearray | memoryview):
+        other_conn = store.load(other)
+    elif isinstance(other, sqlite3.Connection):
+        other_conn = other
+    else:
+        other_conn = other.conn
     try:
         with journal.transaction():
-            report = _Merger(journal, other_db).run()
+            report = _Merger(journal, other_conn).run()
             before = journal.changes
-            report.key_notes = signing.merge_keys(journal, other_db.conn)
+            report.key_notes = signing.merge_keys(journal, other_conn)
             report.writes += journal.changes - before
     finally:
-        if other_db is not other:
-            other_db.conn.close()
+        if read_here:
+            other_conn.close()
     if report.changed:
         journal.records.count_changes(report.writes)
         # The reader's own private search index (a TEMP table) is rebuilt on the next search.
@@ -941,13 +957,13 @@ def merge_copy(jf: JournalFile, body: bytes | memoryview) -> MergeReport:
     The body is read into a database once and let go at once: pass it without keeping a
     reference, and the other copy is in memory once (its database), not three times (the
     body, the database, and a second database for its keys: 393 MiB at 50,000 entries)."""
-    other_db = store.deserialize(body)
+    other = store.load(body)
     del body
     try:
-        report = merge_into(jf.journal, other_db)
-        follow_keys(jf, other_db.conn, report)
+        report = merge_into(jf.journal, other)
+        follow_keys(jf, other, report)
     finally:
-        other_db.conn.close()
+        other.close()
     return report
 
 

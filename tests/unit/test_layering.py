@@ -70,3 +70,40 @@ def test_scripted_commands_start_without_heavy_modules(tmp_path: Path) -> None:
     # `new` builds the schema with sqlite-utils and calibrates Argon2id: seconds, once a journal.
     del heavy["new"]
     assert heavy == dict.fromkeys(heavy, "")
+
+
+def test_a_merge_reads_the_other_copy_without_sqlite_utils_or_hashlib(tmp_path: Path) -> None:
+    """sqlite-utils (with click, dateutil and pluggy) and hashlib (a second OpenSSL) cost a
+    merge ~10 MiB at its peak, when both copies' databases are in memory (docs/performance.md);
+    reading the other copy needs neither."""
+    import shutil
+
+    pw = tmp_path / "pw"
+    pw.write_text("correct horse battery staple\n")
+    path, copy = tmp_path / "pair.rmj", tmp_path / "copy.rmj"
+    unlock = ["--passphrase-file", str(pw), "--insecure-test-kdf"]
+    env = {**os.environ, "RMJOURNAL_NOW": "2026-07-20T09:00:00+00:00"}
+    made = [
+        ["new", str(path), "--mentor", "Kwame", "--mentee", "Helen", *unlock],
+        ["import", str(path), "--from", str(EXAMPLE_JSON), *unlock],
+    ]
+    for argv in made:
+        subprocess.run([sys.executable, "-m", "rmjournal", *argv], check=True, env=env)
+    shutil.copy(path, copy)
+    note = tmp_path / "note.txt"
+    note.write_text("Only in the copy.\n")
+    subprocess.run(
+        [sys.executable, "-m", "rmjournal", "add", str(copy), "--text-file", str(note), *unlock],
+        check=True,
+        env=env,
+    )
+    script = RUN_AND_LIST.format(heavy=("sqlite_utils", "click", "hashlib", "shutil", "textual"))
+    done = subprocess.run(
+        [sys.executable, "-c", script, "merge", str(path), str(copy), *unlock],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 added" in done.stdout
+    assert done.stderr.rsplit("IMPORTED ", 1)[1].strip() == ""
