@@ -101,3 +101,23 @@ async def test_strength_hint_uses_words_and_symbols(app_factory, journal_dir: Pa
         await pilot.pause()
         hint = str(app.screen.query_one("#strength", Static).render())
         assert "□□□□" in hint and "top-10 common password" in hint
+
+
+async def test_names_autotyped_field_by_field_land_in_each_field(app_factory, journal_dir) -> None:
+    """Enter moved on only once the field had seen it: "Priya⏎Content designer⏎" arriving in
+    one read put both in the mentor's name."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = app_factory(journal_dir / "new.rmj")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, CreateScreen)
+        for value in ("Priya", "Content designer"):
+            for char in value:
+                app.post_message(events.Key("space" if char == " " else char, char))
+            app.post_message(events.Key("enter", "\r"))
+        await settle(app, pilot)
+        value = {i.id: i.value for i in app.screen.query(Input)}
+        assert (value["mentor-name"], value["mentor-role"]) == ("Priya", "Content designer")
+        assert app.focused is not None and app.focused.id == "mentor-network"

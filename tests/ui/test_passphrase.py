@@ -151,3 +151,26 @@ async def test_a_blank_current_passphrase_is_a_problem_in_words(
         problem = str(app.screen.query_one(".dialog-problem").render())
         assert "Type the passphrase you unlocked with" in problem
         assert app.focused is app.screen.query_one("#current")
+
+
+async def test_a_passphrase_autotyped_field_by_field_lands_in_each_field(
+    app_factory, tmp_path, clock
+) -> None:
+    """A password manager types "current⏎new⏎new⏎" in one go. Enter moved on only once the
+    field had seen it, so every word after the first landed in the first field."""
+    from textual import events
+
+    path = make_demo_journal(tmp_path / "demo.rmj", clock)
+    app = app_factory(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock_app(app, pilot)
+        await app.run_action("change_passphrase")
+        await wait_for(app, pilot, PassphraseDialog)
+        for value in (PASSPHRASE, NEW, NEW):  # queued before any is handled: one read
+            for char in value:
+                app.post_message(events.Key("space" if char == " " else char, char))
+            app.post_message(events.Key("enter", "\r"))
+        await wait_for(app, pilot, PassphraseDialog, present=False)
+        await settle(app, pilot)
+        await lock(app, pilot)
+    assert opens_with(path, NEW) and not opens_with(path, PASSPHRASE)

@@ -93,6 +93,10 @@ class FormDialog(ModalScreen[T]):
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+s", "after_typed('accept')", "Save", id="dialog.accept", priority=True),
         Binding("enter", "accept", "Save", show=False, id="dialog.enter"),
+        # Enter in a field that moves on (`moves_on`) is taken first, like Tab: the focus moves
+        # before the next key is handed on (`keyorder`), so "old⏎new⏎new⏎" autotyped fills
+        # three fields, not the first. Elsewhere it is not this binding's (`check_action`).
+        Binding("enter", "next_field", "Next field", show=False, priority=True, id="dialog.next"),
     ]
     TITLE_TEXT = ""
     KEYS_HINT = "Enter or ctrl+s saves · Tab moves · Escape cancels"
@@ -299,8 +303,21 @@ class FormDialog(ModalScreen[T]):
         self.field_submitted(event.input)
 
     def field_submitted(self, field: Input) -> None:
-        """Enter in a one-line field: accept the form (a dialog may move on instead)."""
+        """Enter in a one-line field that does not move on: accept the form."""
         self.action_accept()
+
+    def moves_on(self, field: Input) -> bool:
+        """Whether Enter in `field` moves to the next field instead (a dialog may say so)."""
+        return False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input) and self.moves_on(self.focused)
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter in a field that moves on: the next field, at once."""
+        self.focus_next()
 
     def field(self, label: str, field_id: str, value: str = "", **options: object) -> ComposeResult:
         """A labelled one-line text field."""

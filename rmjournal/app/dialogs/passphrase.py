@@ -58,12 +58,9 @@ class PassphraseDialog(FormDialog[NewPassphrase | None]):
     def _new_changed(self, event: Input.Changed) -> None:
         self.query_one("#strength", Static).update(strength_label(event.value))
 
-    def field_submitted(self, field: Input) -> None:
+    def moves_on(self, field: Input) -> bool:
         """Enter moves on to the next field; on the last one it saves."""
-        if field.id == "again":
-            self.action_accept()
-        else:
-            self.focus_next()
+        return field.id != "again"
 
     def result(self) -> NewPassphrase | None:
         current = None

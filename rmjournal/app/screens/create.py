@@ -65,6 +65,9 @@ class CreateScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "create", "Create journal", id="create.submit"),
         Binding("escape", "cancel", "Cancel", id="create.cancel"),
+        # Enter in a field that moves on is taken first, like Tab, so the focus moves before
+        # the next key is handed on (`keyorder`; the last field's Enter creates, in its turn).
+        Binding("enter", "next_field", "Next field", show=False, priority=True, id="create.next"),
     ]
 
     @dataclass
@@ -194,12 +197,23 @@ class CreateScreen(Screen[None]):
         """The pair's names as typed: known words to the strength estimate."""
         return self._value("mentor-name"), self._value("mentee-name")
 
+    def _creates(self, field: Input) -> bool:
+        """Whether Enter in `field` creates the journal (its last field) rather than moving on."""
+        return field.id == "file-name" or (field.id == "passphrase-again" and self.path is not None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input) and not self._creates(self.focused)
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter in a field that moves on: the next field, at once."""
+        self.focus_next()
+
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id in {"passphrase-again", "file-name"} and (
-            event.input.id == "file-name" or self.path is not None
-        ):
+        if self._creates(event.input):
             self.action_create()
         else:
             self.focus_next()
