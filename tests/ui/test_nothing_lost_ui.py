@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from uikit import PASSPHRASE, SIZE, make_journal, settle, unlock
 
+from rmjournal.app.screens.conflicts import ConflictsScreen
+from rmjournal.app.screens.dashboard import DashboardScreen
 from rmjournal.app.screens.record import RecordScreen
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.interchange import export_json
@@ -173,6 +175,7 @@ async def test_an_unheld_session_is_deleted_from_the_sessions_list(
 async def test_the_dashboard_says_conflicts_are_waiting(
     tmp_path: Path, clock: FixedClock, app_factory
 ) -> None:
+    from contentkit import rendered_text
     from uikit import screen_text
 
     laptop, _phone, desk, _sid, _iid = _copies(tmp_path, clock)
@@ -180,10 +183,20 @@ async def test_the_dashboard_says_conflicts_are_waiting(
         merge_file(jf, desk)  # the same person on two machines: one conflict
         jf.save()
     app = app_factory(laptop)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot, PASSPHRASE)
         await settle(app, pilot)
         assert "1 merge conflict waiting" in screen_text(app)
+        # At 80×24 the way there is on the screen, not cut off below the panel's last line.
+        drawn = rendered_text(app)
+        assert "1 merge conflict waiting (c)" in drawn
+        assert "c Conflicts" in drawn  # the footer names the key while conflicts wait
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DashboardScreen)
 
 
 async def test_notes_typed_on_a_record_reach_the_journal_while_typing(

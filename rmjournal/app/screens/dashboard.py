@@ -45,6 +45,7 @@ class DashboardScreen(JournalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_session", "Next session", id="dashboard.next"),
         Binding("enter", "open_next", "Open next session", show=False, id="dashboard.open"),
+        Binding("c", "conflicts", "Conflicts", id="dashboard.conflicts"),
     ]
     DEFAULT_CSS = """
     DashboardScreen #dash {
@@ -70,8 +71,20 @@ class DashboardScreen(JournalScreen):
                 panel.border_title = title
                 yield panel
 
+    _conflicts_waiting = 0
+    """Merge conflicts waiting, as the pair panel last said (the `c` key shows while any do)."""
+
     def on_screen_resume(self) -> None:
         self.refresh_dashboard()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "conflicts":
+            return self._conflicts_waiting > 0
+        return True
+
+    async def action_conflicts(self) -> None:
+        """The fields both copies changed in a merge, each version kept until the pair chooses."""
+        await self.app.run_action("app.conflicts")
 
     def refresh_dashboard(self) -> None:
         """Re-read every figure from the journal.
@@ -107,10 +120,13 @@ class DashboardScreen(JournalScreen):
         text.append("\nNext: ")
         text.append(next_step(self.journal), style="bold")
         waiting = self.journal.conflicts_waiting()
+        if waiting != self._conflicts_waiting:
+            self._conflicts_waiting = waiting
+            self.refresh_bindings()  # `c` is in the footer only while conflicts wait
         if waiting:
+            # One line at 80 columns (the panel shows about seven): the key is on the screen.
             text.append(
-                f"\n! {waiting} merge conflict{'s' if waiting != 1 else ''} waiting: both texts "
-                "kept until you choose (ctrl+p, Review merge conflicts)",
+                f"\n! {waiting} merge conflict{'s' if waiting != 1 else ''} waiting (c)",
                 style="bold",
             )
         text.append("\n")
