@@ -42,6 +42,18 @@ PALETTE_COMMANDS: tuple[PaletteCommand, ...] = (
         "The agreement and the plan, goals, opportunities, the review's decision, the check-in",
         "go('relationship')",
     ),
+    # The decision and the check-in by the words a pair would type ("close", "part two",
+    # "check-in"): the palette matches titles only, and "Go to the relationship" has none of them.
+    PaletteCommand(
+        "Decide at the review: close, extend or a part two",
+        "The review's decision (marks the review held if it is not yet)",
+        "screen_action('relationship', 'decide')",
+    ),
+    PaletteCommand(
+        "Check-in a year on",
+        "Revisit each commitment once the pair has closed",
+        "screen_action('relationship', 'check_in')",
+    ),
     PaletteCommand(
         "New session",
         "Plan the next session and its agenda",

@@ -208,3 +208,39 @@ def test_relationship_snapshot(snap_compare, app_factory, demo_path: Path, theme
         await app.run_action("go('relationship')")
 
     assert snap_compare(app, run_before=snapshot_run(app, theme, then=go), terminal_size=SIZE)
+
+
+async def test_the_palette_finds_the_decision_by_the_word_close(
+    app_factory, demo_path: Path, clock
+) -> None:
+    """ "close" in the palette found nothing: the decision lived under "Go to the relationship"."""
+    from datetime import timedelta
+
+    from rmjournal.app.dialogs.form import ChoiceDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(app, pilot)
+        clock.moment += timedelta(days=200)  # past part two's review
+        await pilot.press("ctrl+p", *keys_for("close"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await step(pilot)
+        assert isinstance(app.screen, ChoiceDialog), type(app.screen)
+        await pilot.press("c")  # close
+        await step(pilot)
+        assert isinstance(app.screen, RelationshipScreen)
+        journal = app.journal_file.journal
+        assert journal.pair().decision == "close"
+        await pilot.press("ctrl+p", *keys_for("check-in"))  # the check-in, by its own name
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await step(pilot)
+        await pilot.press("1", "enter")  # the first commitment to revisit
+        await step(pilot)
+        assert isinstance(app.screen, ChoiceDialog), type(app.screen)
+        await pilot.press("k")  # kept
+        await step(pilot)
+        await pilot.press(*keys_for("Every advert uses it"), "enter")
+        await step(pilot)
+        assert journal.commitments_to_revisit()[0].check_in == "kept"
