@@ -53,7 +53,10 @@ async def test_results_as_you_type_and_open_in_place(app_factory, demo_path) -> 
         assert app.screen.current_item().id == screen.hits[agenda_hit].id
         await pilot.press("slash")
         await settle(app, pilot)
-        await pilot.press("ctrl+u", *keys_for("audit"), "enter")  # Enter opens the best hit
+        await pilot.press("ctrl+u", *keys_for("audit"))
+        await pilot.pause(0.3)
+        assert len(screen.hits) == 1 and "1 result ·" in shown_text(app)  # not "1 results"
+        await pilot.press("enter")  # Enter opens the best hit
         await settle(app, pilot)
         assert isinstance(app.screen, ActionsScreen)
         assert app.screen.current_action().title.startswith("Audit the route")

@@ -94,7 +94,8 @@ class SearchScreen(JournalScreen):
             status.update("No matches. Every word must match; try fewer words or word*.")
         else:
             more = " (the best 50)" if len(self.hits) == RESULTS else ""
-            status.update(f"{len(self.hits)} results{more} · ↓ to choose · Enter opens")
+            count = f"{len(self.hits)} result{'' if len(self.hits) == 1 else 's'}"
+            status.update(f"{count}{more} · ↓ to choose · Enter opens")
         results.highlighted = 0 if self.hits else None
 
     @staticmethod
