@@ -431,3 +431,27 @@ async def test_every_choice_of_who_may_read_shows_whole_at_80_cols(app_factory, 
         for _, label in VISIBILITY_CHOICES:
             shown = [line for text in seen for line in text.splitlines() if "Who may" in line]
             assert any(f"◂ {label} ▸" in line for line in shown), shown
+
+
+async def test_a_tall_dialog_at_80x24_shows_each_fields_label_with_it(
+    app_factory, demo_path
+) -> None:
+    """The date & place dialog is taller than 24 rows; it opened scrolled to its first field,
+    hiding the dialog's title and the field's own label, and Tab showed fields without theirs."""
+    from contentkit import rendered_text
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionDialog)
+        drawn = rendered_text(app)
+        assert "date, time and place" in drawn, drawn  # the dialog's title
+        assert "Date" in drawn.split("Place")[0]  # the first field's label, above it
+        for label in ("Place", "Time of day", "Length in minutes"):
+            await pilot.press("tab")
+            await pilot.pause()
+            assert label in rendered_text(app), label

@@ -240,6 +240,32 @@ class FormDialog(ModalScreen[T]):
         """The dialog's own widgets."""
         yield from ()
 
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focus `widget`, keeping its label on the screen with it (the title with the first).
+
+        A dialog taller than the terminal (80×24) scrolls, and Textual centres just the field:
+        the date & place dialog opened with its title and the date's label above the top, and
+        Tab showed each field without the words that say what it is."""
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if scroll_visible and widget is not None:
+            self.call_after_refresh(self._show_with_label, widget)
+
+    def _show_with_label(self, widget: Widget) -> None:
+        if not widget.is_attached or widget is not self.focused:
+            return
+        body = self.query_one(".dialog")
+        chain = self.focus_chain
+        if chain and widget is chain[0]:
+            body.scroll_home(animate=False, immediate=True)
+        else:
+            siblings = list(widget.parent.children) if widget.parent is not None else []
+            place = siblings.index(widget) if widget in siblings else 0
+            if place and siblings[place - 1].has_class("field-label"):
+                body.scroll_to_widget(siblings[place - 1], animate=False, immediate=True)
+        body.scroll_to_widget(widget, animate=False, immediate=True)
+
     def result(self) -> T:
         """The dialog's value from its fields; raise `FormProblem` to keep it open."""
         raise NotImplementedError
