@@ -10,7 +10,8 @@ screen behind as commands; "↑ ↑ ↑ Enter" opened the row the cursor had not
 Such a binding names `after_typed('ACTION')`: the action runs once the focused widget has
 handled every key given to it before, then in the turn of the screen (or app) it belongs to, so
 a dialog is not closed from inside one of its own fields. Tab is the other way round: it must
-move the focus before the next key is handed on, so it stays a plain priority binding.
+move the focus before the next key is handed on, so it is a plain priority binding of the app;
+so is Enter in a field that moves on to the next (`FormDialog.moves_on`, the new-journal form).
 """
 
 from __future__ import annotations
