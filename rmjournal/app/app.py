@@ -176,9 +176,6 @@ class RMJournalApp(App[None]):
         Binding("e", "go('export')", "Export", id="go.export"),
         Binding("slash", "go('search')", "Search", id="go.search"),
         Binding("ctrl+s", "save", "Save now", show=False, id="app.save"),
-        # ctrl+l and ctrl+q are not sent through `keyorder`: each starts a worker, which reads
-        # the fields only after awaiting, by when keys typed just before are in them (see
-        # test_ctrl_l_typed_right_after_words_keeps_every_one).
         Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -222,6 +219,10 @@ class RMJournalApp(App[None]):
             delay=options.autosave_delay, lock_after=self.lock_timeout, monotonic=options.monotonic
         )
         """The save and idle-lock rules; `save_state` shows its state."""
+        self.key_queue = keyorder.KeyQueue()
+        """Keys handed on one at a time, each once the one before was acted on."""
+        self.early_keys = keyorder.EarlyKeys()
+        """Keys typed while a dialog focuses its first field, handled once it has."""
         self.content_modes: set[str] = set()
         """The content modes added on unlock, all removed again on lock."""
         self._save_lock = asyncio.Lock()
@@ -291,19 +292,9 @@ class RMJournalApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Journal keys only while a journal is open (they also vanish from the footer)."""
-        action = keyorder.inner(action, parameters)
         if action in {"go", "lock", "save", "screen_action"}:
             return self.journal_file is not None and not self._locking
         return True
-
-    def action_after_typed(self, action: str) -> None:
-        """A priority key's `action`, once the keys typed before it are handled (`keyorder`)."""
-        keyorder.after_typed(self, action)
-
-    async def on_keys_handled(self, message: keyorder.KeysHandled) -> None:
-        """The keys typed before a priority binding are handled: its action now (`keyorder`)."""
-        message.stop()
-        await keyorder.run(message)
 
     async def action_go(self, mode: str) -> None:
         """Show a content screen (its state is kept between visits)."""
@@ -354,10 +345,26 @@ class RMJournalApp(App[None]):
                 yield command
 
     async def on_event(self, event: events.Event) -> None:
-        """Any key or mouse use counts as activity for the idle lock."""
+        """Any key or mouse use counts as activity for the idle lock; keys typed while a dialog
+        is still focusing its first field wait for it (`keyorder.EarlyKeys`)."""
         if isinstance(event, ACTIVITY_EVENTS):
             self.autosave.activity()
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if self.key_queue.stale:
+            await self.key_queue.done(self)
+        if not self.key_queue.admit(event) or self.early_keys.hold(self, event):
+            return
+        target = self.focused or (self.screen if self.screen_stack else None)
         await super().on_event(event)
+        if event.is_forwarded and target is not None:  # given to a widget, not a priority key
+            self.key_queue.handed_on(target)
+
+    async def on_key_done(self, message: keyorder.KeyDone) -> None:
+        """A key handed on has been acted on: the next one typed may go (`keyorder`)."""
+        message.stop()
+        await self.key_queue.done(self)
 
     # ----- unlock / create -----
 
@@ -515,6 +522,8 @@ class RMJournalApp(App[None]):
 
     def _tick(self) -> None:
         """Every tick: notice new changes, save once they settle, lock when idle."""
+        if self.key_queue.stale:  # keys waiting on one whose widget went away
+            self.call_next(self.key_queue.done, self)
         jf = self.journal_file
         if jf is None or self._locking:
             return

@@ -1,60 +1,137 @@
-"""Keys acted on in the order they were typed, even those a binding takes first.
+"""Keys acted on in the order they were typed, each where the one before left the focus.
 
 Textual hands each key to the focused widget's queue and goes on to the next; the widget adds
-the letter, moves its cursor or runs its own binding when its turn comes. A *priority* binding
-(ctrl+s in a dialog, ctrl+l, Enter on a list) is taken at once, in the app's turn, ahead of keys
-still waiting in that queue. Typed quickly, or arriving in one read (autotype, a paste without
-bracketed paste, a busy moment), "…more often" then ctrl+s saved "…mo" and the rest went to the
-screen behind as commands; "↑ ↑ ↑ Enter" opened the row the cursor had not yet left.
+the letter, or the key comes back up to the app, which runs a screen's binding for it; a
+*priority* binding (ctrl+s in a dialog, Enter on a list) is run at once, in the app's turn.
+Typed quickly, or arriving in one read (autotype, a paste without bracketed paste, a busy
+moment), keys overtook one another: "…more often" then ctrl+s saved "…mo" and the rest went to
+the screen behind as commands; "↑ ↑ ↑ Enter" opened the row the cursor had not yet left; `f`
+then "Sent it" gave the tracker `S`, `e`, `n`, `t` and space (done!) instead of the dialog `f`
+opens. Three pieces put them back in order:
 
-Such a binding names `after_typed('ACTION')`: the action runs once the focused widget has
-handled every key given to it before, then in the turn of the screen (or app) it belongs to, so
-a dialog is not closed from inside one of its own fields. Tab is the other way round: it must
-move the focus before the next key is handed on, so it is a plain priority binding of the app;
-so is Enter in a field that moves on to the next (`FormDialog.moves_on`, the new-journal form).
+- `KeyQueue`: the app hands on the next key only once the one before has been acted on;
+- `EarlyKeys`: keys that reach a dialog before its first field has the focus wait for it;
+- Tab, and Enter in a field that moves on (`FormDialog.moves_on`, the new-journal form), are
+  priority bindings, so the focus has moved before the field could take the next key.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from textual import events
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 
-AFTER_TYPED = "after_typed"
-"""The wrapping action's name (`check_action` looks through it at the action it runs)."""
+if TYPE_CHECKING:
+    from textual.app import App
 
 
-class KeysHandled(Message, bubble=True):
-    """Sent after the keys typed before a priority binding: it goes the way each of them went
-    (the focused widget, then each parent's queue in turn, up to the app, where the bindings
-    of the keys no widget took are run), so when the app gets it, every one has been acted on."""
-
-    def __init__(self, node: DOMNode, action: str) -> None:
-        super().__init__()
-        self.node = node
-        self.action = action
+class KeyDone(Message, bubble=True):
+    """Sent behind a key the app handed on: it takes the key's path (the widget it was given
+    to, then each parent's queue up to the app), so when the app gets it the key has been
+    acted on, whether a widget took it on the way or a binding at the top."""
 
 
-def after_typed(node: DOMNode, action: str) -> None:
-    """Run `node`'s `action` once the keys typed before it have been handled."""
-    app = node.app
-    message = KeysHandled(node, action)
-    target = app.focused or app.screen
-    if not target.post_message(message):  # the field is closing: nothing waits in it
-        app.post_message(message)
+class KeyQueue:
+    """One key at a time, start to finish: the next key is handed on only once the one before
+    it has been acted on.
+
+    Textual hands each key to the focused widget's queue and goes on; a binding of a screen
+    is run only when the key has come back up to the app, so keys typed just after one that
+    opens a dialog or moves the focus went where the focus had been: `f` then "Sent it" gave
+    the tracker `S`, `e`, `n`, `t`, space (done!) as commands. Here a key waits while the one
+    before is in flight (`KeyDone` not yet back); a key taken by a priority binding is acted
+    on in the app's own turn and needs no wait."""
+
+    def __init__(self) -> None:
+        self._waiting: list[events.Key] = []
+        self._in_flight: DOMNode | None = None
+        self._next: events.Key | None = None  # the waiting key `done` is handling now
+
+    def admit(self, event: events.Key) -> bool:
+        """Whether `event` may be handled now; if not, it waits its turn."""
+        if event is self._next:
+            return True
+        if self._in_flight is not None or self._waiting:
+            self._waiting.append(event)
+            return False
+        return True
+
+    @property
+    def stale(self) -> bool:
+        """Whether the key in flight went away with its widget (a dialog closed by it), its
+        marker with it: then nothing is waited on (the app checks at each key and each tick)."""
+        return self._in_flight is not None and not self._in_flight.is_attached
+
+    def handed_on(self, target: DOMNode) -> None:
+        """The app gave the key just admitted to `target`: wait for it to come back."""
+        if target.post_message(KeyDone()):
+            self._in_flight = target
+
+    async def done(self, app: App[Any]) -> None:
+        """The key in flight was acted on: the next waiting one, if any, now."""
+        self._in_flight = None
+        while self._waiting and self._in_flight is None:
+            self._next = self._waiting.pop(0)
+            try:
+                await app.on_event(self._next)
+            finally:
+                self._next = None
 
 
-async def run(message: KeysHandled) -> None:
-    """The app's handler of `KeysHandled`: the action, unless the keys handled before it closed
-    the screen it was for (Escape, then ctrl+s)."""
-    node = message.node
-    if isinstance(node, Screen) and (not node.is_attached or node is not node.app.screen):
-        return
-    await node.app.run_action(message.action, node)
+class EarlyKeys:
+    """Keys that reach a dialog before its first field has the focus.
 
+    The key that opens a dialog puts it on the screen at once, but the dialog composes its
+    fields and focuses the first a moment later; keys arriving meanwhile were handed to the
+    dialog itself and went nowhere. A screen that sets `HOLDS_EARLY_KEYS` (every `FormDialog`)
+    has them held here, in order, and handled as typed once a field has the focus (`release`,
+    from its `set_focus`); keys that come while some are held wait behind them. Escape with
+    nothing held is never held: a dialog that never focused a field still closes."""
 
-def inner(action: str, parameters: tuple[object, ...]) -> str:
-    """The action `after_typed(...)` will run, else `action` itself (for `check_action`)."""
-    if action == AFTER_TYPED and parameters and isinstance(parameters[0], str):
-        return parameters[0]
-    return action
+    def __init__(self) -> None:
+        self._held: list[events.Key] = []
+        self._for: DOMNode | None = None
+        self._replaying: events.Key | None = None
+        self._released = False
+
+    def hold(self, app: App[Any], event: events.Key) -> bool:
+        """Whether the app should hold `event` instead of handling it now."""
+        if event is self._replaying:
+            return False
+        try:
+            screen = app.screen
+        except Exception:  # no screen yet (starting) or none left (closing)
+            return False
+        if self._held and self._for is not screen:
+            self._held.clear()  # held for a dialog that closed before any field was focused
+            self._released = False
+        if self._held or (
+            getattr(screen, "HOLDS_EARLY_KEYS", False)
+            and screen.focused is None
+            and event.key != "escape"
+        ):
+            self._held.append(event)
+            self._for = screen
+            return True
+        return False
+
+    def release(self, screen: Screen[Any]) -> None:
+        """`screen` has focused a field: the keys held for it are handled next, in order."""
+        if self._for is not screen or not self._held or self._released:
+            return
+        self._released = True
+        app = screen.app
+
+        async def replay() -> None:
+            while self._held and self._for is screen:
+                self._replaying = self._held.pop(0)
+                try:
+                    await app.on_event(self._replaying)
+                finally:
+                    self._replaying = None
+            self._released = False
+
+        app.call_next(replay)

@@ -208,3 +208,47 @@ async def test_at_80_columns_titles_keep_their_room(app_factory, demo_path) -> N
         assert app.journal_file.journal.action(first.id).status == "done"
         row = table.get_row(first.id)
         assert len(row) == len(widths) and row[0].plain == "✓ done"
+
+
+async def test_words_typed_as_the_follow_up_dialog_opens_land_in_it(app_factory, demo_path) -> None:
+    """`f` and the words typed straight after it, in one read: they reached the tracker (its
+    space marks an action done) or the dialog before its field had the focus, not the field."""
+    from textual import events
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ActionsScreen)
+        target = app.screen.current_action()
+        for key in ["f", *"Sent it", "enter"]:  # queued before any is handled
+            name = {" ": "space", "\r": "enter"}.get(key, key)
+            app.post_message(events.Key(name, "\r" if key == "enter" else key))
+        await settle(app, pilot, rounds=4)
+        assert isinstance(app.screen, ActionsScreen)  # Enter saved the follow-up
+        notes = [f.note for f in app.journal_file.journal.action(target.id).follow_ups]
+        assert notes[-1] == "Sent it"
+        assert target.status == app.journal_file.journal.action(target.id).status  # no space
+
+
+async def test_keys_reaching_a_dialog_before_its_field_has_the_focus_wait_for_it(
+    app_factory, demo_path
+) -> None:
+    """A dialog is on the screen before it has composed its fields and focused the first:
+    keys that reach it in between were handed to the dialog itself and went nowhere."""
+    from textual import events
+
+    from rmjournal.app.dialogs.form import AskDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        answers: list[str | None] = []
+        app.push_screen(AskDialog("Due date", "When?"), answers.append)  # not waited for
+        assert app.screen.focused is None  # not composed yet: nothing to type into
+        for char in "friday":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        await settle(app, pilot, rounds=4)
+        assert answers == ["friday"]

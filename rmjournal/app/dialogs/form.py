@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
-from rmjournal.app import drafts, keyorder
+from rmjournal.app import drafts
 from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.literal import literal
 
@@ -91,7 +91,7 @@ class FormDialog(ModalScreen[T]):
     SCOPED_CSS = False  # the rules style the dialog screen itself
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        Binding("ctrl+s", "after_typed('accept')", "Save", id="dialog.accept", priority=True),
+        Binding("ctrl+s", "accept", "Save", id="dialog.accept", priority=True),
         Binding("enter", "accept", "Save", show=False, id="dialog.enter"),
         # Enter in a field that moves on (`moves_on`) is taken first, like Tab: the focus moves
         # before the next key is handed on (`keyorder`), so "old⏎new⏎new⏎" autotyped fills
@@ -100,6 +100,8 @@ class FormDialog(ModalScreen[T]):
     ]
     TITLE_TEXT = ""
     KEYS_HINT = "Enter or ctrl+s saves · Tab moves · Escape cancels"
+    HOLDS_EARLY_KEYS = True
+    """Keys typed before the first field has the focus wait for it (`keyorder.EarlyKeys`)."""
 
     def __init__(self, title: str | None = None) -> None:
         super().__init__(classes="rm-dialog")
@@ -249,6 +251,10 @@ class FormDialog(ModalScreen[T]):
         the date & place dialog opened with its title and the date's label above the top, and
         Tab showed each field without the words that say what it is."""
         super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if widget is not None:
+            early = getattr(self.app, "early_keys", None)
+            if early is not None:  # keys typed as the dialog opened: into this field now
+                early.release(self)
         if scroll_visible and widget is not None:
             self.call_after_refresh(self._show_with_label, widget)
 
@@ -275,10 +281,6 @@ class FormDialog(ModalScreen[T]):
         line = Text("✗ ", style="bold")
         line.append_text(literal(message))
         self.query_one(".dialog-problem", Static).update(line)
-
-    def action_after_typed(self, action: str) -> None:
-        """ctrl+s, once the keys typed before it are in their fields (`keyorder`)."""
-        keyorder.after_typed(self, action)
 
     def action_accept(self) -> None:
         """Check the fields and close with the result, or show what to fix."""

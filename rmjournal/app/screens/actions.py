@@ -102,7 +102,7 @@ class ActionsScreen(ActionPage):
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_action", "New", id="actions.new"),
-        Binding("enter", "after_typed('open_action')", "Open", priority=True, id="actions.open"),
+        Binding("enter", "open_action", "Open", priority=True, id="actions.open"),
         Binding("S", "filter('status')", "Status filter", key_display="S", id="actions.fstatus"),
         Binding("O", "filter('owner')", "Owner filter", key_display="O", id="actions.fowner"),
         Binding("K", "filter('kind')", "Kind filter", key_display="K", id="actions.fkind"),

@@ -35,7 +35,7 @@ class AgendaScreen(SessionPage):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "add_topic", "Add topic", id="agenda.add"),
-        Binding("enter", "after_typed('edit_topic')", "Edit", priority=True, id="agenda.edit"),
+        Binding("enter", "edit_topic", "Edit", priority=True, id="agenda.edit"),
         Binding("shift+up", "move(-1)", "Move up", id="agenda.up"),
         Binding("shift+down", "move(1)", "Move down", id="agenda.down"),
         Binding("w", "who", "Raised by", id="agenda.who"),

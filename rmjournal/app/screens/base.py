@@ -13,7 +13,6 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Header
 
-from rmjournal.app import keyorder
 from rmjournal.app.widgets.footer import SteadyFooter
 from rmjournal.app.widgets.status import StatusLine
 
@@ -44,11 +43,6 @@ class JournalScreen(Screen[None]):
         with Vertical(id="bottom-bar"):
             yield StatusLine()
             yield SteadyFooter()
-
-    def action_after_typed(self, action: str) -> None:
-        """A priority key's `action` (Enter on a list), once the keys typed before it, the
-        arrows that move the cursor among them, are handled (`keyorder`)."""
-        keyorder.after_typed(self, action)
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets, between the header and the status line."""

@@ -87,9 +87,7 @@ class SessionsScreen(JournalScreen):
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new_session", "Plan next session", id="sessions.plan"),
-        Binding(
-            "enter", "after_typed('open_record')", "Record", priority=True, id="sessions.record"
-        ),
+        Binding("enter", "open_record", "Record", priority=True, id="sessions.record"),
         Binding("p", "open_agenda", "Agenda", id="sessions.agenda"),
         Binding("h", "held", "Mark held", id="sessions.held"),
         Binding("m", "move_session", "Date & place", id="sessions.move"),
