@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contentkit import rendered_text
 from testkit import PASSPHRASE
 from uikit import SIZE, screen_text, unlock
 
@@ -94,6 +95,15 @@ async def test_recovery_key_unlocks(app_factory, journal_dir: Path, clock) -> No
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+r")
         assert "recovery key" in screen_text(app).lower()
+        # The way back is named as such: it said "Use recovery key" while already using one.
+        drawn = rendered_text(app)
+        assert "Use passphrase" in drawn and "Use recovery key" not in drawn
+        assert "ctrl+r passphrase instead" in drawn
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        drawn = rendered_text(app)
+        assert "Use recovery key" in drawn and "Use passphrase" not in drawn
+        await pilot.press("ctrl+r")
         await unlock(app, pilot, recovery)
         assert isinstance(app.screen, DashboardScreen)
 

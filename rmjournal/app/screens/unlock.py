@@ -65,7 +65,9 @@ class UnlockScreen(Screen[None]):
 
     AUTO_FOCUS = "#secret"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "toggle_recovery", "Use recovery key", id="unlock.recovery"),
+        # One key, named for where it leads: the recovery key, or back to the passphrase.
+        Binding("ctrl+r", "use_recovery", "Use recovery key", id="unlock.recovery"),
+        Binding("ctrl+r", "use_passphrase", "Use passphrase", id="unlock.passphrase"),
         Binding("ctrl+n", "new_journal", "New pair journal", id="unlock.new"),
     ]
 
@@ -112,10 +114,7 @@ class UnlockScreen(Screen[None]):
             with Vertical(id="unlock-busy"):
                 yield LoadingIndicator()
                 yield Static("Unlocking… deriving the key from your passphrase", classes="hint")
-            yield Static(
-                "Enter unlocks · ctrl+r recovery key · ctrl+n new pair journal",
-                classes="hint",
-            )
+            yield Static(self._keys_hint(), id="unlock-keys", classes="hint")
         yield Footer()
 
     def refresh_journals(self, choose: Path | None = None) -> None:
@@ -174,9 +173,28 @@ class UnlockScreen(Screen[None]):
         # (the field stays enabled: disabling it moved the focus and re-laid the footer twice
         # while the journal was being opened; `_submit` ignores Enter while busy)
 
+    def _keys_hint(self) -> str:
+        way = "passphrase instead" if self.recovery else "recovery key"
+        return f"Enter unlocks · ctrl+r {way} · ctrl+n new pair journal"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("use_recovery", "use_passphrase"):
+            return self.recovery == (action == "use_passphrase")
+        return True
+
+    def action_use_recovery(self) -> None:
+        """Unlock with the recovery key instead of the passphrase."""
+        self.action_toggle_recovery()
+
+    def action_use_passphrase(self) -> None:
+        """Back to the passphrase."""
+        self.action_toggle_recovery()
+
     def action_toggle_recovery(self) -> None:
         """Switch between the passphrase and the recovery key."""
         self.recovery = not self.recovery
+        self.query_one("#unlock-keys", Static).update(self._keys_hint())
+        self.refresh_bindings()
         field = self.query_one("#secret", Input)
         field.value = ""
         field.password = not self.recovery
