@@ -221,7 +221,7 @@ class RMJournalApp(App[None]):
         """The save and idle-lock rules; `save_state` shows its state."""
         self.key_queue = keyorder.KeyQueue()
         """Keys handed on one at a time, each once the one before was acted on."""
-        self.early_keys = keyorder.EarlyKeys()
+        self.early_keys = keyorder.EarlyKeys(self.key_queue)
         """Keys typed while a dialog focuses its first field, handled once it has."""
         self.content_modes: set[str] = set()
         """The content modes added on unlock, all removed again on lock."""

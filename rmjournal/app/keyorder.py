@@ -70,9 +70,17 @@ class KeyQueue:
         if target.post_message(KeyDone()):
             self._in_flight = target
 
+    def put_first(self, keys: list[events.Key]) -> None:
+        """`keys` go before every key waiting (keys held back elsewhere, now released)."""
+        self._waiting[:0] = keys
+
     async def done(self, app: App[Any]) -> None:
         """The key in flight was acted on: the next waiting one, if any, now."""
         self._in_flight = None
+        await self.resume(app)
+
+    async def resume(self, app: App[Any]) -> None:
+        """Hand on the waiting keys, in order, while none is in flight."""
         while self._waiting and self._in_flight is None:
             self._next = self._waiting.pop(0)
             try:
@@ -87,27 +95,24 @@ class EarlyKeys:
     The key that opens a dialog puts it on the screen at once, but the dialog composes its
     fields and focuses the first a moment later; keys arriving meanwhile were handed to the
     dialog itself and went nowhere. A screen that sets `HOLDS_EARLY_KEYS` (every `FormDialog`)
-    has them held here, in order, and handled as typed once a field has the focus (`release`,
-    from its `set_focus`); keys that come while some are held wait behind them. Escape with
-    nothing held is never held: a dialog that never focused a field still closes."""
+    has them held here, in order; once a field has the focus (`release`, from its `set_focus`)
+    they go to the front of the `KeyQueue` and are handed on from there as typed. Keys that
+    come while some are held wait behind them. Escape with nothing held is never held: a
+    dialog that never focused a field still closes."""
 
-    def __init__(self) -> None:
+    def __init__(self, queue: KeyQueue) -> None:
+        self._queue = queue
         self._held: list[events.Key] = []
         self._for: DOMNode | None = None
-        self._replaying: events.Key | None = None
-        self._released = False
 
     def hold(self, app: App[Any], event: events.Key) -> bool:
         """Whether the app should hold `event` instead of handling it now."""
-        if event is self._replaying:
-            return False
         try:
             screen = app.screen
         except Exception:  # no screen yet (starting) or none left (closing)
             return False
         if self._held and self._for is not screen:
             self._held.clear()  # held for a dialog that closed before any field was focused
-            self._released = False
         if self._held or (
             getattr(screen, "HOLDS_EARLY_KEYS", False)
             and screen.focused is None
@@ -119,19 +124,9 @@ class EarlyKeys:
         return False
 
     def release(self, screen: Screen[Any]) -> None:
-        """`screen` has focused a field: the keys held for it are handled next, in order."""
-        if self._for is not screen or not self._held or self._released:
+        """`screen` has focused a field: the keys held for it are handed on next, in order."""
+        if self._for is not screen or not self._held:
             return
-        self._released = True
-        app = screen.app
-
-        async def replay() -> None:
-            while self._held and self._for is screen:
-                self._replaying = self._held.pop(0)
-                try:
-                    await app.on_event(self._replaying)
-                finally:
-                    self._replaying = None
-            self._released = False
-
-        app.call_next(replay)
+        self._queue.put_first(self._held)
+        self._held, self._for = [], None
+        screen.app.call_next(self._queue.resume, screen.app)
