@@ -55,8 +55,6 @@ except ImportError:  # a build without it: hashlib's, from OpenSSL
     from hashlib import blake2b
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from rmjournal.core.journalfile import JournalFile
 
 __all__ = [
@@ -904,8 +902,7 @@ class _Merger:
 
 
 def merge_into(
-    journal: Journal,
-    other: bytes | bytearray | memoryview | sqlite3.Connection | sqlite_utils.Database,
+    journal: Journal, other: bytes | bytearray | memoryview | sqlite3.Connection
 ) -> MergeReport:
     """Merge another copy of this pair journal into `journal` (in memory; the caller saves).
 
@@ -915,13 +912,7 @@ def merge_into(
     The other copy is read through a plain `sqlite3` connection: sqlite-utils (with the click,
     dateutil and pluggy it brings) cost a merge ~10 MiB at its peak and is not needed to read.
     """
-    read_here = isinstance(other, bytes | bytearray | memoryview)
-    if isinstance(other, bytes | bytearray | memoryview):
-        other_conn = store.load(other)
-    elif isinstance(other, sqlite3.Connection):
-        other_conn = other
-    else:
-        other_conn = other.conn
+    other_conn = other if isinstance(other, sqlite3.Connection) else store.load(other)
     try:
         with journal.transaction():
             report = _Merger(journal, other_conn).run()
@@ -929,7 +920,7 @@ def merge_into(
             report.key_notes = signing.merge_keys(journal, other_conn)
             report.writes += journal.changes - before
     finally:
-        if read_here:
+        if other_conn is not other:
             other_conn.close()
     if report.changed:
         journal.records.count_changes(report.writes)
