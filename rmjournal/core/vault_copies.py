@@ -33,6 +33,13 @@ def read_whole(path: Path) -> bytearray:
     return read_checked(path)
 
 
+def _open_in_place(header: Header, data: bytearray, pair_key: bytes, name: str) -> memoryview:
+    """The body of the whole file in `data`, decrypted over its ciphertext with `pair_key` (the
+    view of it in `data`); `FileDamaged` if it does not open, and the body's part is wiped."""
+    sealed = memoryview(data)[len(header.raw) : len(header.raw) + header.body_length]
+    return fileformat.open_body_in_place(header, cast(bytearray, sealed), pair_key, name)
+
+
 class Snapshot(NamedTuple):
     """What the file on disk looked like when we last read or wrote it."""
 
@@ -123,9 +130,8 @@ class CopyOperations:
                 data = read_whole(path)
                 if not data.startswith(header.raw):
                     raise FileDamaged(f"{path.name} changed while it was read; try again.")
-            sealed = cast(bytearray, memoryview(data)[len(header.raw) :][: header.body_length])
             with contextlib.suppress(FileDamaged):
-                return fileformat.open_body_in_place(header, sealed, key, path.name), key
+                return _open_in_place(header, data, key, path.name), key
         raise NotACopy(
             f"{path.name} is a copy of this journal but does not open with its pair key: it was "
             "rekeyed since the copies parted and your slot there changed too, or it was "
@@ -149,14 +155,6 @@ class CopyOperations:
             if opened is not None and opened[1] == self._personal_key:
                 yield opened[0]
 
-    def _open_in_place(self, data: bytearray, name: str) -> None:
-        """Open the whole file in `data` with the pair key, its body decrypted over its
-        ciphertext (`data` holds plaintext afterwards); `FileDamaged` if it does not open."""
-        header = fileformat.parse(data, name, allow_test_kdf=self.test_kdf)
-        start = len(header.raw)
-        sealed = memoryview(data)[start : start + header.body_length]
-        fileformat.open_body_in_place(header, cast(bytearray, sealed), self._pair_key, name)
-
     def backup(self, out: Path) -> None:
         """An encrypted copy of the saved file at `out`, verified by reading it back and opening
         its body with the pair key, so a backup is known to restore before anyone needs it.
@@ -179,7 +177,8 @@ class CopyOperations:
         try:
             good = safefile.disk.read_back(out, data)
             if good:
-                self._open_in_place(data, out.name)
+                header = fileformat.parse(data, out.name, allow_test_kdf=self.test_kdf)
+                _open_in_place(header, data, self._pair_key, out.name)
         except (OSError, FileDamaged):
             good = False
         if not good:
