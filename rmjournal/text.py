@@ -70,3 +70,8 @@ def json_dumps(document: object, indent: int | None = 1) -> str:
     import json
 
     return json_safe(json.dumps(document, ensure_ascii=False, indent=indent))
+
+
+def counted(n: int, word: str) -> str:
+    """`n` and `word`, with an s unless there is one: "1 result", "3 results"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -17,7 +17,7 @@ from rmjournal.cli.common import (
     add_secret_options,
     open_journal,
 )
-from rmjournal.text import one_line
+from rmjournal.text import counted, one_line
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -43,10 +43,6 @@ def review_document(journal: Journal, figures: ReviewFigures) -> dict[str, Any]:
     return document(journal, figures)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     """The review as plain sentences, one per line, in the order the Review screen shows."""
     pair = figures.pair
@@ -66,7 +62,7 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
     ]
     if figures.median_days_to_close is not None:
         lines.append(f"Median time to close an action: {figures.median_days_to_close:g} days.")
-    lines.append(f"Learnings: {_plural(figures.learnings_total, 'learning')} recorded.")
+    lines.append(f"Learnings: {counted(figures.learnings_total, 'learning')} recorded.")
     by_month = [f"{m.month}: {m.count}" for m in figures.learnings_by_month if m.count]
     if by_month:
         lines.append(f"Learnings by month: {', '.join(by_month)}.")
@@ -76,8 +72,8 @@ def review_sentences(figures: ReviewFigures, doc: dict[str, Any]) -> list[str]:
         goal = progress.goal
         lines.append(
             f"  The {goal.owner}'s goal [{goal.status.replace('_', ' ')}]: {one_line(goal.text)} "
-            f"({_plural(len(progress.actions), 'action')} and "
-            f"{_plural(len(progress.learnings), 'learning')} linked)."
+            f"({counted(len(progress.actions), 'action')} and "
+            f"{counted(len(progress.learnings), 'learning')} linked)."
         )
         for a in progress.actions:
             lines.append(f"    action [{a.status.replace('_', ' ')}]: {one_line(a.title)}")

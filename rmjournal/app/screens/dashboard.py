@@ -31,6 +31,7 @@ from rmjournal.core.due import (
 from rmjournal.core.due import days_words as _days
 from rmjournal.core.due import relative as _relative
 from rmjournal.core.model import DUE_SOON_DAYS, OPEN_STATUSES, Action, Pair, Session
+from rmjournal.text import counted
 
 TOP_ACTIONS = 4
 LATEST_LEARNINGS = 3
@@ -126,7 +127,7 @@ class DashboardScreen(JournalScreen):
         if waiting:
             # One line at 80 columns (the panel shows about seven): the key is on the screen.
             text.append(
-                f"\n! {waiting} merge conflict{'s' if waiting != 1 else ''} waiting (c)",
+                f"\n! {counted(waiting, 'merge conflict')} waiting (c)",
                 style="bold",
             )
         text.append("\n")

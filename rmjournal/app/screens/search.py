@@ -23,6 +23,7 @@ from rmjournal.app.screens.navigate import show_action, show_session
 from rmjournal.app.widgets.literal import literal
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.model import SearchHit
+from rmjournal.text import counted
 
 DEBOUNCE_SECONDS = 0.15
 RESULTS = 50
@@ -94,8 +95,7 @@ class SearchScreen(JournalScreen):
             status.update("No matches. Every word must match; try fewer words or word*.")
         else:
             more = " (the best 50)" if len(self.hits) == RESULTS else ""
-            count = f"{len(self.hits)} result{'' if len(self.hits) == 1 else 's'}"
-            status.update(f"{count}{more} · ↓ to choose · Enter opens")
+            status.update(f"{counted(len(self.hits), 'result')}{more} · ↓ to choose · Enter opens")
         results.highlighted = 0 if self.hits else None
 
     @staticmethod

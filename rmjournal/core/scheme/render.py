@@ -19,6 +19,7 @@ from rmjournal.core.lifecycle import STAGE_WORDS
 from rmjournal.core.scheme.report import HELD_BINS, SHARE_BINS, K, Report
 from rmjournal.core.scheme.returns import STAGES
 from rmjournal.core.summary.html import CSP, CSS, h, labelled_bar_chart
+from rmjournal.text import counted
 
 REPORT_FORMATS = ("markdown", "html", "json", "csv")
 
@@ -65,10 +66,6 @@ def _n(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def figure_rows(report: Report) -> Iterator[tuple[str, str, str]]:
@@ -200,7 +197,7 @@ def _title(report: Report, escape: Callable[[str], str] = str) -> str:
 def _returns_sentence(report: Report) -> str:
     doc = report.document()["returns"]
     return (
-        f"{_plural(doc['read'], 'return')} read: {doc['verified']} verified, "
+        f"{counted(doc['read'], 'return')} read: {doc['verified']} verified, "
         f"{doc['refused']} refused, {doc['superseded']} superseded by a later return of the "
         f"same pair. No figure is shown over fewer than {K} pairs; counts of pairs always are."
     )
