@@ -210,10 +210,9 @@ def encode_to(
     slots: tuple[Slot, ...],
     pair_key: bytes,
     body: bytes | memoryview,
-) -> tuple[Header, bytes, bytes]:
+) -> tuple[Header, bytes]:
     """`encode()` written part by part through `write` (header, sealed body in steps, tag,
-    trailer) instead of into one buffer: the parsed header, the trailer written, and the
-    SHA-256 of the whole file (for `safefile.atomic_write_parts` to check it on disk).
+    trailer) instead of into one buffer: the parsed header and the trailer written.
 
     The same bytes as `encode()` for the same salt and nonce. A save in the app then holds no
     file-sized buffer beside the body (its peak memory), and never zero-fills or copies one
@@ -239,10 +238,10 @@ def encode_to(
     put(raw)
     key = body_key(pair_key, file_id, body_salt)
     put(crypto.seal_parts(key, body_nonce, body, raw, put))
-    trailer = digest.peek()
-    put(trailer)
+    trailer = digest.finalize()
+    write(trailer)
     header = Header(flags, file_id, generation, slots, body_salt, body_nonce, length, raw)
-    return header, trailer, digest.finalize()
+    return header, trailer
 
 
 def _altered(name: str, what: str) -> Tampered:

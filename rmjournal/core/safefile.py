@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from rmjournal.core.crypto import ReadBackCheck
 from rmjournal.core.errors import NotFound, SaveFailed, UsageError
 
 Buffer = bytes | bytearray | memoryview
@@ -148,22 +149,21 @@ class FileSystem:
                 offset += count
         return offset == len(want)
 
-    def read_back_digest(self, path: Path, length: int, digest: bytes) -> bool:
-        """Whether the file on disk holds `length` bytes whose SHA-256 is `digest` (read in
-        1 MiB chunks): the check of a file written in parts, never held whole."""
-        from rmjournal.core.crypto import Sha256
-
-        hashed = Sha256()
+    def read_back_check(self, path: Path, length: int, written: ReadBackCheck) -> bool:
+        """Whether the file on disk holds `length` bytes that pass `written` (the check fed
+        every part as it was written), read in 1 MiB chunks: the check of a file written in
+        parts, never held whole."""
+        seen = written.twin()
         chunk = bytearray(1 << 20)
         view = memoryview(chunk)
         size = 0
         with path.open("rb", buffering=0) as handle:
             while count := handle.readinto(chunk):
-                hashed.update(view[:count])
+                seen.update(view[:count])
                 size += count
                 time.sleep(0)  # a thread saving lets the app's thread run between chunks
         view.release()
-        return size == length and hashed.finalize() == digest
+        return size == length and seen.finalize() == written.finalize()
 
     def replace(self, source: Path, target: Path) -> None:
         """Move `source` over `target` in one step."""
@@ -277,21 +277,24 @@ def atomic_write(target: Path, data: bytes | bytearray) -> None:
     _replace_atomically(Path(target), write)
 
 
-def atomic_write_parts(target: Path, produce: Callable[[Callable[[Buffer], None]], bytes]) -> None:
+def atomic_write_parts(target: Path, produce: Callable[[Callable[[Buffer], None]], None]) -> None:
     """`atomic_write`, for a file written in parts: `produce(write)` calls `write` with each
-    part in order (it may reuse one buffer) and returns the SHA-256 of all it wrote, which the
-    file read back must match. The same guarantees; no buffer the size of the file."""
+    part in order (it may reuse one buffer). What reaches the disk is checked as it is written
+    (`ReadBackCheck`), and the file read back must pass the same check. The same guarantees;
+    no buffer the size of the file."""
 
     def write(fd: int) -> Callable[[Path], bool]:
         written = 0
+        check = ReadBackCheck()
 
         def part(data: Buffer) -> None:
             nonlocal written
             disk.write(fd, data)
+            check.update(data)
             written += len(data)
 
-        digest = produce(part)
-        return lambda temp: disk.read_back_digest(temp, written, digest)
+        produce(part)
+        return lambda temp: disk.read_back_check(temp, written, check)
 
     _replace_atomically(Path(target), write)
 

@@ -365,19 +365,19 @@ class Vault(KeyOperations, CopyOperations):
         self._check_unchanged()
         made: list[tuple[Header, bytes]] = []
 
-        def produce(write: Callable[[bytes | memoryview], None]) -> bytes:
+        def produce(write: Callable[[bytes | memoryview], None]) -> None:
             # Sealed straight into the temp file: no second buffer the size of the journal.
-            header, trailer, digest = fileformat.encode_to(
-                write,
-                flags=self._header.flags,
-                file_id=self._header.file_id,
-                generation=self._header.generation + 1,
-                slots=slots,
-                pair_key=pair_key,
-                body=body,
+            made.append(
+                fileformat.encode_to(
+                    write,
+                    flags=self._header.flags,
+                    file_id=self._header.file_id,
+                    generation=self._header.generation + 1,
+                    slots=slots,
+                    pair_key=pair_key,
+                    body=body,
+                )
             )
-            made.append((header, trailer))
-            return digest
 
         not_durable = False
         try:

@@ -16,6 +16,7 @@ from testkit import PASSPHRASE
 from vault_helpers import make_journal, notes_of, open_journal, sqlite_body
 
 from rmjournal.core import safefile
+from rmjournal.core.crypto import ReadBackCheck
 from rmjournal.core.errors import SaveFailed, WrongSecret
 from rmjournal.core.secret import Secret
 
@@ -55,7 +56,7 @@ class FailingDisk(safefile.FileSystem):
                 handle.write(bytes([last[0] ^ 1]))
         return super().read_back(path, expected)
 
-    def read_back_digest(self, path: Path, length: int, digest: bytes) -> bool:
+    def read_back_check(self, path: Path, length: int, written: ReadBackCheck) -> bool:
         self._fail("read_back")  # a save's read-back, of a file written in parts
         if self.step == "corrupt":
             with path.open("r+b") as handle:
@@ -63,7 +64,7 @@ class FailingDisk(safefile.FileSystem):
                 last = handle.read(1)
                 handle.seek(-1, os.SEEK_END)
                 handle.write(bytes([last[0] ^ 1]))
-        return super().read_back_digest(path, length, digest)
+        return super().read_back_check(path, length, written)
 
     def replace(self, source: Path, target: Path) -> None:
         self._fail("replace")

@@ -40,7 +40,7 @@ def test_parts_are_the_one_buffer_encoding(monkeypatch, size: int, in_thread: bo
         flags=0, file_id=file_id, generation=2, slots=slots, pair_key=pair_key, body=body
     )
     out = io.BytesIO()
-    got: list[tuple[fileformat.Header, bytes, bytes]] = []
+    got: list[tuple[fileformat.Header, bytes]] = []
 
     def run() -> None:
         got.append(fileformat.encode_to(
@@ -54,11 +54,11 @@ def test_parts_are_the_one_buffer_encoding(monkeypatch, size: int, in_thread: bo
         worker.join()
     else:
         run()
-    parted, trailer, digest = got[0]
+    parted, trailer = got[0]
     assert out.getvalue() == bytes(whole)
     assert parted == header
     assert trailer == bytes(whole[-fileformat.TRAILER_BYTES :])
-    assert digest == hashlib.sha256(whole).digest()
+    assert trailer == hashlib.sha256(whole[: -fileformat.TRAILER_BYTES]).digest()
 
 
 def test_a_save_holds_no_buffer_the_size_of_the_file(tmp_path: Path) -> None:
@@ -76,3 +76,25 @@ def test_a_save_holds_no_buffer_the_size_of_the_file(tmp_path: Path) -> None:
     assert peak < len(body) // 2  # a file buffer would be len(body) + header on its own
     with open_journal(tmp_path / "j.rmj") as reopened:
         assert notes_of(reopened.read_body())[-1].startswith("note 7999 ")
+
+
+def test_the_read_back_check_passes_the_same_bytes_in_any_parts_and_nothing_else() -> None:
+    data = os.urandom(3 * crypto.STEP_BYTES + 7)
+    written = crypto.ReadBackCheck()
+    for start in range(0, len(data), 1000):
+        written.update(data[start : start + 1000])
+    again = written.twin()
+    again.update(data)
+    tag = again.finalize()
+    assert tag == written.finalize()
+    for damage in (
+        data[:-1] + bytes([data[-1] ^ 1]),  # one bit at the end
+        bytes([data[0] ^ 0x80]) + data[1:],  # one bit at the start
+        data[: len(data) // 2] + bytes(16) + data[len(data) // 2 + 16 :],  # a block zeroed
+    ):
+        read = written.twin()
+        read.update(damage)
+        assert read.finalize() != tag
+    other = crypto.ReadBackCheck()  # another save's check: another key
+    other.update(data)
+    assert other.finalize() != tag
