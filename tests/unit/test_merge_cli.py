@@ -269,3 +269,38 @@ def test_conflicts_lists_both_texts_whole_and_settle_keeps_both(copies: dict[str
     entries = [e for s in json.loads(exported)["sessions"] for e in s["entries"]]
     entry = next(e for e in entries if e["id"] == copies["ids"]["entry"])  # type: ignore[index]
     assert "Mentor's words" in entry["text"] and "Mentee's words" in entry["text"]
+
+
+def test_both_copies_list_and_number_records_alike_after_merging_both_ways(
+    tmp_path: Path,
+) -> None:
+    """Each copy inserts the other's new rows at its end; the lists (and action #N) follow the
+    order records were written, so the partners mean the same action by "#1"."""
+    path, other = tmp_path / "pair.rmj", tmp_path / "kofi.rmj"
+    ids = make_pair_journal(path)
+    shutil.copy(path, other)
+    with open_file(other, MENTEE_PW, hour=10) as jf:  # the mentee writes first
+        jf.journal.agree_action("Kofi's action", owner="mentee")
+        jf.journal.add_entry(ids["session"], "Kofi's reflection", kind="reflection")
+        jf.save()
+    with open_file(path, hour=11) as jf:
+        jf.journal.agree_action("Ama's action", owner="mentor")
+        jf.journal.add_entry(ids["session"], "Ama's note")
+        jf.save()
+    mentor_pw, mentee_pw = tmp_path / "mentor-pw", tmp_path / "mentee-pw"
+    mentor_pw.write_text(MENTOR_PW + "\n")
+    mentee_pw.write_text(MENTEE_PW + "\n")
+    assert rmjournal("merge", path, other, *unlock_args(mentor_pw)).returncode == 0
+    assert rmjournal("merge", other, path, *unlock_args(mentee_pw)).returncode == 0
+    listed = {}
+    for copy, pw in ((path, mentor_pw), (other, mentee_pw)):
+        actions = rmjournal("actions", copy, *unlock_args(pw))
+        shown = rmjournal("show", copy, "1", *unlock_args(pw))
+        assert actions.returncode == 0 and shown.returncode == 0, actions.stderr + shown.stderr
+        listed[copy] = (actions.stdout, shown.stdout)
+    assert listed[path] == listed[other]
+    actions_out, shown_out = listed[path]
+    assert actions_out.index("#1") < actions_out.index("Kofi's action") < actions_out.index("#2")
+    assert actions_out.index("#2") < actions_out.index("Ama's action")
+    assert shown_out.index("What we said") < shown_out.index("Kofi's reflection")
+    assert shown_out.index("Kofi's reflection") < shown_out.index("Ama's note")

@@ -36,7 +36,7 @@ def _pair_object(journal: Journal) -> dict[str, Any]:
     def person(p: Person) -> dict[str, Any]:
         return _opt({"name": p.name, "role": p.role}, network=p.network)
 
-    goals = [to_document("goals", g) for g in journal.goals() if not g.hidden]
+    goals = [to_document("goals", g) for g in journal.goals(order="stored") if not g.hidden]
     return _opt(
         {
             "id": pair.id,
@@ -303,7 +303,7 @@ def _actions_list(journal: Journal) -> list[dict[str, Any]]:
             a,
             follow_ups=[to_document("follow_ups", f) for f in a.follow_ups if not f.hidden],
         )
-        for a in journal.actions(order="agreed")
+        for a in journal.actions(order="stored")
         if not a.hidden
     ]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.rows import UNSET, Row, as_iso, check
+from rmjournal.core.journal.rows import UNSET, WRITTEN, Row, as_iso, check
 from rmjournal.core.journal.sessions import Sessions
 from rmjournal.core.model import (
     ACTION_KINDS,
@@ -51,7 +51,7 @@ class Actions(Sessions):
             follow_ups = [
                 self._follow_up(f)
                 for f in self._records.select(
-                    "follow_ups", "action_id = ?", (p["id"],), order="on_date, rowid"
+                    "follow_ups", "action_id = ?", (p["id"],), order=f"on_date, {WRITTEN}"
                 )
             ]
         return to_record(Action, "actions", p, follow_ups=tuple(follow_ups), hidden=hidden)
@@ -71,7 +71,9 @@ class Actions(Sessions):
         """The follow-up tracker: actions filtered by status(es), owner and kind.
 
         `order="due"` sorts by due date (undated last), `order="agreed"` keeps the order they
-        were agreed in. `owner="mentor"` also lists actions owned by both.
+        were agreed in (`rows.WRITTEN`: the same in both copies, which `#N` counts), and
+        `order="stored"` the order of this copy's rows (the export's, which keeps a document's
+        order through an import). `owner="mentor"` also lists actions owned by both.
         """
         where: list[str] = ["1"]
         params: list[str] = []
@@ -92,7 +94,9 @@ class Actions(Sessions):
             check(kind, ACTION_KINDS, "An action's kind")
             where.append("kind = ?")
             params.append(kind)
-        sql_order = "due_on IS NULL, due_on, rowid" if order == "due" else "rowid"
+        sql_order = {"due": f"due_on IS NULL, due_on, {WRITTEN}", "stored": "rowid"}.get(
+            order, WRITTEN
+        )
         rows = self._records.select("actions", " AND ".join(where), params, order=sql_order)
         logs: dict[str, list[FollowUp]] = {r["id"]: [] for r in rows}
         if rows:

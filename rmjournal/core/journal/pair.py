@@ -8,7 +8,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.rows import Part, Row, check
+from rmjournal.core.journal.rows import WRITTEN, Part, Row, check
 from rmjournal.core.model import (
     GOAL_STATUSES,
     ROLES,
@@ -252,11 +252,14 @@ class PairAndGoals(Part):
         p, hidden = self._records.open("goals", r)
         return to_record(Goal, "goals", p, hidden=hidden)
 
-    def goals(self, owner: Role | None = None) -> list[Goal]:
-        """Each side's goals, in the order they were written."""
+    def goals(self, owner: Role | None = None, *, order: str = "written") -> list[Goal]:
+        """Each side's goals, in the order they were written (`rows.WRITTEN`: the same in both
+        copies); `order="stored"` in this copy's order of rows (the export's)."""
+        sql_order = "rowid" if order == "stored" else WRITTEN
         if owner is None:
-            return [self._goal(r) for r in self._records.select("goals")]
-        return [self._goal(r) for r in self._records.select("goals", "owner = ?", (owner,))]
+            return [self._goal(r) for r in self._records.select("goals", order=sql_order)]
+        rows = self._records.select("goals", "owner = ?", (owner,), order=sql_order)
+        return [self._goal(r) for r in rows]
 
     def add_goal(self, owner: Role, text: str, *, visibility: Visibility = "pair") -> Goal:
         """Write down what one side wants from the pairing."""

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from rmjournal.core.errors import JournalError, NotFound, PlanFull
 from rmjournal.core.journal.actions import Actions
 from rmjournal.core.journal.pair import PairAndGoals, add_months
-from rmjournal.core.journal.rows import check
+from rmjournal.core.journal.rows import WRITTEN, check
 from rmjournal.core.model import (
     CHECK_INS,
     DECISIONS,
@@ -246,7 +246,7 @@ class Planning(PairAndGoals, Actions):
         with self._records.transaction():
             for source in sources:
                 for r in self._records.select(
-                    "agenda_items", "session_id = ?", (source.id,), order="position, rowid"
+                    "agenda_items", "session_id = ?", (source.id,), order=f"position, {WRITTEN}"
                 ):
                     if (
                         r["outcome"] not in ("open", "carried_over")

@@ -28,6 +28,7 @@ from rmjournal.core.errors import JournalError, NotFound
 from rmjournal.core.journal import authorship, search_index
 from rmjournal.core.journal.rows import (
     UNSET,
+    WRITTEN,
     PartnersPrivateItem,
     Row,
     check,
@@ -173,9 +174,10 @@ class Records:
         return dict(zip([c[0] for c in cur.description], row, strict=True))
 
     def select(
-        self, table: str, where: str = "1", params: Sequence[Any] = (), order: str = "rowid"
+        self, table: str, where: str = "1", params: Sequence[Any] = (), order: str = WRITTEN
     ) -> list[Row]:
-        """The live (not deleted) stored rows of `table` matching a fixed `where`, in `order`."""
+        """The live (not deleted) stored rows of `table` matching a fixed `where`, in `order`
+        (the order they were written, `rows.WRITTEN`, unless told)."""
         cur = self._conn.execute(
             f"SELECT * FROM {table} WHERE deleted_at IS NULL AND ({where}) ORDER BY {order}",  # noqa: S608
             tuple(params),

@@ -28,6 +28,13 @@ class _Unset:
 
 UNSET: Any = _Unset()
 
+WRITTEN = "created_at, rowid"
+"""The order records were written in, and the same in both copies of a journal: by their
+stamp, then by rowid. The rowid alone is each copy's own order of insertion, and a merge appends
+the other copy's new rows, so after the partners merged both ways each copy listed, and
+numbered (action #N), the same records in its own order. The rowid only breaks ties between
+records stamped in the same microsecond (an import's, which arrive in document order)."""
+
 VISIBLE_TABLES = ("goals", "agenda_items", "entries", "actions", "follow_ups", "opportunities")
 """The record tables whose rows have a visibility (and so may be private)."""
 

@@ -207,7 +207,7 @@ class Search(PairAndGoals, Entries, Actions):
             return []
         cur = self._records.execute(
             "SELECT * FROM entries WHERE deleted_at IS NULL AND kind = 'learning'"
-            " ORDER BY rowid DESC LIMIT ?",
+            " ORDER BY created_at DESC, rowid DESC LIMIT ?",
             (limit,),
         )
         names = [c[0] for c in cur.description]

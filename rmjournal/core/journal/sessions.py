@@ -8,7 +8,7 @@ from typing import Any
 
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.fields import to_record
-from rmjournal.core.journal.rows import UNSET, Part, Row, check
+from rmjournal.core.journal.rows import UNSET, WRITTEN, Part, Row, check
 from rmjournal.core.model import (
     OUTCOMES,
     ROLES,
@@ -56,7 +56,7 @@ class Sessions(Part):
         self, status: SessionStatus | None = None, *, order: str = "number"
     ) -> list[Session]:
         """Every session (or those with `status`), by number (`order="stored"`: as written)."""
-        sql_order = "rowid" if order == "stored" else "number, rowid"
+        sql_order = "rowid" if order == "stored" else f"number, {WRITTEN}"
         if status is None:
             rows = self._records.select("sessions", order=sql_order)
         else:
@@ -66,7 +66,8 @@ class Sessions(Part):
     def session_numbered(self, number: int) -> Session | None:
         """The session with this number, if there is one (one row read, not the whole list)."""
         rows = self._records.query(
-            "SELECT * FROM sessions WHERE deleted_at IS NULL AND number = ? ORDER BY rowid LIMIT 1",
+            "SELECT * FROM sessions WHERE deleted_at IS NULL AND number = ?"
+            " ORDER BY created_at, rowid LIMIT 1",  # rows.WRITTEN
             (number,),
         )
         return self._session(rows[0]) if rows else None
@@ -76,7 +77,7 @@ class Sessions(Part):
         where = f"AND status IN ({', '.join('?' * len(statuses))})" if statuses else ""
         rows = self._records.query(
             f"SELECT * FROM sessions WHERE deleted_at IS NULL {where}"  # noqa: S608
-            " ORDER BY number DESC, rowid DESC LIMIT 1",
+            " ORDER BY number DESC, created_at DESC, rowid DESC LIMIT 1",
             statuses,
         )
         return self._session(rows[0]) if rows else None
@@ -207,13 +208,13 @@ class Sessions(Part):
     def agenda(self, session_id: str) -> list[AgendaItem]:
         """A session's agenda in order."""
         rows = self._records.select(
-            "agenda_items", "session_id = ?", (session_id,), order="position, rowid"
+            "agenda_items", "session_id = ?", (session_id,), order=f"position, {WRITTEN}"
         )
         return [self._agenda_item(r) for r in rows]
 
     def all_agenda_items(self) -> list[AgendaItem]:
         """Every agenda item of every session, each session's in order (for export and review)."""
-        rows = self._records.select("agenda_items", order="session_id, position, rowid")
+        rows = self._records.select("agenda_items", order=f"session_id, position, {WRITTEN}")
         return [self._agenda_item(r) for r in rows]
 
     def agenda_item(self, item_id: str) -> AgendaItem:
@@ -336,7 +337,7 @@ class Sessions(Part):
         current = [
             r["id"]
             for r in self._records.select(
-                "agenda_items", "session_id = ?", (session_id,), order="position, rowid"
+                "agenda_items", "session_id = ?", (session_id,), order=f"position, {WRITTEN}"
             )
         ]
         wanted = [i for i in item_ids if i in current]
