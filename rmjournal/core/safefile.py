@@ -24,10 +24,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rmjournal.core.crypto import ReadBackCheck
 from rmjournal.core.errors import NotFound, SaveFailed, UsageError
+
+if TYPE_CHECKING:
+    from rmjournal.core.crypto import ReadBackCheck
 
 Buffer = bytes | bytearray | memoryview
 """What a write takes: any bytes-like part."""
@@ -282,6 +284,9 @@ def atomic_write_parts(target: Path, produce: Callable[[Callable[[Buffer], None]
     part in order (it may reuse one buffer). What reaches the disk is checked as it is written
     (`ReadBackCheck`), and the file read back must pass the same check. The same guarantees;
     no buffer the size of the file."""
+
+    # `cryptography` only when a save needs it: locking, and so `info`, import this module.
+    from rmjournal.core.crypto import ReadBackCheck
 
     def write(fd: int) -> Callable[[Path], bool]:
         written = 0
