@@ -294,6 +294,7 @@ class ReadBackCheck:
         self._key = key or os.urandom(KEY_BYTES)
         self._nonce = nonce or os.urandom(NONCE_BYTES)
         self._mac = Cipher(algorithms.AES(self._key), modes.GCM(self._nonce)).encryptor()
+        self._tag: bytes | None = None
 
     def twin(self) -> ReadBackCheck:
         """A new check with this one's key and nonce, fed nothing yet."""
@@ -304,9 +305,11 @@ class ReadBackCheck:
         self._mac.authenticate_additional_data(data)
 
     def finalize(self) -> bytes:
-        """The 16-byte tag of every part added."""
-        self._mac.finalize()
-        return self._mac.tag
+        """The 16-byte tag of every part added (the same again if asked twice)."""
+        if self._tag is None:
+            self._mac.finalize()
+            self._tag = self._mac.tag
+        return self._tag
 
 
 def hkdf_sha256(key: bytes, *, salt: bytes, info: bytes) -> bytes:
