@@ -149,6 +149,8 @@ class MergeReport:
     """The other copy's rows that failed their checks: kept aside whole, not merged in."""
     key_notes: list[str] = field(default_factory=list)
     """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
+    renumbered: list[str] = field(default_factory=list)
+    """One line per session given a number of its own (`_number_sessions_apart`)."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -181,9 +183,11 @@ class MergeReport:
     def lines(self) -> list[str]:
         """One line per table that changed, e.g. `entries: 2 added, 1 in conflict`, then one
         per row of the other copy that was set aside (not merged) because it fails its checks."""
-        return [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c] + [
-            f"set aside, not merged: {what}" for what in self.set_aside
-        ]
+        return (
+            [f"{_NAMES[t]}: {c.describe()}" for t, c in self.tables.items() if c]
+            + [f"set aside, not merged: {what}" for what in self.set_aside]
+            + [f"renumbered: {what}" for what in self.renumbered]
+        )
 
     def summary(self) -> str:
         """`3 added, 2 updated, 1 deleted, 1 in conflict.`"""
@@ -891,12 +895,48 @@ class _Merger:
             self.report.tables[table].conflicts += 1
             self.report.writes += 1
 
+    def number_sessions_apart(self) -> None:
+        """Give the sessions that share a number after the merge numbers of their own.
+
+        Each copy numbers a new session one above its highest, so partners who each planned
+        the next session on their own copy both made session N. The one that comes first (by
+        date, then by when it was written, then by id: the same in both copies) keeps N; the
+        others take the next numbers above the highest, in that order, each with a version
+        made from its last (`_rewrite`). Both copies apply the rule to the same sessions and
+        reach the same rows, whichever merges first, so their next merge finds nothing to do.
+        Sessions carry no signature: the partner's is renumbered like one's own.
+        """
+        shared = self.conn.execute(
+            "SELECT id, number, date FROM sessions WHERE deleted_at IS NULL AND number IN"
+            " (SELECT number FROM sessions WHERE deleted_at IS NULL GROUP BY number"
+            " HAVING count(*) > 1) ORDER BY number, date, created_at, id"
+        ).fetchall()
+        if not shared:
+            return
+        top = int(
+            self.conn.execute(
+                "SELECT coalesce(max(number), 0) FROM sessions WHERE deleted_at IS NULL"
+            ).fetchone()[0]
+        )
+        kept: set[int] = set()
+        for item_id, number, day in shared:
+            if number not in kept:
+                kept.add(number)
+                continue
+            top += 1
+            self._rewrite("sessions", item_id, {"number": top}, f"n{top}")
+            self.report.tables["sessions"].updated += 1
+            self.report.renumbered.append(
+                f"both copies had a session {number}; the one on {day} is now session {top}"
+            )
+
     def run(self) -> MergeReport:
         self.check_same_pair()
         self.find_failing()
         for table in MERGE_TABLES:
             self.merge_table(table)
         self.cascade()
+        self.number_sessions_apart()
         self.record_conflicts()
         return self.report
 

@@ -304,3 +304,46 @@ def test_both_copies_list_and_number_records_alike_after_merging_both_ways(
     assert actions_out.index("#2") < actions_out.index("Ama's action")
     assert shown_out.index("What we said") < shown_out.index("Kofi's reflection")
     assert shown_out.index("Kofi's reflection") < shown_out.index("Ama's note")
+
+
+def test_sessions_both_copies_planned_get_numbers_of_their_own(tmp_path: Path) -> None:
+    """Each partner planned "the next session" on their own copy: both made session 2. After
+    merging, the earlier keeps 2 and the other becomes 3, alike in both copies, whichever
+    merged first, and merging again finds nothing to do."""
+    path, other = tmp_path / "pair.rmj", tmp_path / "kofi.rmj"
+    make_pair_journal(path)
+    shutil.copy(path, other)
+    with open_file(other, MENTEE_PW, hour=10) as jf:
+        jf.journal.add_session(date(2026, 3, 20))
+        jf.save()
+    with open_file(path, hour=11) as jf:
+        jf.journal.add_session(date(2026, 3, 16))
+        jf.save()
+    mentor_pw, mentee_pw = tmp_path / "mentor-pw", tmp_path / "mentee-pw"
+    mentor_pw.write_text(MENTOR_PW + "\n")
+    mentee_pw.write_text(MENTEE_PW + "\n")
+    # Each copy merges the other as it was: both renumber on their own.
+    parted = tmp_path / "parted.rmj"
+    shutil.copy(path, parted)
+    first = rmjournal("merge", path, other, *unlock_args(mentor_pw))
+    assert first.returncode == 0, first.stderr
+    assert "renumbered: both copies had a session 2; the one on 2026-03-20 is now session 3" in (
+        first.stdout
+    )
+    second = rmjournal("merge", other, parted, *unlock_args(mentee_pw))
+    assert second.returncode == 0, second.stderr
+    assert "the one on 2026-03-20 is now session 3" in second.stdout
+    for a, b, pw in ((path, other, mentor_pw), (other, path, mentee_pw)):
+        run = rmjournal("merge", a, b, *unlock_args(pw))
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.startswith("Nothing to merge") or " 0 in conflict." in run.stdout
+        assert "renumbered" not in run.stdout
+    listed = [
+        rmjournal("sessions", copy, *unlock_args(pw)).stdout
+        for copy, pw in ((path, mentor_pw), (other, mentee_pw))
+    ]
+    assert listed[0] == listed[1]
+    assert listed[0].index("Session 2, 2026-03-16") < listed[0].index("Session 3, 2026-03-20")
+    assert rmjournal("merge", path, other, *unlock_args(mentor_pw)).stdout.startswith(
+        "Nothing to merge"
+    )
