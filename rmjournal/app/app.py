@@ -600,6 +600,7 @@ class RMJournalApp(App[None]):
     async def _merge_from_disk(self, jf: JournalFile) -> bool:
         """Offer to merge the changed file into the open journal; whether it was merged."""
         from rmjournal.app.dialogs.merge_offer import MergeOfferScreen
+        from rmjournal.app.jobs import notify_renumbered
         from rmjournal.app.screens.conflicts import ConflictsScreen
         from rmjournal.core.merge import merge_into
 
@@ -621,6 +622,7 @@ class RMJournalApp(App[None]):
         report = merge_into(jf.journal, other)
         self.refresh_after_merge()
         self.notify(report.summary(), title="Merged the file on disk", timeout=8)
+        notify_renumbered(self, report)
         if report.conflicts:
             self.push_screen(ConflictsScreen(jf.journal))
         return True

@@ -20,6 +20,7 @@ from rmjournal.core.errors import JournalError
 if TYPE_CHECKING:
     from rmjournal.app.app import RMJournalApp
     from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.merge import MergeReport
 
 T = TypeVar("T")
 
@@ -105,10 +106,18 @@ async def merge_copy(app: RMJournalApp) -> None:
         app.notify(f"Nothing to merge: this journal already holds everything in {other.name}.")
         return
     app.notify(f"Merged {other.name}: {report.summary()}", title="Merged", timeout=8)
+    notify_renumbered(app, report)
     if report.conflicts:
         from rmjournal.app.screens.conflicts import ConflictsScreen
 
         app.push_screen(ConflictsScreen(jf.journal))
+
+
+def notify_renumbered(app: RMJournalApp, report: MergeReport) -> None:
+    """One notice per session the merge gave a number of its own (both copies had planned
+    the same number), so the pair knows which session moved."""
+    for line in report.renumbered:
+        app.notify(line[0].upper() + line[1:] + ".", title="Session renumbered", timeout=12)
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:

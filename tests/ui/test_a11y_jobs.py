@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+from datetime import date
 from pathlib import Path
 
 from testkit import PASSPHRASE
@@ -150,3 +151,31 @@ def test_every_job_has_a_palette_command() -> None:
     from rmjournal.app.jobs import JOBS
 
     assert {c.action for c in PALETTE_COMMANDS if c.job} == set(JOBS)
+
+
+async def test_a_merge_says_which_session_it_renumbered(
+    app_factory, journal_path: Path, tmp_path: Path, clock
+) -> None:
+    """Both copies planned the next session: the merge gives the later one a number of its
+    own, and the app says which, not just how many rows changed."""
+    other, later = tmp_path / "partner.rmj", date(2030, 3, 20)
+    shutil.copyfile(journal_path, other)
+    jf = JournalFile.open(other, Secret.passphrase(PASSPHRASE), allow_test_kdf=True, clock=clock)
+    with jf:
+        top = max((s.number for s in jf.journal.sessions()), default=0)
+        jf.journal.add_session(later)
+        jf.save()
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        app.journal_file.journal.add_session(later.replace(day=1))
+        run_job(app, "merge")
+        await answer(app, pilot, str(other))
+        numbers = sorted(s.number for s in app.journal_file.journal.sessions())
+        assert numbers[-2:] == [top + 1, top + 2]
+        said = [str(n.message) for n in app._notifications]
+        wanted = (
+            f"Both copies had a session {top + 1}; the one on {later.isoformat()} is now"
+            f" session {top + 2}."
+        )
+        assert wanted in said, said
