@@ -56,14 +56,23 @@ def make_demo(path: Path, *, test_kdf: bool = False, a_year_on: bool = False) ->
     """Create the demo at `path`: the mentor's part, the mentee's slot, the mentee's part
     (`a_year_on`: the pair a year after closing, the check-in due)."""
     from rmjournal.core import demo
+    from rmjournal.core.clock import FixedClock, default_clock
     from rmjournal.core.journalfile import JournalFile
     from rmjournal.core.secret import Secret
 
+    # Stands at now, but the demo moves it to each session's evening for that session's entries;
+    # the story's today is the real clock's (a local day, where a fixed clock's is UTC's).
+    real = default_clock()
+    clock, today = FixedClock(real.now()), real.today()
     jf, _recovery = JournalFile.create(
-        path, passphrase=Secret.passphrase(demo.DEMO_PASSPHRASE), role="mentor", test_kdf=test_kdf
+        path,
+        passphrase=Secret.passphrase(demo.DEMO_PASSPHRASE),
+        role="mentor",
+        test_kdf=test_kdf,
+        clock=clock,
     )
     with jf:
-        demo.populate_mentor(jf.journal, a_year_on=a_year_on)
+        demo.populate_mentor(jf.journal, today, a_year_on=a_year_on, clock=clock)
         jf.save()
         jf.vault.add_slot("mentee", Secret.passphrase(demo.DEMO_MENTEE_PASSPHRASE))
     with JournalFile.open(
@@ -71,8 +80,9 @@ def make_demo(path: Path, *, test_kdf: bool = False, a_year_on: bool = False) ->
         Secret.passphrase(demo.DEMO_MENTEE_PASSPHRASE),
         role_hint="mentee",
         allow_test_kdf=test_kdf,
+        clock=clock,
     ) as mentee:
-        demo.populate_mentee(mentee.journal, a_year_on=a_year_on)
+        demo.populate_mentee(mentee.journal, today, a_year_on=a_year_on, clock=clock)
         mentee.save()
 
 

@@ -15,8 +15,9 @@ The people are invented (not the pair of the interchange example).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from rmjournal.core.clock import FixedClock
 from rmjournal.core.journal import Journal
 from rmjournal.core.model import Person, Session
 
@@ -45,6 +46,14 @@ START_DAYS_AGO = 190
 """The pair started this many days before the demo's today: six sessions, then the review."""
 
 
+def _written_on(clock: FixedClock | None, session: Session, minute: int) -> None:
+    """Stamp what is written next on the evening of `session` (`clock` given: `make_demo`),
+    as a pair writes after they meet, so "latest learnings" and each session's entries come
+    in the order the story has them; without a clock, every stamp is the journal's now."""
+    if clock is not None:
+        clock.moment = datetime.combine(session.date, time(19, minute), tzinfo=UTC)
+
+
 def _then(journal: Journal, today: date | None, a_year_on: bool) -> date:
     """The demo's "today" for its story: a year back when the demo is a year on."""
     day = today or journal.today()
@@ -52,9 +61,17 @@ def _then(journal: Journal, today: date | None, a_year_on: bool) -> date:
 
 
 def populate_mentor(
-    journal: Journal, today: date | None = None, *, a_year_on: bool = False
+    journal: Journal,
+    today: date | None = None,
+    *,
+    a_year_on: bool = False,
+    clock: FixedClock | None = None,
 ) -> None:
-    """Write the pair, the sessions and everything the mentor wrote (run as the mentor)."""
+    """Write the pair, the sessions and everything the mentor wrote (run as the mentor).
+
+    With `clock` (the journal's own), the entries are stamped on their sessions' evenings
+    and the clock is put back before anything else is written."""
+    now = clock.moment if clock is not None else None
     today = _then(journal, today, a_year_on)
     start = today - timedelta(days=START_DAYS_AGO)
     journal.start_pair(
@@ -109,6 +126,7 @@ def populate_mentor(
         journal.record_outcome(papers.id, "discussed", "We agreed to close and check in.")
     else:  # it reappears on the agenda of part two's first session
         journal.record_outcome(papers.id, "carried_over", "Both to think it over.")
+    _written_on(clock, sessions[0], 0)
     journal.add_entry(
         sessions[0].id,
         "Nervous for ten minutes, then fine. He listened more than he talked.",
@@ -117,6 +135,7 @@ def populate_mentor(
         visibility="private",
         tags=["confidence"],
     )
+    _written_on(clock, sessions[2], 0)
     corridors = journal.add_entry(
         sessions[2].id,
         "Decisions about who gets stretch work happen in corridors. I need to be in them.",
@@ -125,12 +144,15 @@ def populate_mentor(
         visibility="shareable",
         tags=["influence"],
     )
+    _written_on(clock, sessions[4], 0)
     journal.add_entry(
         sessions[4].id,
         "I said the board papers are unreadable with a screen reader. Nobody had said so before.",
         kind="reflection",
         visibility="private",
     )
+    if clock is not None and now is not None:
+        clock.moment = now
     blog = journal.agree_action(
         "Write a short post about shadowing the board",
         detail="Check the draft with Martin first.",
@@ -174,14 +196,18 @@ def _sign_the_agreement(journal: Journal) -> None:
 
 
 def populate_mentee(
-    journal: Journal, today: date | None = None, *, a_year_on: bool = False
+    journal: Journal,
+    today: date | None = None,
+    *,
+    a_year_on: bool = False,
+    clock: FixedClock | None = None,
 ) -> None:
     """Add what the mentee wrote, their private reflections included, and the review's
-    decision (run as the mentee)."""
+    decision (run as the mentee). `clock`: as for `populate_mentor`."""
     today = _then(journal, today, a_year_on)
     _sign_the_agreement(journal)
     held = journal.sessions(status="held")
-    _mentee_entries(journal, today, held)
+    _mentee_entries(journal, today, held, clock)
     journal.add_opportunity(
         "Shadow the digital board as an observer",
         offered_by="mentee",
@@ -205,9 +231,13 @@ def populate_mentee(
     journal.plan_next_session(today + timedelta(days=9))
 
 
-def _mentee_entries(journal: Journal, today: date, held: list[Session]) -> None:
+def _mentee_entries(
+    journal: Journal, today: date, held: list[Session], clock: FixedClock | None
+) -> None:
     goals = journal.goals("mentee")
     understand, hiring = goals[0], goals[1]
+    now = clock.moment if clock is not None else None
+    _written_on(clock, held[0], 30)
     access = journal.add_entry(
         held[0].id,
         "I assumed our building was accessible because it has a lift. It is not that simple.",
@@ -216,6 +246,7 @@ def _mentee_entries(journal: Journal, today: date, held: list[Session]) -> None:
         visibility="shareable",
         tags=["access"],
     )
+    _written_on(clock, held[3], 30)
     journal.add_entry(
         held[3].id,
         "I felt defensive about the adverts. I wrote half of them.",
@@ -224,6 +255,7 @@ def _mentee_entries(journal: Journal, today: date, held: list[Session]) -> None:
         visibility="private",
         tags=["self-awareness"],
     )
+    _written_on(clock, held[3], 31)
     adverts_learning = journal.add_entry(
         held[3].id,
         "Our adverts screen out the people we say we want.",
@@ -231,6 +263,8 @@ def _mentee_entries(journal: Journal, today: date, held: list[Session]) -> None:
         visibility="shareable",
         tags=["recruitment"],
     )
+    if clock is not None and now is not None:
+        clock.moment = now
     adverts = journal.commit_to(
         "Rewrite the Digital job advert template with the network",
         detail="Plain English; adjustments offered up front.",

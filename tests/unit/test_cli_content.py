@@ -262,6 +262,10 @@ def test_demo_creates_a_lived_in_journal(tmp_path: Path) -> None:
     doc = json.loads(run("export", path, *secret_args(mentor_pw)).stdout)
     entries = [e for s in doc["sessions"] for e in s["entries"]]
     assert {e["author"] for e in entries} == {"mentor", "mentee"}
+    # Written on each session's evening, as a pair writes after they meet (not all at once)
+    for s in doc["sessions"]:
+        assert all(e["created_at"][:10] == s["date"] for e in s["entries"]), s["number"]
+    assert len({e["created_at"][:10] for e in entries}) >= 3
     assert any(e["kind"] == "learning" for e in entries)
     assert any(e["visibility"] == "private" and e["author"] == "mentor" for e in entries)
     assert not any(e["visibility"] == "private" and e["author"] == "mentee" for e in entries)
