@@ -27,6 +27,9 @@ DRAFT_DELAY = 0.4
 """Seconds after the last change before a dialog keeps its draft (typing is not kept key by
 key; a lock, hang-up, crash or Escape keeps it at once)."""
 
+DRAFT_RETRY = 0.05
+"""Seconds before trying again when a save holds the journal as the draft is due."""
+
 
 class Keeper(Protocol):
     """A screen or dialog holding text the person typed, which can keep it before it closes."""

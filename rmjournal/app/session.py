@@ -115,15 +115,17 @@ def apply_pair_details(jf: JournalFile, details: PairDetails) -> None:
 
 
 def save(jf: JournalFile) -> int:
-    """Snapshot the journal and write it atomically (encrypt + fsync; call from a thread).
+    """Write the journal atomically (encrypt + fsync; call from a thread).
 
-    The snapshot waits for a write in progress on the app's thread and never catches a
-    transaction half done (the records' lock); the change count it returns is exactly what
-    the file now holds. The body is held only here, never on a worker's description.
+    The body is the database's own buffer where SQLite lends it (`Records.frozen`): no copy,
+    and a write on the app's thread waits until it is sealed into the file (not for fsync).
+    Either way the save waits for a write in progress and never catches a transaction half
+    done (the records' lock); the change count it returns is exactly what the file now holds.
+    The body is held only here, never on a worker's description.
     """
-    changes, body = jf.journal.snapshot()
-    jf.vault.save(body)
-    return changes
+    with jf.journal.frozen() as frozen:
+        jf.vault.save(frozen.body, sealed=frozen.thaw)
+        return frozen.changes
 
 
 SNAPSHOT_STEP = 8 << 20
@@ -139,20 +141,23 @@ def snapshot_room(file_size: int) -> int:
 def save_on_file_thread(jf: JournalFile) -> int:
     """`save()` on the journals' own thread (`on_file_thread`); call from a thread worker.
 
-    First the memory the snapshot will be copied into is touched there without the GIL
+    Where the body is lent there is no copy to prepare for. Elsewhere the memory the
+    snapshot will be copied into is first touched there without the GIL
     (`autosave.touch_buffer`, freed at once, so the snapshot reuses it): the copy, which holds
     the GIL, then never waits on the system mapping its pages while the app's thread waits.
     The size stays the same from save to save while the journal grows within a step, so a
     save reuses the region an earlier one prepared.
     """
     from rmjournal.app.autosave import touch_buffer
+    from rmjournal.core.inplace import lends
 
     def work() -> int:
-        try:
-            size = jf.path.stat().st_size
-        except OSError:
-            size = 0
-        touch_buffer(snapshot_room(size))
+        if not lends():  # a copy will be made: prepare its memory
+            try:
+                size = jf.path.stat().st_size
+            except OSError:
+                size = 0
+            touch_buffer(snapshot_room(size))
         return save(jf)
 
     return on_file_thread(work)

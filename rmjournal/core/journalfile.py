@@ -144,10 +144,11 @@ class JournalFile:
     def save(self, *, last: bool = False) -> None:
         """Write the journal to its file atomically (`ChangedOnDisk`, `SaveFailed`: file intact).
 
-        `last=True` when nothing reads or changes the journal after this save (a command that
-        saves, then exits): its database is dropped once serialized, before the body is
-        encrypted, so the database, the body and the encrypted file are never all in memory.
-        If that save fails, the change is lost with the journal (the file is untouched).
+        The body is the database's own buffer where SQLite lends it (`Records.frozen`: no copy,
+        and writes wait until it is sealed), else a copy. `last=True` when nothing reads or
+        changes the journal after this save (a command that saves, then exits): the journal is
+        closed after it, and a copy is made without the database beside it. If that save fails,
+        the change is lost with the journal (the file is untouched).
         """
         if self.vault.keys_dirty:  # signed slot records, old pair keys: the vault's are newer
             from rmjournal.core.slot_records import write_key_tables
@@ -158,11 +159,13 @@ class JournalFile:
                     self.vault.old_pair_keys,
                 )  # fmt: skip
             self.vault.keys_dirty = False
-        changes = self.journal.changes
-        body = self.journal.to_bytes()
+        with self.journal.frozen() as frozen:
+            changes = frozen.changes
+            if last and not frozen.lent:
+                self.journal.close()  # the copy stands alone: no database beside it
+            self.vault.save(frozen.body, sealed=frozen.thaw)
         if last:
             self.journal.close()
-        self.vault.save(body)
         self._saved_changes = changes
         # What this computer wrote itself (rows checked, or set aside) needs no checks when it
         # is opened again.

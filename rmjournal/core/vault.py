@@ -287,10 +287,13 @@ class Vault(KeyOperations, CopyOperations):
         header = fileformat.parse(data, self.path.name, allow_test_kdf=self.test_kdf)
         return fileformat.open_body(header, data, self._pair_key, self.path.name)
 
-    def save(self, body: bytes) -> None:
+    def save(self, body: bytes | memoryview, *, sealed: Callable[[], None] | None = None) -> None:
         """Write `body` atomically with a fresh body key; `ChangedOnDisk` if someone else wrote.
 
-        Key slots taken from another copy at a merge (`follow_keys`) are written now."""
+        `sealed` is called once the body has been read for the last time (sealed into the temp
+        file, before fsync and the read-back), or when the save fails before: a body lent by the
+        database (`Records.frozen`) is given back then. Key slots taken from another copy at a
+        merge (`follow_keys`) are written now."""
         self._require_open()
         slots, pair_key = self._pending or (self._header.slots, self._pair_key)
         unlocked = None
@@ -302,7 +305,7 @@ class Vault(KeyOperations, CopyOperations):
             ]  # fmt: skip
             if same:  # this person's slot, resealed by a rekey in the other copy
                 unlocked = (same[0], self._kek)
-        self._write(slots, pair_key, body, unlocked=unlocked)
+        self._write(slots, pair_key, body, unlocked=unlocked, sealed=sealed)
         self._pending = None
 
     def slots(self) -> list[SlotInfo]:
@@ -360,9 +363,12 @@ class Vault(KeyOperations, CopyOperations):
         body: bytes | memoryview,
         *,
         unlocked: tuple[Slot, bytes] | None = None,
+        sealed: Callable[[], None] | None = None,
     ) -> None:
         """Write a new generation; update this object only once the file is safely replaced."""
-        self._check_unchanged()
+        kept = None
+        if self._keep_body:  # kept as bytes: a lent view is only valid until `sealed`
+            kept = body if isinstance(body, bytes) else bytes(body)
         made: list[tuple[Header, bytes]] = []
 
         def produce(write: Callable[[bytes | memoryview], None]) -> None:
@@ -378,16 +384,22 @@ class Vault(KeyOperations, CopyOperations):
                     body=body,
                 )
             )
+            if sealed is not None:
+                sealed()
 
         not_durable = False
         try:
+            self._check_unchanged()
             safefile.atomic_write_parts(self.path, produce)
         except safefile.NotDurable:
             not_durable = True
+        finally:
+            if sealed is not None:
+                sealed()  # a second call does nothing (`Frozen.thaw`)
         header, trailer = made[0]
         self._header = header
         self._pair_key = pair_key
-        self._body = body if self._keep_body else None
+        self._body = kept
         if unlocked is not None:
             self._slot, self._kek = unlocked
         elif self._slot not in slots:

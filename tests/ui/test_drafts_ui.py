@@ -3,10 +3,14 @@ the lock's words; focus after navigation; titles; lists after a merge."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from rmjournal.app.screens.navigate import show_session
 from rmjournal.app.screens.record import RecordScreen
 from rmjournal.app.screens.unlock import UnlockScreen
 from rmjournal.core.interchange import export_document, export_json
+from rmjournal.core.journal import Journal
 from rmjournal.core.journalfile import JournalFile
 from rmjournal.core.secret import Secret
 
@@ -391,3 +396,77 @@ async def test_ctrl_l_typed_right_after_words_keeps_every_one(app_factory, journ
         await settle(app, pilot, 4)
         assert isinstance(app.screen, UnlockScreen)
         assert await _unlock_and_restore(app, pilot) == MARKER + rest
+
+
+@contextlib.contextmanager
+def _a_save_holding(journal: Journal) -> Iterator[None]:
+    """A save on another thread holding `journal` still (as one sealing a lent body does)
+    until the block ends; the block must not have waited for it (the app's thread free)."""
+    holding, done = threading.Event(), threading.Event()
+    released: list[bool] = []  # False: the app's thread waited for the save all along
+
+    def save() -> None:
+        with journal.frozen():
+            holding.set()
+            released.append(done.wait(10))
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    try:
+        assert holding.wait(10)
+        if sys.platform.startswith("linux"):
+            assert journal.held_elsewhere(), "the save lends the buffer and holds writes"
+        yield
+    finally:
+        done.set()
+        saver.join(10)
+    assert released == [True]
+
+
+async def test_a_draft_due_during_a_save_waits_for_the_save_not_the_typing(
+    app_factory, journal_path: Path
+) -> None:
+    """A save that reads the database's own buffer holds writes off until it has sealed it
+    (`core/inplace.py`). A draft falling due then is kept a moment later: the person's keys,
+    and the screens they open, never wait for the save."""
+    session_id, _ = _with_session(journal_path)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        with _a_save_holding(journal):
+            dialog = await _type_a_note(app, pilot, session_id)  # opens the record; 0.6 s on
+            place = dialog.draft_place
+            assert place is not None
+            if journal.held_elsewhere():
+                assert journal.draft_at(place) is None, "the draft was written during the save"
+            await pilot.press("space", "t", "o", "o")
+            await pilot.pause()
+            assert dialog.query_one("#entry-text", TextArea).text == MARKER + " too"
+        await pilot.pause(0.8)
+        kept = journal.draft_at(place)
+        assert kept is not None and MARKER + " too" in kept.fields.values()
+
+
+async def test_notes_due_during_a_save_are_written_after_it(
+    app_factory, journal_path: Path
+) -> None:
+    """Notes typed in a record reach the journal as the typing pauses; during a save that
+    holds the journal they are written a moment later, and the typing goes on meanwhile."""
+    session_id, _ = _with_session(journal_path)
+    app = app_factory(journal_path, autosave_delay=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await show_session(app, session_id, "record")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        item_id = app.screen.notes_item  # the topic highlighted first
+        before = journal.agenda_item(item_id).notes or ""
+        with _a_save_holding(journal):
+            await pilot.press("enter", "end", "space", "m", "o", "r", "e")  # into the notes
+            await pilot.pause(1.3)  # past the notes settling time
+            if journal.held_elsewhere():
+                assert (journal.agenda_item(item_id).notes or "") == before
+        await pilot.pause(0.3)
+        assert journal.agenda_item(item_id).notes == before + " more"

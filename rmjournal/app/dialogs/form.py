@@ -204,7 +204,16 @@ class FormDialog(ModalScreen[T]):
         if self.draft_place is None or self._initial is None:
             return
         self._stop_draft_timer()
-        self._draft_timer = self.set_timer(drafts.DRAFT_DELAY, self._keep_draft)
+        self._draft_timer = self.set_timer(drafts.DRAFT_DELAY, self._keep_draft_soon)
+
+    def _keep_draft_soon(self) -> None:
+        """The draft timer: keep the draft, or try again shortly while a save holds the journal
+        (typing never waits for a save; Escape, a lock or a hang-up keep it at once)."""
+        journal = drafts.journal_of(self.app)
+        if journal is not None and journal.held_elsewhere():
+            self._draft_timer = self.set_timer(drafts.DRAFT_RETRY, self._keep_draft_soon)
+            return
+        self._keep_draft()
 
     def _stop_draft_timer(self) -> None:
         if self._draft_timer is not None:

@@ -244,7 +244,15 @@ class RecordScreen(SessionPage):
         leaves the notes: the journal (not a draft) is where they belong."""
         if self._notes_timer is not None:
             self._notes_timer.stop()
-        self._notes_timer = self.set_timer(NOTES_SETTLE, self._save_notes)
+        self._notes_timer = self.set_timer(NOTES_SETTLE, self._notes_settled)
+
+    def _notes_settled(self) -> None:
+        """The typing paused: write the notes, or try again shortly while a save holds the
+        journal (typing never waits for a save; leaving the notes writes them at once)."""
+        if self.journal.held_elsewhere():
+            self._notes_timer = self.set_timer(drafts.DRAFT_RETRY, self._notes_settled)
+            return
+        self._save_notes()
 
     @on(DataTable.RowHighlighted, "#agenda")
     def _item_highlighted(self) -> None:

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING
 
-from rmjournal.core import store
+from rmjournal.core import inplace, store
 from rmjournal.core.clock import Clock
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.journal import checks
@@ -122,12 +122,18 @@ class Journal(Planning, Search, VisibilityAndDeletion, Opportunities, Drafts):
         return self._records.changes
 
     def to_bytes(self) -> bytes:
-        """The database as bytes for the vault to encrypt (the private search index stays out)."""
-        return self._records.to_bytes()
+        """A copy of the database, as a save holds it (the private search index left out)."""
+        with self._records.frozen() as held:
+            return bytes(held.body)
 
-    def snapshot(self) -> tuple[int, bytes]:
-        """The change count and the database as bytes, taken together; safe from a thread."""
-        return self._records.snapshot()
+    def frozen(self) -> AbstractContextManager[inplace.Frozen]:
+        """The change count and the body held still for a save, with no copy where SQLite can
+        lend its buffer (`Records.frozen`); safe from a thread."""
+        return self._records.frozen()
+
+    def held_elsewhere(self) -> bool:
+        """Whether a save on another thread holds the journal still: a write would wait."""
+        return self._records.held_elsewhere()
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""

@@ -6,9 +6,8 @@ sealed with this reader's personal key before they reach the database. Every wri
 `changes`, which the app's autosave watches. The reader's own private search index (a TEMP
 table, never saved) follows every write here too. Nothing here imports textual.
 
-Writes and transactions hold the records' lock, and so does `snapshot()`: the app takes its
-save snapshot in a worker thread while its own thread goes on writing, and the snapshot then
-never catches a transaction half done, nor a change count that does not match its bytes.
+Writes and transactions hold the records' lock, and so does a save (`frozen()`), from a worker
+thread: it never catches a transaction half done, nor a count that does not match its bytes.
 """
 
 from __future__ import annotations
@@ -17,11 +16,11 @@ import base64
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from rmjournal.core import store
+from rmjournal.core import inplace, store
 from rmjournal.core.clock import Clock, default_clock
 from rmjournal.core.crypto import PrivateCipher, Signer
 from rmjournal.core.errors import JournalError, NotFound
@@ -106,7 +105,9 @@ class Records:
     # ------------------------------------------------------------------ the database
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        """Run one fixed SQL statement with its parameters (not counted as a change)."""
+        """Run one fixed SQL statement (not a change); a SELECT never waits for a save."""
+        if sql.lstrip()[:6].upper() == "SELECT":
+            return self._conn.execute(sql, tuple(params))
         with self._lock:
             return self._conn.execute(sql, tuple(params))
 
@@ -124,21 +125,23 @@ class Records:
         names = [c[0] for c in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
-    def to_bytes(self) -> bytes:
-        """The database as bytes for the vault to encrypt (the private search index stays out)."""
-        return self.snapshot()[1]
+    def held_elsewhere(self) -> bool:
+        """Whether another thread holds the records (a save sealing a lent body)."""
+        if self._lock.acquire(blocking=False):
+            self._lock.release()
+            return False
+        return True
 
-    def snapshot(self) -> tuple[int, bytes]:
-        """The change count and the database as bytes, taken together; safe from any thread.
+    def frozen(self) -> AbstractContextManager[inplace.Frozen]:
+        """The change count and the database's bytes, held still for a save from any thread:
+        lent with no copy (writes wait until `thaw()`) or copied (`core/inplace.py`). Words the
+        shared index forgot since the last save are removed from its segments first."""
 
-        It waits for a write or transaction in progress to finish and holds the next one off
-        while SQLite copies the database, so the bytes are exactly the journal at that count.
-        Words the shared index forgot since the last save (made private, edited away) are
-        removed from its segments first (`search_index.forget_for_good`).
-        """
-        with self._lock:
+        def prepare() -> int:
             search_index.forget_for_good(self._conn)
-            return self._changes, store.serialize(self._conn)
+            return self._changes
+
+        return inplace.frozen(self._conn, self._lock, prepare)
 
     def close(self) -> None:
         """Drop the database from memory (as far as Python allows)."""
