@@ -21,6 +21,9 @@ never the fsync), and releases the view before the lock. Reads go on meanwhile (
 no lock), and the app puts off the writes that can wait, drafts and notes as typing pauses
 (`Records.held_elsewhere`). Lending needs SQLite built serialized (`sqlite3.threadsafety` 3):
 the save thread calls into the connection while the app's thread reads.
+
+The other way round, `read_only()` lets SQLite read a body where it was decrypted
+(`sqlite3_deserialize` with `SQLITE_DESERIALIZE_READONLY`, no copy): a merge's other copy.
 """
 
 from __future__ import annotations
@@ -90,6 +93,55 @@ def _serialize() -> Any:
         probe.close()
         source.close()
     return function
+
+
+@functools.cache
+def _deserialize() -> Any:
+    """`sqlite3_deserialize` of the same library, once `_serialize()` proved it and the handle;
+    None otherwise."""
+    if _serialize() is None:
+        return None
+    import _sqlite3
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_deserialize
+    except (OSError, AttributeError):
+        return None
+    function.restype = ctypes.c_int
+    function.argtypes = [
+        ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
+        ctypes.c_uint,
+    ]  # fmt: skip
+    return function
+
+
+def read_only(data: bytes | bytearray | memoryview) -> tuple[sqlite3.Connection, object] | None:
+    """A connection that reads the database in `data` where it lies (no copy), read-only, and
+    what pins `data` meanwhile; None where that cannot be done (then deserialize a copy), as
+    for `bytes` (only writable buffers can be pinned).
+
+    SQLite neither writes nor frees the buffer (`SQLITE_DESERIALIZE_READONLY`, no
+    FREEONCLOSE): close the connection before the pin and `data` go. For the other copy a
+    merge only reads: at 50,000 entries one journal's worth less at its peak."""
+    deserialize = _deserialize()
+    if deserialize is None:
+        return None
+    import ctypes
+
+    try:
+        pin = (ctypes.c_ubyte * len(data)).from_buffer(data)  # writable, contiguous buffers
+    except (TypeError, ValueError):
+        return None
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    size = len(data)
+    if deserialize(_handle(conn), b"main", ctypes.addressof(pin), size, size, _READ_ONLY) != 0:
+        conn.close()
+        return None
+    return conn, pin
+
+
+_READ_ONLY = 4  # SQLITE_DESERIALIZE_READONLY
 
 
 def lends() -> bool:

@@ -952,16 +952,14 @@ def merge_into(
     The other copy is read through a plain `sqlite3` connection: sqlite-utils (with the click,
     dateutil and pluggy it brings) cost a merge ~10 MiB at its peak and is not needed to read.
     """
-    other_conn = other if isinstance(other, sqlite3.Connection) else store.load(other)
-    try:
-        with journal.transaction():
-            report = _Merger(journal, other_conn).run()
-            before = journal.changes
-            report.key_notes = signing.merge_keys(journal, other_conn)
-            report.writes += journal.changes - before
-    finally:
-        if other_conn is not other:
-            other_conn.close()
+    if not isinstance(other, sqlite3.Connection):
+        with store.reading(other) as conn:
+            return merge_into(journal, conn)
+    with journal.transaction():
+        report = _Merger(journal, other).run()
+        before = journal.changes
+        report.key_notes = signing.merge_keys(journal, other)
+        report.writes += journal.changes - before
     if report.changed:
         journal.records.count_changes(report.writes)
         # The reader's own private search index (a TEMP table) is rebuilt on the next search.
@@ -985,16 +983,14 @@ def merge_copy(jf: JournalFile, body: bytes | memoryview) -> MergeReport:
     """Merge the copy whose decrypted body `jf.vault.read_copy` just returned, then take the
     key changes its owners signed (`follow_keys`).
 
-    The body is read into a database once and let go at once: pass it without keeping a
-    reference, and the other copy is in memory once (its database), not three times (the
-    body, the database, and a second database for its keys: 393 MiB at 50,000 entries)."""
-    other = store.load(body)
-    del body
-    try:
+    The other copy is in memory once: its database is read where the body was decrypted
+    (`store.reading`, no copy) or, where SQLite cannot, the body is copied into a database
+    and let go at once. Three times (the body, the database, a second database for its keys)
+    was 393 MiB at 50,000 entries. Pass the body without keeping a reference."""
+    with store.reading(body) as other:
+        del body
         report = merge_into(jf.journal, other)
         follow_keys(jf, other, report)
-    finally:
-        other.close()
     return report
 
 

@@ -11,8 +11,11 @@ here, where the rest of the core has always found them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from rmjournal.core import inplace
 from rmjournal.core.errors import FileDamaged
 from rmjournal.core.schema import MIGRATIONS, PRIVATE_FIELDS, SCHEMA_VERSION
 from rmjournal.core.schema_history import (
@@ -39,6 +42,7 @@ __all__ = [
     "load",
     "migrate",
     "new_database",
+    "reading",
     "reindex",
     "serialize",
     "user_version",
@@ -105,20 +109,10 @@ def load(data: bytes | bytearray | memoryview) -> sqlite3.Connection:
         raise FileDamaged("The file's contents are not a journal database.")
     conn = connect()
     try:
-        conn.deserialize(data)
-        _harden(conn)
-        version = user_version(conn)
-        has_pair = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pair'"
-        ).fetchone()
-    except (sqlite3.DatabaseError, MemoryError) as exc:
+        version = _check_journal(conn, lambda: conn.deserialize(data))
+    except BaseException:
         conn.close()
-        raise FileDamaged(
-            "The journal's contents are damaged: its database cannot be read."
-        ) from exc
-    if version == 0 or not has_pair:
-        conn.close()
-        raise FileDamaged("The file's contents are not a journal database.")
+        raise
     if version != SCHEMA_VERSION:
         import sqlite_utils
 
@@ -128,6 +122,51 @@ def load(data: bytes | bytearray | memoryview) -> sqlite3.Connection:
             conn.close()
             raise
     return conn
+
+
+@contextmanager
+def reading(data: bytes | bytearray | memoryview) -> Iterator[sqlite3.Connection]:
+    """The database in `data` to read, closed at the end of the block: read where it lies
+    where SQLite can (`inplace.read_only`: no copy; `data` must stay as it is meanwhile), else
+    a migrated copy (`load`), as for an older schema. The same checks as `load`."""
+    found = inplace.read_only(data) if len(data) >= 512 else None
+    if found is not None:
+        conn, pin = found
+        try:
+            current = _check_journal(conn, lambda: None) == SCHEMA_VERSION
+        except BaseException:
+            conn.close()
+            raise
+        if not current:  # an older schema: migrated in a copy
+            conn.close()
+            found = None
+    if found is None:
+        conn, pin = load(data), None
+    del data  # a copy needs it no more; read in place, the pin holds it
+    try:
+        yield conn
+    finally:
+        conn.close()
+        del pin
+
+
+def _check_journal(conn: sqlite3.Connection, deserialize: Callable[[], None]) -> int:
+    """`deserialize()` the database into `conn`, harden it, and return the schema version of
+    the journal it holds; `FileDamaged` if it is none."""
+    try:
+        deserialize()
+        _harden(conn)
+        version = user_version(conn)
+        has_pair = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pair'"
+        ).fetchone()
+    except (sqlite3.DatabaseError, MemoryError) as exc:
+        raise FileDamaged(
+            "The journal's contents are damaged: its database cannot be read."
+        ) from exc
+    if version == 0 or not has_pair:
+        raise FileDamaged("The file's contents are not a journal database.")
+    return version
 
 
 def deserialize(data: bytes | bytearray | memoryview) -> sqlite_utils.Database:

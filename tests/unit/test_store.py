@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
-from rmjournal.core import search_schema, store
+from rmjournal.core import inplace, search_schema, store
 from rmjournal.core.crypto import PrivateCipher
 from rmjournal.core.errors import FileDamaged
 from rmjournal.core.journal import Journal
@@ -130,6 +132,49 @@ def test_newer_schema_is_refused() -> None:
     db.conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
     with pytest.raises(FileDamaged, match="newer"):
         store.deserialize(store.serialize(db))
+
+
+def _journal_with_goal(text: str) -> bytearray:
+    journal = Journal.new(me="mentor", cipher=PrivateCipher("mentor", os.urandom(32)))
+    journal.add_goal("mentor", text)
+    return bytearray(journal.to_bytes())
+
+
+def test_a_merge_reads_the_other_copy_where_it_was_decrypted() -> None:
+    """`store.reading` reads a writable body in place (no copy, `core/inplace.py`), and only
+    reads it: a change in the buffer shows through the connection, and writes are refused."""
+    body = _journal_with_goal("ZEBRA crossing")
+    with store.reading(body) as conn:
+        if not inplace.lends():
+            assert not sys.platform.startswith("linux"), "CPython on Linux reads in place"
+            return
+        at = body.index(b"ZEBRA crossing")
+        body[at : at + 5] = b"OKAPI"  # the goal's page has not been read yet
+        assert conn.execute("SELECT text FROM goals").fetchone()[0] == "OKAPI crossing"
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM goals")
+    assert bytes(body).count(b"OKAPI crossing") == 1
+
+
+def test_what_cannot_be_read_in_place_is_read_from_a_copy() -> None:
+    """Bytes (not writable) and an older schema (migrated first) are copied; damage is refused."""
+    body = _journal_with_goal("Read from a copy")
+    with store.reading(bytes(body)) as conn:
+        assert conn.execute("SELECT text FROM goals").fetchone()[0] == "Read from a copy"
+        conn.execute("DELETE FROM goals")  # a copy of its own
+    assert b"Read from a copy" in body
+    old = bytearray(FROZEN_V1.read_bytes())
+    with store.reading(old) as conn:
+        assert store.user_version(conn) == store.SCHEMA_VERSION
+    with pytest.raises(FileDamaged), store.reading(bytearray(b"SQLite format 3\x00" * 64)):
+        pass
+    newer = store.new_database()
+    newer.conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with (
+        pytest.raises(FileDamaged, match="newer"),
+        store.reading(bytearray(store.serialize(newer))),
+    ):
+        pass
 
 
 def test_private_index_is_not_serialized() -> None:
