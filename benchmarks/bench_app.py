@@ -154,7 +154,7 @@ def feel_rows(quick: bool) -> list[dict]:
                     "value": got["peak_mib"],
                     "unit": "MiB",
                     "target": MEMORY_TARGET if size >= 50_000 else None,
-                    "note": "max RSS of the app process, test KDF",
+                    "note": "peak resident memory of the app process (VmHWM), test KDF",
                 },
             ]
             if size == sizes[0]:
