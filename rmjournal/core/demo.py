@@ -15,6 +15,8 @@ The people are invented (not the pair of the interchange example).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 from rmjournal.core.clock import FixedClock
@@ -54,6 +56,18 @@ def _written_on(clock: FixedClock | None, session: Session, minute: int) -> None
         clock.moment = datetime.combine(session.date, time(19, minute), tzinfo=UTC)
 
 
+@contextmanager
+def _clock_kept(clock: FixedClock | None) -> Iterator[None]:
+    """What is written inside may move `clock` to sessions' evenings (`_written_on`); it is
+    put back after, so what follows is stamped at the demo's now."""
+    now = clock.moment if clock is not None else None
+    try:
+        yield
+    finally:
+        if clock is not None and now is not None:
+            clock.moment = now
+
+
 def _then(journal: Journal, today: date | None, a_year_on: bool) -> date:
     """The demo's "today" for its story: a year back when the demo is a year on."""
     day = today or journal.today()
@@ -71,88 +85,95 @@ def populate_mentor(
 
     With `clock` (the journal's own), the entries are stamped on their sessions' evenings
     and the clock is put back before anything else is written."""
-    now = clock.moment if clock is not None else None
     today = _then(journal, today, a_year_on)
     start = today - timedelta(days=START_DAYS_AGO)
-    journal.start_pair(
-        mentor=Person(
-            "Priya Raman", "Content Designer, HEO", "Disability and Neurodiversity Network"
-        ),
-        mentee=Person("Martin Cole", "Director of Digital Services"),
-        title="Priya & Martin — reverse mentoring",
-        started_on=start,
-        cadence_days=28,
-        planned_sessions=6,
-        agreement=(
-            "We meet every four weeks for an hour.\n\n"
-            "- What is said here stays here unless we both agree to share it.\n"
-            "- Priya sets the agenda; Martin brings one question from his week.\n"
-            "- Either of us can pause a topic."
-        ),
-    )
-    _sign_the_agreement(journal)
-    journal.add_goal(
-        "mentee", "Understand what gets in the way for disabled colleagues in Digital."
-    )
-    heard = journal.add_goal(
-        "mentor", "See how senior decisions are made, and be heard in the room."
-    )
-    journal.add_goal(
-        "mentee", "Change at least one hiring practice before the review.", visibility="shareable"
-    )
-    journal.add_prompt(
-        "What would you tell the next pair before their first session?", phase="review"
-    )
-    sessions = []
-    for n, (topic, notes) in enumerate(_SESSIONS):
-        s = journal.add_session(start + timedelta(days=3 + 28 * n), place="Video call")
-        item = journal.add_agenda_item(s.id, topic, minutes=30)
-        journal.record_outcome(item.id, "discussed", notes)
-        sessions.append(s)
-    extra = journal.add_agenda_item(sessions[3].id, "Screen readers and our intranet", minutes=15)
-    journal.record_outcome(extra.id, "carried_over", "Ran out of time.")
-    again = journal.add_agenda_item(
-        sessions[4].id, "Screen readers and our intranet", minutes=15, carried_from=extra.id
-    )
-    journal.record_outcome(again.id, "discussed", "Priya showed the intranet with a screen reader.")
-    tail = journal.add_agenda_item(sessions[4].id, "Neurodiversity in interviews", minutes=20)
-    journal.record_outcome(tail.id, "carried_over", "Next time: the interview pilot.")
-    back = journal.add_agenda_item(
-        sessions[5].id, "Neurodiversity in interviews", minutes=20, carried_from=tail.id
-    )
-    journal.record_outcome(back.id, "discussed", "Martin will join the department's pilot.")
-    papers = journal.add_agenda_item(sessions[5].id, "What part two should be about", minutes=15)
-    if a_year_on:  # they closed: nothing goes on
-        journal.record_outcome(papers.id, "discussed", "We agreed to close and check in.")
-    else:  # it reappears on the agenda of part two's first session
-        journal.record_outcome(papers.id, "carried_over", "Both to think it over.")
-    _written_on(clock, sessions[0], 0)
-    journal.add_entry(
-        sessions[0].id,
-        "Nervous for ten minutes, then fine. He listened more than he talked.",
-        kind="reflection",
-        prompt="How did it feel to speak candidly to someone this senior?",
-        visibility="private",
-        tags=["confidence"],
-    )
-    _written_on(clock, sessions[2], 0)
-    corridors = journal.add_entry(
-        sessions[2].id,
-        "Decisions about who gets stretch work happen in corridors. I need to be in them.",
-        kind="learning",
-        prompt="What did you learn about how senior decisions are made?",
-        visibility="shareable",
-        tags=["influence"],
-    )
-    _written_on(clock, sessions[4], 0)
-    journal.add_entry(
-        sessions[4].id,
-        "I said the board papers are unreadable with a screen reader. Nobody had said so before.",
-        kind="reflection",
-        visibility="private",
-    )
-    if clock is not None and now is not None:
-        clock.moment = now
+    with _clock_kept(clock):
+        journal.start_pair(
+            mentor=Person(
+                "Priya Raman", "Content Designer, HEO", "Disability and Neurodiversity Network"
+            ),
+            mentee=Person("Martin Cole", "Director of Digital Services"),
+            title="Priya & Martin — reverse mentoring",
+            started_on=start,
+            cadence_days=28,
+            planned_sessions=6,
+            agreement=(
+                "We meet every four weeks for an hour.\n\n"
+                "- What is said here stays here unless we both agree to share it.\n"
+                "- Priya sets the agenda; Martin brings one question from his week.\n"
+                "- Either of us can pause a topic."
+            ),
+        )
+        _sign_the_agreement(journal)
+        journal.add_goal(
+            "mentee", "Understand what gets in the way for disabled colleagues in Digital."
+        )
+        heard = journal.add_goal(
+            "mentor", "See how senior decisions are made, and be heard in the room."
+        )
+        journal.add_goal(
+            "mentee",
+            "Change at least one hiring practice before the review.",
+            visibility="shareable",
+        )
+        journal.add_prompt(
+            "What would you tell the next pair before their first session?", phase="review"
+        )
+        sessions = []
+        for n, (topic, notes) in enumerate(_SESSIONS):
+            s = journal.add_session(start + timedelta(days=3 + 28 * n), place="Video call")
+            item = journal.add_agenda_item(s.id, topic, minutes=30)
+            journal.record_outcome(item.id, "discussed", notes)
+            sessions.append(s)
+        extra = journal.add_agenda_item(
+            sessions[3].id, "Screen readers and our intranet", minutes=15
+        )
+        journal.record_outcome(extra.id, "carried_over", "Ran out of time.")
+        again = journal.add_agenda_item(
+            sessions[4].id, "Screen readers and our intranet", minutes=15, carried_from=extra.id
+        )
+        journal.record_outcome(
+            again.id, "discussed", "Priya showed the intranet with a screen reader."
+        )
+        tail = journal.add_agenda_item(sessions[4].id, "Neurodiversity in interviews", minutes=20)
+        journal.record_outcome(tail.id, "carried_over", "Next time: the interview pilot.")
+        back = journal.add_agenda_item(
+            sessions[5].id, "Neurodiversity in interviews", minutes=20, carried_from=tail.id
+        )
+        journal.record_outcome(back.id, "discussed", "Martin will join the department's pilot.")
+        papers = journal.add_agenda_item(
+            sessions[5].id, "What part two should be about", minutes=15
+        )
+        if a_year_on:  # they closed: nothing goes on
+            journal.record_outcome(papers.id, "discussed", "We agreed to close and check in.")
+        else:  # it reappears on the agenda of part two's first session
+            journal.record_outcome(papers.id, "carried_over", "Both to think it over.")
+        _written_on(clock, sessions[0], 0)
+        journal.add_entry(
+            sessions[0].id,
+            "Nervous for ten minutes, then fine. He listened more than he talked.",
+            kind="reflection",
+            prompt="How did it feel to speak candidly to someone this senior?",
+            visibility="private",
+            tags=["confidence"],
+        )
+        _written_on(clock, sessions[2], 0)
+        corridors = journal.add_entry(
+            sessions[2].id,
+            "Decisions about who gets stretch work happen in corridors. I need to be in them.",
+            kind="learning",
+            prompt="What did you learn about how senior decisions are made?",
+            visibility="shareable",
+            tags=["influence"],
+        )
+        _written_on(clock, sessions[4], 0)
+        journal.add_entry(
+            sessions[4].id,
+            "I said the board papers are unreadable with a screen reader. "
+            "Nobody had said so before.",
+            kind="reflection",
+            visibility="private",
+        )
     blog = journal.agree_action(
         "Write a short post about shadowing the board",
         detail="Check the draft with Martin first.",
@@ -236,35 +257,33 @@ def _mentee_entries(
 ) -> None:
     goals = journal.goals("mentee")
     understand, hiring = goals[0], goals[1]
-    now = clock.moment if clock is not None else None
-    _written_on(clock, held[0], 30)
-    access = journal.add_entry(
-        held[0].id,
-        "I assumed our building was accessible because it has a lift. It is not that simple.",
-        kind="learning",
-        prompt="What did you hear today that you had not heard before?",
-        visibility="shareable",
-        tags=["access"],
-    )
-    _written_on(clock, held[3], 30)
-    journal.add_entry(
-        held[3].id,
-        "I felt defensive about the adverts. I wrote half of them.",
-        kind="reflection",
-        prompt="Where were you defensive, and what was underneath it?",
-        visibility="private",
-        tags=["self-awareness"],
-    )
-    _written_on(clock, held[3], 31)
-    adverts_learning = journal.add_entry(
-        held[3].id,
-        "Our adverts screen out the people we say we want.",
-        kind="learning",
-        visibility="shareable",
-        tags=["recruitment"],
-    )
-    if clock is not None and now is not None:
-        clock.moment = now
+    with _clock_kept(clock):
+        _written_on(clock, held[0], 30)
+        access = journal.add_entry(
+            held[0].id,
+            "I assumed our building was accessible because it has a lift. It is not that simple.",
+            kind="learning",
+            prompt="What did you hear today that you had not heard before?",
+            visibility="shareable",
+            tags=["access"],
+        )
+        _written_on(clock, held[3], 30)
+        journal.add_entry(
+            held[3].id,
+            "I felt defensive about the adverts. I wrote half of them.",
+            kind="reflection",
+            prompt="Where were you defensive, and what was underneath it?",
+            visibility="private",
+            tags=["self-awareness"],
+        )
+        _written_on(clock, held[3], 31)
+        adverts_learning = journal.add_entry(
+            held[3].id,
+            "Our adverts screen out the people we say we want.",
+            kind="learning",
+            visibility="shareable",
+            tags=["recruitment"],
+        )
     adverts = journal.commit_to(
         "Rewrite the Digital job advert template with the network",
         detail="Plain English; adjustments offered up front.",

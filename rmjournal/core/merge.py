@@ -913,11 +913,7 @@ class _Merger:
         ).fetchall()
         if not shared:
             return
-        top = int(
-            self.conn.execute(
-                "SELECT coalesce(max(number), 0) FROM sessions WHERE deleted_at IS NULL"
-            ).fetchone()[0]
-        )
+        top = self.journal.highest_session_number()
         kept: set[int] = set()
         for item_id, number, day in shared:
             if number not in kept:

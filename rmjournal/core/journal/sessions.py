@@ -100,6 +100,14 @@ class Sessions(Part):
         rows = self._records.select("sessions", where, params, order="number DESC")
         return self._session(rows[0]) if rows else None
 
+    def highest_session_number(self) -> int:
+        """The number of the latest live session (0 without any): a new one takes the next."""
+        return int(
+            self._records.execute(
+                "SELECT coalesce(max(number), 0) FROM sessions WHERE deleted_at IS NULL"
+            ).fetchone()[0]
+        )
+
     def add_session(
         self,
         on: date,
@@ -112,14 +120,7 @@ class Sessions(Part):
         """Add a session on a date without pre-filling its agenda (see `plan_next_session`)."""
         check(status, SESSION_STATUSES, "A session's status")
         time = time_of_day(time)
-        number = (
-            int(
-                self._records.execute(
-                    "SELECT coalesce(max(number), 0) FROM sessions WHERE deleted_at IS NULL"
-                ).fetchone()[0]
-            )
-            + 1
-        )
+        number = self.highest_session_number() + 1
         row = {
             **self._records.base(),
             "number": number,
