@@ -246,7 +246,7 @@ async def test_a_save_redraws_the_status_line_not_the_whole_screen(
 
         monkeypatch.setattr(Compositor, "render_full_update", counted)
         app.journal_file.journal.agree_action("Saved without a repaint", owner="both")
-        await settle(app, pilot)
+        await pilot.pause(0.15)  # ticks (every 0.05 s here) notice the change
         assert "● Unsaved changes" in _status(app)
         assert await app.save() is None
         await settle(app, pilot)
@@ -315,7 +315,7 @@ async def test_a_save_under_a_dialog_redraws_nothing_until_it_closes(
     async with app.run_test(size=SIZE) as pilot:
         await unlock(app, pilot, PASSPHRASE)
         app.journal_file.journal.agree_action("Saved under a dialog", owner="both")
-        await settle(app, pilot)
+        await pilot.pause(0.15)  # ticks (every 0.05 s here) notice the change
         behind = app.screen
         assert "● Unsaved changes" in str(behind.query_one(StatusLine).render())
         app.push_screen(AskDialog("Typing", "Type here"))
