@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from typing import Any
 
 SQLITE_SERIALIZE_NOCOPY = 1
+_READ_ONLY = 4  # SQLITE_DESERIALIZE_READONLY
 _LAYOUTS = {(3, 11), (3, 12), (3, 13), (3, 14)}
 """Python versions whose connection object starts with the `sqlite3*` handle (checked anyway)."""
 
@@ -58,6 +59,19 @@ def _pointer(serialize: Any, conn: sqlite3.Connection) -> tuple[int, int]:
     return (address or 0), size.value
 
 
+def _function(name: str) -> Any:
+    """The C function `name` of the very library `_sqlite3` uses; None where it is not found
+    (SQLite linked into `_sqlite3` with its symbols hidden, or no `_sqlite3` file to load)."""
+    import ctypes
+
+    try:
+        import _sqlite3
+
+        return getattr(ctypes.CDLL(_sqlite3.__file__), name)
+    except (ImportError, OSError, AttributeError):
+        return None
+
+
 @functools.cache
 def _serialize() -> Any:
     """`sqlite3_serialize` of the library `_sqlite3` uses, proved on a small database; None
@@ -68,11 +82,8 @@ def _serialize() -> Any:
         return None
     import ctypes
 
-    try:
-        import _sqlite3
-
-        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_serialize
-    except (ImportError, OSError, AttributeError):
+    function = _function("sqlite3_serialize")
+    if function is None:
         return None
     function.restype = ctypes.c_void_p
     function.argtypes = [
@@ -99,15 +110,11 @@ def _serialize() -> Any:
 def _deserialize() -> Any:
     """`sqlite3_deserialize` of the same library, once `_serialize()` proved it and the handle;
     None otherwise."""
-    if _serialize() is None:
+    function = _function("sqlite3_deserialize") if _serialize() is not None else None
+    if function is None:
         return None
-    import _sqlite3
     import ctypes
 
-    try:
-        function = ctypes.CDLL(_sqlite3.__file__).sqlite3_deserialize
-    except (OSError, AttributeError):
-        return None
     function.restype = ctypes.c_int
     function.argtypes = [
         ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64,
@@ -139,9 +146,6 @@ def read_only(data: bytes | bytearray | memoryview) -> tuple[sqlite3.Connection,
         conn.close()
         return None
     return conn, pin
-
-
-_READ_ONLY = 4  # SQLITE_DESERIALIZE_READONLY
 
 
 def lends() -> bool:
