@@ -15,13 +15,13 @@ The people are invented (not the pair of the interchange example).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.journal import Journal
-from rmjournal.core.model import Person, Session
+from rmjournal.core.model import Entry, EntryKind, Person, Session, Visibility
 
 DEMO_PASSPHRASE = "demo mentor lantern"  # noqa: S105 - public by design
 """The mentor's passphrase of every demo journal (documented; a demo holds nothing real)."""
@@ -48,17 +48,31 @@ START_DAYS_AGO = 190
 """The pair started this many days before the demo's today: six sessions, then the review."""
 
 
-def _written_on(clock: FixedClock | None, session: Session, minute: int) -> None:
-    """Stamp what is written next on the evening of `session` (`clock` given: `make_demo`),
-    as a pair writes after they meet, so "latest learnings" and each session's entries come
-    in the order the story has them; without a clock, every stamp is the journal's now."""
+def _entry_on(
+    journal: Journal,
+    clock: FixedClock | None,
+    session: Session,
+    minute: int,
+    text: str,
+    *,
+    kind: EntryKind,
+    prompt: str | None = None,
+    visibility: Visibility = "pair",
+    tags: Iterable[str] = (),
+) -> Entry:
+    """Write an entry in `session`, stamped on its evening (`clock` given: `make_demo`), as a
+    pair writes after they meet, so "latest learnings" and each session's entries come in the
+    order the story has them; without a clock, every stamp is the journal's now."""
     if clock is not None:
         clock.moment = datetime.combine(session.date, time(19, minute), tzinfo=UTC)
+    return journal.add_entry(
+        session.id, text, kind=kind, prompt=prompt, visibility=visibility, tags=tags
+    )
 
 
 @contextmanager
 def _clock_kept(clock: FixedClock | None) -> Iterator[None]:
-    """What is written inside may move `clock` to sessions' evenings (`_written_on`); it is
+    """What is written inside may move `clock` to sessions' evenings (`_entry_on`); it is
     put back after, so what follows is stamped at the demo's now."""
     now = clock.moment if clock is not None else None
     try:
@@ -148,27 +162,33 @@ def populate_mentor(
             journal.record_outcome(papers.id, "discussed", "We agreed to close and check in.")
         else:  # it reappears on the agenda of part two's first session
             journal.record_outcome(papers.id, "carried_over", "Both to think it over.")
-        _written_on(clock, sessions[0], 0)
-        journal.add_entry(
-            sessions[0].id,
+        _entry_on(
+            journal,
+            clock,
+            sessions[0],
+            0,
             "Nervous for ten minutes, then fine. He listened more than he talked.",
             kind="reflection",
             prompt="How did it feel to speak candidly to someone this senior?",
             visibility="private",
             tags=["confidence"],
         )
-        _written_on(clock, sessions[2], 0)
-        corridors = journal.add_entry(
-            sessions[2].id,
+        corridors = _entry_on(
+            journal,
+            clock,
+            sessions[2],
+            0,
             "Decisions about who gets stretch work happen in corridors. I need to be in them.",
             kind="learning",
             prompt="What did you learn about how senior decisions are made?",
             visibility="shareable",
             tags=["influence"],
         )
-        _written_on(clock, sessions[4], 0)
-        journal.add_entry(
-            sessions[4].id,
+        _entry_on(
+            journal,
+            clock,
+            sessions[4],
+            0,
             "I said the board papers are unreadable with a screen reader. "
             "Nobody had said so before.",
             kind="reflection",
@@ -258,27 +278,33 @@ def _mentee_entries(
     goals = journal.goals("mentee")
     understand, hiring = goals[0], goals[1]
     with _clock_kept(clock):
-        _written_on(clock, held[0], 30)
-        access = journal.add_entry(
-            held[0].id,
+        access = _entry_on(
+            journal,
+            clock,
+            held[0],
+            30,
             "I assumed our building was accessible because it has a lift. It is not that simple.",
             kind="learning",
             prompt="What did you hear today that you had not heard before?",
             visibility="shareable",
             tags=["access"],
         )
-        _written_on(clock, held[3], 30)
-        journal.add_entry(
-            held[3].id,
+        _entry_on(
+            journal,
+            clock,
+            held[3],
+            30,
             "I felt defensive about the adverts. I wrote half of them.",
             kind="reflection",
             prompt="Where were you defensive, and what was underneath it?",
             visibility="private",
             tags=["self-awareness"],
         )
-        _written_on(clock, held[3], 31)
-        adverts_learning = journal.add_entry(
-            held[3].id,
+        adverts_learning = _entry_on(
+            journal,
+            clock,
+            held[3],
+            31,
             "Our adverts screen out the people we say we want.",
             kind="learning",
             visibility="shareable",
