@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from rmjournal.core.fields import Field
 from rmjournal.core.journal import checks
@@ -60,3 +62,52 @@ def test_an_optional_value_may_be_missing() -> None:
     assert _ok("stamp", None, optional=True)
     assert _ok("date", None, optional=True)
     assert not _ok("date", "2026-02-30", optional=True)
+
+
+# The rules as first written (a GLOB for a time's shape, IN for a word list): the cheaper SQL
+# `_kind_ok` builds now must pass and fail exactly the same values.
+_STAMP_AS_WRITTEN = (
+    "typeof(?1) = 'text' AND ?1 GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*'"
+    " AND julianday(?1) IS NOT NULL AND substr(?1, 1, 10) >= '0001-01-01'"
+    " AND date(julianday(substr(?1, 1, 10))) IS substr(?1, 1, 10)"
+)
+_WORDS_AS_WRITTEN = "typeof(?1) = 'text' AND ?1 IN ('note', 'reflection', 'learning')"
+
+
+def _as_written(sql: str, value: object) -> bool:
+    conn = sqlite3.connect(":memory:")
+    try:
+        return bool(conn.execute(f"SELECT coalesce({sql}, 0)", (value,)).fetchone()[0])
+    finally:
+        conn.close()
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789-T:.+Z ", max_size=32),
+        st.builds(
+            lambda base, at, ch: base[:at] + ch + base[at + 1 :],
+            st.sampled_from(
+                ["2026-03-02T18:00:00+00:00", "2024-02-29T23:59:59.5Z", "0001-01-01T00:00"]
+            ),
+            st.integers(0, 26),
+            st.sampled_from(list("0123456789-T:/ xZ+")),
+        ),
+        st.integers(-(2**63), 2**63 - 1),
+        st.none(),
+    )
+)
+@example("2026-03-02 18:00:00+00:00")  # a space for the T: SQLite reads it, the rule does not
+@example("2026-3-02T18:00:00")
+@example("+026-03-02T18:00:00")
+@settings(max_examples=400, deadline=None)
+def test_a_time_is_judged_as_the_rule_was_written(value: object) -> None:
+    assert _ok("stamp", value) == _as_written(_STAMP_AS_WRITTEN, value)
+
+
+@given(st.one_of(st.sampled_from(["note", "reflection", "learning", "Note", "note ", ""]),
+                 st.text(max_size=12), st.integers(-(2**63), 2**63 - 1), st.none()))  # fmt: skip
+@settings(max_examples=200, deadline=None)
+def test_a_word_from_a_list_is_judged_as_the_rule_was_written(value: object) -> None:
+    allowed = ("note", "reflection", "learning")
+    assert _ok("enum", value, allowed=allowed) == _as_written(_WORDS_AS_WRITTEN, value)
