@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks import jrnl_side, rm_side
 from benchmarks.corpus import SEARCH_WORD, CorpusEntry, generate, matching
@@ -227,6 +228,8 @@ def _measure(size: int, reps: int, cmds: dict[str, set[str]]) -> list[dict]:
             if note:
                 ratio["note"] = note
             rows.append(ratio)
+        if rm is not None and size == TARGET_SIZE:
+            rows.append(_floor(rm, reps, label, rows))
         if rm is not None and size >= MEMORY_SIZE:
             rows += _peak_memory(rm, commands, label)
     finally:
@@ -237,6 +240,29 @@ def _measure(size: int, reps: int, cmds: dict[str, set[str]]) -> list[dict]:
         with contextlib.suppress(OSError):
             base.parent.rmdir()  # only when empty: another size may still be using it
     return rows
+
+
+def _floor(rm: rm_side.RmJournal, reps: int, label: str, rows: list[dict]) -> dict:
+    """The median time of `benchmarks/floor.py` on rmjournal's file: start Python, import the
+    AEAD and sqlite3, read, check and decrypt, nothing else (a figure, beside the targets)."""
+    probe = [sys.executable, str(Path(__file__).with_name("floor.py")), str(rm.path)]
+    times = []
+    for _ in range(reps):
+        seconds, _done = _timed(
+            lambda: subprocess.run(probe, capture_output=True, text=True, env=rm.env, check=True)
+        )
+        times.append(seconds)
+    jrnl_search = next((r["value"] for r in rows if r["name"] == f"search {label} jrnl"), None)
+    note = f"median of {reps}: start, imports, one read, SHA-256, AES-GCM; no query"
+    if jrnl_search is not None:
+        note += f"; the search target is {TARGETS['search']} × {jrnl_search:.3f} s"
+        note += f" = {TARGETS['search'] * jrnl_search:.3f} s"
+    return {
+        "name": f"read, check and decrypt only {label} (Python's floor)",
+        "value": statistics.median(times),
+        "unit": "s",
+        "note": note,
+    }
 
 
 def _peak_memory(rm: rm_side.RmJournal, commands: list[Command], label: str) -> list[dict]:

@@ -116,3 +116,31 @@ def test_the_summary_benchmark_runs_on_a_valid_document() -> None:
 
     rows = list(bench_summary.run(True))
     assert rows and all(r["value"] > 0 for r in rows)
+
+
+def test_the_floor_probe_checks_a_real_journal_and_notices_damage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`benchmarks/floor.py` does the reading and checking a command must (so its time is a
+    floor): on a real journal the trailer matches; one byte changed, it does not."""
+    from datetime import UTC
+
+    from benchmarks import floor
+    from rmjournal.core.clock import FixedClock
+    from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.model import Person
+    from rmjournal.core.secret import Secret
+
+    path = tmp_path / "floor.rmj"
+    made, _ = JournalFile.create(
+        path, passphrase=Secret.passphrase("floor probe passphrase"), test_kdf=True,
+        clock=FixedClock(datetime(2026, 3, 1, 9, tzinfo=UTC)),
+        mentor=Person("Ama"), mentee=Person("Kofi"),
+    )  # fmt: skip
+    made.close()
+    assert floor.main(str(path)) == 0
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    assert floor.main(str(path)) == 1
+    assert capsys.readouterr().out.splitlines() == ["trailer matches", "trailer does not match"]
