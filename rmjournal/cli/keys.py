@@ -175,6 +175,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     with _open(args) as vault:
         body = vault.take_body()  # the decrypted buffer itself: no second copy
+        size = len(body)  # the row checks below may hand the buffer to their database
         conn = sqlite3.connect(":memory:")
         try:
             conn.execute("PRAGMA temp_store=MEMORY")
@@ -189,11 +190,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 f"{args.path.name} opens, but the database inside is damaged. "
                 "Restore it from a backup or your partner's copy."
             )
-        if _problems_listed(args, vault, body):
+        if _problems_listed(args, vault, body):  # `body` is not to be used after this
             return 1
         print(
             f"{args.path.name} is sound: keys, checksum and authentication verified, "
-            f"database intact ({len(body)} bytes, {vault.generation} saves)."
+            f"database intact ({size} bytes, {vault.generation} saves)."
         )
     return 0
 

@@ -362,7 +362,9 @@ def open_body(
     return plain
 
 
-def open_body_in_place(header: Header, sealed: bytearray, pair_key: bytes, name: str) -> memoryview:
+def open_body_in_place(
+    header: Header, sealed: bytearray | memoryview, pair_key: bytes, name: str
+) -> memoryview:
     """Decrypt the sealed body (`body_length` bytes) in its own buffer; the plaintext's view.
 
     No second copy of a large body: AES-GCM writes each plaintext block over its ciphertext.

@@ -24,6 +24,13 @@ the save thread calls into the connection while the app's thread reads.
 
 The other way round, `read_only()` lets SQLite read a body where it was decrypted
 (`sqlite3_deserialize` with `SQLITE_DESERIALIZE_READONLY`, no copy): a merge's other copy.
+
+And `buffer()` + `give()` let an opening read the sealed body straight into memory from
+`sqlite3_malloc64`, decrypt it there, and hand that very block to the journal's database
+(`SQLITE_DESERIALIZE_FREEONCLOSE | RESIZEABLE`, as Python's own `deserialize()` does for the
+copy it makes): no copy of the body at all between the file and the database, one journal's
+worth less at the opening's peak and ~35 ms less at 50,000 entries. A block not given is
+wiped and freed when its last view goes.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from typing import Any
 
 SQLITE_SERIALIZE_NOCOPY = 1
 _READ_ONLY = 4  # SQLITE_DESERIALIZE_READONLY
+_OWNED = 1 | 2  # SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE
 _LAYOUTS = {(3, 11), (3, 12), (3, 13), (3, 14)}
 """Python versions whose connection object starts with the `sqlite3*` handle (checked anyway)."""
 
@@ -146,6 +154,98 @@ def read_only(data: bytes | bytearray | memoryview) -> tuple[sqlite3.Connection,
         conn.close()
         return None
     return conn, pin
+
+
+@functools.cache
+def _allocator() -> tuple[Any, Any] | None:
+    """`sqlite3_malloc64` and `sqlite3_free` of the same library, once `_deserialize()` is
+    proved; None otherwise."""
+    if _deserialize() is None:
+        return None
+    malloc, free = _function("sqlite3_malloc64"), _function("sqlite3_free")
+    if malloc is None or free is None:
+        return None
+    import ctypes
+
+    malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_uint64]
+    free.restype, free.argtypes = None, [ctypes.c_void_p]
+    return malloc, free
+
+
+class _Block:
+    """A block from `sqlite3_malloc64`, owned here until `give()` hands it to SQLite. Kept
+    alive by the ctypes array over it (and so by every view of it); when the last goes, the
+    block is wiped and freed."""
+
+    def __init__(self, address: int, size: int, free: Any) -> None:
+        self.address, self.size, self._free = address, size, free
+
+    def take(self) -> int:
+        """The address, and the duty to free it, handed over (0 if already handed over)."""
+        address, self.address = self.address, 0
+        return address
+
+    def __del__(self) -> None:
+        address = self.take()
+        if address:
+            try:
+                import ctypes
+
+                ctypes.memset(address, 0, self.size)  # the body's plaintext, once decrypted
+                self._free(address)
+            except Exception:  # noqa: S110  at the interpreter's exit: the process frees it
+                pass
+
+
+def buffer(size: int) -> memoryview | None:
+    """`size` writable bytes from SQLite's allocator, which `give()` can hand to a connection
+    without a copy; None where that cannot be done (then use a `bytearray`)."""
+    functions = _allocator()
+    if functions is None or size <= 0:
+        return None
+    import ctypes
+
+    malloc, free = functions
+    address = malloc(size)
+    if not address:
+        raise MemoryError
+    array = (ctypes.c_ubyte * size).from_address(address)
+    array.block = _Block(address, size, free)  # type: ignore[attr-defined]
+    return memoryview(array).cast("B")
+
+
+def _start(data: memoryview) -> int:
+    """The address of a writable view's first byte."""
+    import ctypes
+
+    first = ctypes.c_ubyte.from_buffer(data)
+    try:
+        return ctypes.addressof(first)
+    finally:
+        del first  # no export of `data` left behind, so it can be released
+
+
+def give(conn: sqlite3.Connection, data: bytes | bytearray | memoryview) -> bool:
+    """Make `data`, a view from the start of a `buffer()`, the main database of `conn`, with
+    no copy; whether it was given (False: `data` is not such a view, nothing changed).
+
+    From then on SQLite owns the block (it may move or free it), so `data` is released here
+    and no other view of the block may be used again."""
+    if not isinstance(data, memoryview):
+        return False
+    block = getattr(data.obj, "block", None)
+    if not isinstance(block, _Block) or not block.address:
+        return False
+    if data.readonly or not data.contiguous or not data.nbytes or _start(data) != block.address:
+        return False
+    used = data.nbytes
+    address = block.take()
+    data.release()
+    # On failure SQLite frees the block itself (FREEONCLOSE): it is SQLite's either way.
+    code = _deserialize()(_handle(conn), b"main", address, used, block.size, _OWNED)
+    if code != 0:
+        raise sqlite3.DatabaseError(f"sqlite3_deserialize failed ({code})")
+    return True
 
 
 def lends() -> bool:

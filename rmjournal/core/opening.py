@@ -108,6 +108,13 @@ def read_checked(path: Path) -> bytearray:
 
 def _read_exactly(handle: io.FileIO, offset: int, size: int, path: Path) -> bytearray:
     buffer = bytearray(size)
+    _read_into(handle, offset, buffer, path)
+    return buffer
+
+
+def _read_into(handle: io.FileIO, offset: int, buffer: bytearray | memoryview, path: Path) -> None:
+    """Fill `buffer` from `offset` of the file (`FileDamaged` if it ends first)."""
+    size = len(buffer)
     view = memoryview(buffer)
     try:
         handle.seek(offset)
@@ -122,7 +129,6 @@ def _read_exactly(handle: io.FileIO, offset: int, size: int, path: Path) -> byte
         raise JournalError(f"{path} could not be read ({reason}).") from None
     finally:
         view.release()
-    return buffer
 
 
 class FileSource:
@@ -175,9 +181,16 @@ class FileSource:
             view.release()
         return digest.finalize() == self.trailer
 
-    def sealed_body(self, header: fileformat.Header) -> bytearray:
-        """The sealed body, read into a fresh buffer of exactly its length."""
-        return _read_exactly(self._handle, len(header.raw), header.body_length, self.path)
+    def sealed_body(self, header: fileformat.Header) -> bytearray | memoryview:
+        """The sealed body, read into a fresh buffer of exactly its length, from SQLite's
+        allocator where it can be: decrypted in place, the database is then that buffer."""
+        from rmjournal.core import inplace
+
+        buffer = inplace.buffer(header.body_length)
+        if buffer is None:
+            return _read_exactly(self._handle, len(header.raw), header.body_length, self.path)
+        _read_into(self._handle, len(header.raw), buffer, self.path)
+        return buffer
 
     def close(self) -> None:
         """Close the file."""
@@ -208,8 +221,8 @@ class Source(Protocol):
         """Whether the trailer is the SHA-256 of everything before it."""
         ...
 
-    def sealed_body(self, header: fileformat.Header) -> bytearray:
-        """A fresh buffer holding the sealed body (`header.body_length` bytes)."""
+    def sealed_body(self, header: fileformat.Header) -> bytearray | memoryview:
+        """A fresh writable buffer holding the sealed body (`header.body_length` bytes)."""
         ...
 
 

@@ -108,8 +108,15 @@ def load(data: bytes | bytearray | memoryview) -> sqlite3.Connection:
     if len(data) < 512:
         raise FileDamaged("The file's contents are not a journal database.")
     conn = connect()
+
+    def deserialize() -> None:
+        # A body decrypted in SQLite's own memory (`inplace.buffer`) becomes the database
+        # itself; any other is copied in.
+        if not inplace.give(conn, data):
+            conn.deserialize(data)
+
     try:
-        version = _check_journal(conn, lambda: conn.deserialize(data))
+        version = _check_journal(conn, deserialize)
     except BaseException:
         conn.close()
         raise

@@ -19,8 +19,8 @@ from rmjournal.core.journal import checks
 def _ok(kind: str, value: object, **extra: object) -> bool:
     conn = sqlite3.connect(":memory:")
     try:
-        sql = checks._kind_ok(Field("v", kind, **extra), "?1")  # type: ignore[arg-type]
-        return bool(conn.execute(f"SELECT coalesce({sql}, 0)", (value,)).fetchone()[0])
+        sql = checks._kind_ok(Field("v", kind, **extra), ":v")  # type: ignore[arg-type]
+        return bool(conn.execute(f"SELECT coalesce({sql}, 0)", {"v": value}).fetchone()[0])
     finally:
         conn.close()
 
@@ -67,17 +67,17 @@ def test_an_optional_value_may_be_missing() -> None:
 # The rules as first written (a GLOB for a time's shape, IN for a word list): the cheaper SQL
 # `_kind_ok` builds now must pass and fail exactly the same values.
 _STAMP_AS_WRITTEN = (
-    "typeof(?1) = 'text' AND ?1 GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*'"
-    " AND julianday(?1) IS NOT NULL AND substr(?1, 1, 10) >= '0001-01-01'"
-    " AND date(julianday(substr(?1, 1, 10))) IS substr(?1, 1, 10)"
+    "typeof(:v) = 'text' AND :v GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T*'"
+    " AND julianday(:v) IS NOT NULL AND substr(:v, 1, 10) >= '0001-01-01'"
+    " AND date(julianday(substr(:v, 1, 10))) IS substr(:v, 1, 10)"
 )
-_WORDS_AS_WRITTEN = "typeof(?1) = 'text' AND ?1 IN ('note', 'reflection', 'learning')"
+_WORDS_AS_WRITTEN = "typeof(:v) = 'text' AND :v IN ('note', 'reflection', 'learning')"
 
 
 def _as_written(sql: str, value: object) -> bool:
     conn = sqlite3.connect(":memory:")
     try:
-        return bool(conn.execute(f"SELECT coalesce({sql}, 0)", (value,)).fetchone()[0])
+        return bool(conn.execute(f"SELECT coalesce({sql}, 0)", {"v": value}).fetchone()[0])
     finally:
         conn.close()
 

@@ -124,17 +124,17 @@ def test_the_key_derivation_runs_before_the_body_is_read(
     vault, _ = make_journal(path, "x" * 100_000)
     vault.close()
     events: list[str] = []
-    real_read, real_kdf = opening._read_exactly, crypto.argon2id
+    real_read, real_kdf = opening._read_into, crypto.argon2id
 
-    def read(handle: Any, offset: int, size: int, where: Path) -> bytearray:
-        events.append(f"read {size}")
-        return real_read(handle, offset, size, where)
+    def read(handle: Any, offset: int, buffer: bytearray | memoryview, where: Path) -> None:
+        events.append(f"read {len(buffer)}")  # every read of the file fills a buffer here
+        real_read(handle, offset, buffer, where)
 
     def kdf(*args: Any) -> bytes:
         events.append("kdf")
         return real_kdf(*args)
 
-    monkeypatch.setattr(opening, "_read_exactly", read)
+    monkeypatch.setattr(opening, "_read_into", read)
     monkeypatch.setattr(crypto, "argon2id", kdf)
     with open_journal(path) as again:
         assert notes_of(again.read_body()) == ["x" * 100_000]
