@@ -230,7 +230,9 @@ def give(conn: sqlite3.Connection, data: bytes | bytearray | memoryview) -> bool
     no copy; whether it was given (False: `data` is not such a view, nothing changed).
 
     From then on SQLite owns the block (it may move or free it), so `data` is released here
-    and no other view of the block may be used again."""
+    (not given if that fails: something holds a buffer of it) and no other view of the block
+    may be read again: Python cannot tell, since views made from views do not count as held.
+    The opening's views are its own and end with it (`JournalFile`, `verify`)."""
     if not isinstance(data, memoryview):
         return False
     block = getattr(data.obj, "block", None)
@@ -239,8 +241,11 @@ def give(conn: sqlite3.Connection, data: bytes | bytearray | memoryview) -> bool
     if data.readonly or not data.contiguous or not data.nbytes or _start(data) != block.address:
         return False
     used = data.nbytes
+    try:
+        data.release()  # first: once SQLite has the block, no view of it may be read
+    except BufferError:  # something still reads through `data`: it stays the caller's
+        return False
     address = block.take()
-    data.release()
     # On failure SQLite frees the block itself (FREEONCLOSE): it is SQLite's either way.
     code = _deserialize()(_handle(conn), b"main", address, used, block.size, _OWNED)
     if code != 0:

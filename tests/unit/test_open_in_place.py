@@ -8,6 +8,7 @@ hidden), the body is a `bytearray` and is copied in, as before: both ways are te
 from __future__ import annotations
 
 import sqlite3
+import struct
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -136,3 +137,26 @@ def test_verify_still_reports_the_size_after_checking_rows(tmp_path: Path) -> No
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "is sound" in done.stdout and "bytes" in done.stdout
+
+
+def test_a_block_still_being_read_is_not_given() -> None:
+    """A view something still reads through (an export of it) cannot be released, so it is not
+    given: the caller copies it in instead, and the view stays readable."""
+    journal = Journal.new(me="mentor", cipher=PrivateCipher("mentor", bytes(32)))
+    body = journal.to_bytes()
+    journal.close()
+    block = inplace.buffer(len(body))
+    if block is None:
+        pytest.skip("SQLite's allocator cannot be reached from this Python")
+    block[:] = body
+    start = block[:]
+    reading = struct.iter_unpack("16s", start)  # holds a buffer of `start` itself
+    conn = store.connect()
+    try:
+        assert not inplace.give(conn, start)
+        assert next(reading) == (b"SQLite format 3\x00",)  # still readable, still the caller's
+        del reading
+        assert inplace.give(conn, start)
+        assert store.user_version(conn) == store.SCHEMA_VERSION
+    finally:
+        conn.close()
