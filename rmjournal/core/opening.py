@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple, Protocol
 
-from rmjournal.core import crypto, fileformat, recovery
+from rmjournal.core import crypto, fileformat, inplace, recovery
 from rmjournal.core.errors import FileDamaged, JournalError, NotFound, Tampered, WrongSecret
 from rmjournal.core.fileformat import Header, Slot, SlotKind
 from rmjournal.core.model import Role
@@ -184,11 +184,8 @@ class FileSource:
     def sealed_body(self, header: fileformat.Header) -> bytearray | memoryview:
         """The sealed body, read into a fresh buffer of exactly its length, from SQLite's
         allocator where it can be: decrypted in place, the database is then that buffer."""
-        from rmjournal.core import inplace
-
-        buffer = inplace.buffer(header.body_length)
-        if buffer is None:
-            return _read_exactly(self._handle, len(header.raw), header.body_length, self.path)
+        block = inplace.buffer(header.body_length)
+        buffer = bytearray(header.body_length) if block is None else block
         _read_into(self._handle, len(header.raw), buffer, self.path)
         return buffer
 
