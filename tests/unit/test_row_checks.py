@@ -6,6 +6,7 @@ expression for a kind cannot quietly let a bad value through or set a good one a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -111,3 +112,59 @@ def test_a_time_is_judged_as_the_rule_was_written(value: object) -> None:
 def test_a_word_from_a_list_is_judged_as_the_rule_was_written(value: object) -> None:
     allowed = ("note", "reflection", "learning")
     assert _ok("enum", value, allowed=allowed) == _as_written(_WORDS_AS_WRITTEN, value)
+
+
+@given(
+    st.integers(1, 9999),
+    st.integers(1, 12),
+    st.integers(1, 31),
+    st.sampled_from(["T00:00:00+00:00", "T23:59:59.999999Z", "T12:30", "T24:00:00", "T9:00"]),
+)
+@example(1900, 2, 29, "T00:00:00+00:00")  # a century: not a leap year
+@example(2000, 2, 29, "T00:00:00+00:00")  # a fourth century: a leap year
+@example(100, 2, 29, "T00:00:00+00:00")
+@example(400, 2, 29, "T00:00:00+00:00")
+@example(2026, 4, 31, "T00:00:00+00:00")
+@example(2026, 12, 31, "T00:00:00+00:00")
+@settings(max_examples=600, deadline=None)
+def test_the_length_of_every_month_is_judged_as_the_rule_was_written(
+    year: int, month: int, day: int, clock: str
+) -> None:
+    value = f"{year:04d}-{month:02d}-{day:02d}{clock}"
+    assert _ok("stamp", value) == _as_written(_STAMP_AS_WRITTEN, value)
+
+
+_TAGS_AS_WRITTEN = (
+    "CASE WHEN typeof(:v) = 'text' AND json_valid(:v) THEN json_type(:v) = 'array'"
+    " AND NOT EXISTS (SELECT 1 FROM json_each(:v) WHERE type != 'text') ELSE 0 END"
+)
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@given(
+    st.one_of(
+        _JSON.map(json.dumps),
+        st.lists(st.text(max_size=6), max_size=3).map(json.dumps),
+        st.text(alphabet='[]{}",: 1ab\\', max_size=12),
+        st.integers(-3, 3),
+        st.none(),
+    )
+)
+@example('["a"')
+@example("[1]")
+@example('[["a"]]')
+@example(' ["a"]')
+@example('["a", 1]')
+@settings(max_examples=600, deadline=None)
+def test_a_list_of_tags_is_judged_as_the_rule_was_written(value: object) -> None:
+    assert _ok("tags", value) == _as_written(_TAGS_AS_WRITTEN, value)
