@@ -82,7 +82,13 @@ FIRST_SCREEN_MODULE = "rmjournal.app.screens.dashboard"
 LOCKED_MODE = "locked"
 """The mode whose base is the unlock screen; the only mode that exists while locked."""
 
-ACTIVITY_EVENTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+ACTIVITY_EVENTS = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
 
 CRASH_MESSAGE = (
     "rmjournal stopped because of an unexpected problem ({kind}). "
@@ -345,11 +351,12 @@ class RMJournalApp(App[None]):
                 yield command
 
     async def on_event(self, event: events.Event) -> None:
-        """Any key or mouse use counts as activity for the idle lock; keys typed while a dialog
-        is still focusing its first field wait for it (`keyorder.EarlyKeys`)."""
+        """Any key or mouse use counts as activity for the idle lock; keys and pastes are
+        handed on one at a time, in the order typed (`keyorder.KeyQueue`), and those typed
+        while a dialog is still focusing its first field wait for it (`keyorder.EarlyKeys`)."""
         if isinstance(event, ACTIVITY_EVENTS):
             self.autosave.activity()
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        if not isinstance(event, keyorder.Typed) or event.is_forwarded:
             await super().on_event(event)
             return
         if self.key_queue.stale:

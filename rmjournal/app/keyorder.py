@@ -13,6 +13,10 @@ opens. Three pieces put them back in order:
 - `EarlyKeys`: keys that reach a dialog before its first field has the focus wait for it;
 - Tab, and Enter in a field that moves on (`FormDialog.moves_on`, the new-journal form), are
   priority bindings, so the focus has moved before the field could take the next key.
+
+A bracketed paste is typed text too: Textual hands it to the focused widget at once, so `n` then
+a paste put the words where the focus was before the dialog `n` opens. Both pieces take a paste
+as they take a key (`Typed`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.app import App
+
+Typed = events.Key | events.Paste
+"""What a person types: a key, or text pasted in one piece (bracketed paste)."""
 
 
 class KeyDone(Message, bubble=True):
@@ -46,11 +53,11 @@ class KeyQueue:
     on in the app's own turn and needs no wait."""
 
     def __init__(self) -> None:
-        self._waiting: list[events.Key] = []
+        self._waiting: list[Typed] = []
         self._in_flight: DOMNode | None = None
-        self._next: events.Key | None = None  # the waiting key `done` is handling now
+        self._next: Typed | None = None  # the waiting key `done` is handling now
 
-    def admit(self, event: events.Key) -> bool:
+    def admit(self, event: Typed) -> bool:
         """Whether `event` may be handled now; if not, it waits its turn."""
         if event is self._next:
             return True
@@ -70,7 +77,7 @@ class KeyQueue:
         if target.post_message(KeyDone()):
             self._in_flight = target
 
-    def put_first(self, keys: list[events.Key]) -> None:
+    def put_first(self, keys: list[Typed]) -> None:
         """`keys` go before every key waiting (keys held back elsewhere, now released)."""
         self._waiting[:0] = keys
 
@@ -102,10 +109,10 @@ class EarlyKeys:
 
     def __init__(self, queue: KeyQueue) -> None:
         self._queue = queue
-        self._held: list[events.Key] = []
+        self._held: list[Typed] = []
         self._for: DOMNode | None = None
 
-    def hold(self, app: App[Any], event: events.Key) -> bool:
+    def hold(self, app: App[Any], event: Typed) -> bool:
         """Whether the app should hold `event` instead of handling it now."""
         try:
             screen = app.screen
@@ -116,7 +123,7 @@ class EarlyKeys:
         if self._held or (
             getattr(screen, "HOLDS_EARLY_KEYS", False)
             and screen.focused is None
-            and event.key != "escape"
+            and not (isinstance(event, events.Key) and event.key == "escape")
         ):
             self._held.append(event)
             self._for = screen

@@ -161,6 +161,28 @@ async def test_idle_auto_lock(app_factory, journal_path: Path) -> None:
         assert "without use" in screen_text(app)
 
 
+async def test_a_paste_counts_as_use_for_the_idle_lock(app_factory, journal_path: Path) -> None:
+    """Someone pasting their notes in is using the app: the idle lock waits as for a key."""
+    from textual import events
+
+    fake = FakeTime()
+    config = LoadedConfig(Config(lock_timeout_minutes=0.5))  # 30 s of fake time
+    app = app_factory(journal_path, config=config, monotonic=fake)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        fake.now += 20
+        app.post_message(events.Paste("notes from the train"))
+        await pilot.pause(0.2)
+        fake.now += 20
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.journal_file is not None  # 40 s since unlocking, 20 since the paste
+        fake.now += 11
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.journal_file is None
+
+
 async def test_quit_saves(app_factory, journal_path: Path) -> None:
     app = app_factory(journal_path, autosave_delay=60)
     async with app.run_test(size=SIZE) as pilot:

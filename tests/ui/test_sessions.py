@@ -393,6 +393,30 @@ async def test_ctrl_s_in_a_burst_saves_every_key_typed_before_it(app_factory, de
         assert journal.entries(fourth.id)[-1].text == words
 
 
+async def test_a_paste_in_a_burst_lands_in_the_dialog_the_key_before_it_opened(
+    app_factory, demo_path
+) -> None:
+    """A bracketed paste was handed to the focused widget at once, ahead of keys still on their
+    way: `n` then a paste put the pasted words nowhere (the list behind had the focus) and the
+    new entry's dialog opened empty. A paste now waits its turn as a key does."""
+    from textual import events
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        fourth = await open_fourth_record(app, pilot)
+        journal = app.journal_file.journal
+        before = len(journal.entries(fourth.id))
+        words = "Pasted from my notes: the panel was all men"
+        _burst(app, ["n"])
+        app.post_message(events.Paste(words))
+        _burst(app, ["ctrl+s"])
+        await settle(app, pilot, rounds=6)
+        assert isinstance(app.screen, RecordScreen)
+        entries = journal.entries(fourth.id)
+        assert len(entries) == before + 1
+        assert entries[-1].text == words
+
+
 async def test_enter_in_a_burst_opens_the_row_the_arrows_moved_to(app_factory, demo_path) -> None:
     """Enter on the sessions list opened the row highlighted before the arrows typed just
     ahead of it had moved the cursor."""
