@@ -118,6 +118,14 @@ def notify_renumbered(app: RMJournalApp, report: MergeReport) -> None:
     the same number), so the pair knows which session moved."""
     for line in report.renumbered:
         app.notify(line[0].upper() + line[1:] + ".", title="Session renumbered", timeout=12)
+    for kept, moved in report.planned_twice:
+        app.notify(
+            f"Sessions {kept} and {moved} are both planned: each copy planned the next session. "
+            "If they are one meeting, highlight the one you do not need on the sessions list "
+            "and press Delete (neither was held).",
+            title="Planned twice",
+            timeout=15,
+        )
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:

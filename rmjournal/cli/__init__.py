@@ -35,7 +35,17 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("conflicts", "settle"), "rmjournal.cli.conflicts"),
     "drafts": "rmjournal.cli.drafts",
     **dict.fromkeys(
-        ("sessions", "show", "plan", "topic", "notes", "outcome", "held", "cancel"),
+        (
+            "sessions",
+            "show",
+            "plan",
+            "topic",
+            "notes",
+            "outcome",
+            "held",
+            "cancel",
+            "delete-session",
+        ),
         "rmjournal.cli.sessions",
     ),
     **dict.fromkeys(("act", "status", "follow-up"), "rmjournal.cli.tracker"),

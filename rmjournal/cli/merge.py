@@ -66,6 +66,12 @@ def cmd_merge(args: argparse.Namespace) -> int:
             "both copies: the later change was kept and the other is kept beside it. "
             f"See both with `rmjournal conflicts {args.path}` (or in the app) and choose."
         )
+    for kept, moved in report.planned_twice:
+        print(
+            f"Sessions {kept} and {moved} are both planned: each copy planned the next session. "
+            "If they are one meeting, delete the one you do not need (neither was held): "
+            f"`rmjournal delete-session {plain(str(args.path))} {moved}`."
+        )
     for note in report.key_notes:
         print(f"Keys: {note}")
     if not report.key_notes:

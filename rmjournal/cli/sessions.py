@@ -18,6 +18,7 @@ from rmjournal.cli.common import (
     add_json_option,
     add_path_argument,
     add_secret_options,
+    can_ask,
     check_text,
     open_journal,
     positive_int,
@@ -29,7 +30,7 @@ from rmjournal.cli.common import (
 )
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.model import ROLES, VISIBILITIES
-from rmjournal.text import one_line, plain
+from rmjournal.text import counted, one_line, plain
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -129,6 +130,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         _session_arg(mark)
         add_secret_options(mark)
         mark.set_defaults(handler=cmd_held if name == "held" else cmd_cancel)
+
+    delete = subparsers.add_parser(
+        "delete-session",
+        help="delete a session never held, with its agenda and entries",
+        description="Delete a session that was never held (planned twice, or by mistake), "
+        "with its agenda and entries, as the app's Delete on the sessions list does. A held "
+        "session is the record of a meeting and stays. Asks first on a terminal; scripts give "
+        "--yes.",
+    )
+    add_path_argument(delete)
+    _session_arg(delete)
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    add_secret_options(delete)
+    delete.set_defaults(handler=cmd_delete_session)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -439,3 +454,35 @@ def cmd_held(args: argparse.Namespace) -> int:
 def cmd_cancel(args: argparse.Namespace) -> int:
     """Record that the session did not take place."""
     return _mark(args, held=False)
+
+
+def cmd_delete_session(args: argparse.Namespace) -> int:
+    """Delete a session never held, with what it holds, after a question (or `--yes`)."""
+    if not args.yes and not can_ask():
+        raise UsageError(
+            f"Deleting session {args.session} also deletes its agenda and entries; "
+            "give --yes to delete it without a question"
+        )
+    with open_journal(args) as jf:
+        journal = jf.journal
+        session = refs.session_by_number(journal, args.session)
+        if session.status == "held":
+            raise JournalError(
+                f"Session {session.number} was held: it is the record of a meeting and stays."
+            )
+        topics, entries = len(journal.agenda(session.id)), len(journal.entries(session.id))
+        held = f"{counted(topics, 'topic')} and {entries} entr{'y' if entries == 1 else 'ies'}"
+        what = f"session {session.number} ({session.status}, {session.date.isoformat()})"
+        if not args.yes:
+            sys.stderr.write(f"Delete {what} with its {held}? [y/N] ")
+            sys.stderr.flush()
+            try:
+                answer = sys.stdin.readline().strip().lower()
+            except (OSError, ValueError):
+                answer = ""
+            if answer not in ("y", "yes"):
+                raise JournalError("Nothing was deleted.")
+        journal.delete_planned_session(session.id)
+        jf.save(last=True)
+    print(f"Deleted {what} with its {held}.", file=sys.stderr)
+    return 0

@@ -151,6 +151,10 @@ class MergeReport:
     """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
     renumbered: list[str] = field(default_factory=list)
     """One line per session given a number of its own (`_number_sessions_apart`)."""
+    planned_twice: list[tuple[int, int]] = field(default_factory=list)
+    """(kept number, new number) where both sessions are still planned: each copy planned the
+    next session, most likely one meeting, and a journal otherwise holds one planned session;
+    the front ends say how to delete the one not needed (neither was held)."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -907,17 +911,17 @@ class _Merger:
         Sessions carry no signature: the partner's is renumbered like one's own.
         """
         shared = self.conn.execute(
-            "SELECT id, number, date FROM sessions WHERE deleted_at IS NULL AND number IN"
+            "SELECT id, number, date, status FROM sessions WHERE deleted_at IS NULL AND number IN"
             " (SELECT number FROM sessions WHERE deleted_at IS NULL GROUP BY number"
             " HAVING count(*) > 1) ORDER BY number, date, created_at, id"
         ).fetchall()
         if not shared:
             return
         top = self.journal.highest_session_number()
-        kept: set[int] = set()
-        for item_id, number, day in shared:
+        kept: dict[int, str] = {}  # number → the status of the session that keeps it
+        for item_id, number, day, status in shared:
             if number not in kept:
-                kept.add(number)
+                kept[number] = status
                 continue
             top += 1
             self._rewrite("sessions", item_id, {"number": top}, f"n{top}")
@@ -925,6 +929,8 @@ class _Merger:
             self.report.renumbered.append(
                 f"both copies had a session {number}; the one on {day} is now session {top}"
             )
+            if status == kept[number] == "planned":
+                self.report.planned_twice.append((number, top))
 
     def run(self) -> MergeReport:
         self.check_same_pair()

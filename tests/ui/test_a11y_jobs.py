@@ -179,3 +179,7 @@ async def test_a_merge_says_which_session_it_renumbered(
             f" session {top + 2}."
         )
         assert wanted in said, said
+        assert any(
+            f"Sessions {top + 1} and {top + 2} are both planned" in line and "Delete" in line
+            for line in said
+        ), said

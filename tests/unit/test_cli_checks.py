@@ -146,3 +146,22 @@ def test_the_anonymised_summary_holds_no_spelling_of_either_name(cli: Cli) -> No
         flat = folded(html.unescape(out))
         for name in (MENTOR, MENTEE):
             assert [p for p in _pieces(name) if p in flat] == [], (fmt, name)
+
+
+def test_on_a_terminal_a_session_is_deleted_only_on_yes(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rmjournal.cli import sessions
+
+    cli.journal()
+    code, out, err = cli("plan", "pair.rmj", "--on", "2026-08-03")
+    assert code == 0, err
+    number = out.strip()
+    monkeypatch.setattr(sessions, "can_ask", lambda: True)
+    code, _, err = cli("delete-session", "pair.rmj", number, stdin="n\n")
+    assert code == 1 and f"Delete session {number} (planned, 2026-08-03) with its" in err
+    assert "[y/N]" in err and "Nothing was deleted." in err
+    assert "2026-08-03" in cli("sessions", "pair.rmj")[1]
+    code, _, err = cli("delete-session", "pair.rmj", number, stdin="y\n")
+    assert code == 0 and f"Deleted session {number}" in err
+    assert "2026-08-03" not in cli("sessions", "pair.rmj")[1]

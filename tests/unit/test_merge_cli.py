@@ -347,3 +347,42 @@ def test_sessions_both_copies_planned_get_numbers_of_their_own(tmp_path: Path) -
     assert rmjournal("merge", path, other, *unlock_args(mentor_pw)).stdout.startswith(
         "Nothing to merge"
     )
+
+
+def test_a_session_planned_on_both_copies_can_be_deleted_and_the_deletion_merges(
+    tmp_path: Path,
+) -> None:
+    """Both copies planned the next session (one meeting, most likely): the merge says so and
+    how to delete the one not needed; `delete-session` deletes it (asking first, or --yes),
+    and the deletion merges into the other copy, which then holds one planned session too."""
+    path, other = tmp_path / "pair.rmj", tmp_path / "kofi.rmj"
+    make_pair_journal(path)
+    shutil.copy(path, other)
+    with open_file(other, MENTEE_PW, hour=10) as jf:
+        jf.journal.add_session(date(2026, 3, 20))
+        jf.save()
+    with open_file(path, hour=11) as jf:
+        jf.journal.add_session(date(2026, 3, 16))
+        jf.save()
+    mentor_pw, mentee_pw = tmp_path / "mentor-pw", tmp_path / "mentee-pw"
+    mentor_pw.write_text(MENTOR_PW + "\n")
+    mentee_pw.write_text(MENTEE_PW + "\n")
+    merged = rmjournal("merge", path, other, *unlock_args(mentor_pw))
+    assert merged.returncode == 0, merged.stderr
+    assert "Sessions 2 and 3 are both planned" in merged.stdout
+    assert f"`rmjournal delete-session {path} 3`" in merged.stdout
+    # Without a terminal to ask on, only --yes deletes; a held session is never deleted.
+    unasked = rmjournal("delete-session", path, "3", *unlock_args(mentor_pw))
+    assert unasked.returncode == 2 and "--yes" in unasked.stderr
+    held = rmjournal("delete-session", path, "1", "--yes", *unlock_args(mentor_pw))
+    assert held.returncode == 1 and "was held" in held.stderr
+    deleted = rmjournal("delete-session", path, "3", "--yes", *unlock_args(mentor_pw))
+    assert deleted.returncode == 0, deleted.stderr
+    assert "Deleted session 3 (planned, 2026-03-20)" in deleted.stderr
+    back = rmjournal("merge", other, path, *unlock_args(mentee_pw))
+    assert back.returncode == 0, back.stderr
+    assert "both planned" not in back.stdout
+    for copy, pw in ((path, mentor_pw), (other, mentee_pw)):
+        listed = rmjournal("sessions", copy, *unlock_args(pw)).stdout
+        assert [line.split(",")[0] for line in listed.splitlines()] == ["Session 1", "Session 2"]
+        assert "2026-03-16" in listed and "2026-03-20" not in listed
