@@ -128,6 +128,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         mark = subparsers.add_parser(name, help=f"record that a session {what}")
         add_path_argument(mark)
         _session_arg(mark)
+        if name == "held":
+            mark.add_argument(
+                "--on", metavar="DATE", help="the day it took place (default: its planned day)"
+            )
         add_secret_options(mark)
         mark.set_defaults(handler=cmd_held if name == "held" else cmd_cancel)
 
@@ -429,16 +433,25 @@ def _mark(args: argparse.Namespace, held: bool) -> int:
     with open_journal(args) as jf:
         journal = jf.journal
         session = refs.session_by_number(journal, args.session)
+        today = journal.today()
         if held:
-            journal.mark_held(session.id)
+            from rmjournal.core.dates import parse_date
+
+            on = parse_date(args.on, today) if args.on else None
+            session = journal.mark_held(session.id, on=on)
         else:
-            journal.mark_cancelled(session.id)
+            session = journal.mark_cancelled(session.id)
         still_open = sum(i.outcome == "open" and not i.hidden for i in journal.agenda(session.id))
         jf.save(last=True)
     state = "held" if held else "cancelled"
-    tail = ""
-    if held and still_open:
+    tail = f" It is dated {session.date.isoformat()}." if held and args.on else ""
+    if held and session.date > today:
         tail = (
+            f" Its date, {session.date.isoformat()}, is after today: if you met early, give "
+            "the day it took place with --on (for example --on today)."
+        )
+    if held and still_open:
+        tail += (
             f" {still_open} topic{'s are' if still_open != 1 else ' is'} still open; "
             "they carry over to the next session you plan."
         )

@@ -479,3 +479,40 @@ async def test_a_tall_dialog_at_80x24_shows_each_fields_label_with_it(
             await pilot.press("tab")
             await pilot.pause()
             assert label in rendered_text(app), label
+
+
+@pytest.mark.parametrize(("answer", "dated_today"), [("t", True), ("p", False), ("escape", None)])
+async def test_a_session_held_before_its_day_asks_when_it_took_place(
+    app_factory, demo_path, answer: str, dated_today: bool | None
+) -> None:
+    """`h` on a session dated after today asks whether the pair met early (held today) or it
+    took place on its planned day; Escape marks nothing. A meeting held "in 9 days" is what the
+    dashboard showed when it could not ask."""
+    from rmjournal.app.dialogs.form import ChoiceDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("s")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        today = journal.today()
+        planned = journal.next_session()
+        assert planned is not None and planned.date > today
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press(answer)
+        await settle(app, pilot)
+        assert isinstance(app.screen, SessionsScreen)
+        now = journal.session(planned.id)
+        if dated_today is None:
+            assert (now.status, now.date) == ("planned", planned.date)
+            return
+        assert now.status == "held"
+        assert now.date == (today if dated_today else planned.date)
+        said = [str(n.message) for n in app._notifications]
+        wanted = f"Session {planned.number} marked as held" + (
+            ", dated today." if dated_today else "."
+        )
+        assert wanted in said, said

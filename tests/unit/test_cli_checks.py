@@ -165,3 +165,19 @@ def test_on_a_terminal_a_session_is_deleted_only_on_yes(
     code, _, err = cli("delete-session", "pair.rmj", number, stdin="y\n")
     assert code == 0 and f"Deleted session {number}" in err
     assert "2026-08-03" not in cli("sessions", "pair.rmj")[1]
+
+
+def test_held_before_its_day_says_so_and_on_gives_the_day_it_took_place(cli: Cli) -> None:
+    cli.journal()
+    code, out, err = cli("plan", "pair.rmj", "--on", "2026-08-03")
+    assert code == 0, err
+    number = out.strip()
+    code, _, err = cli("held", "pair.rmj", number)
+    assert code == 0, err
+    assert "Its date, 2026-08-03, is after today: if you met early" in err and "--on" in err
+    assert f"Session {number}, 2026-08-03 (Monday), held" in cli("sessions", "pair.rmj")[1]
+    code, _, err = cli("held", "pair.rmj", number, "--on", "today")
+    assert code == 0 and "It is dated 2026-07-20." in err and "after today" not in err
+    assert f"Session {number}, 2026-07-20 (Monday), held" in cli("sessions", "pair.rmj")[1]
+    code, _, err = cli("held", "pair.rmj", number, "--on", "someday")
+    assert code == 2, err

@@ -22,7 +22,13 @@ from rmjournal.app import drafts
 from rmjournal.app.dialogs.action_forms import ActionDialog, ActionForm
 from rmjournal.app.dialogs.prompt_picker import PromptPicker
 from rmjournal.app.dialogs.session_forms import EntryDialog, EntryForm
-from rmjournal.app.screens.session_page import SessionPage, attempt, cursor_key, keep_cursor
+from rmjournal.app.screens.session_page import (
+    SessionPage,
+    attempt,
+    cursor_key,
+    keep_cursor,
+    mark_held,
+)
 from rmjournal.app.widgets.labels import (
     PRIVATE_PLACEHOLDER,
     outcome_label,
@@ -312,9 +318,7 @@ class RecordScreen(SessionPage):
 
     def action_held(self) -> None:
         """Record that this session took place."""
-        if attempt(self, lambda: self.journal.mark_held(self.session_id)):
-            self.notify("Session marked as held.", timeout=2)
-            self.fill_agenda()
+        mark_held(self, self.session_id, self.fill_agenda)
 
     def write_entry(self, kind: EntryKind, prompt: str | None = None) -> None:
         """Open the dialog to write a note, reflection (against `prompt`) or learning."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
@@ -43,6 +44,40 @@ def attempt(screen: Screen[Any], write: Callable[[], object]) -> bool:
         screen.notify(str(error), title="Not changed", severity="error", markup=False)
         return False
     return True
+
+
+def mark_held(screen: Any, session_id: str, then: Callable[[], object]) -> None:
+    """Record that a session took place, then call `then`. One dated after today asks first
+    when it took place: today (the pair met early: dated today, so it is not counted, or shown
+    as last held "in 9 days", ahead of its meeting) or on its planned day."""
+    from rmjournal.app.dialogs.form import ChoiceDialog
+
+    journal = screen.journal
+    session = journal.session(session_id)
+    today = journal.today()
+
+    def held(on: date | None) -> None:
+        if attempt(screen, lambda: journal.mark_held(session_id, on=on)):
+            dated = ", dated today" if on is not None else ""
+            screen.notify(f"Session {session.number} marked as held{dated}.", timeout=3)
+            then()
+
+    if session.status == "held" or session.date <= today:
+        held(None)
+        return
+
+    def answered(answer: str | None) -> None:
+        if answer:
+            held(today if answer == "today" else None)
+
+    screen.app.push_screen(
+        ChoiceDialog(
+            f"Session {session.number} is dated {long_date(session.date)}, after today. "
+            "When did it take place?",
+            [("t", "today", "today (we met early)"), ("p", "planned", "on its planned day")],
+        ),
+        answered,
+    )
 
 
 def plan_or_ask(screen: Any, then: Callable[[Session], object]) -> None:

@@ -21,7 +21,13 @@ from rmjournal.app.dialogs.session_forms import SessionDialog, SessionForm
 from rmjournal.app.screens.agenda import AgendaScreen
 from rmjournal.app.screens.base import JournalScreen
 from rmjournal.app.screens.record import RecordScreen
-from rmjournal.app.screens.session_page import attempt, cursor_key, keep_cursor, plan_or_ask
+from rmjournal.app.screens.session_page import (
+    attempt,
+    cursor_key,
+    keep_cursor,
+    mark_held,
+    plan_or_ask,
+)
 from rmjournal.app.widgets.labels import long_date, session_status_label, user_text
 from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.app.widgets.tables import Column, fit_columns
@@ -266,8 +272,8 @@ class SessionsScreen(JournalScreen):
     def action_held(self) -> None:
         """Record that the highlighted session took place."""
         session = self._current()
-        if session is not None and attempt(self, lambda: self.journal.mark_held(session.id)):
-            self.refresh_list()
+        if session is not None:
+            mark_held(self, session.id, self.refresh_list)
 
     def action_cancelled(self) -> None:
         """Record that the highlighted session did not take place."""
