@@ -395,11 +395,17 @@ def confirm_shareable(found: list[Any], args: argparse.Namespace) -> None:
     print("\n".join(lines), file=sys.stderr)
     if not can_ask():
         return
-    sys.stderr.write("Write it anyway? [y/N] ")
+    if not answered_yes("Write it anyway?"):
+        raise JournalError("Nothing was written. Edit the items named above, or give --yes.")
+
+
+def answered_yes(question: str) -> bool:
+    """Ask `question` on the terminal (standard error, then a line of standard input); only
+    `y` or `yes` is a yes. The caller checks `can_ask()` first."""
+    sys.stderr.write(f"{question} [y/N] ")
     sys.stderr.flush()
     try:
         answer = sys.stdin.readline().strip().lower()
     except (OSError, ValueError):
         answer = ""
-    if answer not in ("y", "yes"):
-        raise JournalError("Nothing was written. Edit the items named above, or give --yes.")
+    return answer in ("y", "yes")

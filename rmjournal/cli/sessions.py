@@ -18,6 +18,7 @@ from rmjournal.cli.common import (
     add_json_option,
     add_path_argument,
     add_secret_options,
+    answered_yes,
     can_ask,
     check_text,
     open_journal,
@@ -486,15 +487,8 @@ def cmd_delete_session(args: argparse.Namespace) -> int:
         topics, entries = len(journal.agenda(session.id)), len(journal.entries(session.id))
         held = f"{counted(topics, 'topic')} and {entries} entr{'y' if entries == 1 else 'ies'}"
         what = f"session {session.number} ({session.status}, {session.date.isoformat()})"
-        if not args.yes:
-            sys.stderr.write(f"Delete {what} with its {held}? [y/N] ")
-            sys.stderr.flush()
-            try:
-                answer = sys.stdin.readline().strip().lower()
-            except (OSError, ValueError):
-                answer = ""
-            if answer not in ("y", "yes"):
-                raise JournalError("Nothing was deleted.")
+        if not args.yes and not answered_yes(f"Delete {what} with its {held}?"):
+            raise JournalError("Nothing was deleted.")
         journal.delete_planned_session(session.id)
         jf.save(last=True)
     print(f"Deleted {what} with its {held}.", file=sys.stderr)

@@ -306,10 +306,9 @@ def test_both_copies_list_and_number_records_alike_after_merging_both_ways(
     assert shown_out.index("Kofi's reflection") < shown_out.index("Ama's note")
 
 
-def test_sessions_both_copies_planned_get_numbers_of_their_own(tmp_path: Path) -> None:
-    """Each partner planned "the next session" on their own copy: both made session 2. After
-    merging, the earlier keeps 2 and the other becomes 3, alike in both copies, whichever
-    merged first, and merging again finds nothing to do."""
+def _both_planned_session_2(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    """Two copies of one journal, each of which planned a session 2 of its own (the mentee's
+    for 20 March, the mentor's for 16 March), and a passphrase file for each partner."""
     path, other = tmp_path / "pair.rmj", tmp_path / "kofi.rmj"
     make_pair_journal(path)
     shutil.copy(path, other)
@@ -322,6 +321,14 @@ def test_sessions_both_copies_planned_get_numbers_of_their_own(tmp_path: Path) -
     mentor_pw, mentee_pw = tmp_path / "mentor-pw", tmp_path / "mentee-pw"
     mentor_pw.write_text(MENTOR_PW + "\n")
     mentee_pw.write_text(MENTEE_PW + "\n")
+    return path, other, mentor_pw, mentee_pw
+
+
+def test_sessions_both_copies_planned_get_numbers_of_their_own(tmp_path: Path) -> None:
+    """Each partner planned "the next session" on their own copy: both made session 2. After
+    merging, the earlier keeps 2 and the other becomes 3, alike in both copies, whichever
+    merged first, and merging again finds nothing to do."""
+    path, other, mentor_pw, mentee_pw = _both_planned_session_2(tmp_path)
     # Each copy merges the other as it was: both renumber on their own.
     parted = tmp_path / "parted.rmj"
     shutil.copy(path, parted)
@@ -355,18 +362,7 @@ def test_a_session_planned_on_both_copies_can_be_deleted_and_the_deletion_merges
     """Both copies planned the next session (one meeting, most likely): the merge says so and
     how to delete the one not needed; `delete-session` deletes it (asking first, or --yes),
     and the deletion merges into the other copy, which then holds one planned session too."""
-    path, other = tmp_path / "pair.rmj", tmp_path / "kofi.rmj"
-    make_pair_journal(path)
-    shutil.copy(path, other)
-    with open_file(other, MENTEE_PW, hour=10) as jf:
-        jf.journal.add_session(date(2026, 3, 20))
-        jf.save()
-    with open_file(path, hour=11) as jf:
-        jf.journal.add_session(date(2026, 3, 16))
-        jf.save()
-    mentor_pw, mentee_pw = tmp_path / "mentor-pw", tmp_path / "mentee-pw"
-    mentor_pw.write_text(MENTOR_PW + "\n")
-    mentee_pw.write_text(MENTEE_PW + "\n")
+    path, other, mentor_pw, mentee_pw = _both_planned_session_2(tmp_path)
     merged = rmjournal("merge", path, other, *unlock_args(mentor_pw))
     assert merged.returncode == 0, merged.stderr
     assert "Sessions 2 and 3 are both planned" in merged.stdout
