@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from rmjournal.cli.common import add_json_option, add_path_argument, add_secret_options
 from rmjournal.core.errors import UsageError
+from rmjournal.text import counted
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -85,7 +86,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     if not document:
         print("No merge conflicts are waiting.")
         return 0
-    out = [f"{len(document)} merge conflict{'s' if len(document) != 1 else ''} waiting:"]
+    out = [f"{counted(len(document), 'merge conflict')} waiting:"]
     for c in document:
         field = "deleted" if c["field"] == "deleted_at" else c["field"]
         out.append(f"{str(c['id'])[:8]}  {plain(str(c['item']))}, {field}")

@@ -24,7 +24,7 @@ from rmjournal.cli.common import (
 )
 from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
-from rmjournal.text import plain
+from rmjournal.text import counted, plain
 
 if TYPE_CHECKING:  # the vault (and cryptography) is imported by the commands that use it
     from rmjournal.core.journal import Journal
@@ -262,7 +262,7 @@ def _unproven_listed(args: argparse.Namespace, journal: Journal) -> bool:
         return False
     count = len(proof.failing)
     print(
-        f"{args.path.name} opens, but {count} item{'s' if count != 1 else ''}"
+        f"{args.path.name} opens, but {counted(count, 'item')}"
         f" {'were' if count != 1 else 'was'} changed without the key of whoever wrote"
         f" {'them' if count != 1 else 'it'} (a script with the pair key, or a damaged sync):"
     )

@@ -201,7 +201,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         topics = "; ".join(_visible_topic(i, width and 30) for i in items) or "no topics"
         print(
             f"Session {s.number}, {s.date.isoformat()} ({s.date:%A}), {state}: "
-            f"{len(items)} topic{'s' if len(items) != 1 else ''}, {still_open} open. "
+            f"{counted(len(items), 'topic')}, {still_open} open. "
             f"Topics: {topics}."
         )
     return 0
@@ -248,7 +248,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         out.append(f"Length: {session.duration_minutes} minutes.")
     if session.place:
         out.append(f"Place: {one_line(session.place)}.")
-    out.append(f"Agenda: {len(items)} item{'s' if len(items) != 1 else ''}.")
+    out.append(f"Agenda: {counted(len(items), 'item')}.")
     for n, item in enumerate(items, 1):
         if item.hidden:
             out.append(f"  {n}. A topic private to the {item.raised_by}.")
@@ -339,8 +339,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     else:
         said = f"Session {session.number} on {session.date.isoformat()} was already planned"
     print(
-        f"{said}; its agenda has {count} item{'s' if count != 1 else ''} "
-        f"({added} carried over or to follow up).",
+        f"{said}; its agenda has {counted(count, 'item')} ({added} carried over or to follow up).",
         file=sys.stderr,
     )
     print(session.number)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from rmjournal.core.model import DUE_SOON_DAYS, Session
+from rmjournal.text import counted
 
 if TYPE_CHECKING:
     from rmjournal.core.journal import Journal
@@ -28,7 +29,7 @@ DueKind = Literal["action", "session", "review", "check_in"]
 
 def days_words(n: int) -> str:
     """A count of days in words: "1 day", "3 days"."""
-    return f"{n} day{'s' if n != 1 else ''}"
+    return counted(n, "day")
 
 
 def relative(days: int) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rmjournal.text import counted
+
 
 class JournalError(Exception):
     """Base of every error a user can cause; exit code 1 (other error)."""
@@ -97,7 +99,7 @@ class InvalidImport(JournalError):
 
     def __init__(self, problems: list[Problem]) -> None:
         count = len(problems)
-        head = f"The file was not imported: {count} problem{'s' if count != 1 else ''} found."
+        head = f"The file was not imported: {counted(count, 'problem')} found."
         super().__init__(head)
         self.problems = problems
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from rmjournal.core.model import CHECK_INS, ROLES, CheckIn, Pair, Role
+from rmjournal.text import counted
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,11 +62,11 @@ def stage(journal: Journal, today: date | None = None) -> Stage:
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+    return counted(n, "day")
 
 
 def _commitments(n: int) -> str:
-    return f"{n} commitment{'' if n == 1 else 's'}"
+    return counted(n, "commitment")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from rmjournal.core.model import (
     Pair,
     Session,
 )
+from rmjournal.text import counted
 
 CADENCE_SLACK = 1.25
 """The cadence counts as kept while the mean gap between sessions is within 25% of it."""
@@ -197,11 +198,11 @@ class ReviewFigures:
         when = self.pair.review_on.isoformat()
         if self.days_to_review > 0:
             n = self.days_to_review
-            return f"{n} day{'s' if n != 1 else ''} to the review ({when})"
+            return f"{counted(n, 'day')} to the review ({when})"
         if self.days_to_review == 0:
             return f"the review is today ({when})"
         n = -self.days_to_review
-        return f"the review was {n} day{'s' if n != 1 else ''} ago ({when})"
+        return f"the review was {counted(n, 'day')} ago ({when})"
 
     def stable(self) -> dict[str, Any]:
         """The figures that change only when the journal changes (not with the date).

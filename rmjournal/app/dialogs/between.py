@@ -27,6 +27,7 @@ from rmjournal.app.widgets.cycle import Cycle
 from rmjournal.app.widgets.labels import FOR_CHOICES, PHASE_CHOICES
 from rmjournal.app.widgets.literal import literal
 from rmjournal.core.errors import JournalError
+from rmjournal.text import counted
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -122,7 +123,7 @@ def run_template_picker(
             return
         count = len(added)
         app.notify(
-            f"{count} topic{'s' if count != 1 else ''} from the template added."
+            f"{counted(count, 'topic')} from the template added."
             if count
             else "Every topic of that template is already on the agenda.",
             timeout=3,

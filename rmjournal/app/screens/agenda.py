@@ -22,7 +22,7 @@ from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
 from rmjournal.app.widgets.labels import user_text, visibility_label
 from rmjournal.app.widgets.tables import Column
 from rmjournal.core.model import AgendaItem, Prompt, other_role
-from rmjournal.text import one_line
+from rmjournal.text import counted, one_line
 
 
 class AgendaScreen(SessionPage):
@@ -250,7 +250,7 @@ class AgendaScreen(SessionPage):
         if attempt(self, lambda: added.append(len(self.journal.carry_forward(self.session_id)))):
             count = added[0]
             self.notify(
-                f"{count} item{'s' if count != 1 else ''} carried over."
+                f"{counted(count, 'item')} carried over."
                 if count
                 else "Nothing new to carry over.",
                 timeout=3,

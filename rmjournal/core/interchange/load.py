@@ -26,6 +26,7 @@ from rmjournal.core.model import (
     Role,
     other_role,
 )
+from rmjournal.text import counted
 
 PRIVATE_FIELDS = private_fields()
 
@@ -43,7 +44,7 @@ class ImportReport:
         if self.refused:
             n = len(self.refused)
             text += (
-                f" {n} item{'s' if n != 1 else ''} of your partner's"
+                f" {counted(n, 'item')} of your partner's"
                 f" {'were' if n != 1 else 'was'} left as your partner wrote"
                 f" {'them' if n != 1 else 'it'}: only its author can change a private item or"
                 f" who wrote it ({', '.join(self.refused)})."
