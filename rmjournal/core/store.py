@@ -140,7 +140,7 @@ def reading(data: bytes | bytearray | memoryview) -> Iterator[sqlite3.Connection
     if found is not None:
         conn, pin = found
         try:
-            current = _check_journal(conn, lambda: None) == SCHEMA_VERSION
+            current = _check_journal(conn) == SCHEMA_VERSION
         except BaseException:
             conn.close()
             raise
@@ -157,11 +157,12 @@ def reading(data: bytes | bytearray | memoryview) -> Iterator[sqlite3.Connection
         del pin
 
 
-def _check_journal(conn: sqlite3.Connection, deserialize: Callable[[], None]) -> int:
-    """`deserialize()` the database into `conn`, harden it, and return the schema version of
-    the journal it holds; `FileDamaged` if it is none."""
+def _check_journal(conn: sqlite3.Connection, deserialize: Callable[[], None] | None = None) -> int:
+    """`deserialize()` the database into `conn` (if it is not there already), harden it, and
+    return the schema version of the journal it holds; `FileDamaged` if it is none."""
     try:
-        deserialize()
+        if deserialize is not None:
+            deserialize()
         _harden(conn)
         version = user_version(conn)
         has_pair = conn.execute(
