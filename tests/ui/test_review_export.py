@@ -54,6 +54,28 @@ async def test_review_screen_shows_the_figures(app_factory, demo_path: Path) -> 
         assert isinstance(app.screen, ReviewScreen)
 
 
+async def test_the_decision_is_taken_from_the_review_screen(app_factory, demo_path: Path) -> None:
+    """The review is where a pair decides: `x` there asks close, extend or a part two, and the
+    answer is recorded (on the relationship screen, where the stage it leads to shows)."""
+    from rmjournal.app.dialogs.form import ChoiceDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        journal = app.journal_file.journal
+        before = journal.pair().phase
+        await pilot.press("x")
+        for _ in range(4):  # not `settle`: the worker asking waits for the answer
+            await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("p")
+        await settle(app, pilot, rounds=4)
+        assert journal.pair().phase == before + 1
+        assert not isinstance(app.screen, ChoiceDialog)
+
+
 async def test_every_review_panel_title_shows_whole_at_80_columns(app_factory, demo_path) -> None:
     """ "Actions agreed and closed per month" showed as "Actions agreed and closed per m…"."""
     from contentkit import rendered_text

@@ -73,6 +73,9 @@ class ReviewScreen(JournalScreen):
     COMMANDS: ClassVar = {ScreenCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f5", "refresh_review", "Refresh", id="review.refresh"),
+        # The review is where a pair decides; the decision itself lives with the rest of the
+        # relationship (the same `x` there), which is where it then shows.
+        Binding("x", "decide", "Decide", id="review.decide"),
     ]
     DEFAULT_CSS = """
     ReviewScreen #review { padding: 0 1; height: 1fr; }
@@ -113,6 +116,11 @@ class ReviewScreen(JournalScreen):
     def action_refresh_review(self) -> None:
         """Re-read the figures (they are re-read on every visit anyway)."""
         self.refresh_review()
+
+    async def action_decide(self) -> None:
+        """The decision at the review (close, extend or a part two), on the relationship
+        screen, where the stage it leads to then shows."""
+        await self.app.run_action("screen_action('relationship', 'decide')")
 
     def refresh_review(self) -> None:
         """Compute the figures as of today and show them."""
