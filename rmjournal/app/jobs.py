@@ -116,15 +116,15 @@ async def merge_copy(app: RMJournalApp) -> None:
 def notify_renumbered(app: RMJournalApp, report: MergeReport) -> None:
     """One notice per session the merge gave a number of its own (both copies had planned
     the same number), so the pair knows which session moved."""
-    twice = {moved for _kept, moved in report.planned_twice}
-    for line in report.renumbered:
+    for moved in report.renumbered:
+        line = str(moved)
         said = line[0].upper() + line[1:] + "."
-        if any(line.endswith(f"is now session {moved}") for moved in twice):
+        if moved.both_planned:
             said += (
                 " Both are planned: if they are one meeting, highlight the one you do not need "
                 "on the sessions list and press Delete (neither was held)."
             )
-        app.notify(said, title="Session renumbered", timeout=15 if twice else 12)
+        app.notify(said, title="Session renumbered", timeout=15 if moved.both_planned else 12)
 
 
 def default_backup_path(jf: JournalFile, now: Any) -> Path:

@@ -66,11 +66,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
             "both copies: the later change was kept and the other is kept beside it. "
             f"See both with `rmjournal conflicts {args.path}` (or in the app) and choose."
         )
-    for kept, moved in report.planned_twice:
+    for moved in (r for r in report.renumbered if r.both_planned):
         print(
-            f"Sessions {kept} and {moved} are both planned: each copy planned the next session. "
-            "If they are one meeting, delete the one you do not need (neither was held): "
-            f"`rmjournal delete-session {plain(str(args.path))} {moved}`."
+            f"Sessions {moved.number} and {moved.new} are both planned: each copy planned the "
+            "next session. If they are one meeting, delete the one you do not need (neither "
+            f"was held): `rmjournal delete-session {plain(str(args.path))} {moved.new}`."
         )
     for note in report.key_notes:
         print(f"Keys: {note}")

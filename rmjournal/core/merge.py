@@ -41,7 +41,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rmjournal.core import crypto, signing, store
 from rmjournal.core.errors import JournalError, NotACopy
@@ -137,6 +137,24 @@ class TableCounts:
         return ", ".join(parts) or "nothing"
 
 
+class Renumbered(NamedTuple):
+    """A session given a number of its own: both copies had a session `number`; the one on
+    `day` is now session `new`. `both_planned`: neither was held, each copy planned the next
+    session, most likely one meeting (a journal otherwise holds one planned session), so the
+    front ends say how to delete the one not needed."""
+
+    number: int
+    day: str
+    new: int
+    both_planned: bool
+
+    def __str__(self) -> str:
+        return (
+            f"both copies had a session {self.number}; the one on {self.day} is now session"
+            f" {self.new}"
+        )
+
+
 @dataclass
 class MergeReport:
     """What a merge added, updated, deleted and found in conflict, per table and in all."""
@@ -149,12 +167,8 @@ class MergeReport:
     """The other copy's rows that failed their checks: kept aside whole, not merged in."""
     key_notes: list[str] = field(default_factory=list)
     """One sentence per signing key of the other copy that was refused (`signing.merge_keys`)."""
-    renumbered: list[str] = field(default_factory=list)
-    """One line per session given a number of its own (`_number_sessions_apart`)."""
-    planned_twice: list[tuple[int, int]] = field(default_factory=list)
-    """(kept number, new number) where both sessions are still planned: each copy planned the
-    next session, most likely one meeting, and a journal otherwise holds one planned session;
-    the front ends say how to delete the one not needed (neither was held)."""
+    renumbered: list[Renumbered] = field(default_factory=list)
+    """Each session given a number of its own (`number_sessions_apart`)."""
 
     def _total(self, name: str) -> int:
         return sum(getattr(c, name) for c in self.tables.values())
@@ -926,11 +940,8 @@ class _Merger:
             top += 1
             self._rewrite("sessions", item_id, {"number": top}, f"n{top}")
             self.report.tables["sessions"].updated += 1
-            self.report.renumbered.append(
-                f"both copies had a session {number}; the one on {day} is now session {top}"
-            )
-            if status == kept[number] == "planned":
-                self.report.planned_twice.append((number, top))
+            both_planned = status == kept[number] == "planned"
+            self.report.renumbered.append(Renumbered(number, day, top, both_planned))
 
     def run(self) -> MergeReport:
         self.check_same_pair()
