@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
-from uikit import SIZE, settle
+from uikit import SIZE, settle, step
 
 from rmjournal.app.screens.relationship import RelationshipScreen
 
@@ -15,13 +15,6 @@ from rmjournal.app.screens.relationship import RelationshipScreen
 @pytest.fixture
 def demo_path(journal_dir: Path, clock) -> Path:
     return make_demo_journal(journal_dir / "demo.rmj", clock)
-
-
-async def step(pilot) -> None:
-    """Let a key's dialog open or close (not `settle`: it waits for the workers, and a worker
-    that asks through a dialog finishes only once the dialog is answered)."""
-    for _ in range(4):
-        await pilot.pause()
 
 
 async def _close_and_check_in_the_first(pilot, result: str) -> None:

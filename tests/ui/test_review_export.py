@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from contentkit import make_demo_journal, open_app, shown_text
 from testkit import MENTEE_PASSPHRASE
-from uikit import settle
+from uikit import settle, step
 
 from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.screens.export import ExportScreen
@@ -67,8 +67,7 @@ async def test_the_decision_is_taken_from_the_review_screen(app_factory, demo_pa
         journal = app.journal_file.journal
         before = journal.pair().phase
         await pilot.press("x")
-        for _ in range(4):  # not `settle`: the worker asking waits for the answer
-            await pilot.pause()
+        await step(pilot)  # not `settle`: the worker asking waits for the answer
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("p")
         await settle(app, pilot, rounds=4)

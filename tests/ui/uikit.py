@@ -54,3 +54,10 @@ async def settle(app, pilot, rounds: int = 2) -> None:
     await app.workers.wait_for_complete()
     for _ in range(rounds):
         await pilot.pause()
+
+
+async def step(pilot) -> None:
+    """Let a key's dialog open or close (not `settle`: it waits for the workers, and a worker
+    that asks through a dialog finishes only once the dialog is answered)."""
+    for _ in range(4):
+        await pilot.pause()
