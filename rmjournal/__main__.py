@@ -1,5 +1,5 @@
 """`python -m rmjournal`: the same entry point as the `rmjournal` console script."""
 
-from rmjournal.cli import run
+from rmjournal.start import run
 
 run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -187,8 +188,12 @@ def _has_terminal() -> bool:
         return False
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit code. Errors are sentences on stderr, never tracebacks."""
+def main(argv: Sequence[str] | None = None, *, collector_paused: bool = False) -> int:
+    """Run one command; return its exit code. Errors are sentences on stderr, never tracebacks.
+
+    `collector_paused`: `run()` switched the cycle collector off for start-up, and it is to be
+    switched on again once the command's modules are imported (`_restart_collector`).
+    """
     args_list = list(sys.argv[1:] if argv is None else argv)
     _safe_streams()
     try:
@@ -200,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list = _check_first_word(args_list)
         parser = build_parser(args_list[0])
         args = parser.parse_args(args_list)
+        if collector_paused:
+            _restart_collector(app=_needs_terminal(args))
         if not getattr(args, "handler", None):
             parser.print_help()
             return 2
@@ -226,6 +233,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+SCRIPTED_GEN0_THRESHOLD = 10_000
+"""Allocations between young-generation collections in a scripted command (Python's default
+is 700): a command lives well under a second, and at 10,000 entries the default ran about
+fifteen collections that found next to nothing."""
+
+
+def _restart_collector(*, app: bool) -> None:
+    """Switch the cycle collector back on once start-up's imports are done (`run()` switched it
+    off; called in-process, by tests or another program, `main()` leaves the collector alone).
+
+    Importing a command's modules builds tens of thousands of objects that live as long as the
+    process, and the collector walked them again and again while they were imported and while
+    the journal was read: 10-14 ms of every command at 10,000 entries, measured with
+    `gc.callbacks` (docs/performance.md). So `run()` turns it off, and here everything built so
+    far is frozen (never scanned again) and the collector is turned on again, so that cycles
+    made by the command itself are still collected. A scripted command also collects its young
+    objects less often; the app, which runs for hours, keeps Python's defaults.
+    """
+    gc.freeze()
+    if not app:
+        _, middle, old = gc.get_threshold()
+        gc.set_threshold(SCRIPTED_GEN0_THRESHOLD, middle, old)
+    gc.enable()
+
+
 def _quiet_stdout() -> None:
     """After the reader of a pipe went away: point stdout at nothing, so the interpreter's own
     flush at exit does not print "Exception ignored" about the same broken pipe."""
@@ -241,7 +273,7 @@ APP_COMMANDS = ("open", "demo")
 """The commands that run the app; every other command is scripted."""
 
 
-def run() -> NoReturn:
+def run(*, collector_paused: bool = False) -> NoReturn:
     """The `rmjournal` console script (and `python -m rmjournal`): `main()`, then exit.
 
     A scripted command ends with `os._exit`. By then it has finished every write (saves and
@@ -250,9 +282,16 @@ def run() -> NoReturn:
     interpreter tearing down every module and object, 10-40 ms of each command at 10,000
     entries (docs/performance.md). The app's commands exit normally, so Textual's threads
     finish and its exit hooks run. `--help`, `--version` and usage errors exit inside `main()`.
+
+    The cycle collector is off while the command's modules are imported; `main()` turns it back
+    on before the command runs (`_restart_collector`). `rmjournal.start.run()`, the console
+    script, switches it off before this module is imported and says so by `collector_paused`.
     """
+    if gc.isenabled():
+        gc.disable()
+        collector_paused = True
     argv = sys.argv[1:]
-    code = main(argv)
+    code = main(argv, collector_paused=collector_paused)
     if not argv or argv[0] in APP_COMMANDS or argv[0] not in COMMANDS:
         sys.exit(code)  # the app (`rmjournal [PATH]` is `open`)
     for stream in (sys.stdout, sys.stderr):
