@@ -191,8 +191,9 @@ def _has_terminal() -> bool:
 def main(argv: Sequence[str] | None = None, *, collector_paused: bool = False) -> int:
     """Run one command; return its exit code. Errors are sentences on stderr, never tracebacks.
 
-    `collector_paused`: `run()` switched the cycle collector off for start-up, and it is to be
-    switched on again once the command's modules are imported (`_restart_collector`).
+    `collector_paused`: the console script switched the cycle collector off for start-up, and
+    it is to be switched on again once the command's modules are imported
+    (`_restart_collector`).
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     _safe_streams()
@@ -235,21 +236,22 @@ def main(argv: Sequence[str] | None = None, *, collector_paused: bool = False) -
 
 SCRIPTED_GEN0_THRESHOLD = 10_000
 """Allocations between young-generation collections in a scripted command (Python's default
-is 700): a command lives well under a second, and at 10,000 entries the default ran about
-fifteen collections that found next to nothing."""
+is 700): a command lives well under a second, and reading a journal makes many young objects
+that are freed by their reference counts, not by the collector."""
 
 
 def _restart_collector(*, app: bool) -> None:
-    """Switch the cycle collector back on once start-up's imports are done (`run()` switched it
-    off; called in-process, by tests or another program, `main()` leaves the collector alone).
+    """Switch the cycle collector back on once start-up's imports are done (the console script
+    switched it off; called in-process, by tests or another program, `main()` leaves the
+    collector alone).
 
     Importing a command's modules builds tens of thousands of objects that live as long as the
-    process, and the collector walked them again and again while they were imported and while
-    the journal was read: 10-14 ms of every command at 10,000 entries, measured with
-    `gc.callbacks` (docs/performance.md). So `run()` turns it off, and here everything built so
-    far is frozen (never scanned again) and the collector is turned on again, so that cycles
-    made by the command itself are still collected. A scripted command also collects its young
-    objects less often; the app, which runs for hours, keeps Python's defaults.
+    process, and the collector would walk them again and again while they were imported and
+    while the journal was read, finding nothing to free (docs/performance.md has the figures).
+    So everything built so far is frozen (never scanned again) and the collector is turned on
+    again, so that cycles made by the command itself are still collected. A scripted command
+    also collects its young objects less often; the app, which runs for hours, keeps Python's
+    defaults.
     """
     gc.freeze()
     if not app:
@@ -283,13 +285,10 @@ def run(*, collector_paused: bool = False) -> NoReturn:
     entries (docs/performance.md). The app's commands exit normally, so Textual's threads
     finish and its exit hooks run. `--help`, `--version` and usage errors exit inside `main()`.
 
-    The cycle collector is off while the command's modules are imported; `main()` turns it back
-    on before the command runs (`_restart_collector`). `rmjournal.start.run()`, the console
-    script, switches it off before this module is imported and says so by `collector_paused`.
+    `collector_paused`: `rmjournal.start.run()`, the console script, switched the cycle
+    collector off before this module was imported; `main()` turns it back on before the
+    command runs (`_restart_collector`).
     """
-    if gc.isenabled():
-        gc.disable()
-        collector_paused = True
     argv = sys.argv[1:]
     code = main(argv, collector_paused=collector_paused)
     if not argv or argv[0] in APP_COMMANDS or argv[0] not in COMMANDS:

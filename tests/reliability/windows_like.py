@@ -71,10 +71,11 @@ def main() -> int:
     mode, *rest = sys.argv[1:]
     if mode == "unlock":
         return asyncio.run(unlock(*rest))
-    from rmjournal.cli import run
+    from rmjournal.start import run
 
     sys.argv = ["rmjournal", *rest]
-    return run()
+    run()  # exits
+    return 0
 
 
 if __name__ == "__main__":

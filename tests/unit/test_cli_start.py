@@ -29,6 +29,15 @@ def test_the_console_script_is_the_start_module() -> None:
     assert script.value == "rmjournal.start:run"
 
 
+def test_the_start_module_imports_nothing_before_the_pause() -> None:
+    code = (
+        "import sys; before = set(sys.modules); import rmjournal.start; "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "['gc', 'rmjournal', 'rmjournal.start']", done.stderr
+
+
 def test_the_collector_is_off_until_the_command_line_is_read() -> None:
     code = (
         "import gc, sys, rmjournal.cli as cli\n"
