@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from contentkit import THEMES, keys_for, make_demo_journal, open_app, shown_text, snapshot_run
-from uikit import SIZE, settle
+from uikit import SIZE, settle, step
 
 from rmjournal.app.dialogs.form import ConfirmDialog
 from rmjournal.app.dialogs.prompt_picker import PromptPicker
@@ -516,3 +516,35 @@ async def test_a_session_held_before_its_day_asks_when_it_took_place(
             ", dated today." if dated_today else "."
         )
         assert wanted in said, said
+
+
+async def test_at_80x24_a_dialog_keeps_its_keys_and_the_picker_its_filters_in_sight(
+    app_factory, demo_path
+) -> None:
+    """The action dialog is taller than 24 rows: its keys ("ctrl+s saves") sat below the last
+    row until the last field was reached, and never showed with the first. The prompt picker
+    opened scrolled past its title and its filters, so which prompts it listed was not shown."""
+    from contentkit import rendered_text
+
+    from rmjournal.app.dialogs.action_forms import ActionDialog
+
+    app = app_factory(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_fourth_record(app, pilot)
+        await pilot.press("g")
+        await step(pilot)
+        assert isinstance(app.screen, ActionDialog)
+        for _ in range(6):  # every field in turn, the keys in sight with each
+            drawn = rendered_text(app)
+            assert "ctrl+s saves" in drawn and "Escape cancels" in drawn, drawn
+            await pilot.press("tab")
+            await pilot.pause()
+        await pilot.press("escape")
+        await step(pilot)
+        await pilot.press("p")
+        await step(pilot)
+        assert isinstance(app.screen, PromptPicker)
+        drawn = rendered_text(app)
+        for shown in ("Choose a reflection prompt", "Show prompts", "Enter picks"):
+            assert shown in drawn, drawn
+        assert app.screen.shown[0].text.split()[0] in drawn  # and the list itself

@@ -32,16 +32,16 @@ T = TypeVar("T")
 
 DIALOG_CSS = """
 ModalScreen.rm-dialog { align: center middle; }
-ModalScreen.rm-dialog > .dialog {
-    width: 76; max-height: 100%; height: auto; padding: 0 2; overflow-y: auto;
-}
-ModalScreen.rm-dialog .screen-title { padding: 0; margin-bottom: 0; }
-ModalScreen.rm-dialog .field-label { margin-top: 0; }
+ModalScreen.rm-dialog > .dialog { max-height: 100%; overflow-y: auto; }
 ModalScreen.rm-dialog .choice-row { height: 1; margin: 1 0 0 0; }
 ModalScreen.rm-dialog .choice-row Label { width: 18; text-style: bold; }
 ModalScreen.rm-dialog .dialog-problem { color: $text-error; height: auto; }
-ModalScreen.rm-dialog .dialog-keys { color: $text-muted; margin-top: 1; }
+ModalScreen.rm-dialog .dialog-keys { color: $text-muted; margin-top: 1; dock: bottom; }
 """
+"""The modal dialogs' layout; `app.tcss` gives `.dialog` its width, padding and border (an app's
+own CSS wins over a widget's default CSS). A dialog taller than the terminal (80×24) scrolls;
+its keys are docked to its bottom edge, so how to save and cancel stays in sight with every
+field."""
 
 
 class FormProblem(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -38,6 +38,11 @@ class PromptPicker(ModalScreen["Prompt | None"]):
     PromptPicker #prompt-list { height: 16; }
     """
     )
+    LIST_ROWS = 16
+    """The list's height where the terminal has room; on a short one (80×24) it gives up rows,
+    so the title and the filters above it stay in sight instead of scrolling away."""
+    AROUND_LIST = 12
+    """The dialog's rows other than the list's: border, title, filters, key hint and gaps."""
     SCOPED_CSS = False
     AUTO_FOCUS = "#prompt-list"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,6 +74,10 @@ class PromptPicker(ModalScreen["Prompt | None"]):
 
     def on_mount(self) -> None:
         self._fill()
+
+    def on_resize(self, event: events.Resize) -> None:
+        rows = max(4, min(self.LIST_ROWS, event.size.height - self.AROUND_LIST))
+        self.query_one("#prompt-list", OptionList).styles.height = rows
 
     def _fill(self) -> None:
         phase = self.query_one("#phase", Cycle).value
