@@ -23,6 +23,7 @@ from rmjournal.cli.common import (
     print_json,
     read_secret,
     read_text_source,
+    text_option,
 )
 from rmjournal.core.errors import JournalError, UsageError
 from rmjournal.core.model import ENTRY_KINDS, VISIBILITIES
@@ -32,13 +33,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add `add` and `recent` to the `rmjournal` parser."""
     add = subparsers.add_parser(
         "add",
-        help="write one entry (text from stdin or --text-file); prints its id",
+        help="write one entry (text from --text, --text-file or stdin); prints its id",
         description=(
             "Write one note, reflection or learning as the person who unlocks the journal. "
-            "The text comes from --text-file, or else from stdin (after the passphrase's line "
-            "with --passphrase-stdin). Without --session it goes into the latest held or "
-            "planned session; a journal with no session yet gets its first session planned "
-            "(as the app would plan it), and you are told so."
+            "The text comes from --text or --text-file, or else from stdin (after the "
+            "passphrase's line with --passphrase-stdin). Text typed on the command line stays in "
+            "your shell's history; --text-file or stdin leave none. Without --session it goes "
+            "into the latest held or planned session; a journal with no session yet gets its "
+            "first session planned (as the app would plan it), and you are told so."
         ),
     )
     add_path_argument(add)
@@ -51,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--tag", action="append", default=[], metavar="T", help="a tag (repeat for more)"
     )
     add.add_argument("--visibility", choices=VISIBILITIES, default="pair", help="default pair")
+    add.add_argument("--text", metavar="T", help="the entry's text")
     add.add_argument(
         "--text-file", type=Path, metavar="F", help="read the text from F (- or none: stdin)"
     )
@@ -68,7 +71,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _read_text(args: argparse.Namespace) -> str:
-    return read_text_source(args.text_file if args.text_file is not None else "-", "entry")
+    """The entry's text: `--text`, `--text-file` (one of them), or else standard input."""
+    text = text_option(args, "text", "text_file", "entry")
+    return read_text_source("-", "entry") if text is None else text
 
 
 def _target_session(journal: Any, number: int | None) -> tuple[Any, str]:

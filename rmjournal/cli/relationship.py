@@ -191,6 +191,7 @@ def _register_plan(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
         "agreement", help="show the agreement, or replace it (a change withdraws signatures)"
     )
     add_path_argument(agreement)
+    agreement.add_argument("--text", metavar="T", help="the new agreement")
     agreement.add_argument("--text-file", metavar="F", help="the new agreement ('-': stdin)")
     add_json_option(agreement)
     add_secret_options(agreement)
@@ -302,15 +303,13 @@ def cmd_pair(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Show the agreement and who has signed it, or replace it (withdrawing both signatures)."""
-    from rmjournal.cli.common import open_journal, print_json, read_secret, read_text_source
+    from rmjournal.cli.common import open_journal, print_json, read_secret, text_option
     from rmjournal.core.lifecycle import agreement_signatures
 
     secret = read_secret(args)  # first, so --passphrase-stdin takes the first line
-    text = None
-    if args.text_file is not None:
-        text = read_text_source(args.text_file, "agreement")
-        if not text.strip():
-            raise UsageError("The agreement file is empty; give the agreement's text.")
+    text = text_option(args, "text", "text_file", "agreement")
+    if text is not None and not text.strip():
+        raise UsageError("The agreement is empty; give the agreement's text.")
     with open_journal(args, secret) as jf:
         journal = jf.journal
         pair = journal.pair()

@@ -154,3 +154,22 @@ def test_recent_refuses_a_bad_count(example: tuple[Path, Path]) -> None:
     path, pw = example
     done = run("recent", path, "-n", "0", *unlock(pw))
     assert done.returncode == 2
+
+
+def test_add_takes_the_text_on_the_command_line_as_topic_and_notes_do(
+    example: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`--text T` was read as an abbreviation of `--text-file`, so the words were taken for a
+    file's name ("The entry file … does not exist")."""
+    path, pw = example
+    done = run("add", path, "--text", "Panels: six of six alike.", *unlock(pw))
+    assert done.returncode == 0, done.stderr
+    _, entry = entry_by_id(export(path, pw), done.stdout.strip())
+    assert entry["text"] == "Panels: six of six alike."
+    text = tmp_path / "entry.txt"
+    text.write_text("from a file\n", encoding="utf-8")
+    both = run("add", path, "--text", "typed", "--text-file", text, *unlock(pw))
+    assert both.returncode == 2
+    assert "either as --text or as --text-file, not both" in both.stderr
+    blank = run("add", path, "--text", "   ", *unlock(pw))
+    assert blank.returncode == 2 and "empty" in blank.stderr

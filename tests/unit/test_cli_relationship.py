@@ -135,3 +135,39 @@ def test_goal_and_link_errors_are_sentences(example_journal: tuple[Path, Path]) 
     assert short.returncode == 2 and "at least 6 characters" in short.stderr
     wrong = run("goal", "set", path, "zzzzzzzz", "finished", *secret_args(pw))
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+
+
+def test_agreement_is_shown_and_replaced_from_the_command_line_a_file_or_stdin(
+    example_journal: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`agreement` shows the text and who signed it; `--text` (as `topic` and `goal add` take
+    it), `--text-file` or stdin replace it, and replacing it withdraws both signatures."""
+    path = tmp_path / "pair.rmj"
+    shutil.copy(example_journal[0], path)
+    pw = example_journal[1]
+
+    def shown() -> dict:
+        done = run("agreement", path, *secret_args(pw), "--json")
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    before = shown()
+    assert set(before) == {"agreement", "signatures"}
+    done = run("agreement", path, *secret_args(pw), "--text", "We meet monthly, for an hour.")
+    assert done.returncode == 0, done.stderr
+    assert "both signatures withdrawn" in done.stdout
+    after = shown()
+    assert after["agreement"] == "We meet monthly, for an hour."
+    assert after["signatures"] == {"mentor": False, "mentee": False, "both": False}
+    again = run("agreement", path, *secret_args(pw), "--text", "We meet monthly, for an hour.")
+    assert again.returncode == 0 and "unchanged" in again.stdout
+    piped = run("agreement", path, *secret_args(pw), "--text-file", "-", stdin="From stdin.\n")
+    assert piped.returncode == 0, piped.stderr
+    assert shown()["agreement"].rstrip("\n") == "From stdin."
+    text = run("agreement", path, *secret_args(pw))
+    assert text.returncode == 0 and text.stdout.startswith("From stdin.")
+    both = run("agreement", path, *secret_args(pw), "--text", "x", "--text-file", "-")
+    assert both.returncode == 2 and "not both" in both.stderr
+    empty = run("agreement", path, *secret_args(pw), "--text", "  ")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    assert shown()["agreement"].rstrip("\n") == "From stdin."
