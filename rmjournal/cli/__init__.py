@@ -107,6 +107,9 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        if message.startswith("ambiguous option: "):  # `--pass=SECRET`: the value not repeated
+            option, _, rest = message.removeprefix("ambiguous option: ").partition(" ")
+            message = f"ambiguous option: {option.split('=', 1)[0]} {rest}"
         self.exit(2, f"rmjournal: {plain(message)}. See '{self.prog} --help'.\n")
 
 

@@ -1,7 +1,8 @@
 """What every sub-command shares: the secret options, reading a secret safely, the test-KDF switch.
 
 Secrets come from a terminal prompt (people) or `--passphrase-file` / `--passphrase-stdin` /
-`--recovery-key-file` (scripts); never from argv or an environment variable's value.
+`--recovery-key-file` (scripts); never from argv or an environment variable's value: an option
+that would take one there (`--passphrase X`) is refused, its value never printed back.
 """
 
 from __future__ import annotations
@@ -57,7 +58,39 @@ def add_secret_options(parser: argparse.ArgumentParser, *, role: bool = True) ->
         group.add_argument(
             "--role", choices=ROLES, help="the slot to try first (default: every passphrase slot)"
         )
+    refuse_secret_option(group, "--passphrase", UNLOCK_WAYS)
+    refuse_secret_option(group, "--recovery-key", "with --recovery-key-file FILE")
     add_test_kdf_option(parser)
+
+
+UNLOCK_WAYS = "with --passphrase-file FILE or --passphrase-stdin, or leave them out to be asked"
+"""How a refused `--passphrase X` says to give the passphrase instead."""
+
+
+class _SecretInArgv(argparse.Action):
+    """An option that would take a secret as its value: refused with exit 2, the value never
+    repeated. Without it `--recovery-key KEY` was read as an abbreviation of
+    `--recovery-key-file` and the key printed back as a missing file's name, and
+    `--passphrase=X` came back in argparse's "ambiguous option" message."""
+
+    def __init__(self, option_strings: list[str], dest: str, *, ways: str, **kwargs: Any) -> None:
+        self.ways = ways
+        kwargs.update(nargs="?", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any, **__: Any) -> None:
+        parser.error(
+            f"{self.option_strings[0]} is not taken: a secret typed in the command line can be "
+            f"read by other programs and stays in your shell's history. Give it {self.ways}"
+        )
+
+
+def refuse_secret_option(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, option: str, ways: str
+) -> None:
+    """Make `option VALUE` a usage error that says how to give the secret instead (`ways`)."""
+    dest = "_refused_" + option.lstrip("-").replace("-", "_")
+    parser.add_argument(option, action=_SecretInArgv, dest=dest, ways=ways)
 
 
 def add_test_kdf_option(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rmjournal.cli.common import (
+    UNLOCK_WAYS,
     add_json_option,
     add_path_argument,
     add_secret_options,
@@ -29,6 +30,7 @@ from rmjournal.cli.common import (
     read_bytes_source,
     read_new_passphrase,
     read_secret,
+    refuse_secret_option,
     to_terminal,
     word_choice,
 )
@@ -75,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     group = new.add_argument_group("the passphrase (typed twice at a prompt by default)")
     group.add_argument("--passphrase-file", type=Path, metavar="FILE", help="first line of FILE")
     group.add_argument("--passphrase-stdin", action="store_true", help="first line of stdin")
+    refuse_secret_option(group, "--passphrase", UNLOCK_WAYS)
     add_test_kdf_option(new)
     new.set_defaults(handler=cmd_new)
 

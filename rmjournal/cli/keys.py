@@ -21,6 +21,7 @@ from rmjournal.cli.common import (
     allow_test_kdf,
     read_new_passphrase,
     read_secret,
+    refuse_secret_option,
 )
 from rmjournal.core.errors import FileDamaged, UsageError
 from rmjournal.core.model import ROLES, Role, other_role
@@ -72,6 +73,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="the partner's passphrase, to remove one of their slots (else they type it)",
     )
+    _refuse_partner_passphrase(remove)
     remove.set_defaults(handler=cmd_slot_remove)
 
     rkey = subparsers.add_parser("recovery-key", help="a new recovery key (the old one stops)")
@@ -88,6 +90,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FILE",
         help="the partner's passphrase (else they type it at a prompt)",
     )
+    _refuse_partner_passphrase(rekey)
     rekey.set_defaults(handler=cmd_rekey)
 
     backup = subparsers.add_parser("backup", help="an encrypted copy, verified after writing")
@@ -102,6 +105,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _add_new_passphrase_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--new-passphrase-file", type=Path, metavar="FILE", help="the new passphrase (first line)"
+    )
+    refuse_secret_option(
+        parser, "--new-passphrase", "with --new-passphrase-file FILE, or leave it out to be asked"
+    )
+
+
+def _refuse_partner_passphrase(parser: argparse.ArgumentParser) -> None:
+    refuse_secret_option(
+        parser,
+        "--partner-passphrase",
+        "with --partner-passphrase-file FILE, or leave it out for your partner to type it",
     )
 
 

@@ -120,6 +120,12 @@ CASES: list[tuple[str, list[str], int, str]] = [
     ("remove-only-passphrase", ["slot", "remove", "pair.rmj", "0", *P], 2, "only passphrase"),
     ("rekey-with-recovery", ["rekey", "pair.rmj", "--recovery-key-file", "recovery",
                              "--insecure-test-kdf"], 2, "passphrase"),
+    ("passphrase-in-argv", ["verify", "pair.rmj", "--passphrase", PW, "--insecure-test-kdf"], 2,
+     "--passphrase-file FILE"),
+    ("passphrase-in-argv-with-equals", ["verify", "pair.rmj", f"--passphrase={PW}",
+                                        "--insecure-test-kdf"], 2, "shell's history"),
+    ("passphrase-abbreviated-with-equals", ["verify", "pair.rmj", f"--pass={PW}",
+                                            "--insecure-test-kdf"], 2, "ambiguous option"),
     ("unknown-first-word", ["verfiy", "pair.rmj"], 2, "did you mean 'verify'"),
     ("unknown-word-no-match", ["zzqx"], 2, "neither a command nor an existing file"),
     ("missing-journal-as-first-word", ["missing.rmj"], 2, "rmjournal open missing.rmj"),
@@ -230,6 +236,49 @@ def test_cli_error(
     _check_message(err, code, mention)
     assert out == "", out
     assert _files(world) == before, "a refused command changed a file"
+
+
+SECRET_IN_ARGV = "ABCD-EFGH-IJKL-secret-words"
+
+
+@pytest.mark.parametrize(
+    ("argv", "instead"),
+    [
+        (["verify", "pair.rmj", "--recovery-key", SECRET_IN_ARGV], "--recovery-key-file FILE"),
+        (
+            ["new", "x.rmj", "--mentor", "A", "--mentee", "B", "--passphrase", SECRET_IN_ARGV],
+            "or --passphrase-stdin, or leave them out to be asked",
+        ),
+        (
+            ["passwd", "pair.rmj", *P, "--new-passphrase", SECRET_IN_ARGV],
+            "--new-passphrase-file FILE",
+        ),
+        (
+            ["rekey", "pair.rmj", *P, "--partner-passphrase", SECRET_IN_ARGV],
+            "--partner-passphrase-file FILE",
+        ),
+        (
+            ["slot", "remove", "pair.rmj", "1", *P, f"--partner-passphrase={SECRET_IN_ARGV}"],
+            "--partner-passphrase-file FILE",
+        ),
+    ],
+    ids=["recovery-key", "new-passphrase-of-new", "new-passphrase", "partner", "partner-equals"],
+)
+def test_a_secret_in_the_command_line_is_refused_and_never_printed(
+    argv: list[str], instead: str, world: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """`--recovery-key KEY` was taken as an abbreviation of `--recovery-key-file`, and the key
+    printed back as the name of a file that does not exist."""
+    monkeypatch.chdir(world)
+    before = _files(world)
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and out == ""
+    assert SECRET_IN_ARGV not in err and "secret-words" not in err
+    _check_message(err, 2, instead)
+    assert _files(world) == before
 
 
 def test_locked(
