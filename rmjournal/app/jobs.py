@@ -52,11 +52,13 @@ def _problem(error: BaseException, doing: str) -> str:
 
 
 async def _ask_path(
-    app: RMJournalApp, title: str, label: str, value: str, hint: str
+    app: RMJournalApp, title: str, label: str, value: str, hint: str, *, enter: str
 ) -> Path | None:
+    """A path typed in a one-line dialog whose keys line says what Enter does (`enter`)."""
     from rmjournal.app.dialogs.form import AskDialog
 
-    answer = await app.push_screen_wait(AskDialog(title, label, value, hint))
+    keys = f"Enter {enter} · Escape cancels"
+    answer = await app.push_screen_wait(AskDialog(title, label, value, hint, keys=keys))
     if answer is None or not answer.strip():
         return None
     return Path(answer.strip()).expanduser()
@@ -79,7 +81,8 @@ async def merge_copy(app: RMJournalApp) -> None:
         "The other copy's journal file:",
         "",
         "Everything in it that this journal lacks or holds older is merged in, and the key "
-        "changes its owners signed. Enter merges · Escape cancels",
+        "changes its owners signed.",
+        enter="merges",
     )
     if other is None:
         return
@@ -149,8 +152,8 @@ async def backup(app: RMJournalApp) -> None:
         "Back up the journal",
         "Write the encrypted copy to:",
         str(default_backup_path(jf, (app.clock or default_clock()).now())),
-        "The copy opens with the same passphrases and recovery keys. Enter backs up · "
-        "Escape cancels",
+        "The copy opens with the same passphrases and recovery keys.",
+        enter="backs up",
     )
     if out is None:
         return
@@ -178,7 +181,8 @@ async def export_json(app: RMJournalApp) -> None:
         "Write the JSON document to:",
         str(jf.path.with_suffix(".json")),
         "The file is plaintext and holds everything, private items too; it is written "
-        "readable only by you. Enter writes · Escape cancels",
+        "readable only by you.",
+        enter="writes",
     )
     if out is None:
         return
@@ -203,8 +207,8 @@ async def import_json(app: RMJournalApp) -> None:
         "Import a JSON document",
         "The JSON file to import:",
         "",
-        "It is checked completely first; newer copies of records replace older ones. "
-        "Enter imports · Escape cancels",
+        "It is checked completely first; newer copies of records replace older ones.",
+        enter="imports",
     )
     if source is None:
         return

@@ -48,6 +48,11 @@ async def answer(app, pilot, text: str | None = None) -> None:
     await settle(app, pilot, 4)
 
 
+def keys_line(app) -> str:
+    """The dialog's line of keys, as drawn."""
+    return str(app.screen.query_one(".dialog-keys").render())
+
+
 async def test_merge_another_copy(app_factory, journal_path: Path, tmp_path: Path, clock) -> None:
     other = tmp_path / "partner.rmj"
     add_in_copy(journal_path, other, clock)
@@ -56,6 +61,10 @@ async def test_merge_another_copy(app_factory, journal_path: Path, tmp_path: Pat
         await unlock(app, pilot, PASSPHRASE)
         assert PARTNER_ACTION not in titles(app)
         run_job(app, "merge")
+        await pilot.pause()
+        # One line says what Enter does; it said "merges" in the hint and "saves" below it.
+        assert keys_line(app) == "Enter merges · Escape cancels"
+        assert "saves" not in str(app.screen.query_one(".hint").render())
         await answer(app, pilot, str(tmp_path / "missing.rmj"))
         assert any("There is no file" in str(n.message) for n in app._notifications)
         assert PARTNER_ACTION not in titles(app)

@@ -373,11 +373,20 @@ class FormDialog(ModalScreen[T]):
 
 
 class AskDialog(FormDialog[str | None]):
-    """Ask for one line of text (a due date, a time box); dismissed with the text or None."""
+    """Ask for one line of text (a due date, a time box); dismissed with the text or None.
 
-    def __init__(self, title: str, label: str, value: str = "", hint: str = "") -> None:
+    `keys` replaces the keys line when Enter does more than save (a merge, a backup): the one
+    line then says what Enter does, instead of a hint and a keys line that disagree."""
+
+    KEYS_HINT = "Enter or ctrl+s saves · Escape cancels"
+
+    def __init__(
+        self, title: str, label: str, value: str = "", hint: str = "", *, keys: str | None = None
+    ) -> None:
         super().__init__(title)
         self.label, self.value, self.hint = label, value, hint
+        if keys is not None:
+            self.KEYS_HINT = keys
 
     def fields(self) -> ComposeResult:
         yield Label(literal(self.label), classes="field-label")
