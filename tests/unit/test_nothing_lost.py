@@ -349,6 +349,46 @@ def test_an_empty_planned_session_keeps_the_summarys_approvals() -> None:
     assert not build_summary(j).approved
 
 
+def test_a_summarys_approvals_do_not_lapse_when_a_planned_sessions_day_passes() -> None:
+    """The summary leaves planned sessions out but showed missed ones, and its hash counted
+    them: a session planned and then neither held nor cancelled half a cadence after its day
+    withdrew both approvals with no change to the journal (the demo's, seven weeks on)."""
+    import dataclasses
+    from datetime import timedelta
+
+    from rmjournal.core.crypto import Signer, random_key
+    from rmjournal.core.summary import (
+        approve,
+        build_summary,
+        canonical_content,
+        content_hash_of,
+        record_approval,
+    )
+
+    j = _pair_with_plan(3)
+    j.mark_held(j.plan_next_session().id)
+    planned = j.plan_next_session()
+    approve(j, "mentor")
+    approve(j, "mentee", signer=Signer("mentee", random_key()))
+    today = j.today()
+    missed_on = planned.date + timedelta(days=j.pair().cadence_days)  # past half a cadence
+    later = build_summary(j, missed_on)
+    assert later.figures.sessions_missed == 1
+    assert "(1 missed)" in later.figures.sessions_sentence()  # still shown, as overdue is
+    assert later.approved and later.content_hash == build_summary(j, today).content_hash
+    # An approval signed over the earlier hash, which counted the missed session, still counts.
+    earlier = content_hash_of(
+        canonical_content(
+            dataclasses.replace(
+                later, figures=dataclasses.replace(later.figures, sessions_on_calendar=1)
+            )
+        )
+    )
+    record_approval(j, "mentor", j.pair().id, earlier)
+    assert build_summary(j, missed_on).approvals["mentor"].approved
+    assert not build_summary(j, today).approvals["mentor"].approved  # not missed then: another hash
+
+
 def test_an_approval_from_before_keeps_counting_when_a_session_is_planned() -> None:
     import dataclasses
 

@@ -182,23 +182,24 @@ def _check(journal: Journal, given: Approval) -> str | None:
 def approval_states(
     journal: Journal,
     content_digest: str,
-    legacy_hash: Callable[[], str] | None = None,
+    legacy_hashes: Callable[[], list[str]] | None = None,
     variant_name: str = NAMED,
 ) -> dict[Role, ApprovalState]:
     """Each partner's standing on the content of `variant_name` whose hash is `content_digest`.
 
-    `legacy_hash` gives the same content's hash as approvals before planned sessions were left
-    out of the summary computed it: an approval signed over that still counts."""
+    `legacy_hashes` gives the same content's hashes as earlier versions computed them (before
+    planned sessions were left out of the summary; while missed ones were counted): an approval
+    signed over one of those still counts."""
     stored = stored_approvals(journal, variant_name)
     states: dict[Role, ApprovalState] = {}
-    legacy: list[str] = []
+    legacy: list[str] | None = None
     for role in ROLES:
         given = stored.get(role)
         matches = given is not None and given.content_hash == content_digest
-        if given is not None and not matches and legacy_hash is not None:
-            if not legacy:
-                legacy.append(legacy_hash())
-            matches = given.content_hash == legacy[0]
+        if given is not None and not matches and legacy_hashes is not None:
+            if legacy is None:
+                legacy = legacy_hashes()
+            matches = given.content_hash in legacy
         if given is None or not matches:
             states[role] = ApprovalState(role, None, given)
             continue

@@ -12,10 +12,11 @@ dates, tags, its session's number and date, which goal it is tagged to), and the
 change only when the journal changes (`ReviewFigures.stable()`: sessions held / scheduled /
 cancelled and their dates, actions by kind, owner and status, commitments kept, days to close,
 items per month). It leaves out what moves with the calendar alone (the "as of" date, overdue now,
-days to the review), timestamps that do not show, and the rendering (format, anonymised or not),
-so an approval does not lapse overnight and covers every form of the same content. Any change to
-what the hash covers withdraws both approvals at once: an approval counts only while its hash
-equals the current one. The hash is the same whichever partner computes it, since it uses only
+days to the review, sessions missed: a planned session counts the same whatever its day),
+timestamps that do not show, and the rendering (format, anonymised or not), so an approval does
+not lapse as days pass and covers every form of the same content. Any change to what the hash
+covers withdraws both approvals at once: an approval counts only while its hash equals the
+current one. The hash is the same whichever partner computes it, since it uses only
 what both may read and counts both see. Approvals live in the `approvals` table, one record per
 role with a fixed id, so copies of a journal merge them by id like any other record.
 """
@@ -244,11 +245,15 @@ def build_summary(journal: Journal, today: date | None = None) -> Summary:
     )
     summary.content_hash = content_hash_of(canonical_content(summary))
 
-    def legacy_hash() -> str:
+    def legacy_hashes() -> list[str]:
+        """The same content as approvals of earlier versions hashed it: with the planned
+        sessions counted, and with the missed ones counted (which lapsed them as days passed)."""
         with_planned = review_figures(journal, today, shareable_only=True, items=items)
-        return content_hash_of(
-            canonical_content(dataclasses.replace(summary, figures=with_planned))
-        )
+        with_missed = dataclasses.replace(figures, sessions_on_calendar=figures.sessions_missed)
+        return [
+            content_hash_of(canonical_content(dataclasses.replace(summary, figures=f)))
+            for f in (with_planned, with_missed)
+        ]
 
-    summary.approvals = approval_states(journal, summary.content_hash, legacy_hash)
+    summary.approvals = approval_states(journal, summary.content_hash, legacy_hashes)
     return summary
