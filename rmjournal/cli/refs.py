@@ -74,7 +74,7 @@ def agenda_item(journal: Journal, session: Session, ref: str) -> tuple[int, Agen
 
 def action_numbers(journal: Journal) -> dict[str, int]:
     """Each action's `#N`: its place in the order actions were agreed (stable under filters)."""
-    return {a.id: n for n, a in enumerate(journal.actions(order="agreed"), 1)}
+    return journal.action_numbers()
 
 
 def action(journal: Journal, ref: str) -> tuple[int, Action]:

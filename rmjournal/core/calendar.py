@@ -8,7 +8,7 @@ adding copies; SEQUENCE grows with every change to the record, and a reminder (V
 off the day before.
 
 Calendars are shared with assistants and synced to servers, so by default the file holds no
-name, topic, place or action title: "Reverse mentoring — session 3", "Action due (1)".
+name, topic, place or action title: "Reverse mentoring — session 3", "Action #1 due".
 `with_topics=True` adds the pair's title, the session's place and its agenda topics, and the
 actions' titles; items private to anyone never go in.
 """
@@ -145,10 +145,11 @@ def build_calendar(journal: Journal, *, with_topics: bool = False) -> Any:
 
     due = [a for a in journal.actions(status=OPEN_STATUSES) if a.due_on is not None]
     due.sort(key=lambda a: (a.due_on, a.created_at))
-    for number, action in enumerate(due, start=1):
+    numbers = journal.action_numbers() if due else {}
+    for action in due:
         assert action.due_on is not None
         todo = Todo()
-        summary = f"Action due ({number})"
+        summary = f"Action #{numbers[action.id]} due"
         if with_topics and not action.hidden and action.visibility != "private":
             summary += f": {plain(action.title)}"
         common(todo, uid(action.id), summary, action.created_at, action.updated_at)

@@ -100,8 +100,8 @@ class DueItem(NamedTuple):
 
 
 def action_words(number: int, due_on: date, today: date) -> str:
-    """ "Action 2 due 2026-11-28 (3d late)": an action named by its place, never its title."""
-    return f"Action {number} due {due_on.isoformat()} ({lateness((due_on - today).days)})"
+    """ "Action #2 due 2026-11-28 (3d late)": an action named by its `#N`, never its title."""
+    return f"Action #{number} due {due_on.isoformat()} ({lateness((due_on - today).days)})"
 
 
 def due_items(
@@ -109,7 +109,8 @@ def due_items(
 ) -> list[DueItem]:
     """Everything overdue, or due from today to `days` days ahead, soonest first.
 
-    Overdue and due-soon actions (numbered in due-date order, so a line never needs a title);
+    Overdue and due-soon actions, by their `#N` (`Journal.action_numbers`: the number the
+    tracker and `rmjournal status` use, so a line never needs a title);
     planned sessions up to the window's end (a planned session whose day has passed is overdue:
     it still waits to be recorded as held or cancelled); the review and the check-in when their
     day falls inside the window. The partner's private actions count, without a title.
@@ -118,8 +119,9 @@ def due_items(
     last = day + timedelta(days=days)
     actions = journal.overdue(day) + journal.due_soon(days, day)
     actions.sort(key=lambda a: (a.due_on or day, a.created_at))
+    numbers = journal.action_numbers() if actions else {}
     items: list[DueItem] = []
-    for number, action in enumerate(actions, start=1):
+    for action in actions:
         assert action.due_on is not None
         items.append(
             DueItem(
@@ -128,7 +130,7 @@ def due_items(
                 action.due_on,
                 (action.due_on - day).days,
                 action.is_overdue(day),
-                action_words(number, action.due_on, day),
+                action_words(numbers[action.id], action.due_on, day),
                 None if action.hidden else action.title,
             )
         )

@@ -41,13 +41,16 @@ def journal(clock: FixedClock) -> Journal:
 
 def test_due_lists_overdue_action_and_session_in_two_days(journal: Journal) -> None:
     today = journal.today()
-    late = journal.agree_action("Send the panel figures", due_on=today - timedelta(days=3))
     journal.agree_action("Far off", due_on=today + timedelta(days=30))
+    late = journal.agree_action("Send the panel figures", due_on=today - timedelta(days=3))
     session = journal.add_session(today + timedelta(days=2))
     items = due_items(journal)
     assert [(i.kind, i.id) for i in items] == [("action", late.id), ("session", session.id)]
     action, meeting = items
-    assert action.line() == f"{OVERDUE_MARK}  Action 1 due {late.due_on} (3d late)"
+    # By its tracker number (#2: agreed second), which `rmjournal status` takes; the list's
+    # own count ("Action 1") named another action there.
+    assert journal.action_numbers()[late.id] == 2
+    assert action.line() == f"{OVERDUE_MARK}  Action #2 due {late.due_on} (3d late)"
     assert meeting.line() == (
         f"{DUE_MARK:<9}  Session 1 · {session.date:%a} {session.date.day} "
         f"{session.date:%b %Y} (in 2 days)"

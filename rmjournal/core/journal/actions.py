@@ -105,6 +105,11 @@ class Actions(Sessions):
                     logs[f["action_id"]].append(self._follow_up(f))
         return [self._action(r, logs[r["id"]]) for r in rows]
 
+    def action_numbers(self) -> dict[str, int]:
+        """Each action's `#N` by id: its place in the order actions were agreed (`order=
+        "agreed"`), as the tracker, `rmjournal actions`, `due` and the calendar all number it."""
+        return {a.id: n for n, a in enumerate(self.actions(order="agreed"), 1)}
+
     def commitments(self) -> list[Action]:
         """The mentee's personal commitments."""
         return self.actions(kind="commitment")
