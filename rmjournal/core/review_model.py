@@ -198,7 +198,11 @@ class ReviewFigures:
         )
 
     def review_sentence(self) -> str:
-        """Days to or since the review date."""
+        """Days to or since the review date; once the pair closed at its review, when that was
+        (the plan's review date may still lie ahead: a review held early)."""
+        held = self.pair.review_held_on
+        if self.pair.decision == "close" and held is not None:
+            return f"the review was held on {held.isoformat()} and the pair closed"
         when = self.pair.review_on.isoformat()
         if self.days_to_review > 0:
             n = self.days_to_review

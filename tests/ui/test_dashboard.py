@@ -76,3 +76,29 @@ async def test_n_plans_the_first_session_and_opens_its_agenda(app_factory, journ
 def test_dashboard_snapshot(snap_compare, app_factory, demo_path: Path, theme: str) -> None:
     app = app_factory(demo_path)
     assert snap_compare(app, run_before=snapshot_run(app, theme), terminal_size=SIZE)
+
+
+async def test_a_closed_pair_sees_when_the_review_was_and_the_check_in_not_a_review_to_come(
+    app_factory, demo_path: Path, clock
+) -> None:
+    """Closing at the review left "Review in 176 days" on the dashboard: the plan's review date
+    still lay ahead, though the review was held and the pair closed."""
+    from testkit import PASSPHRASE
+
+    from rmjournal.core.journalfile import JournalFile
+    from rmjournal.core.secret import Secret
+
+    with JournalFile.open(
+        demo_path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True, clock=clock
+    ) as jf:
+        pair = jf.journal.decide("close")
+        jf.save()
+    assert pair.review_on > clock.today() and pair.check_in_on is not None
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_app(app, pilot)
+        text = shown_text(app)
+        days = (pair.check_in_on - clock.today()).days
+        assert f"Review held {pair.review_held_on:%a} {pair.review_held_on.day}" in text
+        assert f"Check-in in {days} days" in text
+        assert "Review in" not in text

@@ -168,6 +168,22 @@ def test_days_to_and_since_the_review(hand: dict) -> None:
     assert later.overdue == 2  # a3 and, by then, a5
 
 
+def test_a_pair_that_closed_at_an_early_review_is_not_told_of_a_review_to_come(
+    hand: dict,
+) -> None:
+    """The review held early and the pair closed: "117 days to the review" was still said (on
+    the review screen, by `rmjournal review` and in the summary), from the plan's date."""
+    from rmjournal.core.summary import render_summary
+
+    j = hand["journal"]
+    j.decide("close")
+    figures = review_figures(j)
+    assert figures.days_to_review == 117
+    held = j.today().isoformat()
+    assert figures.review_sentence() == f"the review was held on {held} and the pair closed"
+    assert "days to the review" not in render_summary(j, "markdown")
+
+
 def test_the_same_counts_whoever_reads(hand: dict) -> None:
     j = hand["journal"]
     mentee = hand["mentee"]

@@ -6,6 +6,7 @@ screen is shown. `n` plans (or opens) the next session's agenda; Enter opens it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.console import Group
@@ -24,6 +25,7 @@ from rmjournal.app.widgets.screen_commands import ScreenCommands
 from rmjournal.core.due import (
     DUE_MARK,
     OVERDUE_MARK,
+    check_in_words,
     lateness,
     review_words,
     session_heading,
@@ -219,11 +221,24 @@ class DashboardScreen(JournalScreen):
             ago = (self.journal.today() - last.date).days
             text.append(f"Last held: session {last.number}, {_relative(-ago)}")
             text.append(f" (every {_days(pair.cadence_days)} planned)\n")
-        days = (pair.review_on - self.journal.today()).days
-        text.append(review_words(days), style="bold")
-        text.append(f" ({long_date(pair.review_on)})\n")
+        text.append_text(self._review_line(pair, today))
         text.append("r: the six-month review", style="dim")
         return text
+
+    @staticmethod
+    def _review_line(pair: Pair, today: date) -> Text:
+        """When the review is, or, once the pair closed at it, when it was and when the
+        check-in a year on falls: a closed pair's review date still lies ahead on the plan."""
+        line = Text()
+        if pair.decision == "close" and pair.review_held_on is not None:
+            line.append(f"Review held {long_date(pair.review_held_on)}: closed\n")
+            if pair.check_in_on is not None:
+                line.append(check_in_words((pair.check_in_on - today).days), style="bold")
+                line.append(f" ({long_date(pair.check_in_on)})\n")
+            return line
+        line.append(review_words((pair.review_on - today).days), style="bold")
+        line.append(f" ({long_date(pair.review_on)})\n")
+        return line
 
     def _learnings(self) -> Text | Table:
         learnings = self.journal.latest_learnings(LATEST_LEARNINGS)
