@@ -548,3 +548,34 @@ async def test_at_80x24_a_dialog_keeps_its_keys_and_the_picker_its_filters_in_si
         for shown in ("Choose a reflection prompt", "Show prompts", "Enter picks"):
             assert shown in drawn, drawn
         assert app.screen.shown[0].text.split()[0] in drawn  # and the list itself
+
+
+async def test_a_reflection_can_be_written_without_a_prompt(app_factory, demo_path) -> None:
+    """`p` offered prompts only: a mentee who wanted to write typed into the list, and the
+    words went nowhere. The list now starts with writing without a prompt (Enter on a prompt
+    still picks it, as before)."""
+    app = app_factory(demo_path)
+    async with app.run_test(size=SIZE) as pilot:
+        session = await open_fourth_record(app, pilot)
+        journal = app.journal_file.journal
+        before = {e.id for e in journal.entries(session.id)}
+        await pilot.press("p")
+        await step(pilot)
+        picker = app.screen
+        assert isinstance(picker, PromptPicker)
+        options = picker.query_one("#prompt-list")
+        assert "Write a reflection without a prompt" in str(options.get_option_at_index(0).prompt)
+        assert options.highlighted == 1  # the first prompt, as before
+        await pilot.press("up", "enter")
+        await step(pilot)
+        assert isinstance(app.screen, EntryDialog) and app.screen.prompt is None
+        app.screen.query_one("#entry-text").load_text("Uncomfortable, and useful.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        (new,) = [e for e in journal.entries(session.id) if e.id not in before]
+        assert (new.kind, new.prompt, new.text) == (
+            "reflection",
+            None,
+            "Uncomfortable, and useful.",
+        )
+        assert new.visibility == "private"  # a reflection is the writer's own unless changed

@@ -2,6 +2,7 @@
 
 Agenda items and reflections are written against prompts; the picker opens on the phase that
 fits the moment and on the prompts for the person unlocked, and either filter moves with one key.
+Where writing needs no prompt (a reflection), the list starts with that choice (`without`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,16 @@ if TYPE_CHECKING:
     from rmjournal.core.model import Phase, Prompt, PromptFor
 
 
-class PromptPicker(ModalScreen["Prompt | None"]):
-    """Pick a reflection prompt; dismissed with the prompt, or None on Escape."""
+class NoPrompt:
+    """The choice to write without a prompt (`PromptPicker`'s `without`)."""
+
+
+NO_PROMPT = NoPrompt()
+
+
+class PromptPicker(ModalScreen["Prompt | NoPrompt | None"]):
+    """Pick a reflection prompt; dismissed with the prompt, `NO_PROMPT` for the `without`
+    choice, or None on Escape."""
 
     DEFAULT_CSS = (
         DIALOG_CSS
@@ -52,11 +61,15 @@ class PromptPicker(ModalScreen["Prompt | None"]):
         Binding("plus", "add_prompt", "Add your own", id="prompts.add"),
     ]
 
-    def __init__(self, journal: Journal, phase: Phase, for_: PromptFor) -> None:
+    def __init__(
+        self, journal: Journal, phase: Phase, for_: PromptFor, *, without: str | None = None
+    ) -> None:
         super().__init__(classes="rm-dialog")
         self.journal = journal
         self.phase = phase
         self.for_ = for_
+        self.without = without
+        """The label of a first choice to write without a prompt (None: no such choice)."""
         self.shown: list[Prompt] = []
 
     def compose(self) -> ComposeResult:
@@ -85,14 +98,17 @@ class PromptPicker(ModalScreen["Prompt | None"]):
         self.shown = self.journal.prompts(phase=phase, for_=for_)  # type: ignore[arg-type]
         options = self.query_one("#prompt-list", OptionList)
         options.clear_options()
-        for prompt in self.shown:
+        if self.without:
+            options.add_option(Option(Text(f"✎ {self.without}", "italic"), id="without"))
+        for n, prompt in enumerate(self.shown):
             line = literal(prompt.text)
             line.append(f"  ({prompt.for_}, {prompt.pack})", style="dim")
-            options.add_option(Option(line))
+            options.add_option(Option(line, id=f"prompt-{n}"))
         if not self.shown:
             none = Text("No prompts for this phase and person.", "dim")
             options.add_option(Option(none, disabled=True))
-        options.highlighted = 0 if self.shown else None
+        first = 1 if self.without else 0  # the first prompt, with the way without one above it
+        options.highlighted = first if self.shown else (0 if self.without else None)
 
     @on(Cycle.Changed)
     def _filter_changed(self) -> None:
@@ -113,8 +129,11 @@ class PromptPicker(ModalScreen["Prompt | None"]):
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self.shown):
-            self.dismiss(self.shown[event.option_index])
+        chosen = event.option.id or ""
+        if chosen == "without":
+            self.dismiss(NO_PROMPT)
+        elif chosen.startswith("prompt-"):
+            self.dismiss(self.shown[int(chosen.removeprefix("prompt-"))])
 
     def action_cancel(self) -> None:
         """Close without choosing."""

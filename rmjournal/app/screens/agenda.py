@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
 from rmjournal.app.dialogs.form import AskDialog, ConfirmDialog, FormProblem, parse_minutes
-from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.prompt_picker import NoPrompt, PromptPicker
 from rmjournal.app.dialogs.session_forms import TopicDialog, TopicForm
 from rmjournal.app.screens.session_page import SessionPage, attempt, keep_cursor
 from rmjournal.app.widgets.labels import user_text, visibility_label
@@ -230,8 +230,8 @@ class AgendaScreen(SessionPage):
         if item is None:
             return
 
-        def picked(prompt: Prompt | None) -> None:
-            if prompt is not None and attempt(
+        def picked(prompt: Prompt | NoPrompt | None) -> None:
+            if isinstance(prompt, Prompt) and attempt(
                 self, lambda: self.journal.attach_prompt(item.id, prompt.text)
             ):
                 self.refresh_page()

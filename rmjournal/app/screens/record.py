@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static, TextArea
 
 from rmjournal.app import drafts
 from rmjournal.app.dialogs.action_forms import ActionDialog, ActionForm
-from rmjournal.app.dialogs.prompt_picker import PromptPicker
+from rmjournal.app.dialogs.prompt_picker import NoPrompt, PromptPicker
 from rmjournal.app.dialogs.session_forms import EntryDialog, EntryForm
 from rmjournal.app.screens.session_page import (
     SessionPage,
@@ -378,13 +378,19 @@ class RecordScreen(SessionPage):
         self.write_entry(kind)
 
     def action_reflect(self) -> None:
-        """Pick a reflection prompt (after a session, for you) and write against it."""
+        """Pick a reflection prompt (after a session, for you) and write against it, or write
+        a reflection without one (the list's first choice)."""
 
-        def picked(prompt: Prompt | None) -> None:
-            if prompt is not None:
+        def picked(prompt: Prompt | NoPrompt | None) -> None:
+            if isinstance(prompt, NoPrompt):
+                self.write_entry("reflection")
+            elif prompt is not None:
                 self.write_entry("reflection", prompt.text)
 
-        self.app.push_screen(PromptPicker(self.journal, "after", self.journal.me), picked)
+        picker = PromptPicker(
+            self.journal, "after", self.journal.me, without="Write a reflection without a prompt"
+        )
+        self.app.push_screen(picker, picked)
 
     def action_agree(self) -> None:
         """Agree an action or commitment in this session."""
