@@ -94,11 +94,15 @@ async def test_a_closed_pair_sees_when_the_review_was_and_the_check_in_not_a_rev
         pair = jf.journal.decide("close")
         jf.save()
     assert pair.review_on > clock.today() and pair.check_in_on is not None
+    from contentkit import rendered_text
+
     app = app_factory(demo_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_app(app, pilot)
         text = shown_text(app)
         days = (pair.check_in_on - clock.today()).days
         assert f"Review held {pair.review_held_on:%a} {pair.review_held_on.day}" in text
         assert f"Check-in in {days} days" in text
         assert "Review in" not in text
+        # Drawn, not only held: the panel's five lines at 80×24 leave out the last session.
+        assert f"Check-in in {days} days" in rendered_text(app)

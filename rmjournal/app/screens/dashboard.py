@@ -217,7 +217,7 @@ class DashboardScreen(JournalScreen):
         if missed:
             text.append(f"{missed} missed: planned, neither held nor cancelled\n", style="bold")
         last = self.journal.last_held_session()
-        if last is not None:
+        if last is not None and pair.decision != "close":  # closed: the check-in matters now
             ago = (self.journal.today() - last.date).days
             text.append(f"Last held: session {last.number}, {_relative(-ago)}")
             text.append(f" (every {_days(pair.cadence_days)} planned)\n")
