@@ -418,15 +418,13 @@ def cmd_actions(args: argparse.Namespace) -> int:
     """Print the follow-up tracker as a table (overdue marked in words, not colour).
 
     The first column is each action's `#N`, the number `status` and `follow-up` take."""
-    from rmjournal.cli.refs import action_numbers
-
     with open_journal(args) as jf:
         journal = jf.journal
         today = journal.today()
         found = journal.actions(status=args.status, owner=args.owner, kind=args.kind)
         if args.overdue:
             found = [a for a in found if a.is_overdue(today)]
-        numbers = action_numbers(journal)
+        numbers = journal.action_numbers()
         if args.json:
             from rmjournal.core.interchange import export_document
 

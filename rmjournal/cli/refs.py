@@ -72,11 +72,6 @@ def agenda_item(journal: Journal, session: Session, ref: str) -> tuple[int, Agen
     raise NotFound(f"Session {session.number} has no such item.")  # pragma: no cover
 
 
-def action_numbers(journal: Journal) -> dict[str, int]:
-    """Each action's `#N`: its place in the order actions were agreed (stable under filters)."""
-    return journal.action_numbers()
-
-
 def action(journal: Journal, ref: str) -> tuple[int, Action]:
     """The action `ref` names (`#N`, or `N` as agenda items and goals are named; or an id or
     a unique id prefix), with its number. A bare number is shorter than any id prefix."""

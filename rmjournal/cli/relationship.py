@@ -429,7 +429,7 @@ def cmd_check_in(args: argparse.Namespace) -> int:
             jf.save()
             print(f"Checked in {done.id[:8]}: {result.replace('_', ' ')}.")
             return 0
-        numbers = refs.action_numbers(journal)
+        numbers = journal.action_numbers()
         commitments = journal.commitments_to_revisit()
         figures = check_in_figures(journal)
     if args.json:

@@ -219,7 +219,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         state = refs.session_state(session, journal.today(), _cadence(journal))
         items = journal.agenda(session.id)
         entries = journal.entries(session.id)
-        numbers = refs.action_numbers(journal)
+        numbers = journal.action_numbers()
         agreed = [a for a in journal.actions(order="agreed") if a.agreed_in == session.id]
         from rmjournal.core.merge import conflicts
 

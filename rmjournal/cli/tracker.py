@@ -101,7 +101,7 @@ def cmd_act(args: argparse.Namespace) -> int:
         )
         if served is not None:  # linked by choice: a tag never links an item to a goal
             journal.link_to_goal(served.id, made.id)
-        number = refs.action_numbers(journal)[made.id]
+        number = journal.action_numbers()[made.id]
         jf.save(last=True)
     due_words = f", due {due.isoformat()}" if due else ""
     whose = "both of you" if made.owner == "both" else f"the {made.owner}"
