@@ -233,7 +233,7 @@ def review_figures(
         days_to_review=(pair.review_on - day).days,
         shareable_only=shareable_only,
         sessions_missed=missed,
-        sessions_on_calendar=sum(s.status == "planned" for s in sessions),
+        sessions_awaiting=sum(s.status == "planned" for s in sessions),
         silence_days=silence,
         goals_by_status={s: sum(g.status == s for g in goals) for s in GOAL_STATUSES},
         opportunities=visible_opportunities,

@@ -108,10 +108,11 @@ class ReviewFigures:
     shareable_only: bool = False
     sessions_missed: int = 0
     """Planned sessions more than half a cadence in the past (`is_missed`); not in `scheduled`."""
-    sessions_on_calendar: int = 0
-    """Planned sessions among those these figures count, still scheduled or missed alike: 0
-    where planned sessions are left out (the summary), which still shows the missed ones. The
-    approval hash counts this, which a day passing never changes (`stable`)."""
+    sessions_awaiting: int = 0
+    """Planned sessions among those these figures count, waiting to be held or cancelled
+    whatever their day (`scheduled` and `missed` alike): 0 where planned sessions are left out
+    (the summary, which still shows the missed ones). The approval hash counts this, which a day
+    passing never changes (`stable`)."""
     silence_days: int | None = None
     """Days from the last held session (or the start, or a decision at a review to extend or
     start a part two, whichever is latest) to today while the plan still has sessions to hold;
@@ -222,7 +223,7 @@ class ReviewFigures:
             "sessions_held": self.sessions_held,
             "sessions_planned": self.sessions_planned,
             # Missed is a matter of the date: the hash counts planned sessions whatever their day.
-            "sessions_scheduled": self.sessions_on_calendar,
+            "sessions_scheduled": self.sessions_awaiting,
             "sessions_cancelled": self.sessions_cancelled,
             "held_dates": [d.isoformat() for d in self.held_dates],
             "cadence_days": self.cadence_days,

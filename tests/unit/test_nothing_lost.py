@@ -380,7 +380,7 @@ def test_a_summarys_approvals_do_not_lapse_when_a_planned_sessions_day_passes() 
     earlier = content_hash_of(
         canonical_content(
             dataclasses.replace(
-                later, figures=dataclasses.replace(later.figures, sessions_on_calendar=1)
+                later, figures=dataclasses.replace(later.figures, sessions_awaiting=1)
             )
         )
     )

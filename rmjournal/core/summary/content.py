@@ -249,7 +249,7 @@ def build_summary(journal: Journal, today: date | None = None) -> Summary:
         """The same content as approvals of earlier versions hashed it: with the planned
         sessions counted, and with the missed ones counted (which lapsed them as days passed)."""
         with_planned = review_figures(journal, today, shareable_only=True, items=items)
-        with_missed = dataclasses.replace(figures, sessions_on_calendar=figures.sessions_missed)
+        with_missed = dataclasses.replace(figures, sessions_awaiting=figures.sessions_missed)
         return [
             content_hash_of(canonical_content(dataclasses.replace(summary, figures=f)))
             for f in (with_planned, with_missed)
