@@ -54,7 +54,9 @@ class Browser:
             os.dup2(child_in, 3)
             os.dup2(child_out, 4)
 
-        env = {"HOME": str(profile), "PATH": "/usr/bin:/bin"}
+        # TMPDIR too: chromium makes a singleton folder there, which would outlive the test in /tmp.
+        (profile / "tmp").mkdir(parents=True, exist_ok=True)
+        env = {"HOME": str(profile), "PATH": "/usr/bin:/bin", "TMPDIR": str(profile / "tmp")}
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={profile / 'profile'}", "about:blank"],
             stdin=subprocess.DEVNULL,

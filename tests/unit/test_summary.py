@@ -244,7 +244,8 @@ def test_html_renders_and_prints_in_headless_chromium(example, tmp_path: Path) -
         "--no-first-run",
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    (tmp_path / "tmp").mkdir()  # chromium's singleton folder, kept out of /tmp
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path / "tmp")}
     for extra in (
         [f"--screenshot={shot}", "--window-size=900,2000"],
         [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"],
