@@ -116,8 +116,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_secret_options(search)
     search.set_defaults(handler=cmd_search)
 
-    actions = subparsers.add_parser("actions", help="the follow-up tracker as a table")
+    actions = subparsers.add_parser(
+        "actions", help="the follow-up tracker as a table, or one action in full"
+    )
     add_path_argument(actions)
+    actions.add_argument(
+        "action",
+        nargs="?",
+        metavar="ACTION",
+        help="#N or an id: that action in full, with its detail and every follow-up",
+    )
     actions.add_argument(
         "--status", type=word_choice, choices=("open", "in_progress", "done", "dropped")
     )
@@ -417,7 +425,12 @@ def print_hits(hits: list[Any], snippet_width: int | None = None) -> None:
 def cmd_actions(args: argparse.Namespace) -> int:
     """Print the follow-up tracker as a table (overdue marked in words, not colour).
 
-    The first column is each action's `#N`, the number `status` and `follow-up` take."""
+    The first column is each action's `#N`, the number `status` and `follow-up` take. With
+    ACTION, that one action in full instead (`tracker.print_action`)."""
+    if args.action is not None:
+        from rmjournal.cli.tracker import print_action
+
+        return print_action(args)
     with open_journal(args) as jf:
         journal = jf.journal
         today = journal.today()

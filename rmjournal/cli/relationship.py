@@ -68,7 +68,11 @@ def _register_goals(subparsers: argparse._SubParsersAction[argparse.ArgumentPars
 
     link = subparsers.add_parser("link", help="link an action, entry or agenda item to a goal")
     add_path_argument(link)
-    link.add_argument("item", metavar="ITEM", help="an action, entry or agenda item id (or prefix)")
+    link.add_argument(
+        "item",
+        metavar="ITEM",
+        help="an action (#N as `actions` numbers it), or an action, entry or agenda item id",
+    )
     link.add_argument("goal", metavar="GOAL", help="the goal's number (as `goals` lists) or id")
     add_secret_options(link)
     link.set_defaults(handler=cmd_link)
@@ -158,9 +162,12 @@ def cmd_link(args: argparse.Namespace) -> int:
 
     with open_journal(args) as jf:
         journal = jf.journal
-        items = [a.id for a in journal.actions()]
-        items += [e.id for e in journal.entries()] + [i.id for i in journal.all_agenda_items()]
-        item = refs.id_by_prefix(items, args.item, "action, entry or agenda item")
+        if args.item.strip().startswith("#"):
+            item = refs.action(journal, args.item)[1].id
+        else:
+            items = [a.id for a in journal.actions()]
+            items += [e.id for e in journal.entries()] + [i.id for i in journal.all_agenda_items()]
+            item = refs.id_by_prefix(items, args.item, "action, entry or agenda item")
         goal = journal.link_to_goal(refs.goal(journal, args.goal).id, item)
         jf.save()
     print(f"Linked {item[:8]} to goal {goal.id[:8]} ({len(goal.links)} linked).")

@@ -294,6 +294,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         out.append(
             f"  #{numbers[a.id]} {title}: {a.kind} of {a.owner}, {a.status.replace('_', ' ')}{due}."
         )
+        if a.detail.strip() and not a.hidden:
+            out.append(_indent(a.detail))
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 

@@ -27,6 +27,8 @@ from rmjournal.core.model import ACTION_STATUSES, OWNERS, VISIBILITIES
 from rmjournal.text import one_line
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rmjournal.core.journal import Journal
     from rmjournal.core.model import Action
 
@@ -167,4 +169,93 @@ def cmd_follow_up(args: argparse.Namespace) -> int:
         f"it is {logged.status.replace('_', ' ')}.",
         file=sys.stderr,
     )
+    return 0
+
+
+def _due_words(found: Action, today: date) -> str:
+    if found.due_on is None:
+        return "no due date"
+    days = (found.due_on - today).days
+    if not found.is_open:
+        return f"was due {found.due_on.isoformat()}"
+    if days < 0:
+        return f"due {found.due_on.isoformat()}, overdue by {-days} day{'s' * (days != -1)}"
+    when = "today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
+    return f"due {found.due_on.isoformat()} ({when})"
+
+
+def describe_action(journal: Journal, number: int, found: Action) -> str:
+    """One action as plain text: its facts, its detail, then its follow-ups oldest first.
+
+    A partner's private action keeps its facts (as the tracker's table shows them) and hides
+    its title, detail and notes; user text is made safe for a terminal by `plain`."""
+    from rmjournal.text import plain
+
+    today = journal.today()
+    whose = "both of you" if found.owner == "both" else f"the {found.owner}"
+    title = f"(private to the {found.author})" if found.hidden else one_line(found.title)
+    state = found.status.replace("_", " ")
+    closed = f", closed {found.closed_on.isoformat()}" if found.closed_on else ""
+    out = [
+        f"Action #{number}: {title}",
+        f"  {state.capitalize()}; {_due_words(found, today)}{closed}.",
+        f"  A{'n' * (found.kind == 'action')} {found.kind} for {whose}, written by the "
+        f"{found.author}; visible to: {found.visibility}.",
+    ]
+    agreed = f"  Agreed on {found.agreed_day.isoformat()}"
+    if found.agreed_in:
+        session = next((s for s in journal.sessions() if s.id == found.agreed_in), None)
+        if session is not None:
+            agreed += f", in session {session.number}"
+    out.append(agreed + ".")
+    for number_of_goal, g in enumerate(journal.goals(), 1):
+        if found.id in g.links:
+            text = f"private to the {g.owner}" if g.hidden else one_line(g.text, 70)
+            out.append(f"  Serves goal #{number_of_goal}: {text}")
+    if not found.hidden:
+        out.append("Detail:" if found.detail.strip() else "Detail: none.")
+        out.extend("     " + line for line in plain(found.detail).splitlines() if found.detail)
+    logged = len(found.follow_ups)
+    out.append(
+        f"Follow-ups: {logged}{', oldest first' * (logged > 1)}."
+        if logged
+        else "Follow-ups: none yet (`rmjournal follow-up` logs one)."
+    )
+    for f in found.follow_ups:
+        note = "(private)" if f.hidden else (one_line(f.note) or "(no note)")
+        out.append(f"  {f.on.isoformat()}  {f.author:<6}  {f.status.replace('_', ' '):<11}  {note}")
+    return "\n".join(out) + "\n"
+
+
+def print_action(args: argparse.Namespace) -> int:
+    """`actions PATH ACTION`: one action in full, as text or (`--json`) as its record."""
+    from rmjournal.cli.common import print_json
+
+    if args.status or args.overdue or args.owner or args.kind:
+        raise UsageError(
+            "Give ACTION or the filters (--status, --overdue, --owner, --kind), not both."
+        )
+    with open_journal(args) as jf:
+        journal = jf.journal
+        number, found = refs.action(journal, args.action)
+        if args.json:
+            from rmjournal.core.interchange import export_document
+
+            exported = export_document(journal)["actions"]
+            record = next((a for a in exported if a["id"] == found.id), None)
+            if record is None:  # the partner's private action: the facts the table shows
+                record = {
+                    "id": found.id,
+                    "kind": found.kind,
+                    "owner": found.owner,
+                    "status": found.status,
+                    "visibility": found.visibility,
+                    "due_on": found.due_on.isoformat() if found.due_on else None,
+                    "hidden": True,
+                }
+            today = journal.today().isoformat()
+            overdue = found.is_overdue(journal.today())
+            print_json({"as_of": today, "action": {**record, "number": number, "overdue": overdue}})
+            return 0
+        sys.stdout.write(describe_action(journal, number, found))
     return 0

@@ -438,3 +438,67 @@ def test_an_action_is_named_by_its_number_with_or_without_the_hash(lived_in: Cli
     assert by_number == {1: "in_progress", 2: "done"}
     _, err = cli("status", "pair.rmj", "9", "done", expect=1)
     assert "There is no action #9" in err
+
+
+def test_one_action_in_full_with_its_follow_ups(lived_in: Cli) -> None:
+    """`actions PATH ACTION`: the tracker's row opened, as the app's action page shows it."""
+    cli = lived_in
+    cli("act", "pair.rmj", "--title", "Ask [bold]why[/bold]", "--owner", "mentor",
+        "--due", "2026-03-04", "--detail", "First line\nSecond \x1b[31mline")  # fmt: skip
+    cli("goal", "add", "pair.rmj", "--text", "Be heard in the room")
+    cli("link", "pair.rmj", "#3", "1")  # an action by its number, as `status` takes it
+    cli("follow-up", "pair.rmj", "#3", "--note", "Booked a slot", "--status", "in_progress")
+    cli.at("2026-03-06T09:00:00+00:00")
+    cli("status", "pair.rmj", "#3", "done", "--note", "Asked; notes in session 2")
+    out, _ = cli("actions", "pair.rmj", "#3")
+    assert out.splitlines() == [
+        "Action #3: Ask [bold]why[/bold]",
+        "  Done; was due 2026-03-04, closed 2026-03-06.",
+        "  An action for the mentor, written by the mentor; visible to: pair.",
+        "  Agreed on 2026-03-02.",
+        "  Serves goal #1: Be heard in the room",
+        "Detail:",
+        "     First line",
+        "     Second \u241b[31mline",  # the escape byte shown as a symbol, never sent
+        "Follow-ups: 2, oldest first.",
+        "  2026-03-02  mentor  in progress  Booked a slot",
+        "  2026-03-06  mentor  done         Asked; notes in session 2",
+    ]
+    out, _ = cli("actions", "pair.rmj", "1")
+    assert "Agreed on 2026-03-09, in session 1." in out and "overdue by 5 days." in out
+    cli.at("2026-02-27T09:00:00+00:00")
+    assert "  Open; due 2026-03-01 (in 2 days)." in cli("actions", "pair.rmj", "1")[0]
+    cli.at("2026-03-10T09:00:00+00:00")
+    out, _ = cli("actions", "pair.rmj", "1")
+    assert "  Open; due 2026-03-01, overdue by 9 days." in out
+    assert "Follow-ups: none yet" in out and "Detail: none." in out
+    one = cli.json("actions", "pair.rmj", "#3")["action"]
+    assert (one["number"], one["status"], len(one["follow_ups"])) == (3, "done", 2)
+    assert one["detail"] == "First line\nSecond \x1b[31mline"  # JSON keeps the text as written
+    _, err = cli("actions", "pair.rmj", "#3", "--status", "open", expect=2)
+    assert "not both" in err
+    _, err = cli("actions", "pair.rmj", "#9", expect=1)
+    assert "There is no action #9" in err
+
+
+def test_the_partners_private_action_in_full_shows_only_its_facts(lived_in: Cli) -> None:
+    cli = lived_in
+    cli("slot", "add", "pair.rmj", "--role", "mentee", "--new-passphrase-file", "mentee-pw")
+    cli("act", "pair.rmj", "--title", "Secret title", "--owner", "mentee", "--commitment",
+        "--visibility", "private", "--detail", "Secret detail", who="mentee-pw")  # fmt: skip
+    cli("follow-up", "pair.rmj", "#3", "--note", "Secret note", who="mentee-pw")
+    out, _ = cli("actions", "pair.rmj", "#3")
+    assert out.startswith("Action #3: (private to the mentee)\n  Open; no due date.")
+    assert "Secret" not in out and "(private)" in out
+    one = cli.json("actions", "pair.rmj", "#3")["action"]
+    assert one["hidden"] is True and "title" not in one and "Secret" not in json.dumps(one)
+    mine, _ = cli("actions", "pair.rmj", "#3", who="mentee-pw")
+    assert "Secret title" in mine and "Secret detail" in mine and "Secret note" in mine
+
+
+def test_show_gives_each_actions_detail(lived_in: Cli) -> None:
+    cli = lived_in
+    cli("act", "pair.rmj", "--title", "With detail", "--owner", "both", "--session", "1",
+        "--detail", "Why it matters\nand how")  # fmt: skip
+    out, _ = cli("show", "pair.rmj", "1")
+    assert ": action of both, open.\n     Why it matters\n     and how\n" in out
