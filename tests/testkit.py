@@ -6,7 +6,11 @@ Kept out of `conftest.py` so test modules can import them by a unique name (`tes
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,22 @@ MARKER = "ZEBRA-PLAINTEXT-MARKER-7f3a"
 
 FIXED_NOW = datetime(2026, 7, 20, 9, 0, tzinfo=UTC)
 """The example journal was exported at this moment; tests that look at dates use it."""
+
+
+@contextlib.contextmanager
+def chromium_tmpdir() -> Iterator[Path]:
+    """A short-named private folder for chromium's TMPDIR, removed afterwards.
+
+    Chromium makes a singleton folder with a Unix socket in TMPDIR; left at /tmp, each run leaves
+    one behind. It cannot live under pytest's basetemp either: a socket's path is limited to 107
+    bytes, which a deep basetemp (CI's `/tmp/tmp.XXXX/popen-gw0/test_…0/`) exceeds, and chromium
+    then aborts. So: a fresh folder straight under the system's temp folder, removed at the end.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="rmj-chromium-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # White-box helpers: a test moves a journal's fixed clock on, or opens the same database as the

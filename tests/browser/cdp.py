@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from testkit import chromium_tmpdir
+
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
@@ -54,9 +56,10 @@ class Browser:
             os.dup2(child_in, 3)
             os.dup2(child_out, 4)
 
-        # TMPDIR too: chromium makes a singleton folder there, which would outlive the test in /tmp.
-        (profile / "tmp").mkdir(parents=True, exist_ok=True)
-        env = {"HOME": str(profile), "PATH": "/usr/bin:/bin", "TMPDIR": str(profile / "tmp")}
+        # TMPDIR too: chromium's singleton folder, removed again in close() (see chromium_tmpdir).
+        self._tmpdir = contextlib.ExitStack()
+        tmp = self._tmpdir.enter_context(chromium_tmpdir())
+        env = {"HOME": str(profile), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp)}
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={profile / 'profile'}", "about:blank"],
             stdin=subprocess.DEVNULL,
@@ -72,10 +75,14 @@ class Browser:
         self.buffer = b""
         self.next_id = 0
         self.session: str | None = None
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
+        try:
+            target = self.call("Target.createTarget", url="about:blank")["targetId"]
+            self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+                "sessionId"
+            ]
+        except BaseException:
+            self.close()  # a browser that did not start leaves no process and no folder
+            raise
 
     def __enter__(self) -> Browser:
         return self
@@ -91,6 +98,7 @@ class Browser:
         for fd in (self.write_fd, self.read_fd):
             with contextlib.suppress(OSError):
                 os.close(fd)
+        self._tmpdir.close()
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
         """Send one command (to the page once attached) and return its result."""

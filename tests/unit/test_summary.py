@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
-from testkit import FIXED_NOW, PASSPHRASE
+from testkit import FIXED_NOW, PASSPHRASE, chromium_tmpdir
 
 from rmjournal.core.clock import FixedClock
 from rmjournal.core.interchange import import_document
@@ -244,15 +244,15 @@ def test_html_renders_and_prints_in_headless_chromium(example, tmp_path: Path) -
         "--no-first-run",
         f"--user-data-dir={tmp_path / 'profile'}",
     ]
-    (tmp_path / "tmp").mkdir()  # chromium's singleton folder, kept out of /tmp
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path / "tmp")}
     for extra in (
         [f"--screenshot={shot}", "--window-size=900,2000"],
         [f"--print-to-pdf={pdf}", "--no-pdf-header-footer"],
     ):
-        done = subprocess.run(
-            [*flags, *extra, page.as_uri()], capture_output=True, timeout=60, env=env
-        )
+        with chromium_tmpdir() as tmp:
+            env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TMPDIR": str(tmp)}
+            done = subprocess.run(
+                [*flags, *extra, page.as_uri()], capture_output=True, timeout=60, env=env
+            )
         assert done.returncode == 0, done.stderr[-500:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
