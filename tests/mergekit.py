@@ -88,3 +88,26 @@ def assert_index_consistent(j: Journal) -> None:
 
 def live_ids(j: Journal, table: str) -> set[str]:
     return {r[0] for r in j.records.execute(f"SELECT id FROM {table} WHERE deleted_at IS NULL")}
+
+
+def add_legacy_approval_conflict(j: Journal, role: Role = "mentee") -> str:
+    """An approval by `role` and the conflict on it that a merge made before approvals merged
+    whole (the same person approved on both copies); returns the conflict's id."""
+    stamp = j.records.stamp()
+    approval, conflict = (
+        "00000000-0000-4000-8000-0000000000a1",
+        "00000000-0000-4000-8000-0000000000c1",
+    )
+    j.records.execute(
+        "INSERT INTO approvals (id, role, content_hash, approved_at, created_at, updated_at,"
+        " author) VALUES (?, ?, 'newer-hash', ?, ?, ?, ?)",
+        (approval, role, stamp, stamp, stamp, role),
+    )
+    j.records.execute(
+        "INSERT INTO conflicts (id, table_name, item_id, field, kept, other, other_updated_at,"
+        " created_at, updated_at, author) VALUES (?, 'approvals', ?, 'content_hash',"
+        " '\"newer-hash\"', '\"older-hash\"', ?, ?, ?, ?)",
+        (conflict, approval, stamp, stamp, stamp, role),
+    )
+    j.records.count_changes()
+    return conflict

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rmjournal.core.model import ROLES
+from rmjournal.core.store import RECORD_TABLES
 from rmjournal.text import one_line
 
 if TYPE_CHECKING:
@@ -42,6 +44,13 @@ def describe_item(journal: Journal, conflict: Conflict) -> str:
     word = ITEM_WORDS.get(conflict.table_name, conflict.table_name)
     if conflict.hidden or conflict.private:
         return f"{word} (private)"
+    if conflict.table_name == "approvals":  # from a merge before approvals merged whole
+        row = journal.records.execute(
+            "SELECT role FROM approvals WHERE id = ?", (conflict.item_id,)
+        ).fetchone()
+        return f"the {row[0]}'s {word}" if row and row[0] in ROLES else word
+    if conflict.table_name not in RECORD_TABLES:
+        return word
     record = journal.raw_record(conflict.table_name, conflict.item_id)
     if record is None:
         return word

@@ -8,7 +8,9 @@ passphrase: copies share the pair key). Key slots are never merged: the journal 
 The rules (docs/merge.md says the same in words for users):
 
 * Records merge by id across `store.VERSIONED_TABLES` (the record tables, approvals and the
-  conflicts themselves). A record only one copy has is copied over as it is.
+  conflicts themselves). A record only one copy has is copied over as it is. An approval
+  merges whole (its signature covers all of it) and the later one wins without a conflict:
+  both copies' approvals by one person are that person's word, the later their last.
 * A record both copies have is compared through its version history (`row_versions`, kept by
   triggers since schema 4). If one copy's version descends from the other's, only that copy
   changed it since they parted: its version wins whole.
@@ -83,6 +85,15 @@ _GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {
     "actions": (("status", "closed_on"),),
 }
 """Fields that only make sense together: merged as one unit, from one copy."""
+
+_WHOLE = frozenset({"approvals"})
+"""Tables whose records merge whole, from one copy: an approval's role, hash, time and variant
+are what its signature covers, so fields from two copies would make a signature for neither."""
+
+_NO_CONFLICTS = frozenset({"approvals", "conflicts"})
+"""Tables where both copies' changes never make a conflict to review: a conflict about a
+conflict would help nobody, and an approval holds nobody's words. Two approvals by one person
+(one on each copy) are the same person's: the later one is their word and is kept."""
 
 _CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
     "sessions": (("agenda_items", "session_id"), ("entries", "session_id")),
@@ -422,6 +433,8 @@ def _at(entry: Any) -> Any:
 def _groups(table: str, a: Row, b: Row) -> list[tuple[str, ...]]:
     """The fields of `table` as units of merging (see `_GROUPS` and private sealing)."""
     skip = {"id", "created_at", "updated_at", "deleted_at"}
+    if table in _WHOLE:
+        return [tuple(c for c in a if c not in skip)]
     groups: list[tuple[str, ...]] = list(_GROUPS.get(table, ()))
     sealed = store.PRIVATE_FIELDS.get(table, ())
     privacy_differs = (a.get("visibility") == "private") != (b.get("visibility") == "private")
@@ -522,8 +535,8 @@ def merge_rows(
         lost = _keep_signed_whole(table, merged, fv, lost, (a, ma), (b, mb))
     v = f"{updated}~m{_digest(*sorted([ma.v, mb.v]))}"
     meta = _Meta(v, _history(ka | kb, v), tuple(sorted(fv.items())))
-    if table == "conflicts":
-        lost = []  # a conflict about a conflict would help nobody; the later one is kept
+    if table in _NO_CONFLICTS:
+        lost = []  # nobody's words to review: the later one is kept (see `_NO_CONFLICTS`)
     return merged, meta, lost, revived_from
 
 
@@ -1154,6 +1167,10 @@ def resolve_conflict(journal: Journal, conflict_id: str, keep: str = "kept") -> 
     if conflict.hidden and keep != "kept":
         raise JournalError(
             "That conflict is on your partner's private item; only they can settle it."
+        )
+    if keep != "kept" and conflict.table_name == "approvals":
+        raise JournalError(
+            "An approval is kept whole, as its signer last gave it: keep it, or approve again."
         )
     records = journal.records
     with journal.transaction():

@@ -6,8 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
+from mergekit import add_legacy_approval_conflict
 from testkit import PASSPHRASE
-from uikit import SIZE, settle, unlock
+from uikit import SIZE, screen_text, settle, unlock
 
 from rmjournal.app.dialogs.merge_offer import MergeOfferScreen
 from rmjournal.app.screens.conflicts import ConflictsScreen
@@ -86,3 +87,32 @@ async def test_declining_the_merge_keeps_changes_unsaved(
         assert app.save_state == "failed"
         assert journal_path.read_bytes() == on_disk, "the other copy's file was not overwritten"
         assert any(g.text == "Kept in memory" for g in app.journal_file.journal.goals())
+
+
+async def test_a_conflict_on_an_approval_from_an_older_merge_opens_and_settles(
+    app_factory, journal_path: Path, clock
+) -> None:
+    """A journal an older merge left with a conflict on an approval: the screen names it, will
+    not swap the approval for the other copy's, and settles it by keeping it."""
+    with JournalFile.open(
+        journal_path, Secret.passphrase(PASSPHRASE), allow_test_kdf=True, clock=clock
+    ) as jf:
+        add_legacy_approval_conflict(jf.journal, "mentee")
+        jf.save()
+    app = app_factory(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(app, pilot, PASSPHRASE)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        table = app.screen.query_one("#conflicts")
+        assert table.row_count == 1
+        assert "the mentee's approval" in str(table.get_row_at(0)[0])
+        await pilot.press("o")
+        await pilot.pause()
+        assert any("approve again" in str(n.message) for n in app._notifications)
+        assert len(conflicts(app.journal_file.journal)) == 1
+        await pilot.press("space")
+        await pilot.pause()
+        assert conflicts(app.journal_file.journal) == []
+        assert "No conflicts left to review" in screen_text(app)

@@ -141,6 +141,28 @@ def test_approve_with_a_wrong_passphrase_exits_3(journal: dict[str, Path], tmp_p
     assert "Traceback" not in done.stderr
 
 
+def test_one_person_approving_on_both_copies_merges_without_a_conflict(
+    journal: dict[str, Path], tmp_path: Path
+) -> None:
+    """The mentee approves on both copies (the mentor too on one): the merge keeps the later
+    approval whole, its signature still verifies, and there is nothing to review."""
+    a, b = journal["path"], tmp_path / "b.rmj"
+    shutil.copy(a, b)
+    assert run("approve", a, *as_("mentor", journal)).returncode == 0
+    assert run("approve", a, *as_("mentee", journal)).returncode == 0
+    done = run("approve", b, *as_("mentee", journal), now="2026-07-21T09:00:00+00:00")
+    assert done.returncode == 0, done.stderr
+    for into, other in ((a, b), (b, a)):
+        merged = run("merge", into, other, *as_("mentee", journal), now="2026-07-22")
+        assert merged.returncode == 0, merged.stderr
+        assert re.search(r"[1-9]\d* in conflict", merged.stdout) is None, merged.stdout
+        listed = run("conflicts", into, *as_("mentee", journal), now="2026-07-22")
+        assert listed.returncode == 0, listed.stderr
+        assert "No merge conflicts are waiting." in listed.stdout
+        md = run("export", into, "--format", "markdown", *as_("mentor", journal), now="2026-07-22")
+        assert md.returncode == 0 and DRAFT not in md.stdout  # both approvals count
+
+
 def test_approve_help_lists_the_command() -> None:
     done = run("--help")
     assert "approve" in done.stdout

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from mergekit import (
     BASE,
+    add_legacy_approval_conflict,
     assert_index_consistent,
     base_journal,
     copy_of,
@@ -23,8 +24,9 @@ from mergekit import (
 )
 from testkit import clock_of
 
+from rmjournal.core.conflict_words import describe_item
 from rmjournal.core.crypto import PrivateCipher
-from rmjournal.core.errors import NotACopy
+from rmjournal.core.errors import JournalError, NotACopy
 from rmjournal.core.journal import Journal
 from rmjournal.core.merge import (
     _Meta,
@@ -276,6 +278,40 @@ def test_approvals_and_conflicts_merge_as_a_union_and_resolutions_travel() -> No
     merge_into(b, a.to_bytes())  # the resolution reaches B; B's own merge adds nothing new
     assert conflicts(b) == [] and b.goal(g.id).text == "B"
     assert normalised(b) == normalised(a)
+
+
+def test_one_persons_approvals_on_both_copies_merge_whole_without_a_conflict() -> None:
+    """The same person approved on both copies: the later approval wins whole (every field
+    its signature covers from one copy), both ways round, and nothing is left to review."""
+    base = base_journal()
+    data = base.to_bytes()
+    a, b = copy_of(data, "mentor", BASE.replace(hour=10)), copy_of(data, "mentee", BASE)
+    clock_of(b).advance(hours=2)
+    for j, digest, variant in ((a, "hash-a", None), (b, "hash-b", "scheme")):
+        stamp = clock_of(j).stamp()
+        j.records.execute(
+            "INSERT INTO approvals (id, role, content_hash, approved_at, variant, signature,"
+            " created_at, updated_at, author) VALUES ('ap', 'mentee', ?, ?, ?, ?, ?, ?, 'mentee')",
+            (digest, stamp, variant, f"sig-{digest}", stamp, stamp),
+        )
+    for result in (merged(a.to_bytes(), b.to_bytes()), merged(b.to_bytes(), a.to_bytes())):
+        row = result.records.execute(
+            "SELECT content_hash, variant, signature FROM approvals WHERE id = 'ap'"
+        ).fetchone()
+        assert tuple(row) == ("hash-b", "scheme", "sig-hash-b")  # B's is later, all of it
+        assert conflicts(result, include_resolved=True) == []
+
+
+def test_a_conflict_on_an_approval_from_an_older_merge_is_named_and_kept_whole() -> None:
+    j = base_journal()
+    conflict_id = add_legacy_approval_conflict(j, "mentee")
+    (c,) = conflicts(j)
+    assert describe_item(j, c) == "the mentee's approval"
+    with pytest.raises(JournalError, match="approve again"):
+        resolve_conflict(j, conflict_id, "other")
+    resolve_conflict(j, conflict_id)
+    assert conflicts(j) == []
+    assert j.records.execute("SELECT content_hash FROM approvals").fetchone()[0] == "newer-hash"
 
 
 def test_merge_rows_is_symmetric_and_ties_break_by_value() -> None:
