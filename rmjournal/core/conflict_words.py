@@ -45,10 +45,8 @@ def describe_item(journal: Journal, conflict: Conflict) -> str:
     if conflict.hidden or conflict.private:
         return f"{word} (private)"
     if conflict.table_name == "approvals":  # from a merge before approvals merged whole
-        row = journal.records.execute(
-            "SELECT role FROM approvals WHERE id = ?", (conflict.item_id,)
-        ).fetchone()
-        return f"the {row[0]}'s {word}" if row and row[0] in ROLES else word
+        row = journal.records.raw("approvals", conflict.item_id)
+        return f"the {row['role']}'s {word}" if row and row["role"] in ROLES else word
     if conflict.table_name not in RECORD_TABLES:
         return word
     record = journal.raw_record(conflict.table_name, conflict.item_id)
